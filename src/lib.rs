@@ -1,0 +1,3 @@
+//! nbe: runs, tests, records and publishes NATS documentation examples.
+
+pub mod normalize;
