@@ -1,3 +1,35 @@
-//! nbe: runs, tests, records and publishes NATS documentation examples.
+//! nbe runs, tests, records and publishes NATS documentation examples.
+//!
+//! What flows through it:
+//!
+//! ```text
+//! examples/ tree -> catalog -> sandbox run -> capture -> normalize -> compare -> report
+//! ```
+//!
+//! - [`catalog`] discovers and validates categories, examples and clients;
+//! - [`runner`] runs one client in a sandbox and ends every process it started;
+//! - [`normalize`] turns raw output into text that is stable across runs;
+//! - [`commands`] wires them into the subcommands of the command line ([`cli`]).
 
+pub mod catalog;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod duration;
+pub mod error;
+pub mod exit;
 pub mod normalize;
+pub mod runner;
+
+pub use error::{Error, Result};
+
+/// Runs a parsed command line and returns the process exit code; errors are printed here.
+pub fn run(cli: cli::Cli) -> i32 {
+    match commands::dispatch(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("nbe: {err}");
+            exit::USAGE
+        }
+    }
+}

@@ -1,1 +1,8 @@
-fn main() {}
+//! The `nbe` binary: parse the command line, run, exit with the documented code.
+
+use clap::Parser;
+
+fn main() {
+    let cli = nbe::cli::Cli::parse();
+    std::process::exit(nbe::run(cli));
+}

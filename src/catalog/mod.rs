@@ -1,0 +1,417 @@
+//! The catalog: categories, examples and clients discovered under `examples/`, validated up front.
+//!
+//! Every problem is reported with the file, line and column it comes from, so a typo in a
+//! `meta.yaml` never turns into a confusing failure later.
+
+mod kind;
+pub mod meta;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use kind::ClientKind;
+pub use meta::Expect;
+
+use crate::duration;
+use crate::error::{Error, Location, Result};
+use crate::normalize;
+
+/// Every category, example and client of an examples repository.
+#[derive(Debug)]
+pub struct Catalog {
+    /// The repository root (the directory holding `examples/`).
+    pub root: PathBuf,
+    /// Categories in reading order.
+    pub categories: Vec<Category>,
+}
+
+/// A group of examples.
+#[derive(Debug)]
+pub struct Category {
+    /// Directory name, also the first path segment.
+    pub name: String,
+    /// The category directory.
+    pub dir: PathBuf,
+    /// Display title.
+    pub title: String,
+    /// Markdown description.
+    pub description: String,
+    /// Examples in reading order.
+    pub examples: Vec<Example>,
+}
+
+/// One example: a topic shown in one or more client languages.
+#[derive(Debug)]
+pub struct Example {
+    /// `category/example`.
+    pub path: String,
+    /// The example directory.
+    pub dir: PathBuf,
+    /// The example's `meta.yaml` (it may not exist).
+    pub meta_path: PathBuf,
+    /// Display title.
+    pub title: String,
+    /// Markdown description.
+    pub description: String,
+    /// Timeout from `meta.yaml`, overriding the command line.
+    pub timeout: Option<Duration>,
+    /// Per-example normalization overrides.
+    pub normalize: normalize::Rules,
+    /// The declared outcome.
+    pub expect: Expect,
+    /// Clients in display order.
+    pub clients: Vec<Client>,
+}
+
+/// One program of an example, in one language.
+#[derive(Debug)]
+pub struct Client {
+    /// `category/example/kind`.
+    pub path: String,
+    /// The language.
+    pub kind: ClientKind,
+    /// The client directory.
+    pub dir: PathBuf,
+    /// The main program file.
+    pub main: PathBuf,
+}
+
+impl Client {
+    /// The raw recorded output.
+    pub fn output_txt(&self) -> PathBuf {
+        self.dir.join("output.txt")
+    }
+
+    /// The recorded terminal session.
+    pub fn output_cast(&self) -> PathBuf {
+        self.dir.join("output.cast")
+    }
+}
+
+/// A client with the example it belongs to.
+#[derive(Debug, Clone, Copy)]
+pub struct Selected<'a> {
+    /// The example.
+    pub example: &'a Example,
+    /// The client.
+    pub client: &'a Client,
+}
+
+/// The default title of a directory: `supercluster-arbiter` reads "Supercluster Arbiter".
+pub fn title_case(name: &str) -> String {
+    name.split(['-', '_'])
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect::<String>(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Finds the repository root: the nearest ancestor of `start` (itself included) holding `examples/`.
+pub fn find_root(start: &Path) -> Result<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join("examples").is_dir())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| Error::NoRoot {
+            searched: start.to_path_buf(),
+        })
+}
+
+impl Catalog {
+    /// Loads and validates the catalog of the repository at `root`.
+    pub fn load(root: &Path) -> Result<Self> {
+        let examples_dir = root.join("examples");
+        if !examples_dir.is_dir() {
+            return Err(Error::NoRoot {
+                searched: root.to_path_buf(),
+            });
+        }
+        let root_meta_path = examples_dir.join("meta.yaml");
+        let (root_meta, root_text) = meta::read::<meta::RootMeta>(&root_meta_path)?;
+        let names = ordered_dirs(
+            &examples_dir,
+            &root_meta.categories,
+            &root_meta_path,
+            &root_text,
+            "categories",
+        )?;
+        let categories = names
+            .into_iter()
+            .map(|name| load_category(&examples_dir, name))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self {
+            root: root.to_path_buf(),
+            categories,
+        })
+    }
+
+    /// Every example, in catalog order.
+    pub fn examples(&self) -> impl Iterator<Item = &Example> {
+        self.categories.iter().flat_map(|category| &category.examples)
+    }
+
+    /// Every client with its example, in catalog order.
+    pub fn clients(&self) -> impl Iterator<Item = Selected<'_>> {
+        self.examples().flat_map(|example| {
+            example
+                .clients
+                .iter()
+                .map(move |client| Selected { example, client })
+        })
+    }
+
+    /// Every path a user can name: categories, examples and clients.
+    fn all_paths(&self) -> impl Iterator<Item = &str> {
+        self.categories.iter().flat_map(|category| {
+            std::iter::once(category.name.as_str()).chain(category.examples.iter().flat_map(|example| {
+                std::iter::once(example.path.as_str()).chain(example.clients.iter().map(|c| c.path.as_str()))
+            }))
+        })
+    }
+
+    /// The clients under `prefixes` (whole path segments), all of them when `prefixes` is empty.
+    ///
+    /// A prefix that matches nothing is an error with suggestions.
+    pub fn select(&self, prefixes: &[String]) -> Result<Vec<Selected<'_>>> {
+        let prefixes: Vec<&str> = prefixes.iter().map(|p| p.trim_matches('/')).collect();
+        for prefix in &prefixes {
+            if !self.clients().any(|s| segment_prefix(&s.client.path, prefix)) {
+                return Err(self.not_found(prefix));
+            }
+        }
+        Ok(self
+            .clients()
+            .filter(|s| prefixes.is_empty() || prefixes.iter().any(|p| segment_prefix(&s.client.path, p)))
+            .collect())
+    }
+
+    /// Resolves `category/example[/client]` to one client: the named one, else the only one, else `cli`.
+    pub fn client(&self, path: &str) -> Result<Selected<'_>> {
+        let path = path.trim_matches('/');
+        if let Some(selected) = self.clients().find(|s| s.client.path == path) {
+            return Ok(selected);
+        }
+        let Some(example) = self.examples().find(|example| example.path == path) else {
+            return Err(self.not_found(path));
+        };
+        let client = match example.clients.as_slice() {
+            [only] => only,
+            clients => clients
+                .iter()
+                .find(|c| c.kind == ClientKind::Cli)
+                .ok_or_else(|| {
+                    let names: Vec<_> = clients.iter().map(|c| c.path.as_str()).collect();
+                    Error::Usage(format!(
+                        "{path} has several clients and none is `cli`; name one of: {}",
+                        names.join(", ")
+                    ))
+                })?,
+        };
+        Ok(Selected { example, client })
+    }
+
+    /// The error for a path that names nothing, with the closest existing paths.
+    fn not_found(&self, path: &str) -> Error {
+        let mut scored: Vec<(f64, &str)> = self
+            .all_paths()
+            .map(|candidate| (strsim::jaro_winkler(path, candidate), candidate))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        let suggestions: Vec<&str> = scored
+            .iter()
+            .filter(|(score, _)| *score > 0.7)
+            .take(3)
+            .map(|(_, p)| *p)
+            .collect();
+        let mut message = format!("no example or client named {path:?}");
+        if suggestions.is_empty() {
+            message.push_str("; run `nbe list` to see them all");
+        } else {
+            message.push_str("; did you mean ");
+            message.push_str(&suggestions.join(", "));
+            message.push('?');
+        }
+        Error::NotFound { message }
+    }
+}
+
+/// True when `prefix` names `path` or one of its ancestors, segment by segment.
+fn segment_prefix(path: &str, prefix: &str) -> bool {
+    prefix.is_empty()
+        || path == prefix
+        || path
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// The sub-directories of `dir` in the order `listed` gives them, checked both ways: every listed
+/// name exists and every directory is listed. Without a list, alphabetical order.
+fn ordered_dirs(
+    dir: &Path,
+    listed: &[String],
+    meta_path: &Path,
+    text: &str,
+    key: &str,
+) -> Result<Vec<String>> {
+    let mut present = Vec::new();
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| Error::io(format!("failed to list {}", dir.display()), e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(format!("failed to list {}", dir.display()), e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_dir() && !name.starts_with('.') {
+            present.push(name);
+        }
+    }
+    present.sort();
+    if listed.is_empty() {
+        return Ok(present);
+    }
+    let mut seen = std::collections::HashSet::new();
+    for name in listed {
+        if !seen.insert(name) {
+            return Err(Error::catalog(
+                meta::item_location(meta_path, text, name),
+                format!("{name:?} is listed twice under `{key}`; remove one"),
+            ));
+        }
+        if !present.contains(name) {
+            return Err(Error::catalog(
+                meta::item_location(meta_path, text, name),
+                format!(
+                    "`{key}` lists {name:?} but {} does not exist; create it or remove the entry",
+                    dir.join(name).display()
+                ),
+            ));
+        }
+    }
+    if let Some(missing) = present.iter().find(|name| !listed.contains(name)) {
+        return Err(Error::catalog(
+            meta::key_location(meta_path, text, key),
+            format!(
+                "{} is not listed under `{key}`; add {missing:?} to the list",
+                dir.join(missing).display()
+            ),
+        ));
+    }
+    Ok(listed.to_vec())
+}
+
+fn load_category(examples_dir: &Path, name: String) -> Result<Category> {
+    let dir = examples_dir.join(&name);
+    let meta_path = dir.join("meta.yaml");
+    let (meta, text) = meta::read::<meta::CategoryMeta>(&meta_path)?;
+    let examples = ordered_dirs(&dir, &meta.examples, &meta_path, &text, "examples")?
+        .into_iter()
+        .map(|example| load_example(&dir, &name, &example))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Category {
+        title: meta.title.unwrap_or_else(|| title_case(&name)),
+        description: meta.description.unwrap_or_default(),
+        name,
+        dir,
+        examples,
+    })
+}
+
+fn load_example(category_dir: &Path, category: &str, name: &str) -> Result<Example> {
+    let dir = category_dir.join(name);
+    let meta_path = dir.join("meta.yaml");
+    let (meta, text) = meta::read::<meta::ExampleMeta>(&meta_path)?;
+    let timeout = meta
+        .timeout
+        .as_deref()
+        .map(duration::parse)
+        .transpose()
+        .map_err(|message| Error::catalog(meta::key_location(&meta_path, &text, "timeout"), message))?;
+    let path = format!("{category}/{name}");
+    let clients = load_clients(&dir, &path)?;
+    if clients.is_empty() {
+        return Err(Error::catalog(
+            Location::file(&dir),
+            format!(
+                "the example has no client; add a directory named after its language (cli, go, python...) holding its main file, e.g. {}",
+                dir.join("cli").join("main.sh").display()
+            ),
+        ));
+    }
+    Ok(Example {
+        title: meta.title.unwrap_or_else(|| title_case(name)),
+        description: meta.description.unwrap_or_default(),
+        timeout,
+        normalize: meta.normalize,
+        expect: meta.expect,
+        path,
+        dir,
+        meta_path,
+        clients,
+    })
+}
+
+fn load_clients(dir: &Path, example_path: &str) -> Result<Vec<Client>> {
+    let mut clients = Vec::new();
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| Error::io(format!("failed to list {}", dir.display()), e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(format!("failed to list {}", dir.display()), e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !entry.path().is_dir() || name.starts_with('.') {
+            continue;
+        }
+        let client_dir = entry.path();
+        let Some(kind) = ClientKind::from_dir_name(&name) else {
+            let known: Vec<_> = ClientKind::ALL.iter().map(|k| k.dir_name()).collect();
+            return Err(Error::catalog(
+                Location::file(&client_dir),
+                format!(
+                    "{name:?} is not a client kind; rename the directory to one of: {}",
+                    known.join(", ")
+                ),
+            ));
+        };
+        let main = client_dir.join(kind.main_file());
+        if !main.is_file() {
+            return Err(Error::catalog(
+                Location::file(&client_dir),
+                format!(
+                    "the {kind} client has no {}; add the program there",
+                    kind.main_file()
+                ),
+            ));
+        }
+        clients.push(Client {
+            path: format!("{example_path}/{name}"),
+            kind,
+            dir: client_dir,
+            main,
+        });
+    }
+    clients.sort_by_key(|client| client.kind);
+    Ok(clients)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_default_to_title_case() {
+        assert_eq!(title_case("supercluster-arbiter"), "Supercluster Arbiter");
+        assert_eq!(title_case("kv"), "Kv");
+        assert_eq!(title_case("object_store"), "Object Store");
+    }
+
+    #[test]
+    fn prefixes_match_whole_segments() {
+        assert!(segment_prefix("topologies/arbiter/cli", "topologies"));
+        assert!(segment_prefix("topologies/arbiter/cli", "topologies/arbiter"));
+        assert!(!segment_prefix("topologies/arbiter/cli", "topo"));
+        assert!(segment_prefix("a/b/c", ""));
+    }
+}

@@ -1,0 +1,83 @@
+//! `nbe doctor`: what this machine offers nbe, and the exact commands that fix what is missing.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::exit;
+use crate::runner::tools::{self, REQUIRED};
+
+/// Toolchains examples may use, with the flag that prints their version.
+const TOOLCHAINS: [(&str, &str); 8] = [
+    ("bash", "--version"),
+    ("curl", "--version"),
+    ("go", "version"),
+    ("python3", "--version"),
+    ("node", "--version"),
+    ("cargo", "--version"),
+    ("java", "--version"),
+    ("unshare", "--version"),
+];
+
+/// Prints tools, versions and toolchains; exits 2 when a required tool is missing.
+pub fn doctor(root_flag: Option<&Path>, tools_flag: Option<PathBuf>) -> Result<i32> {
+    let config = Config::resolve(root_flag, tools_flag.clone());
+    let root = match &config {
+        Ok(config) => {
+            println!("{:<12} {}", "root", config.root.display());
+            config.root.clone()
+        }
+        Err(err) => {
+            println!("{:<12} none ({err})", "root");
+            std::env::current_dir().unwrap_or_default()
+        }
+    };
+    let resolved = match &config {
+        Ok(config) => config.tools(),
+        Err(_) => Config::resolve(Some(&root), tools_flag).and_then(|c| c.tools()),
+    };
+    let code = match resolved {
+        Ok(found) => {
+            println!(
+                "{:<12} {} (from {})",
+                "tools dir",
+                found.dir.display(),
+                found.source
+            );
+            for tool in REQUIRED {
+                let path = found.path(tool);
+                let version =
+                    tools::version_of(&path, &["--version"]).unwrap_or_else(|| "does not run".into());
+                let pin = if version.contains(tool.version()) {
+                    String::new()
+                } else {
+                    format!(" (the project pins {})", tool.version())
+                };
+                println!("{:<12} {}  {version}{pin}", tool.name, path.display());
+            }
+            exit::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("nbe: {err}");
+            exit::USAGE
+        }
+    };
+    match tools::search_path("nsc") {
+        Some(path) => println!("{:<12} {} (optional)", "nsc", path.display()),
+        None => println!(
+            "{:<12} not found (optional; only examples that manage operators need it)",
+            "nsc"
+        ),
+    }
+    println!("toolchains:");
+    for (name, flag) in TOOLCHAINS {
+        match tools::search_path(name) {
+            Some(path) => {
+                let version = tools::version_of(&path, &[flag]).unwrap_or_default();
+                println!("  {name:<10} {version}");
+            }
+            None => println!("  {name:<10} not found"),
+        }
+    }
+    Ok(code)
+}

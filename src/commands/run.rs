@@ -1,0 +1,86 @@
+//! `nbe run`: one client, live output, everything it started stopped afterwards.
+
+use std::io::Write;
+use std::time::Duration;
+
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::duration;
+use crate::error::{Error, Result};
+use crate::exit;
+use crate::runner::{self, RunSpec, Termination};
+
+/// Runs the client at `path` and returns its exit status.
+pub fn run(config: &Config, path: &str, timeout: Duration, keep: bool) -> Result<i32> {
+    let catalog = Catalog::load(&config.root)?;
+    let selected = catalog.client(path)?;
+    let client = selected.client;
+    let command = client.kind.command().ok_or_else(|| {
+        Error::Usage(format!(
+            "nbe cannot run {} clients yet; only cli and shell clients run",
+            client.kind
+        ))
+    })?;
+    let tools = config.tools()?;
+    runner::reaper::become_subreaper().map_err(|e| Error::io("failed to become a child subreaper", e))?;
+    runner::install_interrupt_handler().map_err(|e| Error::io("failed to install signal handlers", e))?;
+    let timeout = selected.example.timeout.unwrap_or(timeout);
+    let spec = RunSpec {
+        label: &client.path,
+        client_dir: &client.dir,
+        command,
+        tools: &tools,
+        timeout,
+        keep,
+    };
+    let mut stdout = std::io::stdout();
+    let result = runner::run(&spec, &mut |bytes| {
+        let _ = stdout.write_all(bytes);
+        let _ = stdout.flush();
+    })?;
+    let mut stderr = std::io::stderr().lock();
+    match result.termination {
+        Termination::TimedOut => {
+            let _ = writeln!(
+                stderr,
+                "nbe: {} timed out after {}; stopped every process it started (raise `timeout:` in its meta.yaml or pass --timeout)",
+                client.path,
+                duration::display(timeout)
+            );
+        }
+        Termination::Interrupted => {
+            let _ = writeln!(
+                stderr,
+                "nbe: interrupted; stopped every process {} started",
+                client.path
+            );
+        }
+        Termination::Exited(0) => {}
+        Termination::Exited(code) => {
+            let _ = writeln!(stderr, "nbe: {} exited with status {code}", client.path);
+        }
+        Termination::Signaled(signal) => {
+            let _ = writeln!(stderr, "nbe: {} was killed by signal {signal}", client.path);
+        }
+    }
+    if result.dropped > 0 {
+        let _ = writeln!(
+            stderr,
+            "nbe: output past {} MiB was not kept ({} bytes)",
+            runner::OUTPUT_CAP >> 20,
+            result.dropped
+        );
+    }
+    if let Some(dir) = &result.kept {
+        let _ = writeln!(stderr, "nbe: kept the run's temp dir: {}", dir.display());
+    }
+    if !result.leaked.is_empty() {
+        let _ = writeln!(
+            stderr,
+            "nbe: these processes survived SIGKILL: {}",
+            result.leaked.join(", ")
+        );
+        return Ok(exit::FAILURE.max(result.termination.exit_code()));
+    }
+    Ok(result.termination.exit_code())
+}

@@ -1,0 +1,237 @@
+//! Running one client: sandbox, clean environment, merged live output, timeout, and a clean end.
+//!
+//! duct starts the program with stdout and stderr on one pipe (so their order is kept) and waits for
+//! it. duct only knows its direct child, so the program runs in its own process group and
+//! [`reaper::Group`] ends the whole tree (see there for how).
+
+pub mod reaper;
+mod sandbox;
+pub mod tools;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+pub use sandbox::Sandbox;
+pub use tools::Tools;
+
+use crate::error::{Error, Result};
+use crate::exit;
+
+/// How long processes get to exit after SIGTERM before SIGKILL.
+pub const GRACE: Duration = Duration::from_secs(2);
+
+/// The most output kept in memory per run; the rest is counted and dropped.
+pub const OUTPUT_CAP: usize = 16 * 1024 * 1024;
+
+/// Set by SIGINT or SIGTERM; every run in progress stops when it is set.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the SIGINT and SIGTERM handlers: the first asks runs to stop, the second exits at once.
+pub fn install_interrupt_handler() -> std::io::Result<()> {
+    let flag = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register_conditional_shutdown(signal, exit::INTERRUPTED, Arc::clone(&flag))?;
+        signal_hook::flag::register(signal, Arc::clone(&flag))?;
+    }
+    std::thread::spawn(move || {
+        while !flag.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        INTERRUPTED.store(true, Ordering::Relaxed);
+    });
+    Ok(())
+}
+
+/// True once nbe has been asked to stop.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::Relaxed)
+}
+
+/// Everything a run needs to know.
+#[derive(Debug)]
+pub struct RunSpec<'a> {
+    /// `category/example/client`, for messages.
+    pub label: &'a str,
+    /// The client directory copied into the sandbox.
+    pub client_dir: &'a Path,
+    /// The program and its arguments, run in the sandbox's work dir.
+    pub command: &'a [&'a str],
+    /// The tools put first on `PATH`.
+    pub tools: &'a Tools,
+    /// When to give up.
+    pub timeout: Duration,
+    /// Keep the temp dir afterwards.
+    pub keep: bool,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Termination {
+    /// The program exited with this status.
+    Exited(i32),
+    /// The program was killed by this signal.
+    Signaled(i32),
+    /// The timeout passed and nbe stopped it.
+    TimedOut,
+    /// nbe was interrupted and stopped it.
+    Interrupted,
+}
+
+impl Termination {
+    /// The exit status nbe itself ends with after this run.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Self::Exited(code) => code,
+            Self::Signaled(signal) => 128 + signal,
+            Self::TimedOut => exit::TIMEOUT,
+            Self::Interrupted => exit::INTERRUPTED,
+        }
+    }
+}
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct RunResult {
+    /// How it ended.
+    pub termination: Termination,
+    /// Merged stdout and stderr, at most [`OUTPUT_CAP`] bytes.
+    pub output: Vec<u8>,
+    /// When each piece of output arrived: (time since start, end offset in `output`).
+    pub events: Vec<(Duration, usize)>,
+    /// Bytes dropped past the cap.
+    pub dropped: u64,
+    /// Wall-clock time of the run.
+    pub elapsed: Duration,
+    /// The kept temp dir, with `keep`.
+    pub kept: Option<PathBuf>,
+    /// Processes that survived even SIGKILL.
+    pub leaked: Vec<String>,
+}
+
+/// A source of unique run ids within this nbe process.
+static RUN_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Runs `spec`, streaming output to `sink` as it arrives.
+pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
+    let sandbox = Sandbox::create(spec.client_dir)?;
+    let run_id = format!(
+        "{}-{}",
+        std::process::id(),
+        RUN_COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let (reader, writer) = os_pipe::pipe().map_err(|e| Error::io("failed to create the output pipe", e))?;
+    let writer_for_stderr = writer
+        .try_clone()
+        .map_err(|e| Error::io("failed to create the output pipe", e))?;
+    let (program, args) = spec
+        .command
+        .split_first()
+        .ok_or_else(|| Error::Usage("empty command".into()))?;
+    let started = Instant::now();
+    // `before_spawn` is where duct lets us reach std's Command: the program leads a new process group.
+    let handle = duct::cmd(*program, args)
+        .dir(sandbox.work())
+        .full_env(sandbox.environment(&spec.tools.dir, &run_id))
+        .stdin_null()
+        .stdout_file(writer)
+        .stderr_file(writer_for_stderr)
+        .unchecked()
+        .before_spawn(|command| {
+            std::os::unix::process::CommandExt::process_group(command, 0);
+            Ok(())
+        })
+        .start()
+        .map_err(|e| {
+            Error::io(
+                format!("failed to start {} for {}", spec.command.join(" "), spec.label),
+                e,
+            )
+        })?;
+    let main = handle.pids().first().copied().unwrap_or_default();
+    let group = reaper::Group::new(main, run_id);
+
+    let (chunks, received) = mpsc::channel::<(Instant, Vec<u8>)>();
+    let pump = std::thread::spawn(move || pump(reader, chunks));
+
+    let mut output = Vec::new();
+    let mut events = Vec::new();
+    let mut dropped = 0u64;
+    let mut take = |at: Instant, bytes: Vec<u8>, sink: &mut dyn FnMut(&[u8])| {
+        sink(&bytes);
+        let room = OUTPUT_CAP.saturating_sub(output.len());
+        let kept = room.min(bytes.len());
+        dropped += (bytes.len() - kept) as u64;
+        if kept > 0 {
+            output.extend_from_slice(&bytes[..kept]);
+            events.push((at.duration_since(started), output.len()));
+        }
+    };
+
+    let termination = loop {
+        match received.recv_timeout(Duration::from_millis(25)) {
+            Ok((at, bytes)) => take(at, bytes, sink),
+            Err(mpsc::RecvTimeoutError::Timeout | mpsc::RecvTimeoutError::Disconnected) => {}
+        }
+        match handle.try_wait() {
+            Ok(Some(done)) => break status_of(&done.status),
+            Ok(None) => {}
+            Err(e) => return Err(Error::io(format!("failed to wait for {}", spec.label), e)),
+        }
+        if interrupted() {
+            break Termination::Interrupted;
+        }
+        if started.elapsed() >= spec.timeout {
+            break Termination::TimedOut;
+        }
+    };
+    let elapsed = started.elapsed();
+    let leaked = group.terminate(GRACE);
+    // The main process is dead or dying now; duct reaps it.
+    let _ = handle.wait();
+    drop(group);
+    // Background processes held the pipe open until they were ended; now it reaches EOF.
+    while let Ok((at, bytes)) = received.recv() {
+        take(at, bytes, sink);
+    }
+    let _ = pump.join();
+    let kept = spec.keep.then(|| sandbox.keep());
+    Ok(RunResult {
+        termination,
+        output,
+        events,
+        dropped,
+        elapsed,
+        kept,
+        leaked,
+    })
+}
+
+/// Reads the pipe until EOF on its own thread, so a chatty program never blocks on a full pipe.
+fn pump(mut reader: os_pipe::PipeReader, chunks: mpsc::Sender<(Instant, Vec<u8>)>) {
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        match reader.read(&mut buffer) {
+            Ok(0) => return,
+            Ok(n) => {
+                if chunks.send((Instant::now(), buffer[..n].to_vec())).is_err() {
+                    return;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return,
+        }
+    }
+}
+
+fn status_of(status: &std::process::ExitStatus) -> Termination {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => Termination::Exited(code),
+        (None, Some(signal)) => Termination::Signaled(signal),
+        (None, None) => Termination::Exited(1),
+    }
+}

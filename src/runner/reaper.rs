@@ -1,0 +1,201 @@
+//! Ending every process an example started, wherever it went.
+//!
+//! duct starts the example and waits for it, but it only knows its direct child. Examples start
+//! servers in the background and some daemonize into a new session, out of the example's process
+//! group. So nbe (1) puts the example in its own process group, (2) marks its environment with a
+//! run id, and (3) becomes a child subreaper, so orphans are re-parented to nbe instead of init.
+//! A run's processes are then: its process group, everything carrying its run id, orphans
+//! re-parented to nbe that belong to no other live run, and all their descendants.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use nix::errno::Errno;
+use nix::sys::signal::{Signal, kill, killpg};
+use nix::sys::wait::{WaitPidFlag, waitpid};
+use nix::unistd::Pid;
+
+/// The environment variable holding the run id.
+pub const RUN_ID_VAR: &str = "NBE_RUN_ID";
+
+/// Main processes of runs in progress; their orphans are told apart by run id.
+static LIVE_MAINS: Mutex<Vec<(i32, String)>> = Mutex::new(Vec::new());
+
+/// Makes nbe the subreaper of its descendants (Linux), so daemons cannot escape to init.
+pub fn become_subreaper() -> std::io::Result<()> {
+    nix::sys::prctl::set_child_subreaper(true).map_err(std::io::Error::from)
+}
+
+/// A process as `/proc/<pid>/stat` shows it.
+#[derive(Debug, Clone)]
+struct Proc {
+    pid: i32,
+    ppid: i32,
+    pgid: i32,
+    zombie: bool,
+    name: String,
+}
+
+fn read_proc(pid: i32) -> Option<Proc> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let open = stat.find('(')?;
+    let close = stat.rfind(')')?;
+    let name = stat[open + 1..close].to_string();
+    let mut fields = stat[close + 2..].split(' ');
+    let state = fields.next()?;
+    let ppid = fields.next()?.parse().ok()?;
+    let pgid = fields.next()?.parse().ok()?;
+    Some(Proc {
+        pid,
+        ppid,
+        pgid,
+        zombie: state == "Z" || state == "X",
+        name,
+    })
+}
+
+fn all_procs() -> Vec<Proc> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter_map(read_proc)
+        .collect()
+}
+
+/// The run id in a process's environment, if it can be read.
+fn run_id_of(pid: i32) -> Option<String> {
+    let environ = std::fs::read(format!("/proc/{pid}/environ")).ok()?;
+    let prefix = format!("{RUN_ID_VAR}=");
+    environ
+        .split(|b| *b == 0)
+        .find_map(|entry| entry.strip_prefix(prefix.as_bytes()))
+        .map(|id| String::from_utf8_lossy(id).into_owned())
+}
+
+/// The processes of one run, found and ended together.
+#[derive(Debug)]
+pub struct Group {
+    main: i32,
+    run_id: String,
+}
+
+impl Group {
+    /// Tracks the run whose main process (also its process group leader) is `main`.
+    pub fn new(main: u32, run_id: String) -> Self {
+        let main = main as i32;
+        LIVE_MAINS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((main, run_id.clone()));
+        Self { main, run_id }
+    }
+
+    /// Every live or zombie process of this run except the main process.
+    fn members(&self, procs: &[Proc]) -> Vec<Proc> {
+        let me = std::process::id() as i32;
+        let others: HashSet<i32> = LIVE_MAINS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter(|(pid, _)| *pid != self.main)
+            .map(|(pid, _)| *pid)
+            .collect();
+        let mut roots: BTreeSet<i32> = BTreeSet::new();
+        for proc in procs {
+            if proc.pid == self.main || proc.pid == me {
+                continue;
+            }
+            let in_group = proc.pgid == self.main;
+            let orphan = proc.ppid == me && !others.contains(&proc.pid);
+            let tagged = || run_id_of(proc.pid).as_deref() == Some(self.run_id.as_str());
+            if in_group || (orphan && run_id_of(proc.pid).is_none_or(|id| id == self.run_id)) || tagged() {
+                roots.insert(proc.pid);
+            }
+        }
+        let mut children: HashMap<i32, Vec<i32>> = HashMap::new();
+        for proc in procs {
+            children.entry(proc.ppid).or_default().push(proc.pid);
+        }
+        let mut stack: Vec<i32> = roots.iter().copied().chain([self.main]).collect();
+        let mut found: BTreeSet<i32> = roots;
+        while let Some(pid) = stack.pop() {
+            for child in children.get(&pid).into_iter().flatten() {
+                if found.insert(*child) {
+                    stack.push(*child);
+                }
+            }
+        }
+        procs.iter().filter(|p| found.contains(&p.pid)).cloned().collect()
+    }
+
+    /// Ends every process of the run: SIGTERM, then after `grace` SIGKILL. Reaps what nbe inherited.
+    ///
+    /// Returns a description of each process that survived even SIGKILL (normally none).
+    pub fn terminate(&self, grace: Duration) -> Vec<String> {
+        let _ = killpg(Pid::from_raw(self.main), Signal::SIGTERM);
+        let started = Instant::now();
+        let mut signalled: HashSet<(i32, Signal)> = HashSet::new();
+        loop {
+            let signal = if started.elapsed() < grace {
+                Signal::SIGTERM
+            } else {
+                Signal::SIGKILL
+            };
+            if signal == Signal::SIGKILL {
+                let _ = killpg(Pid::from_raw(self.main), Signal::SIGKILL);
+            }
+            let members = self.members(&all_procs());
+            let me = std::process::id() as i32;
+            let mut alive = Vec::new();
+            for proc in &members {
+                if proc.zombie {
+                    if proc.ppid == me {
+                        let _ = waitpid(Pid::from_raw(proc.pid), Some(WaitPidFlag::WNOHANG));
+                    }
+                    continue;
+                }
+                alive.push(proc);
+                if signalled.insert((proc.pid, signal)) {
+                    match kill(Pid::from_raw(proc.pid), signal) {
+                        Ok(()) | Err(Errno::ESRCH) => {}
+                        Err(_) => {}
+                    }
+                }
+            }
+            if alive.is_empty() {
+                return Vec::new();
+            }
+            if started.elapsed() > grace + Duration::from_secs(5) {
+                return alive
+                    .iter()
+                    .map(|p| format!("{} (pid {})", p.name, p.pid))
+                    .collect();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        LIVE_MAINS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|(pid, _)| *pid != self.main);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_its_own_stat() {
+        let me = read_proc(std::process::id() as i32).unwrap();
+        assert!(!me.zombie);
+        assert!(me.ppid > 0);
+    }
+}

@@ -1,0 +1,224 @@
+//! Finding the real `nats-server` and `nats` binaries, and the pinned versions the project installs.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// The pinned tool versions, embedded from `tools.versions`, the one place they are written down.
+const VERSIONS: &str = include_str!("../../tools.versions");
+
+/// A tool nbe runs examples with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tool {
+    /// Executable name.
+    pub name: &'static str,
+    /// Key prefix in `tools.versions`.
+    key: &'static str,
+}
+
+/// The NATS server.
+pub const NATS_SERVER: Tool = Tool {
+    name: "nats-server",
+    key: "NATS_SERVER",
+};
+/// The NATS command line client.
+pub const NATS: Tool = Tool {
+    name: "nats",
+    key: "NATSCLI",
+};
+/// Tools every example needs.
+pub const REQUIRED: [Tool; 2] = [NATS_SERVER, NATS];
+
+impl Tool {
+    fn pinned(self, suffix: &str) -> &'static str {
+        let key = format!("{}_{suffix}=", self.key);
+        VERSIONS
+            .lines()
+            .find_map(|line| line.strip_prefix(key.as_str()))
+            .map(str::trim)
+            .unwrap_or_else(|| panic!("tools.versions lacks {key}: the file is embedded at build time"))
+    }
+
+    /// The pinned version, like `v2.15.2`.
+    pub fn version(self) -> &'static str {
+        self.pinned("VERSION")
+    }
+
+    /// The exact command that installs the pinned version into `dir`.
+    pub fn install_command(self, dir: &Path) -> String {
+        format!(
+            "GOBIN={} go install {}@{}",
+            dir.display(),
+            self.pinned("MODULE"),
+            self.version()
+        )
+    }
+}
+
+/// Where the tools were found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// `--tools-dir`.
+    Flag,
+    /// `NBE_TOOLS_DIR`.
+    Env,
+    /// The repository's `.tools/bin`.
+    Project,
+    /// `PATH`.
+    Path,
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Flag => "--tools-dir",
+            Self::Env => "NBE_TOOLS_DIR",
+            Self::Project => "project .tools/bin",
+            Self::Path => "PATH",
+        })
+    }
+}
+
+/// The resolved tools: a directory that goes first on the examples' `PATH`.
+#[derive(Debug, Clone)]
+pub struct Tools {
+    /// The directory holding `nats-server` and `nats`.
+    pub dir: PathBuf,
+    /// How it was chosen.
+    pub source: Source,
+}
+
+impl Tools {
+    /// The full path of `tool`.
+    pub fn path(&self, tool: Tool) -> PathBuf {
+        self.dir.join(tool.name)
+    }
+
+    /// Resolves the tools directory: `flag`, then `env`, then `root/.tools/bin`, then `PATH`.
+    ///
+    /// An explicitly named directory must hold every required tool; the error gives the install commands.
+    pub fn resolve(flag: Option<&Path>, env: Option<&Path>, root: &Path) -> Result<Self> {
+        let explicit = flag
+            .map(|dir| (dir, Source::Flag))
+            .or_else(|| env.map(|dir| (dir, Source::Env)));
+        if let Some((dir, source)) = explicit {
+            let dir = std::path::absolute(dir)
+                .map_err(|e| Error::io("failed to resolve the tools directory", e))?;
+            return match REQUIRED.iter().find(|tool| !is_executable(&dir.join(tool.name))) {
+                Some(tool) => Err(missing(*tool, &format!("{} ({source})", dir.display()), &dir)),
+                None => Ok(Self { dir, source }),
+            };
+        }
+        let project = root.join(".tools").join("bin");
+        if REQUIRED
+            .iter()
+            .all(|tool| is_executable(&project.join(tool.name)))
+        {
+            return Ok(Self {
+                dir: project,
+                source: Source::Project,
+            });
+        }
+        let server = search_path(NATS_SERVER.name);
+        match server {
+            Some(found)
+                if found
+                    .parent()
+                    .is_some_and(|dir| is_executable(&dir.join(NATS.name))) =>
+            {
+                let dir = found.parent().map(Path::to_path_buf).unwrap_or_default();
+                Ok(Self {
+                    dir,
+                    source: Source::Path,
+                })
+            }
+            _ => {
+                let tool = if is_executable(&project.join(NATS_SERVER.name)) || server.is_some() {
+                    NATS
+                } else {
+                    NATS_SERVER
+                };
+                Err(missing(
+                    tool,
+                    &format!("{} and PATH", project.display()),
+                    &project,
+                ))
+            }
+        }
+    }
+}
+
+fn missing(tool: Tool, looked: &str, install_dir: &Path) -> Error {
+    let root = install_dir.parent().and_then(Path::parent);
+    let install = match root {
+        Some(root) if root.join("Makefile").is_file() && install_dir.ends_with(".tools/bin") => format!(
+            "make -C {} tools\n  or: {}",
+            root.display(),
+            tool.install_command(install_dir)
+        ),
+        _ => tool.install_command(install_dir),
+    };
+    Error::ToolMissing {
+        tool: tool.name.to_string(),
+        looked: looked.to_string(),
+        install,
+    }
+}
+
+/// True for an existing file with an execute bit.
+pub fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata()
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// The first executable called `name` on `PATH`.
+pub fn search_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| is_executable(candidate))
+}
+
+/// The first line a program prints for `args` (its version), or `None` when it cannot run.
+pub fn version_of(program: &Path, args: &[&str]) -> Option<String> {
+    let output = duct::cmd(program, args)
+        .stderr_to_stdout()
+        .stdin_null()
+        .unchecked()
+        .read()
+        .ok()?;
+    output
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinned_versions_come_from_tools_versions() {
+        assert!(NATS_SERVER.version().starts_with("v2."));
+        assert_eq!(NATS.version(), "v0.5.0");
+        assert_eq!(
+            NATS.install_command(Path::new("/x/bin")),
+            "GOBIN=/x/bin go install github.com/nats-io/natscli/nats@v0.5.0"
+        );
+    }
+
+    #[test]
+    fn an_explicit_directory_without_tools_names_the_install_command() {
+        let empty = tempfile::tempdir().unwrap();
+        let err = Tools::resolve(Some(empty.path()), None, empty.path())
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("nats-server not found"), "{err}");
+        assert!(
+            err.contains("go install github.com/nats-io/nats-server/v2@"),
+            "{err}"
+        );
+    }
+}
