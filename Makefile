@@ -1,0 +1,48 @@
+# nbe's set-up and checks. Two entry points do everything on a fresh machine:
+#   make run    builds nbe, installs the pinned NATS tools, runs topologies/supercluster-arbiter
+#   make test   the whole suite (what CI runs through .ci/run)
+
+include tools.versions
+
+SHELL := /bin/bash
+TOOLS_BIN := $(CURDIR)/.tools/bin
+STAMPS := $(CURDIR)/.tools/stamps
+NBE := $(CURDIR)/target/debug/nbe
+export NBE_TOOLS_DIR := $(TOOLS_BIN)
+
+.PHONY: all run test tools build unit lint fmt examples-test clean-tools
+
+all: build tools
+
+# The real binaries, from the Go module proxy, pinned in tools.versions. A stamp per version makes
+# this a no-op once the pinned versions are installed, and a version bump reinstalls.
+tools: $(STAMPS)/nats-server-$(NATS_SERVER_VERSION) $(STAMPS)/nats-$(NATSCLI_VERSION)
+
+$(STAMPS)/nats-server-$(NATS_SERVER_VERSION):
+	@mkdir -p $(TOOLS_BIN) $(STAMPS)
+	GOBIN=$(TOOLS_BIN) GOFLAGS=-buildvcs=false go install $(NATS_SERVER_MODULE)@$(NATS_SERVER_VERSION)
+	@rm -f $(STAMPS)/nats-server-* && touch $@
+
+$(STAMPS)/nats-$(NATSCLI_VERSION):
+	@mkdir -p $(TOOLS_BIN) $(STAMPS)
+	GOBIN=$(TOOLS_BIN) GOFLAGS=-buildvcs=false go install $(NATSCLI_MODULE)@$(NATSCLI_VERSION)
+	@rm -f $(STAMPS)/nats-v* && touch $@
+
+build:
+	cargo build --locked
+
+run: build tools
+	$(NBE) run topologies/supercluster-arbiter
+
+lint:
+	cargo fmt --check
+	cargo clippy --locked --all-targets -- -D warnings
+
+unit: build tools
+	cargo test --locked
+
+test: lint unit
+	@echo "make test: all checks passed"
+
+clean-tools:
+	rm -rf .tools

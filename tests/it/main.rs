@@ -1,0 +1,7 @@
+//! nbe's integration tests: the real `nbe` binary against real `nats-server` and `nats`.
+//!
+//! Tests read like specifications through a small fluent harness: build a throwaway examples
+//! repository with [`Repo`], run `nbe` in it, and assert on the [`Outcome`].
+
+mod harness;
+mod run;
