@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
+use crate::runner::isolation::Request;
+
 /// Runs, tests, records and publishes NATS documentation examples against the real nats-server and nats.
 #[derive(Debug, Parser)]
 #[command(name = "nbe", version, about, max_term_width = 100)]
@@ -16,6 +18,10 @@ pub struct Cli {
     /// Where nats-server and nats are (default: $NBE_TOOLS_DIR, else ROOT/.tools/bin, else PATH).
     #[arg(long, global = true, value_name = "DIR")]
     pub tools_dir: Option<PathBuf>,
+
+    /// How runs are isolated: private network and PID namespaces, or the host (one run at a time).
+    #[arg(long, global = true, value_enum, default_value_t = Request::Auto, env = "NBE_ISOLATION")]
+    pub isolation: Request,
 
     /// What to do.
     #[command(subcommand)]
@@ -58,6 +64,13 @@ pub enum Command {
         /// Apply this example's `normalize:` overrides too, like `topologies/supercluster-arbiter`.
         #[arg(long, value_name = "PATH")]
         example: Option<String>,
+    },
+    /// Brings up the loopback of a fresh network namespace, then execs the command (used by nbe itself).
+    #[command(name = "__loopback-exec", hide = true)]
+    LoopbackExec {
+        /// The command to exec.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+        command: Vec<String>,
     },
 }
 

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::catalog;
 use crate::error::{Error, Result};
 use crate::runner::Tools;
+use crate::runner::isolation::{self, Mode, Request};
 
 /// Where nbe works and with which tools.
 #[derive(Debug, Clone)]
@@ -15,11 +16,17 @@ pub struct Config {
     tools_flag: Option<PathBuf>,
     /// `NBE_TOOLS_DIR`.
     tools_env: Option<PathBuf>,
+    /// `--isolation`.
+    isolation: Request,
 }
 
 impl Config {
     /// Resolves the root: `--root`, then `NBE_ROOT`, then the nearest ancestor of the current dir with `examples/`.
-    pub fn resolve(root_flag: Option<&Path>, tools_flag: Option<PathBuf>) -> Result<Self> {
+    pub fn resolve(
+        root_flag: Option<&Path>,
+        tools_flag: Option<PathBuf>,
+        isolation: Request,
+    ) -> Result<Self> {
         let env_root = std::env::var_os("NBE_ROOT")
             .filter(|v| !v.is_empty())
             .map(PathBuf::from);
@@ -45,7 +52,13 @@ impl Config {
             root,
             tools_flag,
             tools_env,
+            isolation,
         })
+    }
+
+    /// How runs are isolated on this machine (probed once).
+    pub fn isolation(&self) -> Result<Mode> {
+        isolation::resolve(self.isolation)
     }
 
     /// Finds the tools, in the documented order.

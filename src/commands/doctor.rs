@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::error::Result;
 use crate::exit;
+use crate::runner::isolation::{self, Request};
 use crate::runner::tools::{self, REQUIRED};
 
 /// Toolchains examples may use, with the flag that prints their version.
@@ -20,8 +21,8 @@ const TOOLCHAINS: [(&str, &str); 8] = [
 ];
 
 /// Prints tools, versions and toolchains; exits 2 when a required tool is missing.
-pub fn doctor(root_flag: Option<&Path>, tools_flag: Option<PathBuf>) -> Result<i32> {
-    let config = Config::resolve(root_flag, tools_flag.clone());
+pub fn doctor(root_flag: Option<&Path>, tools_flag: Option<PathBuf>, request: Request) -> Result<i32> {
+    let config = Config::resolve(root_flag, tools_flag.clone(), request);
     let root = match &config {
         Ok(config) => {
             println!("{:<12} {}", "root", config.root.display());
@@ -34,7 +35,7 @@ pub fn doctor(root_flag: Option<&Path>, tools_flag: Option<PathBuf>) -> Result<i
     };
     let resolved = match &config {
         Ok(config) => config.tools(),
-        Err(_) => Config::resolve(Some(&root), tools_flag).and_then(|c| c.tools()),
+        Err(_) => Config::resolve(Some(&root), tools_flag, request).and_then(|c| c.tools()),
     };
     let code = match resolved {
         Ok(found) => {
@@ -68,6 +69,10 @@ pub fn doctor(root_flag: Option<&Path>, tools_flag: Option<PathBuf>) -> Result<i
             "{:<12} not found (optional; only examples that manage operators need it)",
             "nsc"
         ),
+    }
+    match isolation::resolve(request) {
+        Ok(mode) => println!("{:<12} {mode}", "isolation"),
+        Err(err) => println!("{:<12} {err}", "isolation"),
     }
     println!("toolchains:");
     for (name, flag) in TOOLCHAINS {

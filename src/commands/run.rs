@@ -22,6 +22,7 @@ pub fn run(config: &Config, path: &str, timeout: Duration, keep: bool) -> Result
         ))
     })?;
     let tools = config.tools()?;
+    let isolation = config.isolation()?;
     runner::reaper::become_subreaper().map_err(|e| Error::io("failed to become a child subreaper", e))?;
     runner::install_interrupt_handler().map_err(|e| Error::io("failed to install signal handlers", e))?;
     let timeout = selected.example.timeout.unwrap_or(timeout);
@@ -29,6 +30,7 @@ pub fn run(config: &Config, path: &str, timeout: Duration, keep: bool) -> Result
         label: &client.path,
         client_dir: &client.dir,
         command,
+        isolation: &isolation,
         tools: &tools,
         timeout,
         keep,

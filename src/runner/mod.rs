@@ -4,6 +4,7 @@
 //! it. duct only knows its direct child, so the program runs in its own process group and
 //! [`reaper::Group`] ends the whole tree (see there for how).
 
+pub mod isolation;
 pub mod reaper;
 mod sandbox;
 pub mod tools;
@@ -66,6 +67,8 @@ pub struct RunSpec<'a> {
     pub timeout: Duration,
     /// Keep the temp dir afterwards.
     pub keep: bool,
+    /// Namespaces, or the host.
+    pub isolation: &'a isolation::Mode,
 }
 
 /// How a run ended.
@@ -117,6 +120,11 @@ static RUN_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Runs `spec`, streaming output to `sink` as it arrives.
 pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
+    if !spec.isolation.parallel_safe() {
+        isolation::preflight(spec.label, &isolation::mentioned_ports(spec.client_dir))?;
+    }
+    let nbe = std::env::current_exe().map_err(|e| Error::io("failed to locate the nbe executable", e))?;
+    let command = spec.isolation.wrap(&nbe, spec.command);
     let sandbox = Sandbox::create(spec.client_dir)?;
     let run_id = format!(
         "{}-{}",
@@ -127,13 +135,12 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
     let writer_for_stderr = writer
         .try_clone()
         .map_err(|e| Error::io("failed to create the output pipe", e))?;
-    let (program, args) = spec
-        .command
+    let (program, args) = command
         .split_first()
         .ok_or_else(|| Error::Usage("empty command".into()))?;
     let started = Instant::now();
     // `before_spawn` is where duct lets us reach std's Command: the program leads a new process group.
-    let handle = duct::cmd(*program, args)
+    let handle = duct::cmd(program, args)
         .dir(sandbox.work())
         .full_env(sandbox.environment(&spec.tools.dir, &run_id))
         .stdin_null()

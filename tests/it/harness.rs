@@ -48,18 +48,22 @@ impl Repo {
 
     /// An `nbe` command rooted here, with the project's tools.
     pub fn nbe(&self) -> Nbe {
-        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("nbe"));
-        command
-            .arg("--root")
-            .arg(self.path())
-            .arg("--tools-dir")
-            .arg(tools_dir());
-        command
-            .env_remove("CI")
-            .env_remove("NBE_ROOT")
-            .env_remove("NBE_TOOLS_DIR");
-        Nbe { command }
+        nbe_in(self.path())
     }
+}
+
+/// An `nbe` command rooted at `root`, with the project's tools and none of the caller's settings.
+pub fn nbe_in(root: &Path) -> Nbe {
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("nbe"));
+    command
+        .arg("--root")
+        .arg(root)
+        .arg("--tools-dir")
+        .arg(tools_dir());
+    for name in ["CI", "NBE_ROOT", "NBE_TOOLS_DIR", "NBE_ISOLATION", "NBE_UPDATE"] {
+        command.env_remove(name);
+    }
+    Nbe { command }
 }
 
 /// An `nbe` invocation being built.

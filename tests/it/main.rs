@@ -4,4 +4,5 @@
 //! repository with [`Repo`], run `nbe` in it, and assert on the [`Outcome`].
 
 mod harness;
+mod isolation;
 mod run;

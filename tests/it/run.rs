@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{Repo, marker, processes_with};
+use crate::harness::{Repo, marker, nbe_in, processes_with};
 
 /// Waits in bash until a nats-server answers on `port` (no fixed sleeps).
 fn wait_for(port: u16) -> String {
@@ -231,12 +231,6 @@ fn doctor_reports_tool_versions_and_how_to_install_missing_ones() {
 #[test]
 fn the_shipped_catalog_is_valid() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = Repo::new()
-        .nbe()
-        .args(["--root"])
-        .args([root])
-        .args(["list"])
-        .run()
-        .code(0);
+    let out = nbe_in(root).args(["list"]).run().code(0);
     assert!(out.stdout.contains("topologies/supercluster-arbiter"), "{out:?}");
 }

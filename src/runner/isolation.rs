@@ -1,0 +1,300 @@
+//! Hermetic runs: each run in its own network and PID namespaces.
+//!
+//! Examples hard-code ports (4222, 6222, 8222...). In a network namespace of its own a run has a
+//! private loopback, so two runs, or a server the user already has on 4222, never collide; in a
+//! PID namespace of its own every process of the run dies with it. nbe uses util-linux `unshare`
+//! (as root directly, otherwise through a user namespace where the kernel allows one), and brings
+//! the new loopback up itself, so no `ip` binary is needed. Where neither works, runs fall back to
+//! the host network, one at a time, after a pre-flight check that the example's ports are free.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::error::{Error, Result};
+
+/// What the user asked for with `--isolation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Request {
+    /// Namespaces when this machine supports them, else `none`.
+    #[default]
+    Auto,
+    /// Namespaces, or an error saying why they are not available.
+    Namespace,
+    /// The host network, one run at a time, after a port check.
+    None,
+}
+
+/// How runs are actually isolated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// Private network and PID namespaces through `unshare`; `user` adds a user namespace (non-root).
+    Namespace {
+        /// The `unshare` binary.
+        unshare: PathBuf,
+        /// Whether a user namespace is needed (nbe is not root).
+        user: bool,
+    },
+    /// The host network and PID space.
+    None,
+}
+
+impl Mode {
+    /// True when runs may go in parallel without colliding.
+    pub fn parallel_safe(&self) -> bool {
+        matches!(self, Self::Namespace { .. })
+    }
+
+    /// The command that runs `command` under this isolation. `nbe` is nbe's own executable, whose
+    /// hidden `__loopback-exec` brings the namespace's loopback up and then execs the command.
+    pub fn wrap(&self, nbe: &Path, command: &[&str]) -> Vec<String> {
+        match self {
+            Self::None => command.iter().map(|s| s.to_string()).collect(),
+            Self::Namespace { unshare, user } => {
+                let mut wrapped = vec![unshare.display().to_string()];
+                if *user {
+                    wrapped.extend(["--user".into(), "--map-root-user".into()]);
+                }
+                for flag in ["--net", "--pid", "--fork", "--kill-child", "--mount-proc", "--"] {
+                    wrapped.push(flag.to_string());
+                }
+                wrapped.push(nbe.display().to_string());
+                wrapped.push(LOOPBACK_EXEC.to_string());
+                wrapped.extend(command.iter().map(|s| s.to_string()));
+                wrapped
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Namespace { user: false, .. } => {
+                f.write_str("namespace (network + PID namespaces, as root)")
+            }
+            Self::Namespace { user: true, .. } => {
+                f.write_str("namespace (network + PID namespaces in a user namespace)")
+            }
+            Self::None => f.write_str("none (host network, runs one at a time after a port check)"),
+        }
+    }
+}
+
+/// The hidden subcommand that runs inside the namespaces.
+pub const LOOPBACK_EXEC: &str = "__loopback-exec";
+
+/// Resolves `request` against what this machine supports; probing happens once per process.
+pub fn resolve(request: Request) -> Result<Mode> {
+    static PROBED: OnceLock<std::result::Result<Mode, String>> = OnceLock::new();
+    let probed = PROBED.get_or_init(probe);
+    match (request, probed) {
+        (Request::None, _) => Ok(Mode::None),
+        (Request::Auto, Ok(mode)) | (Request::Namespace, Ok(mode)) => Ok(mode.clone()),
+        (Request::Auto, Err(_)) => Ok(Mode::None),
+        (Request::Namespace, Err(why)) => Err(Error::Usage(format!(
+            "--isolation namespace is not available here: {why}; use --isolation none (serial runs on the host network)"
+        ))),
+    }
+}
+
+/// Finds out whether namespaces work by starting a trivial program in them.
+fn probe() -> std::result::Result<Mode, String> {
+    let unshare = super::tools::search_path("unshare").ok_or("util-linux `unshare` is not on PATH")?;
+    let nbe = std::env::current_exe().map_err(|e| format!("cannot locate nbe itself: {e}"))?;
+    let root = nix::unistd::Uid::effective().is_root();
+    let mut last_error = String::new();
+    for user in if root { vec![false, true] } else { vec![true] } {
+        let mode = Mode::Namespace {
+            unshare: unshare.clone(),
+            user,
+        };
+        let command = mode.wrap(&nbe, &["true"]);
+        let result = duct::cmd(&command[0], &command[1..])
+            .stdin_null()
+            .stdout_null()
+            .stderr_capture()
+            .unchecked()
+            .run();
+        match result {
+            Ok(output) if output.status.success() => return Ok(mode),
+            Ok(output) => last_error = String::from_utf8_lossy(&output.stderr).trim().to_string(),
+            Err(e) => last_error = e.to_string(),
+        }
+    }
+    Err(format!("unshare failed ({last_error})"))
+}
+
+/// Brings up the loopback interface of the current network namespace, then replaces this
+/// process with `command` (the body of `nbe __loopback-exec`).
+pub fn loopback_exec(command: &[String]) -> Error {
+    if let Err(e) = loopback_up() {
+        return Error::io(
+            "failed to bring up the loopback interface in the run's network namespace",
+            e,
+        );
+    }
+    let Some((program, args)) = command.split_first() else {
+        return Error::Usage(format!("{LOOPBACK_EXEC} needs a command"));
+    };
+    let err = std::os::unix::process::CommandExt::exec(std::process::Command::new(program).args(args));
+    Error::io(format!("failed to start {program}"), err)
+}
+
+fn loopback_up() -> std::io::Result<()> {
+    // SAFETY: plain socket/ioctl calls on a zeroed `ifreq` whose name is set within bounds; the
+    // socket is closed on every path.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let mut request: libc::ifreq = std::mem::zeroed();
+        for (slot, byte) in request.ifr_name.iter_mut().zip(b"lo\0") {
+            *slot = *byte as libc::c_char;
+        }
+        let mut result = libc::ioctl(fd, libc::SIOCGIFFLAGS, &mut request);
+        if result == 0 {
+            request.ifr_ifru.ifru_flags |= (libc::IFF_UP | libc::IFF_RUNNING) as libc::c_short;
+            result = libc::ioctl(fd, libc::SIOCSIFFLAGS, &request);
+        }
+        let error = std::io::Error::last_os_error();
+        libc::close(fd);
+        if result < 0 { Err(error) } else { Ok(()) }
+    }
+}
+
+/// Ports a client's files mention in server configurations and URLs.
+pub fn mentioned_ports(client_dir: &Path) -> BTreeSet<u16> {
+    static PORT: OnceLock<Regex> = OnceLock::new();
+    let port = PORT.get_or_init(|| {
+        Regex::new(r"(?i)(?:port\s*[:=]?\s*|(?:^|\s)(?:-p|--port)[\s=]+|(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]):)(\d{2,5})\b")
+            .expect("the port pattern is valid")
+    });
+    let mut ports = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(client_dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+    {
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        ports.extend(
+            port.captures_iter(&text)
+                .filter_map(|c| c[1].parse::<u16>().ok())
+                .filter(|p| *p >= 1024),
+        );
+    }
+    ports
+}
+
+/// Fails when one of `ports` is already listening on the host, naming the port and its owner.
+pub fn preflight(label: &str, ports: &BTreeSet<u16>) -> Result<()> {
+    let listening = listening_sockets();
+    for port in ports {
+        if let Some((_, inode)) = listening.iter().find(|(p, _)| p == port) {
+            let owner = owner_of(*inode).unwrap_or_else(|| "an unknown process".to_string());
+            return Err(Error::Usage(format!(
+                "{label} uses port {port}, which {owner} already listens on; stop it, or run with --isolation namespace where the machine allows it"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// (port, socket inode) of every listening TCP socket on the host.
+fn listening_sockets() -> Vec<(u16, u64)> {
+    let mut sockets = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let Ok(text) = std::fs::read_to_string(table) else {
+            continue;
+        };
+        for line in text.lines().skip(1) {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            // Field 3 is the state; 0A is LISTEN. Field 1 is address:port in hex, field 9 the inode.
+            if fields.len() > 9 && fields[3] == "0A" {
+                let port = fields[1]
+                    .rsplit(':')
+                    .next()
+                    .and_then(|p| u16::from_str_radix(p, 16).ok());
+                if let (Some(port), Ok(inode)) = (port, fields[9].parse()) {
+                    sockets.push((port, inode));
+                }
+            }
+        }
+    }
+    sockets
+}
+
+/// "nats-server (pid 123)" for the process holding socket `inode`.
+fn owner_of(inode: u64) -> Option<String> {
+    let target = format!("socket:[{inode}]");
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let pid = entry.file_name().to_string_lossy().into_owned();
+        if pid.parse::<u32>().is_err() {
+            continue;
+        }
+        let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+            continue;
+        };
+        for fd in fds.flatten() {
+            if std::fs::read_link(fd.path()).is_ok_and(|link| link.as_os_str() == target.as_str()) {
+                let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+                return Some(format!("{} (pid {pid})", name.trim()));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_ports_in_configs_flags_and_urls() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("main.sh"),
+            "port: 4222\nhttp_port: 8222\nnats-server -p 4333 &\ncurl http://localhost:8223/healthz\nnats://127.0.0.1:7222\necho 12 items\n",
+        )
+        .unwrap();
+        let ports: Vec<u16> = mentioned_ports(dir.path()).into_iter().collect();
+        assert_eq!(ports, vec![4222, 4333, 7222, 8222, 8223]);
+    }
+
+    #[test]
+    fn a_busy_port_is_named_with_its_owner() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let err = preflight("a/b/cli", &BTreeSet::from([port]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(&format!("uses port {port}, which ")), "{err}");
+        assert!(err.contains(&format!("(pid {})", std::process::id())), "{err}");
+        drop(listener);
+        preflight("a/b/cli", &BTreeSet::from([port])).unwrap();
+    }
+
+    #[test]
+    fn wrapping_adds_unshare_and_the_loopback_step() {
+        let mode = Mode::Namespace {
+            unshare: "/usr/bin/unshare".into(),
+            user: false,
+        };
+        let wrapped = mode.wrap(Path::new("/bin/nbe"), &["bash", "main.sh"]);
+        assert_eq!(wrapped[0], "/usr/bin/unshare");
+        assert!(wrapped.contains(&"--net".to_string()) && wrapped.contains(&"--pid".to_string()));
+        assert_eq!(
+            &wrapped[wrapped.len() - 4..],
+            ["/bin/nbe", LOOPBACK_EXEC, "bash", "main.sh"]
+        );
+        assert_eq!(
+            Mode::None.wrap(Path::new("/bin/nbe"), &["bash", "main.sh"]),
+            ["bash", "main.sh"]
+        );
+    }
+}
