@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
+use crate::catalog::Partition;
 use crate::runner::isolation::Request;
 
 /// Runs, tests, records and publishes NATS documentation examples against the real nats-server and nats.
@@ -38,6 +39,9 @@ pub enum Command {
         /// Print JSON for machines.
         #[arg(long)]
         json: bool,
+        /// Only the examples of CI partition K of N, like 2/3.
+        #[arg(long, value_name = "K/N")]
+        partition: Option<Partition>,
     },
     /// Run one client in a fresh temp dir and stop everything it started.
     ///

@@ -5,12 +5,14 @@
 
 mod kind;
 pub mod meta;
+mod partition;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use kind::ClientKind;
 pub use meta::Expect;
+pub use partition::Partition;
 
 use crate::duration;
 use crate::error::{Error, Location, Result};
@@ -189,6 +191,23 @@ impl Catalog {
             .clients()
             .filter(|s| prefixes.is_empty() || prefixes.iter().any(|p| segment_prefix(&s.client.path, p)))
             .collect())
+    }
+
+    /// The clients of `selected` whose example belongs to `partition` (by position in the catalog).
+    pub fn partition<'a>(&self, selected: Vec<Selected<'a>>, partition: Partition) -> Vec<Selected<'a>> {
+        let positions: std::collections::HashMap<&str, usize> = self
+            .examples()
+            .enumerate()
+            .map(|(position, example)| (example.path.as_str(), position))
+            .collect();
+        selected
+            .into_iter()
+            .filter(|s| {
+                positions
+                    .get(s.example.path.as_str())
+                    .is_some_and(|p| partition.contains(*p))
+            })
+            .collect()
     }
 
     /// Resolves `category/example[/client]` to one client: the named one, else the only one, else `cli`.

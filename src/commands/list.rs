@@ -4,16 +4,19 @@ use std::io::Write;
 
 use serde_json::json;
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Partition};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::exit;
 
 /// Prints the categories, examples and clients under `prefix`.
-pub fn list(config: &Config, prefix: Option<&str>, json: bool) -> Result<i32> {
+pub fn list(config: &Config, prefix: Option<&str>, json: bool, partition: Option<Partition>) -> Result<i32> {
     let catalog = Catalog::load(&config.root)?;
     let prefixes: Vec<String> = prefix.into_iter().map(str::to_string).collect();
-    let selected = catalog.select(&prefixes)?;
+    let mut selected = catalog.select(&prefixes)?;
+    if let Some(partition) = partition {
+        selected = catalog.partition(selected, partition);
+    }
     let wanted = |path: &str| {
         selected
             .iter()

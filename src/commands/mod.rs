@@ -13,7 +13,11 @@ use crate::error::Result;
 pub fn dispatch(cli: Cli) -> Result<i32> {
     let config = || Config::resolve(cli.root.as_deref(), cli.tools_dir.clone(), cli.isolation);
     match cli.command {
-        Command::List { prefix, json } => list::list(&config()?, prefix.as_deref(), json),
+        Command::List {
+            prefix,
+            json,
+            partition,
+        } => list::list(&config()?, prefix.as_deref(), json, partition),
         Command::Run { path, timeout, keep } => run::run(&config()?, &path, timeout, keep),
         Command::Doctor => doctor::doctor(cli.root.as_deref(), cli.tools_dir.clone(), cli.isolation),
         Command::Normalize {

@@ -234,3 +234,35 @@ fn the_shipped_catalog_is_valid() {
     let out = nbe_in(root).args(["list"]).run().code(0);
     assert!(out.stdout.contains("topologies/supercluster-arbiter"), "{out:?}");
 }
+
+#[test]
+fn every_example_lands_in_exactly_one_partition() {
+    let mut repo = Repo::new();
+    for name in [
+        "a/one", "a/two", "b/three", "b/four", "c/five", "c/six", "c/seven",
+    ] {
+        repo = repo.script(name, "echo hi\n");
+    }
+    let mut seen = Vec::new();
+    for k in 1..=3 {
+        let out = repo
+            .nbe()
+            .args(["list", "--json", "--partition", &format!("{k}/3")])
+            .run()
+            .code(0);
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        for category in json["categories"].as_array().unwrap() {
+            for example in category["examples"].as_array().unwrap() {
+                seen.push(example["path"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            "a/one", "a/two", "b/four", "b/three", "c/five", "c/seven", "c/six"
+        ]
+    );
+    repo.nbe().args(["list", "--partition", "4/3"]).run().code(2);
+}
