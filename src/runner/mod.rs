@@ -161,8 +161,21 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
     let main = handle.pids().first().copied().unwrap_or_default();
     let group = reaper::Group::new(main, run_id);
 
-    let (chunks, received) = mpsc::channel::<(Instant, Vec<u8>)>();
-    let pump = std::thread::spawn(move || pump(reader, chunks));
+    // Output and the exit of the main process arrive on one channel, each from its own thread, so
+    // the exit is seen at once even while background servers still hold the pipe open.
+    let (messages, received) = mpsc::channel::<Message>();
+    let pump = {
+        let messages = messages.clone();
+        std::thread::spawn(move || pump(reader, messages))
+    };
+    let handle = Arc::new(handle);
+    let waiter = {
+        let handle = Arc::clone(&handle);
+        std::thread::spawn(move || {
+            let status = handle.wait().map(|output| output.status);
+            let _ = messages.send(Message::Exited(status));
+        })
+    };
 
     let mut output = Vec::new();
     let mut events = Vec::new();
@@ -179,14 +192,14 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
     };
 
     let termination = loop {
-        match received.recv_timeout(Duration::from_millis(25)) {
-            Ok((at, bytes)) => take(at, bytes, sink),
+        match received.recv_timeout(Duration::from_millis(50)) {
+            Ok(Message::Output(at, bytes)) => take(at, bytes, sink),
+            Ok(Message::Exited(Ok(status))) => break status_of(&status),
+            Ok(Message::Exited(Err(e))) => {
+                group.terminate(GRACE);
+                return Err(Error::io(format!("failed to wait for {}", spec.label), e));
+            }
             Err(mpsc::RecvTimeoutError::Timeout | mpsc::RecvTimeoutError::Disconnected) => {}
-        }
-        match handle.try_wait() {
-            Ok(Some(done)) => break status_of(&done.status),
-            Ok(None) => {}
-            Err(e) => return Err(Error::io(format!("failed to wait for {}", spec.label), e)),
         }
         if interrupted() {
             break Termination::Interrupted;
@@ -197,13 +210,14 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
     };
     let elapsed = started.elapsed();
     let leaked = group.terminate(GRACE);
-    // The main process is dead or dying now; duct reaps it.
-    let _ = handle.wait();
-    drop(group);
-    // Background processes held the pipe open until they were ended; now it reaches EOF.
-    while let Ok((at, bytes)) = received.recv() {
-        take(at, bytes, sink);
+    // Everything has ended, so the pipe reaches EOF and both threads hang up.
+    while let Ok(message) = received.recv() {
+        if let Message::Output(at, bytes) = message {
+            take(at, bytes, sink);
+        }
     }
+    drop(group);
+    let _ = waiter.join();
     let _ = pump.join();
     let kept = spec.keep.then(|| sandbox.keep());
     Ok(RunResult {
@@ -217,14 +231,25 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
     })
 }
 
+/// What the reading and waiting threads tell the run loop.
+enum Message {
+    /// Output arrived at this instant.
+    Output(Instant, Vec<u8>),
+    /// The main process ended.
+    Exited(std::io::Result<std::process::ExitStatus>),
+}
+
 /// Reads the pipe until EOF on its own thread, so a chatty program never blocks on a full pipe.
-fn pump(mut reader: os_pipe::PipeReader, chunks: mpsc::Sender<(Instant, Vec<u8>)>) {
+fn pump(mut reader: os_pipe::PipeReader, chunks: mpsc::Sender<Message>) {
     let mut buffer = vec![0u8; 64 * 1024];
     loop {
         match reader.read(&mut buffer) {
             Ok(0) => return,
             Ok(n) => {
-                if chunks.send((Instant::now(), buffer[..n].to_vec())).is_err() {
+                if chunks
+                    .send(Message::Output(Instant::now(), buffer[..n].to_vec()))
+                    .is_err()
+                {
                     return;
                 }
             }
