@@ -84,6 +84,16 @@ impl Nbe {
         self
     }
 
+    /// Starts without waiting, stdout piped, so a test can act while it runs.
+    pub fn spawn(mut self) -> std::process::Child {
+        self.command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
     /// Runs to completion.
     pub fn run(mut self) -> Outcome {
         let started = Instant::now();

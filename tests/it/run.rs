@@ -266,3 +266,42 @@ fn every_example_lands_in_exactly_one_partition() {
     );
     repo.nbe().args(["list", "--partition", "4/3"]).run().code(2);
 }
+
+#[test]
+fn ctrl_c_stops_the_run_removes_its_temp_dir_and_exits_130() {
+    use std::io::{BufRead, Read};
+    let name = marker("sigint");
+    let tmp = tempfile::tempdir().unwrap();
+    let script = format!(
+        "nats-server -p 14226 --name {name} > s.log 2>&1 &\n{}echo ready\nsleep 600\n",
+        wait_for(14226)
+    );
+    let repo = Repo::new().script("slow/interrupted", &script);
+    let mut child = repo
+        .nbe()
+        .env("TMPDIR", tmp.path().to_str().unwrap())
+        .args(["run", "slow/interrupted"])
+        .spawn();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line, "ready\n");
+    assert_eq!(
+        processes_with(&name).len(),
+        1,
+        "the server runs before the interrupt"
+    );
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert_eq!(processes_with(&name), Vec::<String>::new());
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "temp dirs left: {left:?}");
+}
