@@ -26,7 +26,7 @@ use crate::exit;
 pub const GRACE: Duration = Duration::from_secs(2);
 
 /// The most output kept in memory per run; the rest is counted and dropped.
-pub const OUTPUT_CAP: usize = 16 * 1024 * 1024;
+pub const OUTPUT_CAP: usize = 4 * 1024 * 1024;
 
 /// Set by SIGINT or SIGTERM; every run in progress stops when it is set.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);

@@ -305,3 +305,23 @@ fn ctrl_c_stops_the_run_removes_its_temp_dir_and_exits_130() {
     let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
     assert!(left.is_empty(), "temp dirs left: {left:?}");
 }
+
+#[test]
+fn a_flood_of_output_is_streamed_but_only_a_bounded_part_is_kept() {
+    let repo = Repo::new().script(
+        "noisy/flood",
+        "head -c 20000000 /dev/zero | tr '\\0' x\necho\necho survived\n",
+    );
+    let out = repo
+        .nbe()
+        .args(["run", "noisy/flood"])
+        .run()
+        .code(0)
+        .stdout_has("survived");
+    assert_eq!(out.stdout.len(), 20_000_000 + "\nsurvived\n".len());
+    assert!(
+        out.stderr.contains("output past 4 MiB was not kept"),
+        "{}",
+        out.stderr
+    );
+}
