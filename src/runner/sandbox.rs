@@ -56,8 +56,10 @@ impl Sandbox {
 
     /// The clean environment of a run: nothing inherited but what examples need to find programs.
     ///
-    /// `NATS_*`, `NSC_*` and `XDG_CONFIG_HOME` are never passed on, so a developer's own contexts and
-    /// credentials cannot change what an example prints.
+    /// `NATS_*`, `NSC_*` and the caller's `XDG_CONFIG_HOME` are never passed on, and
+    /// `XDG_CONFIG_HOME` points into the sandbox (natscli looks for its contexts there, not under
+    /// `HOME`), so a developer's own contexts and credentials cannot change what an example prints
+    /// and an example's contexts never land in the developer's home.
     pub fn environment(&self, tools_dir: &Path, run_id: &str) -> Vec<(String, String)> {
         let inherited_path =
             std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".to_string());
@@ -66,6 +68,10 @@ impl Sandbox {
             ("PATH".to_string(), path),
             ("HOME".to_string(), self.home().display().to_string()),
             ("TMPDIR".to_string(), self.tmp().display().to_string()),
+            (
+                "XDG_CONFIG_HOME".to_string(),
+                self.home().join(".config").display().to_string(),
+            ),
             ("LANG".to_string(), "C.UTF-8".to_string()),
             ("LC_ALL".to_string(), "C.UTF-8".to_string()),
             ("TZ".to_string(), "UTC".to_string()),
@@ -144,8 +150,10 @@ mod tests {
         let env = sandbox.environment(Path::new("/tools"), "run-1");
         assert!(
             env.iter()
-                .all(|(name, _)| !name.starts_with("NATS_") && name != "XDG_CONFIG_HOME")
+                .all(|(name, _)| !name.starts_with("NATS_") && !name.starts_with("NSC_"))
         );
+        let xdg = &env.iter().find(|(n, _)| n == "XDG_CONFIG_HOME").unwrap().1;
+        assert!(xdg.starts_with(&sandbox.path().display().to_string()));
         let path = &env.iter().find(|(n, _)| n == "PATH").unwrap().1;
         assert!(path.starts_with("/tools:"));
         let home = &env.iter().find(|(n, _)| n == "HOME").unwrap().1;

@@ -186,7 +186,7 @@ fn several_clients_without_cli_must_be_named() {
 
 #[test]
 fn the_environment_is_clean_and_keep_keeps_the_temp_dir() {
-    let repo = Repo::new().script("env/show", "echo \"url=${NATS_URL:-unset} xdg=${XDG_CONFIG_HOME:-unset}\"\ncommand -v nats-server\ntouch made-here\n");
+    let repo = Repo::new().script("env/show", "echo \"url=${NATS_URL:-unset} xdg=${XDG_CONFIG_HOME#$HOME}\"\ncommand -v nats-server\ntouch made-here\n");
     let out = repo
         .nbe()
         .env("NATS_URL", "nats://example.invalid:4222")
@@ -194,7 +194,7 @@ fn the_environment_is_clean_and_keep_keeps_the_temp_dir() {
         .args(["run", "--keep", "env/show"])
         .run()
         .code(0)
-        .stdout_has("url=unset xdg=unset");
+        .stdout_has("url=unset xdg=/.config\n");
     assert!(
         out.stdout
             .contains(&format!("{}/nats-server", crate::harness::tools_dir().display())),
