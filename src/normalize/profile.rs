@@ -212,9 +212,10 @@ fn built_in_keys() -> Vec<Rule> {
         rule("rtt", None, &["RTT"], mask("[rtt]")),
         rule("connection-id", None, &["Client ID"], mask("[cid]")),
         rule(
-            "url-list",
+            "list-order",
             None,
             &[
+                "Clusters",
                 "Client URLs",
                 "URLs",
                 "Cluster URLs",
@@ -255,7 +256,7 @@ pub(crate) const NAMES: [&str; 22] = [
     "config-digest",
     "traffic",
     "machine-limits",
-    "url-list",
+    "list-order",
     "cluster-peers",
     "leader-marker",
     "duration",

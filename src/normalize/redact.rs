@@ -319,6 +319,15 @@ mod tests {
     }
 
     #[test]
+    fn paren_duration() {
+        check(
+            "paren-duration",
+            "received [x] (114ms) on",
+            "received [x] ([duration]) on",
+        );
+    }
+
+    #[test]
     fn rtt() {
         check("rtt", "Received with rtt 488.967µs", "Received with rtt [rtt]");
         check("rtt", "n1      rtt=1.042081ms", "n1      rtt=[rtt]");
