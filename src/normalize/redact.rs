@@ -102,6 +102,11 @@ fn rules() -> Vec<ShapeRule> {
             Replace::With("[duration] ago"),
         ),
         r(
+            "paren-duration",
+            &format!(r"\({DURATION}\)"),
+            Replace::With("([duration])"),
+        ),
+        r(
             "rtt",
             &format!(r"(?i)\b(rtt[:=]? ?){DURATION}"),
             Replace::With("${1}[rtt]"),
