@@ -1,25 +1,413 @@
-//! Normalization of raw example output (placeholder; the real pipeline lands separately).
+//! Normalization of raw example output, so that two runs of the same example compare equal.
+//!
+//! The pipeline is an ordered list of small named rules (see `docs/normalization.md`):
+//!
+//! 1. transport clean-up ([`transport`]): line endings, carriage returns, ANSI escapes, trailing
+//!    whitespace and blank lines;
+//! 2. line drops: leaked nats-server log lines (`server-log`), then the example's `drop:` regexes;
+//! 3. the example's `redact:` regexes, on each line;
+//! 4. structure ([`document`]): box-drawn tables ([`table`]) and `Key: value` blocks under section
+//!    headings ([`keyvalue`]) are parsed, everything else stays a line;
+//! 5. the built-in `nats` CLI profile and the example's column, sort and key rules ([`profile`]),
+//!    then value-shape rules ([`redact`]) on whatever those rules did not claim;
+//! 6. the example's unordered regions ([`unordered`]);
+//! 7. identifier numbering ([`placeholder`]), in final output order;
+//! 8. canonical rendering of tables and key/value blocks.
 
-use serde::Deserialize;
+mod document;
+mod keyvalue;
+mod placeholder;
+mod profile;
+mod redact;
+mod rules;
+mod table;
+mod transport;
+mod unordered;
 
-/// Per-example normalization overrides, read from the `normalize:` block of an example's `meta.yaml`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Rules {}
+use std::collections::HashSet;
+use std::fmt;
 
-/// A compiled set of normalization rules.
-#[derive(Debug, Clone, Default)]
-pub struct Normalizer {}
+use regex::Regex;
+
+pub use rules::{ColumnRule, KeyRule, RedactRule, Rules, SortRule, UnorderedRule};
+
+use document::Block;
+use placeholder::Tokens;
+use profile::Profile;
+use unordered::Unordered;
+
+/// A per-example rule that cannot be compiled.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    /// A regex in a rule does not compile.
+    #[error("invalid regex in normalize rule {rule}: {source}")]
+    Regex {
+        /// Where the regex is, like `redact[2].pattern`.
+        rule: String,
+        /// Why it does not compile.
+        source: Box<regex::Error>,
+    },
+    /// A rule is malformed.
+    #[error("invalid normalize rule {rule}: {reason}")]
+    Invalid {
+        /// Which rule, like `unordered[0]`.
+        rule: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// One change a rule made, as reported by [`Normalizer::explain`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    /// The 1-based line of the input the change applies to.
+    pub line: usize,
+    /// The name of the rule (`uptime`, `sort-rows`, `redact[0]`...).
+    pub rule: String,
+    /// What the rule did.
+    pub message: String,
+}
+
+impl fmt::Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: [{}] {}", self.line, self.rule, self.message)
+    }
+}
+
+/// A compiled set of normalization rules: the built-in `nats` CLI profile plus an example's
+/// overrides. Cheap to share between threads.
+#[derive(Debug, Clone)]
+pub struct Normalizer {
+    disabled: HashSet<String>,
+    drop: Vec<Regex>,
+    redact: Vec<(Regex, String)>,
+    profile: Profile,
+    unordered: Vec<Unordered>,
+}
+
+/// The state of one normalization: identifiers seen so far and, when explaining, what changed.
+pub(crate) struct Pass<'a> {
+    disabled: &'a HashSet<String>,
+    tokens: Tokens,
+    explain: Option<Vec<Explanation>>,
+}
+
+impl Pass<'_> {
+    fn enabled(&self, rule: &str) -> bool {
+        !self.disabled.contains(rule)
+    }
+
+    fn note(&mut self, line: usize, rule: &str, message: impl FnOnce() -> String) {
+        if let Some(explain) = &mut self.explain {
+            explain.push(Explanation {
+                line,
+                rule: rule.to_owned(),
+                message: message(),
+            });
+        }
+    }
+
+    /// Applies the value-shape rules to one text.
+    fn shapes(&mut self, s: &mut String, line: usize) {
+        let mut fired = Vec::new();
+        let disabled = self.disabled;
+        redact::built_in().apply(s, &mut self.tokens, &|r| !disabled.contains(r), &mut |r| {
+            fired.push(r)
+        });
+        for rule in fired {
+            self.note(line, rule, || {
+                format!("masked a volatile value shaped like {rule}")
+            });
+        }
+    }
+}
 
 impl Normalizer {
-    /// Compiles the built-in profile together with per-example rules.
-    pub fn new(_rules: &Rules) -> Result<Self, String> {
-        Ok(Self {})
+    /// Compiles the built-in profile together with an example's rules.
+    pub fn new(rules: &Rules) -> Result<Normalizer, RuleError> {
+        let known: HashSet<&str> = profile::NAMES
+            .into_iter()
+            .chain(redact::names())
+            .chain(["server-log", "ping-order"])
+            .collect();
+        for (i, name) in rules.disable.iter().enumerate() {
+            if !known.contains(name.as_str()) {
+                return Err(RuleError::Invalid {
+                    rule: format!("disable[{i}]"),
+                    reason: format!("there is no built-in rule named {name:?}"),
+                });
+            }
+        }
+        let regex = |rule: String, p: &str| {
+            Regex::new(p).map_err(|e| RuleError::Regex {
+                rule,
+                source: Box::new(e),
+            })
+        };
+        let drop = rules
+            .drop
+            .iter()
+            .enumerate()
+            .map(|(i, p)| regex(format!("drop[{i}]"), p))
+            .collect::<Result<_, _>>()?;
+        let redact = rules
+            .redact
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                Ok((
+                    regex(format!("redact[{i}].pattern"), &r.pattern)?,
+                    r.replace.clone(),
+                ))
+            })
+            .collect::<Result<_, RuleError>>()?;
+        let mut unordered: Vec<Unordered> = rules
+            .unordered
+            .iter()
+            .enumerate()
+            .map(|(i, u)| Unordered::new(i, u))
+            .collect::<Result<_, _>>()?;
+        unordered.push(Unordered::ping());
+        Ok(Normalizer {
+            disabled: rules.disable.iter().cloned().collect(),
+            drop,
+            redact,
+            profile: Profile::new(rules)?,
+            unordered,
+        })
     }
 
     /// Normalizes raw output.
     pub fn normalize(&self, input: &str) -> String {
-        input.replace("\r\n", "\n")
+        self.run(input, None)
+    }
+
+    /// Normalizes raw output and lists which rule changed which input line.
+    pub fn explain(&self, input: &str) -> (String, Vec<Explanation>) {
+        let mut explain = Vec::new();
+        let out = self.run(input, Some(&mut explain));
+        (out, explain)
+    }
+
+    fn run(&self, input: &str, explain: Option<&mut Vec<Explanation>>) -> String {
+        let mut pass = Pass {
+            disabled: &self.disabled,
+            tokens: Tokens::default(),
+            explain: explain.as_ref().map(|_| Vec::new()),
+        };
+        let mut lines = transport::clean_lines(input);
+        lines.retain(|(n, text)| self.keep(*n, text, &mut pass));
+        for (n, text) in &mut lines {
+            for (i, (re, with)) in self.redact.iter().enumerate() {
+                if let std::borrow::Cow::Owned(new) = re.replace_all(text, with.as_str())
+                    && new != *text
+                {
+                    *text = new;
+                    pass.note(*n, &format!("redact[{i}]"), || "replaced text".to_owned());
+                }
+            }
+        }
+        let mut blocks = document::parse(&lines);
+        for block in &mut blocks {
+            match block {
+                Block::Line(n, text) => pass.shapes(text, *n),
+                Block::Table(t) => self.profile.table(t, &mut pass),
+                Block::Keys(k) => self.profile.keys(k, &mut pass),
+            }
+        }
+        for rule in &self.unordered {
+            if pass.enabled(rule.name()) {
+                rule.apply(&mut blocks, &mut pass);
+            }
+        }
+        let mut out = Vec::with_capacity(lines.len());
+        for block in &mut blocks {
+            block.texts_mut(&mut |s| pass.tokens.resolve(s));
+            block.render(&mut out);
+        }
+        while out.last().is_some_and(|l| l.is_empty()) {
+            out.pop();
+        }
+        if let (Some(explain), Some(mut notes)) = (explain, pass.explain) {
+            notes.sort_by_key(|e| e.line);
+            *explain = notes;
+        }
+        let mut text = out.join("\n");
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text
+    }
+
+    /// Decides whether a cleaned line survives the drop rules.
+    fn keep(&self, line: usize, text: &str, pass: &mut Pass) -> bool {
+        if pass.enabled("server-log") && transport::is_server_log(text) {
+            pass.note(line, "server-log", || "dropped a nats-server log line".to_owned());
+            return false;
+        }
+        match self.drop.iter().position(|re| re.is_match(text)) {
+            Some(i) => {
+                pass.note(line, &format!("drop[{i}]"), || "dropped the line".to_owned());
+                false
+            }
+            None => true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn normalize(s: &str) -> String {
+        Normalizer::new(&Rules::default()).expect("valid").normalize(s)
+    }
+
+    fn rules(yaml: &str) -> Rules {
+        serde_yaml::from_str(yaml).expect("valid yaml")
+    }
+
+    #[test]
+    fn normalizer_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Normalizer>();
+    }
+
+    #[test]
+    fn bad_regexes_name_the_rule() {
+        let err = Normalizer::new(&rules("redact: [{pattern: '(', replace: x}]")).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("invalid regex in normalize rule redact[0].pattern: "),
+            "{err}"
+        );
+        let err = Normalizer::new(&rules("columns: [{table: '[', column: X}]")).unwrap_err();
+        assert!(err.to_string().contains("columns[0].table"), "{err}");
+        let err = Normalizer::new(&rules("unordered: [{end: x}]")).unwrap_err();
+        assert!(err.to_string().contains("unordered[0]"), "{err}");
+        let err = Normalizer::new(&rules("disable: [nope]")).unwrap_err();
+        assert!(err.to_string().contains("disable[0]"), "{err}");
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected() {
+        assert!(serde_yaml::from_str::<Rules>("colums: []").is_err());
+    }
+
+    #[test]
+    fn server_log_lines_are_dropped() {
+        assert_eq!(
+            normalize("a\n[12] 2026/11/25 16:55:07.234195 [INF] Server is ready\nb\n"),
+            "a\nb\n"
+        );
+    }
+
+    #[test]
+    fn drop_and_redact_rules_apply() {
+        let n = Normalizer::new(&rules(
+            "drop: ['^noise']\nredact: [{pattern: 'seq=\\d+', replace: 'seq=[seq]'}]",
+        ))
+        .unwrap();
+        assert_eq!(n.normalize("noise 1\nseq=42 ok\n"), "seq=[seq] ok\n");
+    }
+
+    #[test]
+    fn ids_are_numbered_by_first_appearance() {
+        let a = "NAMIWDS5NRHWD6QMFLIC4VE3NFDJH7QCXMUNZ7Q2KBSGX6AJD3PYJL5Z";
+        let b = "NC7PBUYOJM2XCAEYHCVLZ4C73J5ND4RF66PUOJFABOKJTMTAWDHAODQE";
+        assert_eq!(normalize(&format!("{b}\n{a}\n{b}")), "[id-1]\n[id-2]\n[id-1]\n");
+    }
+
+    #[test]
+    fn unordered_lines_are_sorted() {
+        let n = Normalizer::new(&rules("unordered: [{lines: '^got '}]")).unwrap();
+        assert_eq!(
+            n.normalize("start\ngot b\ngot a\nend\n"),
+            "start\ngot a\ngot b\nend\n"
+        );
+        let n = Normalizer::new(&rules("unordered: [{start: '^begin$', end: '^end$'}]")).unwrap();
+        assert_eq!(
+            n.normalize("z\nbegin\n2\n1\nend\n0\n"),
+            "z\nbegin\n1\n2\nend\n0\n"
+        );
+    }
+
+    #[test]
+    fn ping_replies_are_sorted() {
+        assert_eq!(
+            normalize("n3    rtt=1.1ms\nn1    rtt=1.0ms\n"),
+            "n1    rtt=[rtt]\nn3    rtt=[rtt]\n"
+        );
+    }
+
+    #[test]
+    fn explain_names_rule_and_line() {
+        let n = Normalizer::new(&Rules::default()).unwrap();
+        let input = "╭──────────────────╮\n│ Server Overview  │\n├──────┬───────────┤\n│ Name │ Uptime    │\n├──────┼───────────┤\n│ n1   │ 4.08s     │\n╰──────┴───────────╯";
+        let (_, notes) = n.explain(input);
+        let shown: Vec<String> = notes.iter().map(ToString::to_string).collect();
+        assert!(
+            shown.contains(&"line 6: [uptime] masked Uptime column in table \"Server Overview\"".to_owned()),
+            "{shown:?}"
+        );
+    }
+
+    #[test]
+    fn column_mask_and_sort_overrides() {
+        let n = Normalizer::new(&rules(
+            "columns: [{table: '^Things$', column: size, mask: '[size]'}]\nsort: [{table: Things, by: Name}]",
+        ))
+        .unwrap();
+        let input = "╭──────────────╮\n│    Things    │\n├──────┬───────┤\n│ Name │ Size  │\n├──────┼───────┤\n│ b    │ 1 KiB │\n│ a    │ 2 KiB │\n╰──────┴───────╯";
+        assert_eq!(
+            n.normalize(input),
+            "╭───────────────╮\n│     Things    │\n├──────┬────────┤\n│ Name │ Size   │\n├──────┼────────┤\n│ a    │ [size] │\n│ b    │ [size] │\n╰──────┴────────╯\n"
+        );
+    }
+
+    #[test]
+    fn key_rules_are_section_aware() {
+        let input = "Statistics:\n\n  Messages: 64 in 123 out\n     Bytes: 1 KiB\n\nState:\n\n  Messages: 5\n     Bytes: 235 B";
+        assert_eq!(
+            normalize(input),
+            "Statistics:\n\n  Messages: [traffic]\n     Bytes: [traffic]\n\nState:\n\n  Messages: 5\n     Bytes: 235 B\n"
+        );
+    }
+
+    #[test]
+    fn key_overrides_mask_values() {
+        let n = Normalizer::new(&rules(
+            "keys: [{section: '^State$', key: bytes, mask: '[bytes]'}]",
+        ))
+        .unwrap();
+        assert_eq!(
+            n.normalize("State:\n\n  Messages: 5\n     Bytes: 235 B"),
+            "State:\n\n  Messages: 5\n     Bytes: [bytes]\n"
+        );
+    }
+
+    #[test]
+    fn cluster_peers_hide_the_leader() {
+        let one = "Cluster Information:\n\n     Name: c1\n   Leader: n1 (43ms)\n  Replica: n2, current, seen 18ms ago\n  Replica: n3, outdated, not seen";
+        let two = "Cluster Information:\n\n     Name: c1\n   Leader: n3\n  Replica: n2, current, seen 1ms ago\n  Replica: n1, current, seen 2ms ago";
+        let want = "Cluster Information:\n\n     Name: c1\n   Leader: [leader]\n  Replica: n1\n  Replica: n2\n  Replica: n3\n";
+        assert_eq!(normalize(one), want);
+        assert_eq!(normalize(two), want);
+    }
+
+    #[test]
+    fn url_lists_are_sorted() {
+        let input = "  Client URLs: 10.0.0.2:4225\n               10.0.0.1:4227\n         Host: 0.0.0.0:4225";
+        assert_eq!(
+            normalize(input),
+            "  Client URLs: [ip]:4225\n               [ip]:4227\n         Host: 0.0.0.0:4225\n"
+        );
+    }
+
+    #[test]
+    fn disabled_rules_do_not_run() {
+        let n = Normalizer::new(&rules("disable: [clock]")).unwrap();
+        assert_eq!(n.normalize("16:57:01 Published"), "16:57:01 Published\n");
     }
 
     /// Normalizes raw output and tells which rule changed which line.

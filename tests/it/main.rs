@@ -5,4 +5,5 @@
 
 mod harness;
 mod isolation;
+mod normalize;
 mod run;

@@ -1,0 +1,140 @@
+//! The structure found in cleaned output: plain lines, tables and key/value blocks.
+//!
+//! Parsing is a single forward scan. Tables are tried only where a frame can start, and a failed
+//! attempt says how far no table can start, so detection stays linear on any input.
+
+use super::keyvalue;
+use super::table::{self, Table};
+
+/// One piece of the output.
+#[derive(Debug, Clone)]
+pub(crate) enum Block {
+    /// A line of text (1-based input line number, text).
+    Line(usize, String),
+    /// A box-drawn table.
+    Table(Table),
+    /// A run of aligned `Key: value` lines.
+    Keys(keyvalue::Block),
+}
+
+/// The characters a go-pretty top border can start with.
+const CORNERS: [char; 5] = ['╭', '┌', '+', '┏', '╔'];
+
+/// Splits cleaned lines into blocks, tracking the section heading each key/value block is under.
+pub(crate) fn parse(lines: &[(usize, String)]) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut section: Option<String> = None;
+    let mut no_table_before = 0;
+    let mut i = 0;
+    while i < lines.len() {
+        let (n, text) = &lines[i];
+        if i >= no_table_before && text.trim_start().starts_with(CORNERS) {
+            match table::parse(lines, i) {
+                table::Parse::Table(t, end) => {
+                    blocks.push(Block::Table(t));
+                    i = end;
+                    continue;
+                }
+                table::Parse::No { resume } => no_table_before = resume,
+            }
+        }
+        if let Some((block, end)) = keyvalue::parse(lines, i, section.as_deref()) {
+            blocks.push(Block::Keys(block));
+            i = end;
+            continue;
+        }
+        if let Some(heading) = keyvalue::heading(text) {
+            section = Some(heading.to_owned());
+        } else if !text.is_empty() && !text.starts_with(' ') {
+            // Unindented prose ("Information for Stream ORDERS ...") starts a new context.
+            section = None;
+        }
+        blocks.push(Block::Line(*n, text.clone()));
+        i += 1;
+    }
+    blocks
+}
+
+impl Block {
+    /// Appends the rendered lines of this block.
+    pub(crate) fn render(&self, out: &mut Vec<String>) {
+        match self {
+            Block::Line(_, text) => out.push(text.clone()),
+            Block::Table(t) => t.render(out),
+            Block::Keys(k) => k.render(out),
+        }
+    }
+
+    /// Calls `f` on every text of the block in output order.
+    pub(crate) fn texts_mut(&mut self, f: &mut impl FnMut(&mut String)) {
+        match self {
+            Block::Line(_, text) => f(text),
+            Block::Table(t) => {
+                for row in t
+                    .title
+                    .iter_mut()
+                    .chain(&mut t.header)
+                    .chain(&mut t.body)
+                    .chain(&mut t.footer)
+                {
+                    row.cells.iter_mut().for_each(&mut *f);
+                }
+            }
+            Block::Keys(k) => {
+                for item in &mut k.items {
+                    f(&mut item.value);
+                    item.more.iter_mut().for_each(|(_, m)| f(m));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(s: &str) -> Vec<(usize, String)> {
+        s.lines()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn finds_tables_keys_and_lines_with_sections() {
+        let blocks = parse(&lines(
+            "Statistics:\n\n  Memory: 1 MiB\n   Conns: 2\n╭───╮\n│ a │\n╰───╯\nbye",
+        ));
+        let kinds: Vec<&str> = blocks
+            .iter()
+            .map(|b| match b {
+                Block::Line(..) => "line",
+                Block::Table(_) => "table",
+                Block::Keys(_) => "keys",
+            })
+            .collect();
+        assert_eq!(kinds, ["line", "line", "keys", "table", "line"]);
+        let Block::Keys(k) = &blocks[2] else {
+            unreachable!()
+        };
+        assert_eq!(k.section.as_deref(), Some("Statistics"));
+    }
+
+    #[test]
+    fn prose_resets_the_section() {
+        let blocks = parse(&lines(
+            "State:\nInformation for Stream X\n  Messages: 5\n  Bytes: 1 B",
+        ));
+        let Block::Keys(k) = &blocks[2] else {
+            panic!("{blocks:?}")
+        };
+        assert_eq!(k.section, None);
+    }
+
+    #[test]
+    fn a_broken_frame_stays_text() {
+        let blocks = parse(&lines("╭───╮\n│ a │\nnot a frame"));
+        assert!(blocks.iter().all(|b| matches!(b, Block::Line(..))));
+    }
+}

@@ -1,0 +1,207 @@
+//! Key/value blocks: the right-aligned `Key: value` lines that `nats server info`, `stream info`,
+//! `consumer info`, `kv status` and friends print under `Section:` headings.
+//!
+//! A block is a run of lines whose colons sit in the same column, plus continuation lines indented
+//! to the value column (multi-valued keys such as `Client URLs`). Blocks are re-rendered with the
+//! keys right-aligned to the longest key, so a masked value never shifts alignment and the output
+//! is unchanged when nothing was masked.
+
+use unicode_width::UnicodeWidthStr;
+
+/// One `Key: value` line and its continuation lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Item {
+    /// 1-based input line number.
+    pub line: usize,
+    /// The key, without indent or colon.
+    pub key: String,
+    /// The value after `": "`, possibly empty.
+    pub value: String,
+    /// Continuation lines (input line number, text without indent).
+    pub more: Vec<(usize, String)>,
+}
+
+/// A run of aligned `Key: value` lines under a section heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Block {
+    /// The heading of the section the block is in (`Statistics`, `State`...), without colon.
+    pub section: Option<String>,
+    /// The indent of the longest key.
+    pub indent: usize,
+    /// The lines of the block.
+    pub items: Vec<Item>,
+}
+
+/// A line split at its first `": "` (or trailing `:`).
+struct Split<'a> {
+    indent: usize,
+    key: &'a str,
+    value: &'a str,
+    /// Display column of the colon.
+    colon: usize,
+}
+
+fn split(line: &str) -> Option<Split<'_>> {
+    let trimmed = line.trim_start_matches(' ');
+    let indent = line.len() - trimmed.len();
+    let (key, value) = match trimmed.find(": ") {
+        Some(i) => (&trimmed[..i], &trimmed[i + 2..]),
+        None => (trimmed.strip_suffix(':')?, ""),
+    };
+    let is_key = key.len() <= 60
+        && key.starts_with(|c: char| c.is_ascii_alphabetic())
+        && !key.ends_with(' ')
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || " -_./()%'&+#".contains(c));
+    is_key.then(|| Split {
+        indent,
+        key,
+        value,
+        colon: indent + key.width(),
+    })
+}
+
+/// Returns the heading of `line` if it is a section heading (`Process Details:`).
+pub(crate) fn heading(line: &str) -> Option<&str> {
+    let s = split(line)?;
+    s.value.is_empty().then_some(s.key)
+}
+
+/// Tries to parse a block starting at `lines[start]`; returns it and the index after it.
+///
+/// A lone key with an empty value is a heading, not a block, so it is left to the caller.
+pub(crate) fn parse(
+    lines: &[(usize, String)],
+    start: usize,
+    section: Option<&str>,
+) -> Option<(Block, usize)> {
+    let first = split(&lines[start].1)?;
+    let colon = first.colon;
+    let mut items = vec![Item {
+        line: lines[start].0,
+        key: first.key.to_owned(),
+        value: first.value.to_owned(),
+        more: Vec::new(),
+    }];
+    let mut indent = first.indent;
+    let mut j = start + 1;
+    while let Some((n, text)) = lines.get(j) {
+        match split(text).filter(|s| s.colon == colon) {
+            Some(s) => {
+                indent = indent.min(s.indent);
+                items.push(Item {
+                    line: *n,
+                    key: s.key.to_owned(),
+                    value: s.value.to_owned(),
+                    more: Vec::new(),
+                });
+            }
+            None => {
+                let rest = text.trim_start_matches(' ');
+                if text.len() - rest.len() != colon + 2 || rest.is_empty() {
+                    break;
+                }
+                items
+                    .last_mut()
+                    .expect("never empty")
+                    .more
+                    .push((*n, rest.to_owned()));
+            }
+        }
+        j += 1;
+    }
+    if items.len() == 1 && items[0].value.is_empty() && items[0].more.is_empty() {
+        return None;
+    }
+    Some((
+        Block {
+            section: section.map(str::to_owned),
+            indent,
+            items,
+        },
+        j,
+    ))
+}
+
+impl Block {
+    /// Renders the block with keys right-aligned to the longest one.
+    pub(crate) fn render(&self, out: &mut Vec<String>) {
+        let width = self.items.iter().map(|i| i.key.width()).max().unwrap_or(0);
+        let colon = self.indent + width;
+        for item in &self.items {
+            let pad = " ".repeat(colon - item.key.width());
+            if item.value.is_empty() {
+                out.push(format!("{pad}{}:", item.key));
+            } else {
+                out.push(format!("{pad}{}: {}", item.key, item.value));
+            }
+            for (_, more) in &item.more {
+                out.push(format!("{}{more}", " ".repeat(colon + 2)));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(s: &str) -> Vec<(usize, String)> {
+        s.lines()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.to_owned()))
+            .collect()
+    }
+
+    const INFO: &str = "       Version: 2.15.2
+    Git Commit:
+   Client URLs: 10.0.0.1:4222
+                10.0.0.2:4222
+        Uptime: 4s";
+
+    #[test]
+    fn parses_aligned_lines_and_continuations() {
+        let (b, end) = parse(&lines(INFO), 0, Some("Process Details")).expect("a block");
+        assert_eq!(end, 5);
+        assert_eq!(b.indent, 3);
+        assert_eq!(b.items[1].key, "Git Commit");
+        assert_eq!(b.items[1].value, "");
+        assert_eq!(b.items[2].more, [(4, "10.0.0.2:4222".to_owned())]);
+        assert_eq!(b.section.as_deref(), Some("Process Details"));
+    }
+
+    #[test]
+    fn render_round_trips_and_realigns() {
+        let (mut b, _) = parse(&lines(INFO), 0, None).expect("a block");
+        let mut out = Vec::new();
+        b.render(&mut out);
+        assert_eq!(out.join("\n"), INFO);
+        b.items.retain(|i| i.key != "Client URLs");
+        out.clear();
+        b.render(&mut out);
+        assert_eq!(
+            out,
+            ["      Version: 2.15.2", "   Git Commit:", "       Uptime: 4s"]
+        );
+    }
+
+    #[test]
+    fn a_lone_heading_is_not_a_block() {
+        assert!(parse(&lines("Statistics:\n\n  Memory: 1 MiB"), 0, None).is_none());
+        assert_eq!(heading("Statistics:"), Some("Statistics"));
+        assert_eq!(heading("  Memory: 1 MiB"), None);
+    }
+
+    #[test]
+    fn a_different_colon_column_ends_the_block() {
+        let (b, end) = parse(&lines("  a: 1\n bb: 2\ncccc: 3"), 0, None).expect("a block");
+        assert_eq!((b.items.len(), end), (2, 2));
+    }
+
+    #[test]
+    fn prose_is_not_a_key() {
+        assert!(parse(&lines("16:57:01 Published 7 bytes"), 0, None).is_none());
+        assert!(parse(&lines("[#1] Received on \"a\""), 0, None).is_none());
+    }
+}

@@ -1,0 +1,147 @@
+//! Numbered placeholders for identifiers (`[id-1]`, `[nuid-2]`, ...).
+//!
+//! Rules that mask an identifier do not pick its number: they intern the original value in
+//! [`Tokens`] and write a token made of private-use characters, which no other rule can match or
+//! split. Only after rows and unordered regions are sorted does [`Tokens::resolve`] walk the
+//! document in output order and turn each distinct value into `[class-N]`, numbered by first
+//! appearance. That keeps numbers stable under reordering, while the same id still maps to the
+//! same placeholder everywhere, so relations between values survive.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+const OPEN: char = '\u{E000}';
+const MID: char = '\u{E001}';
+const CLOSE: char = '\u{E002}';
+/// Sixteen private-use characters encode the interned index in hexadecimal.
+const DIGIT0: u32 = 0xE010;
+
+/// Returns true for the private-use characters tokens are built from; transport clean-up removes
+/// them from raw input so that input can never forge a token.
+pub(crate) fn is_reserved(c: char) -> bool {
+    (0xE000..=0xE01F).contains(&u32::from(c))
+}
+
+/// The identifiers masked so far in one normalization, and their numbers once resolved.
+#[derive(Default)]
+pub(crate) struct Tokens {
+    index: HashMap<(String, String), usize>,
+    values: Vec<(String, String)>,
+    numbers: Vec<Option<usize>>,
+    counters: HashMap<String, usize>,
+}
+
+impl Tokens {
+    /// Interns `value` under `class` and returns the token standing for it.
+    pub(crate) fn token(&mut self, class: &str, value: &str) -> String {
+        let key = (class.to_owned(), value.to_owned());
+        let next = self.values.len();
+        let i = *self.index.entry(key.clone()).or_insert_with(|| {
+            self.values.push(key);
+            self.numbers.push(None);
+            next
+        });
+        let mut out = format!("{OPEN}{class}{MID}");
+        out.extend(
+            format!("{i:x}").chars().map(|d| {
+                char::from_u32(DIGIT0 + d.to_digit(16).expect("hex digit")).expect("private-use char")
+            }),
+        );
+        out.push(CLOSE);
+        out
+    }
+
+    /// Replaces every token in `s` with `[class-N]`, numbering values by first resolution.
+    pub(crate) fn resolve(&mut self, s: &mut String) {
+        if !s.contains(OPEN) {
+            return;
+        }
+        *s = rewrite(s, |class, i| {
+            let n = match self.numbers.get(i).copied().flatten() {
+                Some(n) => n,
+                None => {
+                    let counter = self.counters.entry(class.to_owned()).or_default();
+                    *counter += 1;
+                    if let Some(slot) = self.numbers.get_mut(i) {
+                        *slot = Some(*counter);
+                    }
+                    *counter
+                }
+            };
+            format!("[{class}-{n}]")
+        });
+    }
+}
+
+/// Returns `s` with every token replaced by its unnumbered form `[class]`.
+///
+/// Sorting uses this form so that the raw value of an id never decides an order.
+pub(crate) fn erase(s: &str) -> Cow<'_, str> {
+    if !s.contains(OPEN) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(rewrite(s, |class, _| format!("[{class}]")))
+}
+
+/// Rewrites every token of `s` with `f(class, index)`.
+fn rewrite(s: &str, mut f: impl FnMut(&str, usize) -> String) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find(OPEN) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + OPEN.len_utf8()..];
+        let (Some(mid), Some(end)) = (after.find(MID), after.find(CLOSE)) else {
+            // Tokens are only built by `Tokens::token`; keep the text rather than panic.
+            out.push_str(after);
+            return out;
+        };
+        let index = after[mid + MID.len_utf8()..end]
+            .chars()
+            .fold(0usize, |acc, d| acc * 16 + (u32::from(d) - DIGIT0) as usize);
+        out.push_str(&f(&after[..mid], index));
+        rest = &after[end + CLOSE.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_value_gets_same_number_in_order_of_resolution() {
+        let mut t = Tokens::default();
+        let (x, y) = (t.token("id", "X"), t.token("id", "Y"));
+        let mut a = format!("{y} {x} {y}");
+        t.resolve(&mut a);
+        assert_eq!(a, "[id-1] [id-2] [id-1]");
+    }
+
+    #[test]
+    fn classes_count_separately() {
+        let mut t = Tokens::default();
+        let mut a = format!("{} {}", t.token("id", "X"), t.token("nuid", "X"));
+        t.resolve(&mut a);
+        assert_eq!(a, "[id-1] [nuid-1]");
+    }
+
+    #[test]
+    fn many_values_encode_and_decode() {
+        let mut t = Tokens::default();
+        let all: Vec<String> = (0..300).map(|i| t.token("id", &i.to_string())).collect();
+        let mut s = all[299].clone();
+        t.resolve(&mut s);
+        assert_eq!(s, "[id-1]");
+        let mut s = all[17].clone();
+        t.resolve(&mut s);
+        assert_eq!(s, "[id-2]");
+    }
+
+    #[test]
+    fn erase_hides_the_value() {
+        let mut t = Tokens::default();
+        assert_eq!(erase(&format!("a {} b", t.token("id", "Z"))), "a [id] b");
+        assert!(matches!(erase("plain"), Cow::Borrowed(_)));
+    }
+}

@@ -1,0 +1,623 @@
+//! The built-in profile for the `nats` CLI, plus the per-example column, sort and key rules.
+//!
+//! Column rules name table columns (`Uptime`, `RTT`, `Mem`...), key rules name `Key: value` lines
+//! within sections (`Messages` under `Statistics:` but not under `State:`), and sort rules name
+//! the tables whose row order is not defined. Everything a rule does not claim still goes through
+//! the value-shape rules of [`super::redact`]. Per-example rules come first, so they win.
+
+use regex::Regex;
+
+use super::keyvalue;
+use super::placeholder;
+use super::redact;
+use super::rules::Rules;
+use super::table::{Row, Table};
+use super::{Pass, RuleError};
+
+/// What a column or key rule does to a value.
+#[derive(Debug, Clone)]
+enum Action {
+    /// Replace non-empty values (all values, for `fill`) with a placeholder.
+    Mask { with: String, fill: bool },
+    /// Replace the value with a numbered identifier of this class.
+    Id(&'static str),
+    /// Sort the items of a multi-line list.
+    SortList,
+    /// The `Leader`/`Replica` lines of a cluster section: see [`Profile::peers`].
+    Peers,
+}
+
+/// A rule that applies to some columns of some tables, or to some keys of some sections.
+#[derive(Debug, Clone)]
+struct Rule {
+    name: String,
+    /// Matches the table title or section heading; `None` matches every one.
+    scope: Option<Regex>,
+    /// Column or key names, compared case-insensitively.
+    names: Vec<String>,
+    action: Action,
+}
+
+/// Sorts the body of matching tables by the first of `by` that the table has.
+#[derive(Debug, Clone)]
+struct Sort {
+    name: String,
+    scope: Option<Regex>,
+    by: Vec<String>,
+    /// A column the table must also have (used by the generic server-table rule).
+    requires: Option<&'static str>,
+}
+
+/// The compiled column, sort and key rules.
+#[derive(Debug, Clone)]
+pub(crate) struct Profile {
+    columns: Vec<Rule>,
+    sorts: Vec<Sort>,
+    keys: Vec<Rule>,
+}
+
+/// Column headers whose durations are configuration (`Ack Wait`, `Duplicate Window`), not measurements.
+const CONFIG_WORDS: [&str; 12] = [
+    "wait",
+    "window",
+    "timeout",
+    "max",
+    "ttl",
+    "frequency",
+    "backoff",
+    "interval",
+    "heartbeat",
+    "delay",
+    "limit",
+    "duration",
+];
+
+/// Column headers that hold lists of servers whose order (and leader marker) varies between runs.
+const PEER_COLUMNS: [&str; 5] = ["replicas", "cluster", "peers", "servers", "nodes"];
+
+fn scope(pattern: &str) -> Option<Regex> {
+    Some(Regex::new(&format!("(?i){pattern}")).expect("valid built-in scope"))
+}
+
+fn mask(with: &str) -> Action {
+    Action::Mask {
+        with: with.to_owned(),
+        fill: false,
+    }
+}
+
+fn rule(name: &str, scope: Option<Regex>, names: &[&str], action: Action) -> Rule {
+    Rule {
+        name: name.to_owned(),
+        scope,
+        names: names.iter().map(|n| n.to_string()).collect(),
+        action,
+    }
+}
+
+fn built_in_columns() -> Vec<Rule> {
+    vec![
+        rule("uptime", None, &["Uptime"], mask("[uptime]")),
+        rule("rtt", None, &["RTT"], mask("[rtt]")),
+        rule("process-memory", None, &["Mem"], mask("[memory]")),
+        rule("cpu", None, &["CPU %", "CPU"], mask("[cpu]")),
+        rule("cores", None, &["Cores"], mask("[cores]")),
+        rule(
+            "activity",
+            None,
+            &[
+                "Active",
+                "Last Message",
+                "Last Update",
+                "Last Activity",
+                "Last Seen",
+                "Last Active",
+                "Idle",
+                "Age",
+                "Seen",
+            ],
+            mask("[duration]"),
+        ),
+        rule("raft-id", None, &["ID", "Server ID"], Action::Id("id")),
+        rule(
+            "leader",
+            None,
+            &["Leader"],
+            Action::Mask {
+                with: "[leader]".to_owned(),
+                fill: true,
+            },
+        ),
+        rule(
+            "raft-state",
+            scope("^RAFT"),
+            &["Current", "Lag"],
+            mask("[raft-state]"),
+        ),
+        rule(
+            "api-counters",
+            scope("^JetStream Summary"),
+            &["API Req", "API Err", "Pending"],
+            mask("[count]"),
+        ),
+        rule("connection-id", None, &["CID"], mask("[cid]")),
+    ]
+}
+
+fn built_in_sorts() -> Vec<Sort> {
+    let sort = |title: &str, by: &[&str]| Sort {
+        name: "sort-rows".to_owned(),
+        scope: scope(title),
+        by: by.iter().map(|b| b.to_string()).collect(),
+        requires: None,
+    };
+    vec![
+        sort("^Server Overview", &["Name"]),
+        sort("^Cluster Overview", &["Cluster"]),
+        sort("^JetStream Summary", &["Server"]),
+        sort("^RAFT Meta Group", &["Name", "Connection Name", "Server"]),
+        sort("^Connections per server", &["Server"]),
+        sort("^Stream Report", &["Stream"]),
+        sort("^Consumer report", &["Consumer"]),
+        // Server tables of other natscli versions or titles: a name column plus a cluster column.
+        Sort {
+            name: "sort-rows".to_owned(),
+            scope: None,
+            by: vec!["Name".to_owned(), "Server".to_owned()],
+            requires: Some("Cluster"),
+        },
+    ]
+}
+
+fn built_in_keys() -> Vec<Rule> {
+    let stats = || scope("^Statistics$");
+    let js = || scope("^JetStream$");
+    vec![
+        rule("uptime", None, &["Uptime"], mask("[uptime]")),
+        rule(
+            "start-time",
+            None,
+            &["Start Time", "Config Load Time", "Configuration Load Time"],
+            mask("[timestamp]"),
+        ),
+        rule("go-version", None, &["Go Version"], mask("[go-version]")),
+        rule("git-commit", None, &["Git Commit"], mask("[git-commit]")),
+        rule(
+            "config-digest",
+            None,
+            &["Configuration Digest", "Config Digest"],
+            mask("[digest]"),
+        ),
+        rule("cpu", stats(), &["CPU Cores", "CPU"], mask("[cpu]")),
+        rule("cores", stats(), &["GOMAXPROCS", "Cores"], mask("[cores]")),
+        rule("process-memory", stats(), &["Memory"], mask("[memory]")),
+        rule("traffic", stats(), &["Messages", "Bytes"], mask("[traffic]")),
+        rule(
+            "machine-limits",
+            js(),
+            &[
+                "Max Memory",
+                "Max File",
+                "Maximum Memory Storage",
+                "Maximum File Storage",
+            ],
+            mask("[size]"),
+        ),
+        rule(
+            "api-counters",
+            js(),
+            &["API Requests", "API Errors"],
+            mask("[count]"),
+        ),
+        rule("rtt", None, &["RTT"], mask("[rtt]")),
+        rule("connection-id", None, &["Client ID"], mask("[cid]")),
+        rule(
+            "list-order",
+            None,
+            &[
+                "Clusters",
+                "Client URLs",
+                "URLs",
+                "Cluster URLs",
+                "Gateway URLs",
+                "Leafnode URLs",
+                "Server URLs",
+                "Websocket URLs",
+                "MQTT URLs",
+            ],
+            Action::SortList,
+        ),
+        rule(
+            "cluster-peers",
+            scope("cluster"),
+            &["Leader", "Replica"],
+            Action::Peers,
+        ),
+    ]
+}
+
+/// Names of the built-in rules this module applies, for validating `disable:`.
+pub(crate) const NAMES: [&str; 22] = [
+    "uptime",
+    "rtt",
+    "process-memory",
+    "cpu",
+    "cores",
+    "activity",
+    "raft-id",
+    "leader",
+    "raft-state",
+    "api-counters",
+    "connection-id",
+    "sort-rows",
+    "start-time",
+    "go-version",
+    "git-commit",
+    "config-digest",
+    "traffic",
+    "machine-limits",
+    "list-order",
+    "cluster-peers",
+    "leader-marker",
+    "duration",
+];
+
+fn compile(rule: &str, pattern: &Option<String>) -> Result<Option<Regex>, RuleError> {
+    pattern
+        .as_deref()
+        .map(|p| {
+            Regex::new(p).map_err(|e| RuleError::Regex {
+                rule: rule.to_owned(),
+                source: Box::new(e),
+            })
+        })
+        .transpose()
+}
+
+impl Profile {
+    /// Compiles the per-example rules in front of the built-in ones.
+    pub(crate) fn new(rules: &Rules) -> Result<Profile, RuleError> {
+        let mut columns = Vec::new();
+        for (i, c) in rules.columns.iter().enumerate() {
+            let name = format!("columns[{i}]");
+            let scope = compile(&format!("{name}.table"), &c.table)?;
+            columns.push(Rule {
+                scope,
+                names: vec![c.column.clone()],
+                action: mask(c.mask.as_deref().unwrap_or("[masked]")),
+                name,
+            });
+        }
+        columns.extend(built_in_columns());
+        let mut sorts = Vec::new();
+        for (i, s) in rules.sort.iter().enumerate() {
+            let name = format!("sort[{i}]");
+            let scope = compile(&format!("{name}.table"), &s.table)?;
+            sorts.push(Sort {
+                scope,
+                by: vec![s.by.clone()],
+                requires: None,
+                name,
+            });
+        }
+        sorts.extend(built_in_sorts());
+        let mut keys = Vec::new();
+        for (i, k) in rules.keys.iter().enumerate() {
+            let name = format!("keys[{i}]");
+            let scope = compile(&format!("{name}.section"), &k.section)?;
+            keys.push(Rule {
+                scope,
+                names: vec![k.key.clone()],
+                action: mask(k.mask.as_deref().unwrap_or("[masked]")),
+                name,
+            });
+        }
+        keys.extend(built_in_keys());
+        Ok(Profile { columns, sorts, keys })
+    }
+
+    /// Masks, cleans and sorts a parsed table.
+    pub(crate) fn table(&self, table: &mut Table, pass: &mut Pass) {
+        let title = table.title().to_owned();
+        let columns = table.columns();
+        let sort = self
+            .sorts
+            .iter()
+            .filter(|s| pass.enabled(&s.name) && in_scope(&s.scope, &title))
+            .find_map(|s| {
+                let by = s.by.iter().find_map(|b| table.column(b))?;
+                s.requires
+                    .is_none_or(|r| table.column(r).is_some())
+                    .then_some((s, by))
+            });
+        for (c, column) in columns.iter().enumerate() {
+            let rule = self.columns.iter().find(|r| {
+                pass.enabled(&r.name)
+                    && r.names.iter().any(|n| n.eq_ignore_ascii_case(column))
+                    && in_scope(&r.scope, &title)
+            });
+            let is_key = sort.is_some_and(|(_, by)| by == c);
+            let rows = table
+                .body
+                .iter_mut()
+                .map(|r| (r, true))
+                .chain(table.footer.iter_mut().map(|r| (r, false)));
+            for (row, in_body) in rows {
+                let line = row.line;
+                let cell = &mut row.cells[c];
+                match rule {
+                    Some(rule) => {
+                        if apply(&rule.action, cell, in_body, pass) {
+                            pass.note(line, &rule.name, || {
+                                format!("masked {column} column in table \"{title}\"")
+                            });
+                        }
+                    }
+                    None => self.cell(cell, column, is_key, line, &title, pass),
+                }
+            }
+        }
+        if let Some((sort, by)) = sort
+            && sort_rows(&mut table.body, by)
+        {
+            pass.note(table.lines.0, &sort.name, || {
+                format!("sorted rows of table \"{title}\" by {}", columns[by])
+            });
+        }
+    }
+
+    /// Cleans a cell no column rule claimed: leader markers, peer lists, shapes, durations.
+    fn cell(&self, cell: &mut String, column: &str, is_key: bool, line: usize, title: &str, pass: &mut Pass) {
+        if pass.enabled("leader-marker") {
+            let lower = column.to_ascii_lowercase();
+            let stripped = if is_key {
+                cell.strip_suffix('*').map(str::to_owned)
+            } else {
+                peer_list(cell, PEER_COLUMNS.contains(&lower.as_str()))
+            };
+            if let Some(s) = stripped.filter(|s| s != cell) {
+                *cell = s;
+                pass.note(line, "leader-marker", || {
+                    format!("removed leader marker in {column} column of table \"{title}\"")
+                });
+            }
+        }
+        pass.shapes(cell, line);
+        if pass.enabled("duration") && redact::is_duration(cell) && !is_config(column) {
+            *cell = "[duration]".to_owned();
+            pass.note(line, "duration", || {
+                format!("masked a measured duration in {column} column of table \"{title}\"")
+            });
+        }
+    }
+
+    /// Masks and cleans a key/value block.
+    pub(crate) fn keys(&self, block: &mut keyvalue::Block, pass: &mut Pass) {
+        let section = block.section.clone().unwrap_or_default();
+        let mut peers = None;
+        for (i, item) in block.items.iter_mut().enumerate() {
+            let rule = self.keys.iter().find(|r| {
+                pass.enabled(&r.name)
+                    && r.names.iter().any(|n| n.eq_ignore_ascii_case(&item.key))
+                    && in_scope(&r.scope, &section)
+            });
+            let line = item.line;
+            let key = item.key.clone();
+            let what = || {
+                if section.is_empty() {
+                    format!("masked {key}")
+                } else {
+                    format!("masked {key} in section \"{section}\"")
+                }
+            };
+            match rule.map(|r| (r, &r.action)) {
+                Some((rule, Action::Peers)) => {
+                    peers.get_or_insert((i, rule.name.clone()));
+                }
+                Some((rule, Action::SortList)) => {
+                    let mut list: Vec<String> = std::iter::once(std::mem::take(&mut item.value))
+                        .chain(item.more.iter_mut().map(|(_, m)| std::mem::take(m)))
+                        .collect();
+                    for v in &mut list {
+                        pass.shapes(v, line);
+                    }
+                    let before = list.clone();
+                    list.sort_by(|a, b| placeholder::erase(a).cmp(&placeholder::erase(b)));
+                    if list != before {
+                        pass.note(line, &rule.name, || format!("sorted the {key} list"));
+                    }
+                    let mut list = list.into_iter();
+                    item.value = list.next().unwrap_or_default();
+                    for ((_, m), v) in item.more.iter_mut().zip(list) {
+                        *m = v;
+                    }
+                }
+                Some((rule, action)) => {
+                    if apply(action, &mut item.value, true, pass) {
+                        item.more.clear();
+                        pass.note(line, &rule.name, what);
+                    }
+                }
+                None => {
+                    pass.shapes(&mut item.value, line);
+                    for (n, more) in &mut item.more {
+                        pass.shapes(more, *n);
+                    }
+                    if pass.enabled("leader-marker")
+                        && let Some(s) = peer_list(&item.value, false).filter(|s| *s != item.value)
+                    {
+                        item.value = s;
+                        pass.note(line, "leader-marker", || {
+                            format!("removed leader marker in {key}")
+                        });
+                    }
+                }
+            }
+        }
+        if let Some((first, name)) = peers {
+            Self::peers(block, first, &name, pass);
+        }
+    }
+
+    /// Rewrites a cluster section's `Leader:` and `Replica:` lines.
+    ///
+    /// Which peer leads, how current each replica is and when it was last seen change between
+    /// runs; the set of peers does not. The leader becomes `[leader]` and every peer, the leader
+    /// included, gets one `Replica:` line, sorted by name.
+    fn peers(block: &mut keyvalue::Block, first: usize, name: &str, pass: &mut Pass) {
+        let is_peer = |k: &str| k.eq_ignore_ascii_case("leader") || k.eq_ignore_ascii_case("replica");
+        let mut names = Vec::new();
+        let mut leader_line = None;
+        for item in block.items.iter().filter(|i| is_peer(&i.key)) {
+            let peer = item.value.split([',', ' ']).next().unwrap_or("").to_owned();
+            if item.key.eq_ignore_ascii_case("leader") {
+                leader_line = Some(item.line);
+            }
+            // A `[leader]` left by an earlier normalization names no peer.
+            if !peer.is_empty() && !is_placeholder(&peer) {
+                names.push((peer, item.line));
+            }
+        }
+        names.sort();
+        // Right after creation the leader can also be listed as a replica.
+        names.dedup_by(|a, b| a.0 == b.0);
+        let mut rewritten: Vec<keyvalue::Item> = Vec::new();
+        if let Some(line) = leader_line {
+            rewritten.push(keyvalue::Item {
+                line,
+                key: "Leader".to_owned(),
+                value: "[leader]".to_owned(),
+                more: Vec::new(),
+            });
+        }
+        rewritten.extend(names.into_iter().map(|(value, line)| keyvalue::Item {
+            line,
+            key: "Replica".to_owned(),
+            value,
+            more: Vec::new(),
+        }));
+        let rest: Vec<keyvalue::Item> = block.items.drain(first..).collect();
+        let changed = rest.iter().filter(|i| is_peer(&i.key)).ne(rewritten.iter());
+        block.items.extend(rewritten);
+        block.items.extend(rest.into_iter().filter(|i| !is_peer(&i.key)));
+        if changed {
+            pass.note(block.items[first].line, name, || {
+                "masked the leader and listed every peer as a replica, sorted".to_owned()
+            });
+        }
+    }
+}
+
+fn in_scope(scope: &Option<Regex>, text: &str) -> bool {
+    scope.as_ref().is_none_or(|r| r.is_match(text))
+}
+
+fn is_config(column: &str) -> bool {
+    let lower = column.to_ascii_lowercase();
+    CONFIG_WORDS.iter().any(|w| lower.contains(w))
+}
+
+/// Applies a mask or id action to a value; returns true if it changed.
+fn apply(action: &Action, value: &mut String, in_body: bool, pass: &mut Pass) -> bool {
+    let new = match action {
+        Action::Mask { with, fill } if !value.is_empty() || (*fill && in_body) => with.clone(),
+        Action::Id(class) if !value.is_empty() && !is_placeholder(value) => pass.tokens.token(class, value),
+        _ => return false,
+    };
+    if *value == new {
+        return false;
+    }
+    *value = new;
+    true
+}
+
+/// Placeholders written by an earlier normalization (`[id-3]`) are left alone.
+fn is_placeholder(s: &str) -> bool {
+    s.starts_with('[') && s.ends_with(']')
+}
+
+/// A comma-separated list of server names with a leader `*`, or any such list in a peer column,
+/// comes back with the marker removed and the names sorted.
+fn peer_list(cell: &str, peer_column: bool) -> Option<String> {
+    if !cell.contains(", ") && !cell.ends_with('*') {
+        return None;
+    }
+    let items: Vec<&str> = cell.split(", ").collect();
+    let is_name = |s: &str| {
+        let s = s.strip_suffix('*').unwrap_or(s);
+        !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    };
+    if !items.iter().all(|s| is_name(s)) || !(peer_column || items.iter().any(|s| s.ends_with('*'))) {
+        return None;
+    }
+    let mut names: Vec<&str> = items.iter().map(|s| s.strip_suffix('*').unwrap_or(s)).collect();
+    names.sort_unstable();
+    Some(names.join(", "))
+}
+
+/// Sorts body rows by a column, keeping continuation rows (empty first cell) with their row.
+/// Returns true if the order changed.
+fn sort_rows(body: &mut Vec<Row>, by: usize) -> bool {
+    let mut groups: Vec<Vec<Row>> = Vec::new();
+    for row in body.drain(..) {
+        match groups.last_mut() {
+            Some(group) if row.cells.first().is_some_and(String::is_empty) => group.push(row),
+            _ => groups.push(vec![row]),
+        }
+    }
+    let key = |g: &Vec<Row>| -> Vec<String> {
+        let first = &g[0].cells;
+        std::iter::once(&first[by])
+            .chain(first)
+            .map(|c| placeholder::erase(c).into_owned())
+            .collect()
+    };
+    let before: Vec<usize> = groups.iter().map(|g| g[0].line).collect();
+    groups.sort_by_cached_key(key);
+    let changed = groups.iter().map(|g| g[0].line).ne(before);
+    body.extend(groups.into_iter().flatten());
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn peer_lists_lose_markers_and_sort() {
+        assert_eq!(
+            peer_list("west-az2*, west-az1, west-az3", false).as_deref(),
+            Some("west-az1, west-az2, west-az3")
+        );
+        assert_eq!(peer_list("n3, n1", true).as_deref(), Some("n1, n3"));
+        assert_eq!(peer_list("n3, n1", false), None);
+        assert_eq!(peer_list("orders.*, b", false), None);
+        assert_eq!(peer_list("plain text", true), None);
+    }
+
+    #[test]
+    fn config_columns_keep_durations() {
+        assert!(is_config("Ack Wait") && is_config("Duplicate Window") && !is_config("Active"));
+    }
+
+    #[test]
+    fn sorting_keeps_continuation_rows() {
+        let row = |line, a: &str, b: &str| Row {
+            line,
+            cells: vec![a.to_owned(), b.to_owned()],
+        };
+        let mut body = vec![row(1, "b", "1"), row(2, "", "more"), row(3, "a", "2")];
+        assert!(sort_rows(&mut body, 0));
+        assert_eq!(body.iter().map(|r| r.line).collect::<Vec<_>>(), [3, 1, 2]);
+        assert!(!sort_rows(&mut body, 0));
+    }
+
+    #[test]
+    fn built_in_names_are_listed() {
+        let listed = |n: &str| NAMES.contains(&n);
+        for r in built_in_columns().iter().chain(&built_in_keys()) {
+            assert!(listed(&r.name), "{}", r.name);
+        }
+        assert!(built_in_sorts().iter().all(|s| listed(&s.name)));
+    }
+}

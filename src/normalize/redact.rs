@@ -1,0 +1,405 @@
+//! Value-shape redactions: volatile values recognised by how they look, wherever they appear.
+//!
+//! These run on text lines, key/value values and table cells that no column or key rule claimed.
+//! Each rule is small and named; identifiers become tokens that [`super::placeholder`] numbers
+//! once the document is in its final order.
+
+use std::sync::LazyLock;
+
+use regex::{Captures, Regex, RegexSet};
+
+use super::placeholder::Tokens;
+
+/// How a match is rewritten.
+enum Replace {
+    /// A replacement string with `$name` expansion.
+    With(&'static str),
+    /// A function of the captures; returning `None` keeps the match (a shape check failed).
+    Fn(fn(&Captures, &mut Tokens) -> Option<String>),
+}
+
+/// One named shape rule.
+pub(crate) struct ShapeRule {
+    /// The rule's name, as used in explanations and `disable:`.
+    pub name: &'static str,
+    regex: Regex,
+    replace: Replace,
+}
+
+/// Durations as Go prints them (`1.5s`, `5m2s`, `344ms`, `488.967µs`, `1h0m0s`, `2d3h`).
+pub(crate) const DURATION: &str =
+    r"\d+(?:\.\d+)?(?:ns|µs|μs|us|ms|s|m|h|d|y)(?:\d+(?:\.\d+)?(?:ns|µs|μs|us|ms|s|m|h))*";
+
+/// The ordered list of built-in shape rules.
+fn rules() -> Vec<ShapeRule> {
+    let r = |name, pattern: &str, replace| ShapeRule {
+        name,
+        regex: Regex::new(pattern).unwrap_or_else(|e| panic!("built-in rule {name}: {e}")),
+        replace,
+    };
+    vec![
+        r(
+            "json-volatile",
+            r#""(uptime|rtt|now|start|config_load_time|mem|cpu|cores|gomaxprocs|git_commit|go|time|created|ts)"(\s*:\s*)(?:"(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*)"#,
+            Replace::With(r#""$1"$2"[$1]""#),
+        ),
+        r(
+            "timestamp",
+            r"\b\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?(?: [+-]\d{4})?(?: [A-Z]{3,5})?(?: m=[+-][0-9.]+)?",
+            Replace::With("[timestamp]"),
+        ),
+        r(
+            "clock",
+            r"\b\d{2}:\d{2}:\d{2}(?:\.\d+)?\b",
+            Replace::With("[time]"),
+        ),
+        r(
+            "nkey",
+            r"\b[NACUOPX][A-Z2-7]{55}\b",
+            Replace::Fn(|c, t| Some(t.token("id", &c[0]))),
+        ),
+        r(
+            "inbox",
+            r"\b_INBOX\.([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_*>-]+)*)",
+            Replace::Fn(|c, t| Some(format!("_INBOX.{}", t.token("inbox", &c[1])))),
+        ),
+        r(
+            "raft-group",
+            r"\b([SCM]-R\d+[FM]-)([A-Za-z0-9]{8})\b",
+            Replace::Fn(|c, t| Some(format!("{}{}", &c[1], t.token("group", &c[2])))),
+        ),
+        r(
+            "nuid",
+            r"\b[A-Za-z0-9]{22}\b",
+            Replace::Fn(|c, t| is_nuid(&c[0]).then(|| t.token("nuid", &c[0]))),
+        ),
+        r(
+            "ephemeral-port",
+            r"\b((?:\d{1,3}\.){3}\d{1,3}|localhost|\[::1\]):(\d{5})\b",
+            Replace::Fn(|c, _| {
+                let port: u32 = c[2].parse().ok()?;
+                (port >= 32768).then(|| format!("{}:[port]", &c[1]))
+            }),
+        ),
+        r(
+            "ip",
+            r"\b(?:\d{1,3}\.){3}\d{1,3}\b",
+            Replace::Fn(|c, _| (!matches!(&c[0], "127.0.0.1" | "0.0.0.0")).then(|| "[ip]".to_owned())),
+        ),
+        r(
+            "tmp-path",
+            r"(?:/private)?(?:/var/folders/[^/\s]+/[^/\s]+/T|/tmp)/[^/\s\x22',;)\]]+",
+            Replace::With("[tmp]"),
+        ),
+        r(
+            "home-path",
+            r"/(?:home|Users)/[^/\s\x22',;)\]]+|/root\b",
+            Replace::With("[home]"),
+        ),
+        r(
+            "ago",
+            &format!(r"\b{DURATION} ago\b"),
+            Replace::With("[duration] ago"),
+        ),
+        r(
+            "paren-duration",
+            &format!(r"\({DURATION}\)"),
+            Replace::With("([duration])"),
+        ),
+        r(
+            "rtt",
+            &format!(r"(?i)\b(rtt[:=]? ?){DURATION}"),
+            Replace::With("${1}[rtt]"),
+        ),
+        r(
+            "url-rtt",
+            &format!(r"^(\s*[a-z]+://\S+: ){DURATION}$"),
+            Replace::With("${1}[rtt]"),
+        ),
+        r(
+            "bench-rate",
+            r"\b\d[\d,]*(?:\.\d+)? ((?:msgs|[KMGT]?i?B)/sec)\b",
+            Replace::With("[rate] $1"),
+        ),
+        r(
+            "bench-stat",
+            r"\b(min|avg|max|stddev|P\d+(?:\.\d+)?)(:? )\d[\d,]*(?:\.\d+)?(?:ns|µs|μs|us|ms|s)?",
+            Replace::With("${1}${2}[stat]"),
+        ),
+        r(
+            "progress",
+            r"^(\s*\w+)\s+\S+ \[[=>\- ]*\]\s+\d+%$",
+            Replace::With("$1 [progress]"),
+        ),
+    ]
+}
+
+/// NUIDs are 22 base-62 characters; requiring digits and letters of both cases keeps ordinary
+/// long words and CamelCase identifiers out.
+fn is_nuid(s: &str) -> bool {
+    let has = |f: fn(&u8) -> bool| s.as_bytes().iter().any(f);
+    has(u8::is_ascii_digit) && has(u8::is_ascii_uppercase) && has(u8::is_ascii_lowercase)
+}
+
+/// The compiled shape rules, with a set that finds in one pass which ones can match.
+pub(crate) struct Shapes {
+    rules: Vec<ShapeRule>,
+    set: RegexSet,
+}
+
+static BUILT_IN: LazyLock<Shapes> = LazyLock::new(|| {
+    let rules = rules();
+    let set = RegexSet::new(rules.iter().map(|r| r.regex.as_str())).expect("valid built-in set");
+    Shapes { rules, set }
+});
+
+/// The names of the shape rules, in order.
+pub(crate) fn names() -> impl Iterator<Item = &'static str> {
+    BUILT_IN.rules.iter().map(|r| r.name)
+}
+
+/// The built-in shapes.
+pub(crate) fn built_in() -> &'static Shapes {
+    &BUILT_IN
+}
+
+impl Shapes {
+    /// Applies every enabled rule to `s`, calling `fired` with the name of each rule that changed it.
+    pub(crate) fn apply(
+        &self,
+        s: &mut String,
+        tokens: &mut Tokens,
+        enabled: &dyn Fn(&str) -> bool,
+        fired: &mut dyn FnMut(&'static str),
+    ) {
+        // Most cells and lines hold nothing volatile; one pass of the set rules them out.
+        if s.is_empty()
+            || !s
+                .bytes()
+                .any(|b| b.is_ascii_digit() || b == b'_' || b == b'/' || b == b'"')
+        {
+            return;
+        }
+        let matches = self.set.matches(s);
+        if !matches.matched_any() {
+            return;
+        }
+        for i in matches.iter() {
+            let rule = &self.rules[i];
+            if !enabled(rule.name) {
+                continue;
+            }
+            let out = match &rule.replace {
+                Replace::With(with) => rule.regex.replace_all(s, *with),
+                Replace::Fn(f) => rule
+                    .regex
+                    .replace_all(s, |c: &Captures| f(c, tokens).unwrap_or_else(|| c[0].to_owned())),
+            };
+            if let std::borrow::Cow::Owned(out) = out
+                && out != *s
+            {
+                *s = out;
+                fired(rule.name);
+            }
+        }
+    }
+}
+
+/// Returns true if `s` is exactly one duration (`1.23s`, `5m2s`, `0s`).
+pub(crate) fn is_duration(s: &str) -> bool {
+    static WHOLE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(&format!("^{DURATION}$")).expect("valid duration regex"));
+    s.starts_with(|c: char| c.is_ascii_digit()) && WHOLE.is_match(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(s: &str) -> (String, Vec<&'static str>) {
+        let mut s = s.to_owned();
+        let mut fired = Vec::new();
+        built_in().apply(&mut s, &mut Tokens::default(), &|_| true, &mut |n| fired.push(n));
+        (super::super::placeholder::erase(&s).into_owned(), fired)
+    }
+
+    fn check(rule: &str, input: &str, want: &str) {
+        let (got, fired) = apply(input);
+        assert_eq!(got, want, "{input}");
+        assert!(fired.contains(&rule), "{rule} did not fire on {input}: {fired:?}");
+    }
+
+    #[test]
+    fn timestamp() {
+        check("timestamp", "created 2026-11-25 16:57:01", "created [timestamp]");
+        check(
+            "timestamp",
+            "\"t\": \"2026-11-25T16:57:01.123456789Z\"",
+            "\"t\": \"[timestamp]\"",
+        );
+        check("timestamp", "at 2026-11-25T16:57:01+01:00.", "at [timestamp].");
+        check("timestamp", "2026/11/25 16:55:07.234195 x", "[timestamp] x");
+    }
+
+    #[test]
+    fn clock() {
+        check("clock", "16:57:01 Published 7 bytes", "[time] Published 7 bytes");
+        assert_eq!(apply("port 4222:6222").0, "port 4222:6222");
+    }
+
+    #[test]
+    fn nkey() {
+        check(
+            "nkey",
+            "for n1 (NAMIWDS5NRHWD6QMFLIC4VE3NFDJH7QCXMUNZ7Q2KBSGX6AJD3PYJL5Z)",
+            "for n1 ([id])",
+        );
+    }
+
+    #[test]
+    fn inbox() {
+        check(
+            "inbox",
+            "reply _INBOX.kJ3lP0aZ9x2QwErTyUiOp1.7",
+            "reply _INBOX.[inbox]",
+        );
+    }
+
+    #[test]
+    fn raft_group() {
+        check(
+            "raft-group",
+            "Cluster Group: S-R3F-ARCa5TxM",
+            "Cluster Group: S-R3F-[group]",
+        );
+    }
+
+    #[test]
+    fn nuid() {
+        check("nuid", "id kJ3lP0aZ9x2QwErTyUiOp1 done", "id [nuid] done");
+        assert_eq!(
+            apply("ConfigurationDigestAbcd stays").0,
+            "ConfigurationDigestAbcd stays"
+        );
+    }
+
+    #[test]
+    fn ephemeral_port() {
+        check("ephemeral-port", "127.0.0.1:50610", "127.0.0.1:[port]");
+        assert_eq!(apply("127.0.0.1:4222").0, "127.0.0.1:4222");
+    }
+
+    #[test]
+    fn ip() {
+        check("ip", "Client URLs: 172.28.0.2:4225", "Client URLs: [ip]:4225");
+        assert_eq!(apply("0.0.0.0:4225 127.0.0.1").0, "0.0.0.0:4225 127.0.0.1");
+    }
+
+    #[test]
+    fn tmp_path() {
+        check(
+            "tmp-path",
+            "Storage Directory: /tmp/tmp.Ab12/s1/jetstream",
+            "Storage Directory: [tmp]/s1/jetstream",
+        );
+    }
+
+    #[test]
+    fn home_path() {
+        check(
+            "home-path",
+            "Path: /root/.config/nats/context/a.json",
+            "Path: [home]/.config/nats/context/a.json",
+        );
+        check("home-path", "/home/ann/x", "[home]/x");
+    }
+
+    #[test]
+    fn ago() {
+        check(
+            "ago",
+            "Replica: n2, current, seen 161µs ago",
+            "Replica: n2, current, seen [duration] ago",
+        );
+    }
+
+    #[test]
+    fn paren_duration() {
+        check(
+            "paren-duration",
+            "received [x] (114ms) on",
+            "received [x] ([duration]) on",
+        );
+    }
+
+    #[test]
+    fn rtt() {
+        check("rtt", "Received with rtt 488.967µs", "Received with rtt [rtt]");
+        check("rtt", "n1      rtt=1.042081ms", "n1      rtt=[rtt]");
+    }
+
+    #[test]
+    fn url_rtt() {
+        check(
+            "url-rtt",
+            "   nats://127.0.0.1:4222: 82µs",
+            "   nats://127.0.0.1:4222: [rtt]",
+        );
+    }
+
+    #[test]
+    fn bench_rate() {
+        check(
+            "bench-rate",
+            "stats: 3,890,884 msgs/sec ~ 59 MiB/sec",
+            "stats: [rate] msgs/sec ~ [rate] MiB/sec",
+        );
+    }
+
+    #[test]
+    fn bench_stat() {
+        check(
+            "bench-stat",
+            "min 1,945,442 | avg 0.11us | P99.9: 11.44us",
+            "min [stat] | avg [stat] | P99.9: [stat]",
+        );
+    }
+
+    #[test]
+    fn progress() {
+        check(
+            "progress",
+            "Finished      0s [=======] 100%",
+            "Finished [progress]",
+        );
+    }
+
+    #[test]
+    fn json_volatile() {
+        check(
+            "json-volatile",
+            r#"  "uptime": "4s","#,
+            r#"  "uptime": "[uptime]","#,
+        );
+        check("json-volatile", r#""mem": 1234"#, r#""mem": "[mem]""#);
+    }
+
+    #[test]
+    fn deterministic_text_is_kept() {
+        for s in [
+            "Ack Wait: 30.00s",
+            "Messages: 5",
+            "Host: 0.0.0.0:4225",
+            "nats: error: no servers",
+            "2.15.2",
+        ] {
+            assert_eq!(apply(s).0, s);
+        }
+    }
+
+    #[test]
+    fn whole_durations() {
+        assert!(is_duration("1.23s") && is_duration("5m2s") && is_duration("344ms") && is_duration("0s"));
+        assert!(!is_duration("5 B") && !is_duration("s1") && !is_duration("1.2.3"));
+    }
+}

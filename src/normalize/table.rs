@@ -1,0 +1,493 @@
+//! Box-drawn tables as printed by the `nats` CLI through go-pretty: parsing and canonical rendering.
+//!
+//! A table is recognised only by its full frame (top border, rows, separators, bottom border, all
+//! with the same indent and the same number of cells per row), so prose that merely contains a `│`
+//! stays text. Parsed tables are always re-rendered in one canonical style (rounded corners,
+//! left-aligned cells, widths from `unicode-width`), so masking or sorting never shifts columns
+//! and the style natscli happens to use does not matter.
+
+use unicode_width::UnicodeWidthStr;
+
+/// The characters of one go-pretty box style.
+struct Style {
+    /// Top-left, top junction, top-right.
+    top: [char; 3],
+    /// Left junction, cross, right junction.
+    mid: [char; 3],
+    /// Bottom-left, bottom junction, bottom-right.
+    bottom: [char; 3],
+    /// Horizontal line.
+    h: char,
+    /// Vertical line.
+    v: char,
+}
+
+const ROUNDED: Style = Style {
+    top: ['╭', '┬', '╮'],
+    mid: ['├', '┼', '┤'],
+    bottom: ['╰', '┴', '╯'],
+    h: '─',
+    v: '│',
+};
+
+const STYLES: [Style; 5] = [
+    ROUNDED,
+    Style {
+        top: ['┌', '┬', '┐'],
+        mid: ['├', '┼', '┤'],
+        bottom: ['└', '┴', '┘'],
+        h: '─',
+        v: '│',
+    },
+    Style {
+        top: ['+', '+', '+'],
+        mid: ['+', '+', '+'],
+        bottom: ['+', '+', '+'],
+        h: '-',
+        v: '|',
+    },
+    Style {
+        top: ['┏', '┳', '┓'],
+        mid: ['┣', '╋', '┫'],
+        bottom: ['┗', '┻', '┛'],
+        h: '━',
+        v: '┃',
+    },
+    Style {
+        top: ['╔', '╦', '╗'],
+        mid: ['╠', '╬', '╣'],
+        bottom: ['╚', '╩', '╝'],
+        h: '═',
+        v: '║',
+    },
+];
+
+/// One physical row of a table: its cells and the input line it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Row {
+    /// 1-based input line number.
+    pub line: usize,
+    /// Trimmed cell texts.
+    pub cells: Vec<String>,
+}
+
+/// A parsed table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Table {
+    /// Leading whitespace shared by every line of the table.
+    pub indent: String,
+    /// The title row, if the table has one.
+    pub title: Option<Row>,
+    /// Header rows (usually one), empty for tables without a header.
+    pub header: Vec<Row>,
+    /// Body rows.
+    pub body: Vec<Row>,
+    /// Footer rows (totals), after a second separator.
+    pub footer: Vec<Row>,
+    /// Input line numbers of the first and last line of the frame.
+    pub lines: (usize, usize),
+}
+
+/// How a line relates to a style's frame.
+#[derive(PartialEq, Eq)]
+enum Kind {
+    Top,
+    Mid,
+    Bottom,
+    Row,
+    Other,
+}
+
+impl Style {
+    fn classify(&self, line: &str) -> Kind {
+        let (Some(first), Some(last)) = (line.chars().next(), line.chars().next_back()) else {
+            return Kind::Other;
+        };
+        if line.len() < 2 {
+            return Kind::Other;
+        }
+        if first == self.v && last == self.v {
+            return Kind::Row;
+        }
+        let inner = &line[first.len_utf8()..line.len() - last.len_utf8()];
+        let border = |corner: [char; 3]| {
+            first == corner[0]
+                && last == corner[2]
+                && inner.chars().all(|c| {
+                    c == self.h
+                        || c == corner[1]
+                        || c == self.top[1]
+                        || c == self.mid[1]
+                        || c == self.bottom[1]
+                })
+        };
+        if border(self.top) {
+            Kind::Top
+        } else if border(self.bottom) {
+            Kind::Bottom
+        } else if border(self.mid) {
+            Kind::Mid
+        } else {
+            Kind::Other
+        }
+    }
+
+    /// The border kind that closes a table: ASCII tables use `+` for every corner, so their
+    /// bottom is the last border followed by a non-table line.
+    fn is_ascii(&self) -> bool {
+        self.top[0] == self.bottom[0]
+    }
+
+    fn cells(&self, line: &str) -> Vec<String> {
+        let inner = &line[self.v.len_utf8()..line.len() - self.v.len_utf8()];
+        inner.split(self.v).map(|c| c.trim().to_owned()).collect()
+    }
+}
+
+/// The outcome of trying to parse a table at some line.
+pub(crate) enum Parse {
+    /// A table spanning `lines[start..end]`.
+    Table(Table, usize),
+    /// No table starts here; no table can start before `resume` either.
+    No { resume: usize },
+}
+
+/// Tries to parse a table whose top border is `lines[start]`.
+///
+/// `lines` are `(line number, text)`. Scanning stops at the first line that is neither a row nor a
+/// border, which is never a top border of another table after `start`; returning that position
+/// lets the caller skip ahead and keeps detection linear.
+pub(crate) fn parse(lines: &[(usize, String)], start: usize) -> Parse {
+    let no = Parse::No { resume: start + 1 };
+    let first = &lines[start].1;
+    let body = first.trim_start();
+    let indent = &first[..first.len() - body.len()];
+    let Some(style) = STYLES.iter().find(|s| s.classify(body) == Kind::Top) else {
+        return no;
+    };
+    let mut segments: Vec<Vec<Row>> = vec![Vec::new()];
+    let mut end = None;
+    let mut j = start + 1;
+    while j < lines.len() {
+        let (n, text) = &lines[j];
+        let Some(rest) = text
+            .strip_prefix(indent)
+            .filter(|r| !r.starts_with(char::is_whitespace))
+        else {
+            break;
+        };
+        match style.classify(rest) {
+            Kind::Row => segments.last_mut().expect("never empty").push(Row {
+                line: *n,
+                cells: style.cells(rest),
+            }),
+            Kind::Bottom if !style.is_ascii() => {
+                end = Some(j + 1);
+                break;
+            }
+            Kind::Mid | Kind::Bottom | Kind::Top if style.is_ascii() => {
+                end = Some(j + 1);
+                segments.push(Vec::new());
+            }
+            Kind::Mid => segments.push(Vec::new()),
+            _ => break,
+        }
+        j += 1;
+    }
+    let Some(end) = end else {
+        return Parse::No {
+            resume: j.max(start + 1),
+        };
+    };
+    if style.is_ascii() {
+        // The last border seen closed the table; rows after it (if any) are not part of it.
+        segments.pop();
+    }
+    let top_inner = &body[style.top[0].len_utf8()..body.len() - style.top[2].len_utf8()];
+    // A top border without junctions announces a title row, unless the table has one column.
+    let titled = !top_inner.contains(style.top[1]);
+    let built = if titled {
+        build(segments.clone(), true)
+    } else {
+        None
+    };
+    match built.or_else(|| build(segments, false)) {
+        Some(mut table) => {
+            table.indent = indent.to_owned();
+            table.lines = (lines[start].0, lines[end - 1].0);
+            Parse::Table(table, end)
+        }
+        None => Parse::No {
+            resume: end.max(start + 1),
+        },
+    }
+}
+
+/// Splits separator-delimited segments into title, header, body and footer.
+fn build(mut segments: Vec<Vec<Row>>, titled: bool) -> Option<Table> {
+    segments.retain(|s| !s.is_empty());
+    let title = if titled {
+        let first = segments.first()?;
+        if first.len() != 1 || first[0].cells.len() != 1 {
+            return None;
+        }
+        Some(segments.remove(0).remove(0))
+    } else {
+        None
+    };
+    let (header, body, footer) = match segments.len() {
+        0 => return None,
+        1 => (Vec::new(), segments.pop()?, Vec::new()),
+        2 => {
+            let body = segments.pop()?;
+            (segments.pop()?, body, Vec::new())
+        }
+        _ => {
+            // go-pretty draws one separator after the header and one before the footer; more
+            // separators mean separated rows, which all belong to the body.
+            let footer = if segments.len() == 3 {
+                segments.pop()?
+            } else {
+                Vec::new()
+            };
+            let header = segments.remove(0);
+            (header, segments.concat(), footer)
+        }
+    };
+    let width = body.first()?.cells.len();
+    let all = header.iter().chain(&body).chain(&footer);
+    if all.clone().any(|r| r.cells.len() != width) {
+        return None;
+    }
+    Some(Table {
+        indent: String::new(),
+        title,
+        header,
+        body,
+        footer,
+        lines: (0, 0),
+    })
+}
+
+impl Table {
+    /// The column names: header cells joined across header rows, or empty for headerless tables.
+    pub(crate) fn columns(&self) -> Vec<String> {
+        let width = self.body.first().map_or(0, |r| r.cells.len());
+        (0..width)
+            .map(|c| {
+                let parts: Vec<&str> = self
+                    .header
+                    .iter()
+                    .map(|r| r.cells[c].as_str())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                parts.join(" ")
+            })
+            .collect()
+    }
+
+    /// The title text, or the empty string.
+    pub(crate) fn title(&self) -> &str {
+        self.title.as_ref().map_or("", |r| r.cells[0].as_str())
+    }
+
+    /// The index of the column named `name` (case-insensitive).
+    pub(crate) fn column(&self, name: &str) -> Option<usize> {
+        self.columns().iter().position(|c| c.eq_ignore_ascii_case(name))
+    }
+
+    /// Renders the table in the canonical style.
+    pub(crate) fn render(&self, out: &mut Vec<String>) {
+        let rows = || self.header.iter().chain(&self.body).chain(&self.footer);
+        let ncols = self.body.first().map_or(0, |r| r.cells.len());
+        let mut widths = vec![0usize; ncols];
+        for row in rows() {
+            for (w, cell) in widths.iter_mut().zip(&row.cells) {
+                *w = (*w).max(cell.width());
+            }
+        }
+        let s = &ROUNDED;
+        let inner = |ws: &[usize]| ws.iter().map(|w| w + 2).sum::<usize>() + ws.len() - 1;
+        if let Some(title) = &self.title {
+            let tw = title.cells[0].width();
+            let missing = (tw + 2).saturating_sub(inner(&widths));
+            if let Some(last) = widths.last_mut() {
+                *last += missing;
+            }
+            let room = inner(&widths) - tw;
+            out.push(format!(
+                "{}{}{}{}",
+                self.indent,
+                s.top[0],
+                s.h.to_string().repeat(inner(&widths)),
+                s.top[2]
+            ));
+            out.push(format!(
+                "{}{}{}{}{}{}",
+                self.indent,
+                s.v,
+                // go-pretty puts the odd space on the left.
+                " ".repeat(room - room / 2),
+                title.cells[0],
+                " ".repeat(room / 2),
+                s.v
+            ));
+            out.push(self.border(&widths, [s.mid[0], s.top[1], s.mid[2]]));
+        } else {
+            out.push(self.border(&widths, s.top));
+        }
+        let sections = [&self.header, &self.body, &self.footer];
+        let mut first = true;
+        for section in sections.into_iter().filter(|rows| !rows.is_empty()) {
+            if !first {
+                out.push(self.border(&widths, s.mid));
+            }
+            first = false;
+            for row in section {
+                let mut line = format!("{}{}", self.indent, s.v);
+                for (cell, w) in row.cells.iter().zip(&widths) {
+                    line.push(' ');
+                    line.push_str(cell);
+                    line.push_str(&" ".repeat(w - cell.width() + 1));
+                    line.push(s.v);
+                }
+                out.push(line);
+            }
+        }
+        out.push(self.border(&widths, s.bottom));
+    }
+
+    fn border(&self, widths: &[usize], [left, junction, right]: [char; 3]) -> String {
+        let h = ROUNDED.h.to_string();
+        let parts: Vec<String> = widths.iter().map(|w| h.repeat(w + 2)).collect();
+        format!(
+            "{}{left}{}{right}",
+            self.indent,
+            parts.join(&junction.to_string())
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(s: &str) -> Vec<(usize, String)> {
+        s.lines()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.to_owned()))
+            .collect()
+    }
+
+    fn table(s: &str) -> Table {
+        match parse(&lines(s), 0) {
+            Parse::Table(t, _) => t,
+            Parse::No { .. } => panic!("not a table:\n{s}"),
+        }
+    }
+
+    fn render(t: &Table) -> String {
+        let mut out = Vec::new();
+        t.render(&mut out);
+        out.join("\n")
+    }
+
+    const TITLED: &str = "\
+╭─────────────────────────╮
+│      A Title Here       │
+├──────┬─────────┬────────┤
+│ Name │ Cluster │ Uptime │
+├──────┼─────────┼────────┤
+│ n2   │ c1      │  4.08s │
+│ n1   │ c1      │ 12.1s  │
+├──────┼─────────┼────────┤
+│      │ 1       │        │
+╰──────┴─────────┴────────╯";
+
+    #[test]
+    fn titled_table_with_footer_parses() {
+        let t = table(TITLED);
+        assert_eq!(t.title(), "A Title Here");
+        assert_eq!(t.columns(), ["Name", "Cluster", "Uptime"]);
+        assert_eq!(t.body.len(), 2);
+        assert_eq!(t.body[0].cells, ["n2", "c1", "4.08s"]);
+        assert_eq!(t.footer[0].cells, ["", "1", ""]);
+        assert_eq!(t.lines, (1, 10));
+    }
+
+    #[test]
+    fn canonical_render_left_aligns_and_recomputes_widths() {
+        let mut t = table(TITLED);
+        t.body[0].cells[2] = "[uptime]".into();
+        t.body[1].cells[2] = "[uptime]".into();
+        insta::assert_snapshot!(render(&t), @r"
+        ╭───────────────────────────╮
+        │        A Title Here       │
+        ├──────┬─────────┬──────────┤
+        │ Name │ Cluster │ Uptime   │
+        ├──────┼─────────┼──────────┤
+        │ n2   │ c1      │ [uptime] │
+        │ n1   │ c1      │ [uptime] │
+        ├──────┼─────────┼──────────┤
+        │      │ 1       │          │
+        ╰──────┴─────────┴──────────╯
+        ");
+    }
+
+    #[test]
+    fn rendering_is_a_fixed_point() {
+        let once = render(&table(TITLED));
+        assert_eq!(render(&table(&once)), once);
+    }
+
+    #[test]
+    fn other_styles_render_rounded() {
+        let ascii = "+------+----+\n| Name | N  |\n+------+----+\n| a    | 1  |\n+------+----+";
+        let light = "┌──────┬────┐\n│ Name │ N  │\n├──────┼────┤\n│ a    │ 1  │\n└──────┴────┘";
+        let double = "╔══════╦════╗\n║ Name ║ N  ║\n╠══════╬════╣\n║ a    ║ 1  ║\n╚══════╩════╝";
+        let want = "╭──────┬───╮\n│ Name │ N │\n├──────┼───┤\n│ a    │ 1 │\n╰──────┴───╯";
+        for s in [ascii, light, double] {
+            assert_eq!(render(&table(s)), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn ascii_title_is_recognised() {
+        let t = table("+--------+\n| Things |\n+---+----+\n| a | bb |\n+---+----+");
+        assert_eq!(t.title(), "Things");
+        assert!(t.header.is_empty());
+    }
+
+    #[test]
+    fn headerless_table_is_all_body() {
+        let t = table("╭───┬───╮\n│ a │ b │\n│ c │ d │\n╰───┴───╯");
+        assert!(t.header.is_empty());
+        assert_eq!(t.body.len(), 2);
+    }
+
+    #[test]
+    fn ragged_or_unclosed_frames_are_not_tables() {
+        for s in [
+            "╭───┬───╮\n│ a │ b │\n│ c │\n╰───┴───╯",
+            "╭───┬───╮\n│ a │ b │\nplain text",
+            "a │ b │ c",
+        ] {
+            assert!(matches!(parse(&lines(s), 0), Parse::No { .. }), "{s}");
+        }
+    }
+
+    #[test]
+    fn indented_tables_keep_their_indent() {
+        let t = table("  ╭───╮\n  │ a │\n  ╰───╯");
+        assert_eq!(render(&t), "  ╭───╮\n  │ a │\n  ╰───╯");
+    }
+
+    #[test]
+    fn wide_characters_are_measured_by_display_width() {
+        let t = table("╭──────┬───╮\n│ 東京 │ b │\n│ x    │ y │\n╰──────┴───╯");
+        assert_eq!(
+            render(&t),
+            "╭──────┬───╮\n│ 東京 │ b │\n│ x    │ y │\n╰──────┴───╯"
+        );
+    }
+}

@@ -1,0 +1,113 @@
+//! Transport clean-up: what the terminal, pipes and leaked server logs add to the text.
+//!
+//! Runs first, on the raw capture, so that every later rule sees plain `\n`-separated lines
+//! without colour codes, carriage returns or trailing spaces.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::placeholder;
+
+/// CSI sequences (colours, cursor moves), OSC sequences (titles, hyperlinks) and two-byte escapes.
+static ANSI: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?")
+        .expect("valid ANSI regex")
+});
+
+/// A nats-server log line: optional `[pid]`, optional date and time, then a level tag.
+static SERVER_LOG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:\[\d+\] )?(?:\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? )?\[(?:INF|WRN|ERR|DBG|TRC|FTL|SYS)\] ",
+    )
+    .expect("valid server log regex")
+});
+
+/// Splits `input` into clean lines, each paired with its 1-based line number in the input.
+///
+/// CRLF becomes LF; a lone CR keeps only what follows it (what a terminal shows when a progress
+/// line is overwritten); ANSI escapes, private-use token characters and trailing whitespace are
+/// removed; trailing blank lines are dropped.
+pub(crate) fn clean_lines(input: &str) -> Vec<(usize, String)> {
+    let mut lines: Vec<(usize, String)> = input
+        .split('\n')
+        .enumerate()
+        .map(|(i, raw)| (i + 1, clean_line(raw)))
+        .collect();
+    while lines.last().is_some_and(|(_, l)| l.is_empty()) {
+        lines.pop();
+    }
+    lines
+}
+
+/// Cleans one line (without its `\n`).
+fn clean_line(raw: &str) -> String {
+    let raw = raw.strip_suffix('\r').unwrap_or(raw);
+    let stripped = if raw.contains('\x1b') {
+        ANSI.replace_all(raw, "")
+    } else {
+        raw.into()
+    };
+    // The last non-empty segment after a carriage return is what stays visible on a terminal.
+    let visible = stripped.rsplit('\r').find(|s| !s.trim().is_empty()).unwrap_or("");
+    let mut line: String = visible
+        .chars()
+        .filter(|c| !placeholder::is_reserved(*c))
+        .collect();
+    line.truncate(line.trim_end().len());
+    line
+}
+
+/// Returns true for nats-server log lines that leaked into the output.
+pub(crate) fn is_server_log(line: &str) -> bool {
+    line.contains("] ") && SERVER_LOG.is_match(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(input: &str) -> Vec<String> {
+        clean_lines(input).into_iter().map(|(_, l)| l).collect()
+    }
+
+    #[test]
+    fn crlf_becomes_lf() {
+        assert_eq!(texts("a\r\nb\r\n"), ["a", "b"]);
+    }
+
+    #[test]
+    fn lone_cr_keeps_the_visible_part() {
+        assert_eq!(texts("10%\r50%\r100%\n"), ["100%"]);
+        assert_eq!(texts("done\r\r\n"), ["done"]);
+    }
+
+    #[test]
+    fn ansi_is_removed() {
+        assert_eq!(
+            texts("\x1b[1;31mred\x1b[0m \x1b]8;;http://x\x07link\x1b]8;;\x07"),
+            ["red link"]
+        );
+    }
+
+    #[test]
+    fn trailing_space_and_blank_lines_are_dropped() {
+        assert_eq!(texts("a  \n\nb\t\n\n\n"), ["a", "", "b"]);
+    }
+
+    #[test]
+    fn line_numbers_follow_the_input() {
+        assert_eq!(clean_lines("a\nb")[1], (2, "b".to_owned()));
+    }
+
+    #[test]
+    fn server_logs_are_recognised() {
+        assert!(is_server_log(
+            "[1234] 2026/11/25 16:55:07.234195 [INF] Starting nats-server"
+        ));
+        assert!(is_server_log("2026/11/25 16:55:07.234195 [WRN] slow consumer"));
+        assert!(is_server_log("[99] [ERR] boom"));
+        assert!(!is_server_log("[#1] Received on \"a\""));
+        assert!(!is_server_log("The [INF] tag marks info lines"));
+    }
+}

@@ -1,0 +1,133 @@
+//! Unordered regions: output written concurrently by several processes, compared in sorted order.
+
+use regex::Regex;
+
+use super::document::Block;
+use super::placeholder;
+use super::rules::UnorderedRule;
+use super::{Pass, RuleError};
+
+/// How a region is delimited.
+#[derive(Debug, Clone)]
+enum Region {
+    /// The blocks strictly between a line matching `start` and the next line matching `end`.
+    Between { start: Regex, end: Option<Regex> },
+    /// Every run of consecutive lines matching the regex.
+    Lines(Regex),
+}
+
+/// One compiled unordered rule.
+#[derive(Debug, Clone)]
+pub(crate) struct Unordered {
+    name: String,
+    region: Region,
+}
+
+impl Unordered {
+    /// Compiles the `i`th `unordered:` rule.
+    pub(crate) fn new(i: usize, rule: &UnorderedRule) -> Result<Unordered, RuleError> {
+        let name = format!("unordered[{i}]");
+        let re = |field: &str, p: &str| {
+            Regex::new(p).map_err(|e| RuleError::Regex {
+                rule: format!("{name}.{field}"),
+                source: Box::new(e),
+            })
+        };
+        let region = match (&rule.start, &rule.end, &rule.lines) {
+            (Some(start), end, None) => Region::Between {
+                start: re("start", start)?,
+                end: end.as_deref().map(|e| re("end", e)).transpose()?,
+            },
+            (None, None, Some(lines)) => Region::Lines(re("lines", lines)?),
+            _ => {
+                return Err(RuleError::Invalid {
+                    rule: name,
+                    reason: "give either `start` (and optionally `end`) or `lines`".to_owned(),
+                });
+            }
+        };
+        Ok(Unordered { name, region })
+    }
+
+    /// The built-in `ping-order` rule: `nats server ping` prints one line per server in the order
+    /// replies arrive.
+    pub(crate) fn ping() -> Unordered {
+        Unordered {
+            name: "ping-order".to_owned(),
+            region: Region::Lines(Regex::new(r"^\S+ +rtt=\S+$").expect("valid ping regex")),
+        }
+    }
+
+    /// The rule's name, as used in explanations and `disable:`.
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Sorts the regions this rule finds in `blocks`.
+    pub(crate) fn apply(&self, blocks: &mut [Block], pass: &mut Pass) {
+        let line_matches = |b: &Block, re: &Regex| matches!(b, Block::Line(_, t) if re.is_match(t));
+        let mut i = 0;
+        while i < blocks.len() {
+            let (from, to) = match &self.region {
+                Region::Lines(re) => {
+                    if !line_matches(&blocks[i], re) {
+                        i += 1;
+                        continue;
+                    }
+                    let len = blocks[i..].iter().take_while(|b| line_matches(b, re)).count();
+                    (i, i + len)
+                }
+                Region::Between { start, end } => {
+                    if !line_matches(&blocks[i], start) {
+                        i += 1;
+                        continue;
+                    }
+                    let from = i + 1;
+                    let len = match end {
+                        Some(end) => blocks[from..]
+                            .iter()
+                            .take_while(|b| !line_matches(b, end))
+                            .count(),
+                        None => blocks.len() - from,
+                    };
+                    (from, from + len)
+                }
+            };
+            if sort_blocks(&mut blocks[from..to]) {
+                let line = first_line(&blocks[from]);
+                pass.note(line, &self.name, || {
+                    format!("sorted {} unordered lines", to - from)
+                });
+            }
+            i = to.max(i + 1);
+        }
+    }
+}
+
+fn first_line(block: &Block) -> usize {
+    match block {
+        Block::Line(n, _) => *n,
+        Block::Table(t) => t.lines.0,
+        Block::Keys(k) => k.items.first().map_or(0, |i| i.line),
+    }
+}
+
+/// Sorts blocks by their rendered text with identifiers erased; returns true if the order changed.
+fn sort_blocks(blocks: &mut [Block]) -> bool {
+    let key = |b: &Block| {
+        let mut out = Vec::new();
+        b.render(&mut out);
+        placeholder::erase(&out.join("\n")).into_owned()
+    };
+    let keys: Vec<String> = blocks.iter().map(key).collect();
+    let mut order: Vec<usize> = (0..blocks.len()).collect();
+    order.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
+    if order.iter().enumerate().all(|(i, o)| i == *o) {
+        return false;
+    }
+    let sorted: Vec<Block> = order.iter().map(|o| blocks[*o].clone()).collect();
+    for (slot, b) in blocks.iter_mut().zip(sorted) {
+        *slot = b;
+    }
+    true
+}
