@@ -409,9 +409,4 @@ mod tests {
         let n = Normalizer::new(&rules("disable: [clock]")).unwrap();
         assert_eq!(n.normalize("16:57:01 Published"), "16:57:01 Published\n");
     }
-
-    /// Normalizes raw output and tells which rule changed which line.
-    pub fn explain(&self, input: &str) -> (String, Vec<String>) {
-        (self.normalize(input), Vec::new())
-    }
 }
