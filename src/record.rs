@@ -50,7 +50,7 @@ pub fn cast(output: &[u8], events: &[(Duration, usize)], timestamp: u64, title: 
     let header = Header {
         version: 2,
         width: CAST_WIDTH,
-        height: text.split(|&b| b == b'\n').count().max(1),
+        height: String::from_utf8_lossy(&text).lines().count().max(1),
         timestamp,
         title,
         env: Env {

@@ -18,6 +18,8 @@ pub fn review(config: &Config, prefixes: &[String], color: ColorChoice) -> Resul
     let catalog = Catalog::load(&config.root)?;
     let pending = pending(&catalog, prefixes)?;
     let style = Style::new(color.enabled(std::io::stdout().is_terminal()));
+    // Answers typed on a terminal echo themselves; piped ones are echoed so the transcript reads well.
+    let echo = !std::io::stdin().is_terminal();
     let mut answers = std::io::stdin().lock().lines();
     let mut out = std::io::stdout().lock();
     let write_failed = |e| Error::io("failed to write to stdout", e);
@@ -53,6 +55,9 @@ pub fn review(config: &Config, prefixes: &[String], color: ColorChoice) -> Resul
                 return Ok(exit::SUCCESS);
             };
             let answer = answer.map_err(|e| Error::io("failed to read stdin", e))?;
+            if echo {
+                writeln!(out, "{answer}").map_err(write_failed)?;
+            }
             match answer.trim() {
                 "a" | "accept" => {
                     snapshot::accept(file)?;

@@ -1,0 +1,3 @@
+//! nbe's integration tests: one binary, one module per area.
+
+mod regress;
