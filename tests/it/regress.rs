@@ -490,3 +490,38 @@ fn review_reads_answers_from_stdin() {
     assert!(!repo.exists("snapshots/kv/two/cli.snap") && !repo.exists("snapshots/kv/two/cli.snap.new"));
     repo.nbe(&["test", "kv/one"]).code(0);
 }
+
+#[test]
+fn a_server_that_never_ends_times_out() {
+    let repo = Repo::new();
+    repo.client(
+        "server/forever/cli",
+        "# The server runs in the foreground and never ends.\nnats-server -p 15115\n",
+    );
+    repo.nbe(&["test", "--timeout", "1s"])
+        .code(1)
+        .prints("TIMEOUT server/forever/cli")
+        .prints("timed out after 1s")
+        .prints("Server is ready")
+        .summary("0 passed, 1 failed, 0 skipped");
+}
+
+#[test]
+fn colour_is_used_only_when_asked_for() {
+    let repo = Repo::new();
+    repo.client(PUT, &kv_script(15116, "hello"));
+    assert!(
+        !repo
+            .nbe(&["test", "--update", "no"])
+            .code(1)
+            .stdout
+            .contains('\x1b')
+    );
+    let coloured = repo.nbe(&["test", "--update", "no", "--color", "always"]).code(1);
+    assert!(
+        coloured.stdout.contains("\x1b[32m+hello\x1b[0m"),
+        "{}",
+        coloured.stdout
+    );
+    assert_eq!(coloured.last_line(), "0 passed, 1 failed, 0 skipped");
+}
