@@ -173,7 +173,7 @@ mod tests {
         let lines: Vec<_> = cast.lines().collect();
         assert!(
             lines[0].starts_with(
-                r#"{"version":2,"width":120,"height":2,"timestamp":7,"title":"nbe run a/b/cli""#
+                r#"{"version":2,"width":120,"height":1,"timestamp":7,"title":"nbe run a/b/cli""#
             )
         );
         assert_eq!(lines[1], r#"[0.02,"o","é"]"#);

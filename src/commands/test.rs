@@ -121,14 +121,14 @@ fn compare(
         }
         return Ok((Outcome::Passed, notes));
     }
-    let new = Snapshot::new(root, selected, &run.tools, &actual)?;
+    let new = Snapshot::new(root, selected, &run.tools, &actual);
     let outcome = Outcome::Mismatch {
         expected: existing.as_ref().map(|snap| snap.body.clone()),
         actual,
     };
     match update {
         UpdateMode::New => {
-            new.write(&pending)?;
+            new?.write(&pending)?;
             notes.push(format!(
                 "pending snapshot written to {}; review it with `nbe review` or accept it with `nbe accept {path}`",
                 shown(&pending)
@@ -136,7 +136,7 @@ fn compare(
             Ok((outcome, notes))
         }
         UpdateMode::Always => {
-            new.write(&snap_path)?;
+            new?.write(&snap_path)?;
             snapshot::remove(&pending)?;
             notes.push(format!("updated {}", shown(&snap_path)));
             Ok((Outcome::Passed, notes))
