@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{ColorChoice, Format, Unreferenced, UpdateChoice};
 
 use crate::catalog::Partition;
 use crate::runner::isolation::Request;
@@ -58,6 +60,66 @@ pub enum Command {
     },
     /// Show which tools and toolchains nbe finds, and how to install missing ones.
     Doctor,
+    /// Run examples and compare their normalized output with their snapshots.
+    ///
+    /// Exit status: 0 when every client passed; 1 when any failed; 2 on usage or setup errors.
+    Test {
+        /// Only the clients under these paths, like `topologies` or `kv/put/cli` (default: all).
+        prefixes: Vec<String>,
+        #[command(flatten)]
+        run: RunArgs,
+        /// What to write on a mismatch: auto (new locally, no on CI), new (pending .snap.new),
+        /// always (overwrite .snap) or no.
+        #[arg(long, env = "NBE_UPDATE", value_name = "MODE", default_value = "auto")]
+        update: UpdateChoice,
+        /// Run every client N times and fail those whose normalized output varies.
+        #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        repeat: u32,
+        /// After a full run, what to do with snapshots no client references: warn, reject or delete.
+        #[arg(long, value_name = "ACTION", default_value = "warn")]
+        unreferenced: Unreferenced,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+    /// Run examples and write their output.txt, output.cast and accepted snapshot.
+    ///
+    /// A client that fails (or prints undeclared error lines) is not recorded: nothing is touched.
+    Record {
+        /// Only the clients under these paths (default: all).
+        prefixes: Vec<String>,
+        #[command(flatten)]
+        run: RunArgs,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+    /// Verify recordings and snapshots without running anything.
+    Check {
+        /// Only the clients under these paths (default: all).
+        prefixes: Vec<String>,
+        /// After a full check, what to do with snapshots no client references: warn, reject or delete.
+        #[arg(long, value_name = "ACTION", default_value = "warn")]
+        unreferenced: Unreferenced,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+    /// Show each pending snapshot's diff and ask: accept, reject or skip.
+    Review {
+        /// Only the clients under these paths (default: all).
+        prefixes: Vec<String>,
+        /// Colour the diffs: auto, always or never.
+        #[arg(long, value_name = "WHEN", default_value = "auto")]
+        color: ColorChoice,
+    },
+    /// Accept pending snapshots (rename each .snap.new over its .snap).
+    Accept {
+        /// Only the clients under these paths (default: all).
+        prefixes: Vec<String>,
+    },
+    /// Reject pending snapshots (delete each .snap.new).
+    Reject {
+        /// Only the clients under these paths (default: all).
+        prefixes: Vec<String>,
+    },
     /// Normalize raw example output (a file, or stdin) and print it.
     Normalize {
         /// The raw output; `-` or nothing for stdin.
@@ -80,4 +142,32 @@ pub enum Command {
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
     crate::duration::parse(text)
+}
+
+/// How examples are run by `test` and `record`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Stop an example after this long, like 90s or 2m (meta.yaml `timeout:` overrides).
+    #[arg(long, value_parser = parse_duration, default_value = "120s")]
+    pub timeout: Duration,
+    /// Run this many clients at once (default 4 with namespaces; always 1 without).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+    /// Only the examples of CI partition K of N, like 2/3 (round-robin in catalog order).
+    #[arg(long, value_name = "K/N")]
+    pub partition: Option<Partition>,
+}
+
+/// How `test`, `record` and `check` report.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// human or json.
+    #[arg(long, value_name = "FORMAT", default_value = "human")]
+    pub format: Format,
+    /// Also write a JUnit XML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
 }

@@ -66,3 +66,155 @@ impl Config {
         Tools::resolve(self.tools_flag.as_deref(), self.tools_env.as_deref(), &self.root)
     }
 }
+
+/// True on CI: `CI` set to anything but empty, `false` or `0` (the convention CI providers and insta share).
+pub fn on_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| !matches!(value.as_str(), "" | "false" | "0"))
+}
+
+/// `--update` as typed: what to write when output and snapshot differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateChoice {
+    /// `new` locally, `no` on CI.
+    Auto,
+    /// Write pending `.snap.new` files.
+    New,
+    /// Write the `.snap` files directly.
+    Always,
+    /// Write nothing.
+    No,
+}
+
+/// What nbe writes when output and snapshot differ, resolved from [`UpdateChoice`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateMode {
+    /// Write pending `.snap.new` files for review.
+    New,
+    /// Overwrite the `.snap` files.
+    Always,
+    /// Write nothing (CI).
+    No,
+}
+
+impl UpdateChoice {
+    /// The mode: `auto` becomes `no` when `ci`, else `new`.
+    pub fn resolve(self, ci: bool) -> UpdateMode {
+        match self {
+            Self::Auto if ci => UpdateMode::No,
+            Self::Auto | Self::New => UpdateMode::New,
+            Self::Always => UpdateMode::Always,
+            Self::No => UpdateMode::No,
+        }
+    }
+}
+
+impl std::str::FromStr for UpdateChoice {
+    type Err = String;
+
+    fn from_str(text: &str) -> std::result::Result<Self, String> {
+        match text {
+            "auto" => Ok(Self::Auto),
+            "new" => Ok(Self::New),
+            "always" => Ok(Self::Always),
+            "no" => Ok(Self::No),
+            _ => Err(format!(
+                "{text:?} is not an update mode; use auto, new, always or no"
+            )),
+        }
+    }
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// Colour on a terminal unless `NO_COLOR` is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour output going to a stream that is (or is not) a terminal.
+    pub fn enabled(self, terminal: bool) -> bool {
+        match self {
+            Self::Always => true,
+            Self::Never => false,
+            Self::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+}
+
+impl std::str::FromStr for ColorChoice {
+    type Err = String;
+
+    fn from_str(text: &str) -> std::result::Result<Self, String> {
+        match text {
+            "auto" => Ok(Self::Auto),
+            "always" => Ok(Self::Always),
+            "never" => Ok(Self::Never),
+            _ => Err(format!(
+                "{text:?} is not a colour choice; use auto, always or never"
+            )),
+        }
+    }
+}
+
+/// `--format`: who reads the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// People: one line per client, diffs, the summary last.
+    Human,
+    /// Machines: one JSON object.
+    Json,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(text: &str) -> std::result::Result<Self, String> {
+        match text {
+            "human" => Ok(Self::Human),
+            "json" => Ok(Self::Json),
+            _ => Err(format!("{text:?} is not a format; use human or json")),
+        }
+    }
+}
+
+/// `--unreferenced`: what to do with snapshots no client references, after a full run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreferenced {
+    /// Report them.
+    Warn,
+    /// Report them and fail.
+    Reject,
+    /// Delete them.
+    Delete,
+}
+
+impl std::str::FromStr for Unreferenced {
+    type Err = String;
+
+    fn from_str(text: &str) -> std::result::Result<Self, String> {
+        match text {
+            "warn" => Ok(Self::Warn),
+            "reject" => Ok(Self::Reject),
+            "delete" => Ok(Self::Delete),
+            _ => Err(format!("{text:?} is not an action; use warn, reject or delete")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_updates_locally_and_never_on_ci() {
+        assert_eq!(UpdateChoice::Auto.resolve(false), UpdateMode::New);
+        assert_eq!(UpdateChoice::Auto.resolve(true), UpdateMode::No);
+        assert_eq!(UpdateChoice::Always.resolve(true), UpdateMode::Always);
+        assert!("sometimes".parse::<UpdateChoice>().is_err());
+    }
+}

@@ -9,17 +9,28 @@
 //! - [`catalog`] discovers and validates categories, examples and clients;
 //! - [`runner`] runs one client in a sandbox and ends every process it started;
 //! - [`normalize`] turns raw output into text that is stable across runs;
+//! - [`verdict`] judges a run against what its example declares;
+//! - [`snapshot`] reads and writes the insta-format baselines, [`record`] the recordings;
+//! - [`report`] presents outcomes to people, machines and CI; [`check`] verifies without running;
+//! - [`execute`] runs many clients with shared options on a worker pool;
 //! - [`commands`] wires them into the subcommands of the command line ([`cli`]).
 
+pub mod atomic;
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod duration;
 pub mod error;
+pub mod execute;
 pub mod exit;
 pub mod normalize;
+pub mod record;
+pub mod report;
 pub mod runner;
+pub mod snapshot;
+pub mod verdict;
 
 pub use error::{Error, Result};
 

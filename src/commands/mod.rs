@@ -1,13 +1,20 @@
 //! One module per subcommand; each takes resolved values and returns nbe's exit code.
 
+mod accept;
+mod check;
 mod doctor;
 mod list;
 mod normalize;
+mod record;
+mod regress;
+mod review;
 mod run;
+mod test;
 
 use crate::cli::{Cli, Command};
-use crate::config::Config;
+use crate::config::{self, Config};
 use crate::error::Result;
+use crate::execute::RunOptions;
 
 /// Runs the command line and returns the exit code.
 pub fn dispatch(cli: Cli) -> Result<i32> {
@@ -19,6 +26,40 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
             partition,
         } => list::list(&config()?, prefix.as_deref(), json, partition),
         Command::Run { path, timeout, keep } => run::run(&config()?, &path, timeout, keep),
+        Command::Test {
+            prefixes,
+            run,
+            update,
+            repeat,
+            unreferenced,
+            report,
+        } => {
+            let config = config()?;
+            let options = test::TestOptions {
+                run: RunOptions::resolve(&config, &run)?,
+                update: update.resolve(config::on_ci()),
+                repeat,
+                unreferenced,
+            };
+            test::test(&config, &prefixes, &options, &report)
+        }
+        Command::Record {
+            prefixes,
+            run,
+            report,
+        } => {
+            let config = config()?;
+            let options = RunOptions::resolve(&config, &run)?;
+            record::record(&config, &prefixes, &options, &report)
+        }
+        Command::Check {
+            prefixes,
+            unreferenced,
+            report,
+        } => check::check(&config()?, &prefixes, unreferenced, &report),
+        Command::Review { prefixes, color } => review::review(&config()?, &prefixes, color),
+        Command::Accept { prefixes } => accept::settle(&config()?, &prefixes, true),
+        Command::Reject { prefixes } => accept::settle(&config()?, &prefixes, false),
         Command::Doctor => doctor::doctor(cli.root.as_deref(), cli.tools_dir.clone(), cli.isolation),
         Command::Normalize {
             file,

@@ -6,4 +6,5 @@
 mod harness;
 mod isolation;
 mod normalize;
+mod regress;
 mod run;

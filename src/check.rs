@@ -1,0 +1,87 @@
+//! Verifying recordings without running anything: is what the docs page shows what the baseline says,
+//! and was it recorded from the current code?
+//!
+//! [`status`] is also what the docs site uses for a client's verification badge.
+
+use crate::catalog::{Catalog, Selected};
+use crate::normalize::Normalizer;
+use crate::record;
+use crate::snapshot::{self, Snapshot};
+use crate::verdict;
+
+/// The state of one client's recording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckStatus {
+    /// Recorded from the current files, and the recording matches the snapshot.
+    Verified,
+    /// The files changed since the recording; the reason names what and says how to fix it.
+    Stale(String),
+    /// The recording is broken or disagrees with its snapshot.
+    Failing(String),
+    /// There is no snapshot or no `output.txt`.
+    NotRecorded(String),
+}
+
+/// The status of `selected`, compiling its example's normalizer.
+pub fn status(catalog: &Catalog, selected: Selected) -> CheckStatus {
+    match Normalizer::new(&selected.example.normalize) {
+        Ok(normalizer) => status_with(catalog, selected, &normalizer),
+        Err(err) => CheckStatus::Failing(format!(
+            "{}: normalize: {}",
+            selected.example.meta_path.display(),
+            err
+        )),
+    }
+}
+
+/// The status of `selected` with an already compiled normalizer (checking many clients of one example).
+pub fn status_with(catalog: &Catalog, selected: Selected, normalizer: &Normalizer) -> CheckStatus {
+    let path = &selected.client.path;
+    let record = format!("run `nbe record {path}`");
+    let snap_path = snapshot::path(&catalog.root, path);
+    let snap = match Snapshot::read(&snap_path) {
+        Ok(Some(snap)) => snap,
+        Ok(None) => return CheckStatus::NotRecorded(format!("{path} has no snapshot; {record}")),
+        Err(err) => return CheckStatus::Failing(format!("{err}; {record}")),
+    };
+    let raw = match std::fs::read(selected.client.output_txt()) {
+        Ok(raw) => raw,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return CheckStatus::NotRecorded(format!("{path} has no output.txt; {record}"));
+        }
+        Err(e) => return CheckStatus::Failing(format!("failed to read {path}/output.txt: {e}")),
+    };
+    match snapshot::files_hash(selected) {
+        Ok(hash) if hash == snap.info.files_hash => {}
+        Ok(_) => {
+            return CheckStatus::Stale(format!(
+                "the recording of {path} is older than its files (main program, other files or the example's meta.yaml changed); {record}"
+            ));
+        }
+        Err(err) => return CheckStatus::Failing(err.to_string()),
+    }
+    let output = String::from_utf8_lossy(&raw);
+    if !snap.matches(&normalizer.normalize(&output)) {
+        return CheckStatus::Failing(format!(
+            "{path}/output.txt does not normalize to its snapshot; {record}"
+        ));
+    }
+    let problems = verdict::problems(&selected.example.expect, None, &output);
+    if !problems.is_empty() {
+        return CheckStatus::Failing(format!(
+            "{path}/output.txt {}; fix the example, then {record}",
+            problems.join("; ")
+        ));
+    }
+    let cast_path = selected.client.output_cast();
+    match std::fs::read_to_string(&cast_path) {
+        Ok(cast) => match record::validate_cast(&cast) {
+            Ok(()) => CheckStatus::Verified,
+            Err(why) => CheckStatus::Failing(format!("{path}: {why}; {record}")),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            CheckStatus::NotRecorded(format!("{path} has no output.cast; {record}"))
+        }
+        Err(e) => CheckStatus::Failing(format!("failed to read {}: {e}", cast_path.display())),
+    }
+}

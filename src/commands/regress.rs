@@ -1,0 +1,169 @@
+//! What `test`, `record` and `check` share: normalizers, judging a run, the reporters they feed,
+//! unreferenced snapshots and the exit code.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::time::Instant;
+
+use crate::catalog::{Catalog, Selected};
+use crate::cli::ReportArgs;
+use crate::config::{Format, Unreferenced};
+use crate::error::{Error, Location, Result};
+use crate::execute::{self, RunOptions};
+use crate::exit;
+use crate::normalize::Normalizer;
+use crate::report::human::{Human, Style};
+use crate::report::json::Json;
+use crate::report::junit::Junit;
+use crate::report::{ClientReport, Event, Reporter, Summary};
+use crate::report::{Outcome, tail};
+use crate::runner::{self, RunResult, Termination};
+use crate::snapshot;
+use crate::verdict;
+
+/// The compiled normalizer of every selected example, by example path.
+///
+/// A rule that does not compile is a catalog error, found before anything runs.
+pub fn normalizers<'a>(selected: &[Selected<'a>]) -> Result<HashMap<&'a str, Normalizer>> {
+    let mut normalizers = HashMap::new();
+    for s in selected {
+        if normalizers.contains_key(s.example.path.as_str()) {
+            continue;
+        }
+        let normalizer = Normalizer::new(&s.example.normalize).map_err(|err| {
+            // The normalizer's error type is its own; its message is all nbe needs.
+            let message = err.to_string();
+            Error::catalog(
+                Location::file(&s.example.meta_path),
+                format!("normalize: {message}"),
+            )
+        })?;
+        normalizers.insert(s.example.path.as_str(), normalizer);
+    }
+    Ok(normalizers)
+}
+
+/// Why a run is not a success, judged against the example's declared expectation; `None` when it is one.
+pub fn run_failure(selected: Selected, result: &RunResult, options: &RunOptions) -> Option<Outcome> {
+    let output = String::from_utf8_lossy(&result.output);
+    let status = match result.termination {
+        Termination::TimedOut => {
+            return Some(Outcome::TimedOut {
+                after: execute::timeout_of(selected, options),
+                tail: tail(&output),
+            });
+        }
+        Termination::Interrupted => {
+            return Some(Outcome::Failed {
+                reason: "interrupted".into(),
+                tail: tail(&output),
+            });
+        }
+        Termination::Exited(_) | Termination::Signaled(_) => result.termination.exit_code(),
+    };
+    if !result.leaked.is_empty() {
+        return Some(Outcome::Leaked {
+            processes: result.leaked.clone(),
+        });
+    }
+    let mut problems = verdict::problems(&selected.example.expect, Some(status), &output);
+    if result.dropped > 0 {
+        problems.push(format!(
+            "printed more than {} MiB of output; {} bytes were dropped",
+            runner::OUTPUT_CAP >> 20,
+            result.dropped
+        ));
+    }
+    (!problems.is_empty()).then(|| Outcome::Failed {
+        reason: problems.join("; "),
+        tail: tail(&output),
+    })
+}
+
+/// The exit code after the pool stopped early because nbe was interrupted, if it was.
+pub fn interrupted() -> Option<i32> {
+    runner::interrupted().then(|| {
+        eprintln!("nbe: interrupted; stopped every process the examples started");
+        exit::INTERRUPTED
+    })
+}
+
+/// The reporters of one command, and its counts.
+pub struct Reporters {
+    reporters: Vec<Box<dyn Reporter>>,
+    summary: Summary,
+    started: Instant,
+    rejected: bool,
+}
+
+impl Reporters {
+    /// The reporters `args` asks for; `suite` names the JUnit test suite.
+    pub fn new(args: &ReportArgs, suite: &str) -> Self {
+        let mut reporters: Vec<Box<dyn Reporter>> = match args.format {
+            Format::Human => {
+                let style = Style::new(args.color.enabled(std::io::stdout().is_terminal()));
+                vec![Box::new(Human::new(std::io::stdout(), style))]
+            }
+            Format::Json => vec![Box::new(Json::new(std::io::stdout()))],
+        };
+        if let Some(path) = &args.junit {
+            reporters.push(Box::new(Junit::new(path.clone(), suite)));
+        }
+        Self {
+            reporters,
+            summary: Summary::default(),
+            started: Instant::now(),
+            rejected: false,
+        }
+    }
+
+    fn emit(&mut self, event: Event) -> Result<()> {
+        self.reporters
+            .iter_mut()
+            .try_for_each(|reporter| reporter.report(event))
+    }
+
+    /// Reports a finished client.
+    pub fn finished(&mut self, report: &ClientReport) -> Result<()> {
+        self.summary.add(&report.outcome);
+        self.emit(Event::Finished(report))
+    }
+
+    /// After a full run: reports, deletes or rejects the snapshots no client of `catalog` references.
+    pub fn unreferenced(&mut self, catalog: &Catalog, action: Unreferenced) -> Result<()> {
+        let referenced: std::collections::HashSet<&str> =
+            catalog.clients().map(|s| s.client.path.as_str()).collect();
+        for (path, client) in snapshot::all(&catalog.root)? {
+            if referenced.contains(client.as_str()) {
+                continue;
+            }
+            let shown = path
+                .strip_prefix(&catalog.root)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
+            let deleted = action == Unreferenced::Delete;
+            if deleted {
+                snapshot::remove(&path)?;
+            }
+            self.rejected |= action == Unreferenced::Reject;
+            self.emit(Event::Unreferenced {
+                path: &shown,
+                deleted,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Reports the summary and returns the exit code: 0 when nothing failed, else 1.
+    pub fn done(mut self) -> Result<i32> {
+        self.summary.elapsed = self.started.elapsed();
+        let summary = self.summary;
+        self.emit(Event::Done(&summary))?;
+        Ok(if summary.failed > 0 || self.rejected {
+            exit::FAILURE
+        } else {
+            exit::SUCCESS
+        })
+    }
+}

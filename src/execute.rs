@@ -1,0 +1,151 @@
+//! Running many clients: the options every run shares, and a worker pool.
+//!
+//! `test` and `record` run clients through [`run_client`] only, so what every run needs (tools,
+//! timeout, isolation, parallelism, partition) lives in [`RunOptions`], resolved in one place.
+
+use std::sync::Mutex;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::catalog::{Catalog, Partition, Selected};
+use crate::cli::RunArgs;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::runner::isolation::Mode;
+use crate::runner::{self, RunResult, RunSpec, Tools};
+
+/// Parallel runs when nothing else is asked for: examples mostly wait on servers, so more runs than
+/// cores pay off (measured in docs/PERFORMANCE.md).
+pub const DEFAULT_JOBS: usize = 4;
+
+/// What every run of a command shares.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The tools put first on the examples' `PATH`.
+    pub tools: Tools,
+    /// The timeout, unless the example's meta.yaml sets one.
+    pub timeout: Duration,
+    /// Namespaces, or the host.
+    pub isolation: Mode,
+    /// Clients run at once.
+    pub jobs: usize,
+    /// Only this CI partition of the examples.
+    pub partition: Option<Partition>,
+}
+
+impl RunOptions {
+    /// Resolves the run flags against the configuration and what this machine supports.
+    ///
+    /// Without namespaces, runs share the host's ports, so they go one at a time whatever `-j` says.
+    pub fn resolve(config: &Config, args: &RunArgs) -> Result<Self> {
+        let isolation = config.isolation()?;
+        let requested = args.jobs.map(|jobs| jobs as usize);
+        let jobs = if isolation.parallel_safe() {
+            requested.unwrap_or(DEFAULT_JOBS)
+        } else {
+            if requested.is_some_and(|jobs| jobs > 1) {
+                eprintln!(
+                    "nbe: runs share the host network without namespaces, so they go one at a time (-j 1)"
+                );
+            }
+            1
+        };
+        Ok(Self {
+            tools: config.tools()?,
+            timeout: args.timeout,
+            isolation,
+            jobs,
+            partition: args.partition,
+        })
+    }
+
+    /// The clients under `prefixes` (all when empty), within the partition.
+    pub fn select<'a>(&self, catalog: &'a Catalog, prefixes: &[String]) -> Result<Vec<Selected<'a>>> {
+        let selected = catalog.select(prefixes)?;
+        Ok(match self.partition {
+            Some(partition) => catalog.partition(selected, partition),
+            None => selected,
+        })
+    }
+
+    /// True when the selection is the whole catalog, so unreferenced snapshots can be told apart.
+    pub fn whole_catalog(&self, prefixes: &[String]) -> bool {
+        prefixes.is_empty() && self.partition.is_none()
+    }
+}
+
+/// The timeout `selected` runs with.
+pub fn timeout_of(selected: Selected, options: &RunOptions) -> Duration {
+    selected.example.timeout.unwrap_or(options.timeout)
+}
+
+/// Runs one client with its output buffered; `Ok(None)` when nbe cannot run its kind.
+pub fn run_client(selected: Selected, options: &RunOptions) -> Result<Option<RunResult>> {
+    let Some(command) = selected.client.kind.command() else {
+        return Ok(None);
+    };
+    let spec = RunSpec {
+        label: &selected.client.path,
+        client_dir: &selected.client.dir,
+        command,
+        tools: &options.tools,
+        timeout: timeout_of(selected, options),
+        keep: false,
+        isolation: &options.isolation,
+    };
+    runner::run(&spec, &mut |_| {}).map(Some)
+}
+
+/// Prepares the process to run examples: it adopts orphaned grandchildren and stops cleanly on Ctrl-C.
+pub fn prepare() -> Result<()> {
+    runner::reaper::become_subreaper().map_err(|e| Error::io("failed to become a child subreaper", e))?;
+    runner::install_interrupt_handler().map_err(|e| Error::io("failed to install signal handlers", e))
+}
+
+/// Calls `work` on every item with `jobs` worker threads and hands each result to `done` on the
+/// calling thread, in the order they finish. No new item starts once nbe is interrupted.
+pub fn for_each<T: Sync, R: Send>(
+    items: &[T],
+    jobs: usize,
+    work: impl Fn(&T) -> R + Sync,
+    mut done: impl FnMut(R),
+) {
+    let next = Mutex::new(items.iter());
+    let (sender, results) = mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.clamp(1, items.len().max(1)) {
+            let sender = sender.clone();
+            let (next, work) = (&next, &work);
+            scope.spawn(move || {
+                loop {
+                    let item = match next.lock() {
+                        Ok(mut items) if !runner::interrupted() => items.next(),
+                        _ => None,
+                    };
+                    let Some(item) = item else { return };
+                    if sender.send(work(item)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        for result in results {
+            done(result);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_item_is_worked_on_once() {
+        let items: Vec<u32> = (1..=20).collect();
+        let mut seen = Vec::new();
+        for_each(&items, 4, |n| n * 2, |n| seen.push(n));
+        seen.sort();
+        assert_eq!(seen, items.iter().map(|n| n * 2).collect::<Vec<_>>());
+    }
+}

@@ -1,0 +1,192 @@
+//! Recordings: `output.txt` (the raw merged output) and `output.cast` (an asciicast v2 session).
+//!
+//! The cast replays the output with the timings of the real run. Events never split a UTF-8
+//! character: the bytes of an incomplete trailing character are carried into the next event.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// Terminal width of the recorded session: wide enough for the nats CLI's tables.
+pub const CAST_WIDTH: usize = 120;
+
+/// The text of `output.txt`: the raw output with CRLF turned into LF.
+pub fn output_txt(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut bytes = raw.iter().peekable();
+    while let Some(&byte) = bytes.next() {
+        if byte == b'\r' && bytes.peek() == Some(&&b'\n') {
+            continue;
+        }
+        out.push(byte);
+    }
+    out
+}
+
+/// The first line of an asciicast v2 file.
+#[derive(Serialize)]
+struct Header<'a> {
+    version: u32,
+    width: usize,
+    height: usize,
+    timestamp: u64,
+    title: &'a str,
+    env: Env,
+}
+
+/// What the run's terminal was.
+#[derive(Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+struct Env {
+    shell: &'static str,
+    term: &'static str,
+}
+
+/// An asciicast v2 recording of `output`, whose pieces arrived at `events` (time, end offset).
+///
+/// `timestamp` is the start of the run in Unix seconds; `title` is like `nbe run kv/put/cli`.
+pub fn cast(output: &[u8], events: &[(Duration, usize)], timestamp: u64, title: &str) -> String {
+    let text = output_txt(output);
+    let header = Header {
+        version: 2,
+        width: CAST_WIDTH,
+        height: String::from_utf8_lossy(&text).lines().count().max(1),
+        timestamp,
+        title,
+        env: Env {
+            shell: "/bin/bash",
+            term: "xterm-256color",
+        },
+    };
+    let mut out = serde_json::to_string(&header).expect("a cast header serializes");
+    out.push('\n');
+    let mut start = 0;
+    let mut carry: Vec<u8> = Vec::new();
+    for &(at, end) in events {
+        let end = end.min(output.len());
+        if end <= start {
+            continue;
+        }
+        carry.extend_from_slice(&output[start..end]);
+        start = end;
+        let complete = complete_len(&carry);
+        if complete == 0 {
+            continue;
+        }
+        let rest = carry.split_off(complete);
+        push_event(&mut out, at, &carry);
+        carry = rest;
+    }
+    if !carry.is_empty() {
+        let at = events.last().map(|(at, _)| *at).unwrap_or_default();
+        push_event(&mut out, at, &carry);
+    }
+    out
+}
+
+/// Appends one output event; a terminal needs CRLF where the pipe carried LF.
+fn push_event(out: &mut String, at: Duration, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes)
+        .replace("\r\n", "\n")
+        .replace('\n', "\r\n");
+    // Microseconds are what asciinema itself writes; more digits only add noise.
+    let seconds = at.as_micros() as f64 / 1e6;
+    let event = serde_json::json!([seconds, "o", text]);
+    out.push_str(&event.to_string());
+    out.push('\n');
+}
+
+/// The length of `bytes` without an incomplete UTF-8 character at its end.
+fn complete_len(bytes: &[u8]) -> usize {
+    // A character is at most 4 bytes: look back at most 3 for the lead byte of the last one.
+    for back in 1..=bytes.len().min(4) {
+        let at = bytes.len() - back;
+        let byte = bytes[at];
+        if byte & 0b1100_0000 == 0b1000_0000 {
+            continue;
+        }
+        let needed = match byte {
+            0xF0..=0xF7 => 4,
+            0xE0..=0xEF => 3,
+            0xC0..=0xDF => 2,
+            _ => 1,
+        };
+        return if back < needed { at } else { bytes.len() };
+    }
+    bytes.len()
+}
+
+/// Checks that `text` is an asciicast v2 file: a header, then events whose times never go back.
+pub fn validate_cast(text: &str) -> Result<(), String> {
+    let mut lines = text.lines().enumerate();
+    let Some((_, first)) = lines.next() else {
+        return Err("output.cast is empty".into());
+    };
+    let header: serde_json::Value =
+        serde_json::from_str(first).map_err(|e| format!("output.cast line 1 is not JSON: {e}"))?;
+    if header.get("version").and_then(serde_json::Value::as_u64) != Some(2) {
+        return Err("output.cast line 1 is not an asciicast v2 header".into());
+    }
+    let mut last = 0.0;
+    for (index, line) in lines {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bad = |why: &str| format!("output.cast line {}: {why}", index + 1);
+        let event: serde_json::Value = serde_json::from_str(line).map_err(|e| bad(&e.to_string()))?;
+        let time = match event.as_array().map(Vec::as_slice) {
+            Some([time, kind, data]) if kind.is_string() && data.is_string() => time.as_f64(),
+            _ => None,
+        }
+        .ok_or_else(|| bad("not an event [time, kind, data]"))?;
+        if time < last {
+            return Err(bad(&format!("time {time} goes back from {last}")));
+        }
+        last = time;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[test]
+    fn output_txt_turns_crlf_into_lf_only() {
+        assert_eq!(output_txt(b"a\r\nb\rc\n"), b"a\nb\rc\n");
+    }
+
+    #[test]
+    fn events_keep_their_timings_and_never_split_a_character() {
+        let output = "é€x\n".as_bytes();
+        // Split inside "é" (2 bytes) and inside "€" (3 bytes).
+        let cast = cast(
+            output,
+            &[(ms(10), 1), (ms(20), 3), (ms(30), output.len())],
+            7,
+            "nbe run a/b/cli",
+        );
+        let lines: Vec<_> = cast.lines().collect();
+        assert!(
+            lines[0].starts_with(
+                r#"{"version":2,"width":120,"height":1,"timestamp":7,"title":"nbe run a/b/cli""#
+            )
+        );
+        assert_eq!(lines[1], r#"[0.02,"o","é"]"#);
+        assert_eq!(lines[2], r#"[0.03,"o","€x\r\n"]"#);
+        assert_eq!(lines.len(), 3);
+        validate_cast(&cast).unwrap();
+    }
+
+    #[test]
+    fn validation_rejects_broken_casts() {
+        assert!(validate_cast("").is_err());
+        assert!(validate_cast("{\"version\": 1}\n").is_err());
+        assert!(validate_cast("{\"version\": 2}\n[1.0, \"o\", \"a\"]\n[0.5, \"o\", \"b\"]\n").is_err());
+        assert!(validate_cast("{\"version\": 2}\n[1.0, \"o\"]\n").is_err());
+    }
+}

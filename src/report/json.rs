@@ -1,0 +1,59 @@
+//! The JSON reporter: one object with every client's result, unreferenced snapshots and the counts.
+
+use std::io::Write;
+
+use serde_json::{Value, json};
+
+use super::{Event, Reporter};
+use crate::error::{Error, Result};
+
+/// Collects events and prints one JSON object when the run is done.
+pub struct Json<W: Write> {
+    out: W,
+    results: Vec<Value>,
+    unreferenced: Vec<Value>,
+}
+
+impl<W: Write> Json<W> {
+    /// A reporter writing to `out`.
+    pub fn new(out: W) -> Self {
+        Self {
+            out,
+            results: Vec::new(),
+            unreferenced: Vec::new(),
+        }
+    }
+}
+
+impl<W: Write> Reporter for Json<W> {
+    fn report(&mut self, event: Event) -> Result<()> {
+        match event {
+            Event::Finished(report) => self.results.push(json!({
+                "path": report.path,
+                "example": report.example(),
+                "client": report.client(),
+                "outcome": report.outcome.name(),
+                "seconds": report.elapsed.as_secs_f64(),
+                "message": report.outcome.message(),
+                "detail": report.outcome.detail(&report.path),
+                "notes": report.notes,
+            })),
+            Event::Unreferenced { path, deleted } => {
+                self.unreferenced
+                    .push(json!({ "path": path, "deleted": deleted }));
+            }
+            Event::Done(summary) => {
+                let document = json!({
+                    "results": self.results,
+                    "unreferenced": self.unreferenced,
+                    "passed": summary.passed,
+                    "failed": summary.failed,
+                    "skipped": summary.skipped,
+                    "seconds": summary.elapsed.as_secs_f64(),
+                });
+                writeln!(self.out, "{document:#}").map_err(|e| Error::io("failed to write the report", e))?;
+            }
+        }
+        Ok(())
+    }
+}
