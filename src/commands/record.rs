@@ -30,18 +30,9 @@ pub fn record(
     let normalizers = regress::normalizers(&selected)?;
     execute::prepare()?;
     let mut reporters = Reporters::new(report, "nbe record");
-    let mut failure = Ok(());
-    execute::for_each(
-        &selected,
-        options.jobs,
-        |s| record_client(&catalog.root, *s, &normalizers[s.example.path.as_str()], options),
-        |result| {
-            if failure.is_ok() {
-                failure = result.and_then(|report| reporters.finished(&report));
-            }
-        },
-    );
-    failure?;
+    reporters.run_all(&selected, options.jobs, |s| {
+        record_client(&catalog.root, s, &normalizers[s.example.path.as_str()], options)
+    })?;
     if let Some(code) = regress::interrupted() {
         return Ok(code);
     }

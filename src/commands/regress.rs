@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use crate::catalog::{Catalog, Selected};
 use crate::cli::ReportArgs;
-use crate::config::{Format, Unreferenced};
+use crate::config::{self, Format, Unreferenced};
 use crate::error::{Error, Location, Result};
 use crate::execute::{self, RunOptions};
 use crate::exit;
@@ -15,6 +15,7 @@ use crate::normalize::Normalizer;
 use crate::report::human::{Human, Style};
 use crate::report::json::Json;
 use crate::report::junit::Junit;
+use crate::report::progress::Progress;
 use crate::report::{ClientReport, Event, Reporter, Summary};
 use crate::report::{Outcome, tail};
 use crate::runner::{self, RunResult, Termination};
@@ -91,6 +92,8 @@ pub fn interrupted() -> Option<i32> {
 /// The reporters of one command, and its counts.
 pub struct Reporters {
     reporters: Vec<Box<dyn Reporter>>,
+    /// Whether a live progress display helps: people read stdout and stderr is a terminal.
+    live: bool,
     summary: Summary,
     started: Instant,
     rejected: bool,
@@ -99,6 +102,7 @@ pub struct Reporters {
 impl Reporters {
     /// The reporters `args` asks for; `suite` names the JUnit test suite.
     pub fn new(args: &ReportArgs, suite: &str) -> Self {
+        let live = args.format == Format::Human && std::io::stderr().is_terminal() && !config::on_ci();
         let mut reporters: Vec<Box<dyn Reporter>> = match args.format {
             Format::Human => {
                 let style = Style::new(args.color.enabled(std::io::stdout().is_terminal()));
@@ -111,6 +115,7 @@ impl Reporters {
         }
         Self {
             reporters,
+            live,
             summary: Summary::default(),
             started: Instant::now(),
             rejected: false,
@@ -121,6 +126,35 @@ impl Reporters {
         self.reporters
             .iter_mut()
             .try_for_each(|reporter| reporter.report(event))
+    }
+
+    /// Runs `work` on every selected client with `jobs` workers, reporting each as it finishes,
+    /// under a live progress display on a terminal. Stops at the first error of nbe itself.
+    pub fn run_all<'a>(
+        &mut self,
+        selected: &[Selected<'a>],
+        jobs: usize,
+        work: impl Fn(Selected<'a>) -> Result<ClientReport> + Sync,
+    ) -> Result<()> {
+        let progress = Progress::new(selected.len(), self.live);
+        let mut failure = Ok(());
+        execute::for_each(
+            selected,
+            jobs,
+            |s| {
+                progress.started(&s.client.path);
+                let report = work(*s);
+                progress.finished(&s.client.path);
+                report
+            },
+            |result| {
+                if failure.is_ok() {
+                    failure = result.and_then(|report| progress.suspend(|| self.finished(&report)));
+                }
+            },
+        );
+        progress.clear();
+        failure
     }
 
     /// Reports a finished client.

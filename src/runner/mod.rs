@@ -139,6 +139,7 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
         .split_first()
         .ok_or_else(|| Error::Usage("empty command".into()))?;
     let started = Instant::now();
+    let spawning = reaper::spawning();
     // `before_spawn` is where duct lets us reach std's Command: the program leads a new process group.
     let handle = duct::cmd(program, args)
         .dir(sandbox.work())
@@ -160,6 +161,7 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
         })?;
     let main = handle.pids().first().copied().unwrap_or_default();
     let group = reaper::Group::new(main, run_id);
+    drop(spawning);
 
     // Output and the exit of the main process arrive on one channel, each from its own thread, so
     // the exit is seen at once even while background servers still hold the pipe open.

@@ -22,6 +22,16 @@ pub const RUN_ID_VAR: &str = "NBE_RUN_ID";
 /// Main processes of runs in progress; their orphans are told apart by run id.
 static LIVE_MAINS: Mutex<Vec<(i32, String)>> = Mutex::new(Vec::new());
 
+/// Held while a run's main process is started and registered. Between fork and exec a new child
+/// still has nbe's own environment, without its run id, so a scan at that moment would take it
+/// for an untagged orphan of another run.
+static SPAWNING: Mutex<()> = Mutex::new(());
+
+/// Holds off every scan until the returned guard is dropped; take it around starting a run.
+pub fn spawning() -> std::sync::MutexGuard<'static, ()> {
+    SPAWNING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Makes nbe the subreaper of its descendants (Linux), so daemons cannot escape to init.
 pub fn become_subreaper() -> std::io::Result<()> {
     nix::sys::prctl::set_child_subreaper(true).map_err(std::io::Error::from)
@@ -147,7 +157,10 @@ impl Group {
             if signal == Signal::SIGKILL {
                 let _ = killpg(Pid::from_raw(self.main), Signal::SIGKILL);
             }
-            let members = self.members(&all_procs());
+            let members = {
+                let _no_spawn = spawning();
+                self.members(&all_procs())
+            };
             let me = std::process::id() as i32;
             let mut alive = Vec::new();
             for proc in &members {
