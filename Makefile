@@ -3,6 +3,7 @@
 #   make test   the whole suite (what CI runs through .ci/run)
 
 include tools.versions
+include mk/regress.mk
 
 SHELL := /bin/bash
 TOOLS_BIN := $(CURDIR)/.tools/bin
@@ -38,10 +39,15 @@ lint:
 	cargo fmt --check
 	cargo clippy --locked --all-targets -- -D warnings
 
-unit: build tools
+unit: build tools cargo-insta
 	cargo test --locked
 
-test: lint unit
+# Every shipped example against its snapshot (CI=true: nothing is written), then the recordings.
+examples-test: build tools
+	$(NBE) test --repeat 2
+	$(NBE) check
+
+test: lint unit examples-test
 	@echo "make test: all checks passed"
 
 clean-tools:

@@ -285,13 +285,11 @@ fn a_missing_snapshot_is_pending_locally_and_a_failure_on_ci() {
 #[test]
 fn cargo_insta_accepts_what_nbe_writes() {
     let cargo_insta = Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/bin/cargo-insta");
-    if !cargo_insta.is_file() {
-        eprintln!(
-            "skipped: {} is not installed (make cargo-insta)",
-            cargo_insta.display()
-        );
-        return;
-    }
+    assert!(
+        cargo_insta.is_file(),
+        "{} is needed: run `make cargo-insta` (make test does)",
+        cargo_insta.display()
+    );
     let repo = Repo::new();
     // cargo-insta finds pending snapshots under the packages of a Cargo workspace.
     repo.write(

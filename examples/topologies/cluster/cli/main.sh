@@ -65,6 +65,21 @@ for port in 8222 8223 8224; do
   done
 done
 
+# Healthy does not yet mean fully connected: route connections keep
+# opening for a moment after the meta leader is found. Wait until every
+# server counts all eight routes described below, so the listing shows
+# the settled cluster.
+for port in 8222 8223 8224; do
+  for attempt in $(seq 1 150); do
+    curl -fsS "http://127.0.0.1:$port/routez" 2> /dev/null | grep -q '"num_routes": 8' && break
+    if [ "$attempt" -eq 150 ]; then
+      echo "the server with monitoring port $port did not open all its routes" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+done
+
 # Connect to the first server. The credentials are passed through the
 # environment so the commands below stay short; the system user is given
 # explicitly where it is needed.
