@@ -46,6 +46,14 @@ pub enum Command {
         #[arg(long)]
         keep: bool,
     },
+    /// Write the docs site: a page per category, example and client, with output and recording.
+    ///
+    /// Only a directory that nbe wrote before (it holds a `.nbe-site` marker) is ever replaced.
+    Build {
+        /// Where to write the site (default: ROOT/site).
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
     /// Show which tools and toolchains nbe finds, and how to install missing ones.
     Doctor,
     /// Normalize raw example output (a file, or stdin) and print it.

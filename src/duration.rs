@@ -38,7 +38,7 @@ pub fn parse(text: &str) -> Result<Duration, String> {
 /// Formats a duration the way [`parse`] reads it, for messages.
 pub fn display(duration: Duration) -> String {
     let millis = duration.as_millis();
-    if millis % 1000 != 0 {
+    if !millis.is_multiple_of(1000) {
         format!("{millis}ms")
     } else {
         format!("{}s", millis / 1000)

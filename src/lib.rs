@@ -9,6 +9,7 @@
 //! - [`catalog`] discovers and validates categories, examples and clients;
 //! - [`runner`] runs one client in a sandbox and ends every process it started;
 //! - [`normalize`] turns raw output into text that is stable across runs;
+//! - [`site`] renders the catalog and its recordings as a static docs site;
 //! - [`commands`] wires them into the subcommands of the command line ([`cli`]).
 
 pub mod catalog;
@@ -20,6 +21,7 @@ pub mod error;
 pub mod exit;
 pub mod normalize;
 pub mod runner;
+pub mod site;
 
 pub use error::{Error, Result};
 

@@ -1,5 +1,6 @@
 //! One module per subcommand; each takes resolved values and returns nbe's exit code.
 
+mod build;
 mod doctor;
 mod list;
 mod normalize;
@@ -15,6 +16,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::List { prefix, json } => list::list(&config()?, prefix.as_deref(), json),
         Command::Run { path, timeout, keep } => run::run(&config()?, &path, timeout, keep),
+        Command::Build { output } => build::build(&config()?, output.as_deref()),
         Command::Doctor => doctor::doctor(cli.root.as_deref(), cli.tools_dir.clone()),
         Command::Normalize {
             file,
