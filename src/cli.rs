@@ -54,6 +54,12 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         output: Option<PathBuf>,
     },
+    /// Preview the docs site on this machine; rebuilds and reloads the browser when examples change.
+    Serve {
+        /// Where to listen; loopback addresses only (port 0 picks a free port).
+        #[arg(long, default_value = "127.0.0.1:8000", value_name = "ADDR")]
+        addr: String,
+    },
     /// Show which tools and toolchains nbe finds, and how to install missing ones.
     Doctor,
     /// Normalize raw example output (a file, or stdin) and print it.

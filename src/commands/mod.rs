@@ -5,6 +5,7 @@ mod doctor;
 mod list;
 mod normalize;
 mod run;
+mod serve;
 
 use crate::cli::{Cli, Command};
 use crate::config::Config;
@@ -17,6 +18,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::List { prefix, json } => list::list(&config()?, prefix.as_deref(), json),
         Command::Run { path, timeout, keep } => run::run(&config()?, &path, timeout, keep),
         Command::Build { output } => build::build(&config()?, output.as_deref()),
+        Command::Serve { addr } => serve::serve(&config()?, &addr),
         Command::Doctor => doctor::doctor(cli.root.as_deref(), cli.tools_dir.clone()),
         Command::Normalize {
             file,

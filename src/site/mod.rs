@@ -16,6 +16,7 @@ pub mod html;
 pub mod markdown;
 pub mod outdir;
 mod page;
+pub mod serve;
 pub mod split;
 pub mod syntax;
 pub mod verify;
@@ -322,6 +323,167 @@ pub fn build(catalog: &Catalog, verifier: &dyn Verifier, output: &Path) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Client;
+    use crate::site::verify::Status;
+
+    /// A verifier that trusts nothing, so tests do not depend on snapshot files.
+    struct Unrecorded;
+
+    impl Verifier for Unrecorded {
+        fn status(&self, _: &Client) -> Status {
+            Status::NotRecorded
+        }
+    }
+
+    const HOSTILE: &str = "<script>alert('x')</script>";
+
+    /// A repository whose every text tries to inject a script, with one broken program per kind of damage.
+    fn hostile_repo() -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        let write = |path: &str, content: &[u8]| {
+            let path = tmp.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        };
+        write("examples/meta.yaml", b"categories: [evil]\n");
+        write(
+            "examples/evil/meta.yaml",
+            format!("title: \"Evil {HOSTILE}\"\ndescription: \"{HOSTILE} [go](evil/inject/go)\"\nexamples: [inject]\n").as_bytes(),
+        );
+        write(
+            "examples/evil/inject/meta.yaml",
+            format!("title: \"Inject {HOSTILE}\"\ndescription: \"Raw {HOSTILE} and [bad](javascript:alert(1)).\"\n").as_bytes(),
+        );
+        write(
+            "examples/evil/inject/cli/main.sh",
+            format!("#!/bin/bash\n# Prose {HOSTILE} <img src=x onerror=alert(1)>\necho \"{HOSTILE}\"\n")
+                .as_bytes(),
+        );
+        write(
+            "examples/evil/inject/cli/output.txt",
+            format!("{HOSTILE}\n").as_bytes(),
+        );
+        write(
+            "examples/evil/inject/cli/output.cast",
+            format!("{{\"version\": 2, \"width\": 80, \"height\": 24, \"timestamp\": 1764028800}}\n[0.1, \"o\", \"</script>{HOSTILE}\"]\n").as_bytes(),
+        );
+        write(
+            "examples/evil/inject/go/main.go",
+            b"package main\n\n/* never closed\nfunc main() {}\n",
+        );
+        write(
+            "examples/evil/inject/python/main.py",
+            b"# Fine prose.\nprint('\xff\xfe')\n",
+        );
+        write(
+            &format!("{PLAYER_DIR}/asciinema-player.min.js"),
+            b"window.AsciinemaPlayer = {};\n",
+        );
+        write(&format!("{PLAYER_DIR}/asciinema-player.css"), b".ap {}\n");
+        tmp
+    }
+
+    fn pages(site: &Site) -> impl Iterator<Item = (&String, String)> {
+        site.files
+            .iter()
+            .filter(|(path, _)| path.ends_with(".html"))
+            .map(|(path, bytes)| (path, String::from_utf8(bytes.clone()).unwrap()))
+    }
+
+    #[test]
+    fn example_text_never_becomes_markup() {
+        let repo = hostile_repo();
+        let catalog = Catalog::load(repo.path()).unwrap();
+        let site = render(&catalog, &Unrecorded);
+        assert!(site.player);
+        assert_eq!(site.pages, 6, "{:?}", site.files.keys().collect::<Vec<_>>());
+        for (path, html) in pages(&site) {
+            let lower = html.to_ascii_lowercase();
+            assert!(!lower.contains("<script>alert"), "{path}");
+            assert!(!lower.contains("<img"), "{path}");
+            assert!(!lower.contains("javascript:"), "{path}");
+            // The only script elements are the site's own.
+            for (at, _) in lower.match_indices("<script") {
+                let tag = &lower[at..at + 40.min(lower.len() - at)];
+                assert!(
+                    tag.starts_with("<script src=") || tag.starts_with("<script type=\"application/json\""),
+                    "{path}: {tag}"
+                );
+            }
+            assert_eq!(
+                lower.matches("<script").count(),
+                lower.matches("</script>").count(),
+                "{path}"
+            );
+        }
+        let (_, page) = pages(&site)
+            .find(|(p, _)| *p == "evil/inject/cli/index.html")
+            .unwrap();
+        assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+        assert!(page.contains("<title>Inject &lt;script&gt;"));
+        assert!(page.contains(r#"<a href="../../../evil/inject/go/index.html">Go</a>"#));
+    }
+
+    #[test]
+    fn malformed_programs_degrade_and_are_reported() {
+        let repo = hostile_repo();
+        let catalog = Catalog::load(repo.path()).unwrap();
+        let site = render(&catalog, &Unrecorded);
+        let warnings: Vec<String> = site.warnings.iter().map(ToString::to_string).collect();
+        assert!(
+            warnings.contains(&"examples/evil/inject/go/main.go:3: unterminated block comment: `/*` has no `*/`; the page shows the program as written".to_string()),
+            "{warnings:#?}"
+        );
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.starts_with("examples/evil/inject/python/main.py:2: invalid UTF-8")),
+            "{warnings:#?}"
+        );
+        let (_, go) = pages(&site)
+            .find(|(p, _)| *p == "evil/inject/go/index.html")
+            .unwrap();
+        assert!(go.contains("could not be split") && go.contains("/* never closed"));
+        let (_, python) = pages(&site)
+            .find(|(p, _)| *p == "evil/inject/python/index.html")
+            .unwrap();
+        assert!(python.contains("print(&#39;\u{fffd}\u{fffd}&#39;)"));
+    }
+
+    #[test]
+    fn rendering_is_deterministic() {
+        let repo = hostile_repo();
+        let catalog = Catalog::load(repo.path()).unwrap();
+        let first = render(&catalog, &Unrecorded);
+        let second = render(&Catalog::load(repo.path()).unwrap(), &Unrecorded);
+        assert_eq!(first.files, second.files);
+        let out = tempfile::tempdir().unwrap();
+        build(&catalog, &Unrecorded, &out.path().join("a")).unwrap();
+        build(&catalog, &Unrecorded, &out.path().join("b")).unwrap();
+        for (path, bytes) in &first.files {
+            assert_eq!(
+                &std::fs::read(out.path().join("a").join(path)).unwrap(),
+                bytes,
+                "{path}"
+            );
+            assert_eq!(
+                &std::fs::read(out.path().join("b").join(path)).unwrap(),
+                bytes,
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn output_inside_examples_is_refused() {
+        let repo = hostile_repo();
+        let catalog = Catalog::load(repo.path()).unwrap();
+        let err = build(&catalog, &Unrecorded, &repo.path().join("examples/site")).unwrap_err();
+        assert!(
+            err.to_string().contains("overlaps the examples directory"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn terminal_escapes_are_removed() {
