@@ -1,0 +1,3 @@
+//! nbe's integration tests: the real `nbe` binary on throwaway repositories.
+
+mod site;
