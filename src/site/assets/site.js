@@ -137,13 +137,15 @@
     document.querySelectorAll(".player[data-cast]").forEach(function (element) {
       var data = document.getElementById(element.getAttribute("data-cast"));
       if (!data) { return; }
+      var cast = JSON.parse(data.textContent);
+      var options = { fit: "width", idleTimeLimit: 2, preload: true, poster: "npt:0:3" };
+      // Recordings sized to their whole output would be pages tall; a real terminal's height scrolls.
+      try {
+        var header = JSON.parse(cast.slice(0, cast.indexOf("\n")));
+        if (header.height > 36) { options.rows = 36; }
+      } catch (e) { /* a header the player cannot read either: let it report the error */ }
       element.textContent = "";
-      window.AsciinemaPlayer.create({ data: JSON.parse(data.textContent) }, element, {
-        fit: "width",
-        idleTimeLimit: 2,
-        preload: true,
-        poster: "npt:0:3",
-      });
+      window.AsciinemaPlayer.create({ data: cast }, element, options);
     });
   }
 })();
