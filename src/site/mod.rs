@@ -141,6 +141,12 @@ pub fn render(catalog: &Catalog, verifier: &dyn Verifier) -> Site {
         "assets/search-index.js".into(),
         search_index(catalog).into_bytes(),
     );
+    // Paths relative to the root read better and do not depend on where the repository is.
+    for warning in &mut warnings {
+        if let Ok(relative) = warning.location.path.strip_prefix(&catalog.root) {
+            warning.location.path = relative.to_path_buf();
+        }
+    }
     warnings.sort();
     warnings.dedup();
     site.warnings = warnings;
