@@ -160,7 +160,7 @@ fn layout(frame: &Frame, main: &str) -> String {
                 None => out.push_str("<span></span>"),
             }
         }
-        out.push_str("</nav>\n<p class=\"keys\">Keys: <kbd>k</kbd> previous, <kbd>j</kbd> next, <kbd>/</kbd> search.</p>\n");
+        out.push_str("</nav>\n<p class=\"keys\" hidden>Keys: <kbd>k</kbd> previous, <kbd>j</kbd> next, <kbd>/</kbd> search.</p>\n");
     }
     out.push_str("<p>Built by <code>nbe build</code>. Every example runs against the real <code>nats-server</code> and <code>nats</code>.</p>\n</footer>\n</body>\n</html>\n");
     out
