@@ -116,7 +116,8 @@
     });
   }
 
-  // Keyboard: the hint is only true with this script running. j and k follow the page's rel=next and rel=prev links, / focuses the search.
+  // Keyboard: j and k follow the page's rel=next and rel=prev links, / focuses the search.
+  // The hint in the footer is shown only now, since without this script it would not be true.
   document.querySelectorAll(".keys").forEach(function (hint) { hint.hidden = false; });
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) { return; }
