@@ -4,6 +4,7 @@
 
 include tools.versions
 include mk/regress.mk
+include mk/site.mk
 
 SHELL := /bin/bash
 TOOLS_BIN := $(CURDIR)/.tools/bin
@@ -11,7 +12,7 @@ STAMPS := $(CURDIR)/.tools/stamps
 NBE := $(CURDIR)/target/debug/nbe
 export NBE_TOOLS_DIR := $(TOOLS_BIN)
 
-.PHONY: all run test tools build unit lint fmt examples-test clean-tools
+.PHONY: all run test tools build unit lint examples-test clean-tools
 
 all: build tools
 
@@ -47,7 +48,7 @@ examples-test: build tools
 	$(NBE) test --repeat 2
 	$(NBE) check
 
-test: lint unit examples-test
+test: lint unit examples-test browser-test
 	@echo "make test: all checks passed"
 
 clean-tools:

@@ -58,6 +58,20 @@ pub enum Command {
         #[arg(long)]
         keep: bool,
     },
+    /// Write the docs site: a page per category, example and client, with output and recording.
+    ///
+    /// Only a directory that nbe wrote before (it holds a `.nbe-site` marker) is ever replaced.
+    Build {
+        /// Where to write the site (default: ROOT/site).
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+    /// Preview the docs site on this machine; rebuilds and reloads the browser when examples change.
+    Serve {
+        /// Where to listen; loopback addresses only (port 0 picks a free port).
+        #[arg(long, default_value = "127.0.0.1:8000", value_name = "ADDR")]
+        addr: String,
+    },
     /// Show which tools and toolchains nbe finds, and how to install missing ones.
     Doctor,
     /// Run examples and compare their normalized output with their snapshots.

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-/// A position in a file the user wrote, shown as `file:line:column`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A position in a file the user wrote, shown as `file:line:column`; ordered by file, then position.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
     /// The file.
     pub path: PathBuf,
@@ -80,6 +80,16 @@ pub enum Error {
         looked: String,
         /// The exact command that installs it.
         install: String,
+    },
+    /// An output directory holds files nbe did not write, so nbe will not replace it.
+    #[error(
+        "refusing to replace {dir}: {why}; nbe only replaces directories it wrote (they hold a .nbe-site marker), so pass --output with a new or empty directory, or move that directory away yourself"
+    )]
+    NotOurs {
+        /// The directory.
+        dir: PathBuf,
+        /// Why it is not nbe's to replace.
+        why: String,
     },
     /// The command line is inconsistent.
     #[error("{0}")]

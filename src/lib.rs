@@ -13,6 +13,7 @@
 //! - [`snapshot`] reads and writes the insta-format baselines, [`record`] the recordings;
 //! - [`report`] presents outcomes to people, machines and CI; [`check`] verifies without running;
 //! - [`execute`] runs many clients with shared options on a worker pool;
+//! - [`site`] renders the catalog and its recordings as a static docs site;
 //! - [`commands`] wires them into the subcommands of the command line ([`cli`]).
 
 pub mod atomic;
@@ -29,6 +30,7 @@ pub mod normalize;
 pub mod record;
 pub mod report;
 pub mod runner;
+pub mod site;
 pub mod snapshot;
 pub mod verdict;
 

@@ -1,6 +1,7 @@
 //! One module per subcommand; each takes resolved values and returns nbe's exit code.
 
 mod accept;
+mod build;
 mod check;
 mod doctor;
 mod list;
@@ -9,6 +10,7 @@ mod record;
 mod regress;
 mod review;
 mod run;
+mod serve;
 mod test;
 
 use crate::cli::{Cli, Command};
@@ -60,6 +62,8 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Review { prefixes, color } => review::review(&config()?, &prefixes, color),
         Command::Accept { prefixes } => accept::settle(&config()?, &prefixes, true),
         Command::Reject { prefixes } => accept::settle(&config()?, &prefixes, false),
+        Command::Build { output } => build::build(&config()?, output.as_deref()),
+        Command::Serve { addr } => serve::serve(&config()?, &addr),
         Command::Doctor => doctor::doctor(cli.root.as_deref(), cli.tools_dir.clone(), cli.isolation),
         Command::Normalize {
             file,

@@ -8,3 +8,4 @@ mod isolation;
 mod normalize;
 mod regress;
 mod run;
+mod site;

@@ -1,0 +1,27 @@
+# The docs site: browser assets from npm, Debian's Chromium, and the browser tests.
+# Included from the top-level Makefile, whose `build` target builds nbe.
+#
+#   make node_modules   npm ci (the asciinema player and playwright-core), once per lockfile change
+#   make chromium       Debian's chromium at /usr/bin/chromium, when it is missing (needs root)
+#   make site           nbe build into site/
+#   make browser-test   the site in headless Chromium; screenshots in target/browser-artifacts/
+
+NODE_STAMP := node_modules/.nbe-npm-ci
+
+.PHONY: node_modules chromium site browser-test
+
+node_modules: $(NODE_STAMP)
+
+# playwright-core never downloads a browser by itself; the variable says so to anything that might.
+$(NODE_STAMP): package.json package-lock.json
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	@touch $@
+
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+site: node_modules build
+	$(NBE) build
+
+browser-test: node_modules chromium build
+	NBE=$(NBE) node --test --test-timeout=180000 tests/browser/site.test.mjs

@@ -1,0 +1,40 @@
+//! `nbe build`: the docs site, written to a directory nbe owns.
+
+use std::path::Path;
+use std::time::Instant;
+
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::error::Result;
+use crate::exit;
+use crate::site::{self, verify::CheckVerifier};
+
+/// Builds the site into `output` (default `site/` under the root) and reports what it worked around.
+pub fn build(config: &Config, output: Option<&Path>) -> Result<i32> {
+    let started = Instant::now();
+    let catalog = Catalog::load(&config.root)?;
+    let output = output.map_or_else(|| config.root.join("site"), Path::to_path_buf);
+    let site = site::build(&catalog, &CheckVerifier::new(&catalog), &output)?;
+    report(&site);
+    eprintln!(
+        "nbe: wrote {} pages to {} in {} ms",
+        site.pages,
+        output.display(),
+        started.elapsed().as_millis()
+    );
+    Ok(exit::SUCCESS)
+}
+
+/// Prints the build's warnings and, when the player is missing, how to get it.
+pub fn report(site: &site::Site) {
+    for warning in &site.warnings {
+        eprintln!("nbe: warning: {warning}");
+    }
+    if !site.player {
+        eprintln!(
+            "nbe: the asciinema player is not installed ({} is missing), so pages show the recorded text only; \
+             run `make node_modules` (or `npm ci`) in the repository root to get it",
+            site::PLAYER_DIR
+        );
+    }
+}

@@ -1,0 +1,500 @@
+//! The docs site: the catalog, its recordings and their status, rendered to static HTML.
+//!
+//! [`render`] turns the catalog into a [`Site`], a sorted map from relative path to bytes, without
+//! touching the output directory; [`build`] writes one to disk through [`outdir`], which only ever
+//! replaces a directory nbe wrote. `nbe serve` serves a `Site` straight from memory. The same input
+//! always gives the same bytes: nothing depends on the clock, and every collection is ordered.
+//!
+//! - [`syntax`] tokenizes the catalog's languages; [`split`] cuts programs into prose and code;
+//!   [`highlight`] colours code; [`markdown`] renders prose and resolves links between examples;
+//! - [`verify`] says what a recording was made with and whether it is verified;
+//! - [`page`] writes the HTML; `assets/` holds the stylesheet and the small script;
+//! - [`serve`] is the local preview server.
+
+mod highlight;
+pub mod html;
+pub mod markdown;
+pub mod outdir;
+mod page;
+pub mod serve;
+pub mod split;
+pub mod syntax;
+pub mod verify;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::catalog::{Catalog, ClientKind, Example, Selected};
+use crate::error::{Error, Location, Result};
+
+use page::{ClientView, Model, Program};
+use syntax::Syntax;
+use verify::Verifier;
+
+/// Where `npm ci` puts the player files, relative to the repository root.
+pub const PLAYER_DIR: &str = "node_modules/asciinema-player/dist/bundle";
+
+const STYLESHEET: &str = include_str!("assets/site.css");
+const SCRIPT: &str = include_str!("assets/site.js");
+
+/// Something in the examples the site had to work around; the build still succeeds.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Warning {
+    /// Where.
+    pub location: Location,
+    /// What, and what the page shows instead.
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// A rendered site: every file by its path relative to the site root.
+#[derive(Debug, Default)]
+pub struct Site {
+    /// Files in path order.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Problems worked around, sorted and without repeats.
+    pub warnings: Vec<Warning>,
+    /// How many HTML pages there are.
+    pub pages: usize,
+    /// Whether the asciinema player was found and included.
+    pub player: bool,
+}
+
+/// Renders the whole site of `catalog`, asking `verifier` for each client's status.
+pub fn render(catalog: &Catalog, verifier: &dyn Verifier) -> Site {
+    let mut site = Site::default();
+    let mut warnings = Vec::new();
+    let player_dir = catalog.root.join(PLAYER_DIR);
+    let player_files = [
+        (
+            "asciinema-player.min.js",
+            std::fs::read(player_dir.join("asciinema-player.min.js")),
+        ),
+        (
+            "asciinema-player.css",
+            std::fs::read(player_dir.join("asciinema-player.css")),
+        ),
+    ];
+    site.player = player_files.iter().all(|(_, read)| read.is_ok());
+    if site.player {
+        for (name, bytes) in player_files {
+            site.files
+                .insert(format!("assets/{name}"), bytes.unwrap_or_default());
+        }
+    }
+    let mut known = BTreeSet::new();
+    for category in &catalog.categories {
+        known.insert(category.name.clone());
+        for example in &category.examples {
+            known.insert(example.path.clone());
+            known.extend(example.clients.iter().map(|c| c.path.clone()));
+        }
+    }
+    let clients: Vec<ClientView<'_>> = catalog
+        .clients()
+        .map(|selected| read_client(catalog, selected, verifier, &mut site, &mut warnings))
+        .collect();
+    let model = Model {
+        catalog,
+        known,
+        clients,
+        player: site.player,
+    };
+    let add_page = |site: &mut Site, path: String, html: String| {
+        site.files.insert(path, html.into_bytes());
+        site.pages += 1;
+    };
+    add_page(&mut site, "index.html".into(), model.index(&mut warnings));
+    for category in &catalog.categories {
+        add_page(
+            &mut site,
+            format!("{}/index.html", category.name),
+            model.category(category, &mut warnings),
+        );
+    }
+    for (index, view) in model.clients.iter().enumerate() {
+        add_page(
+            &mut site,
+            format!("{}/index.html", view.client.path),
+            model.client(index, true, &mut warnings),
+        );
+        if view.client.kind == default_kind(view.example) {
+            add_page(
+                &mut site,
+                format!("{}/index.html", view.example.path),
+                model.client(index, false, &mut warnings),
+            );
+        }
+    }
+    site.files
+        .insert("assets/site.css".into(), STYLESHEET.as_bytes().to_vec());
+    site.files
+        .insert("assets/site.js".into(), SCRIPT.as_bytes().to_vec());
+    site.files.insert(
+        "assets/search-index.js".into(),
+        search_index(catalog).into_bytes(),
+    );
+    // Paths relative to the root read better and do not depend on where the repository is.
+    for warning in &mut warnings {
+        if let Ok(relative) = warning.location.path.strip_prefix(&catalog.root) {
+            warning.location.path = relative.to_path_buf();
+        }
+    }
+    warnings.sort();
+    warnings.dedup();
+    site.warnings = warnings;
+    site
+}
+
+/// The client an example's own page shows: the one `nbe run category/example` would run.
+fn default_kind(example: &Example) -> ClientKind {
+    match example.clients.as_slice() {
+        [only] => only.kind,
+        clients => clients
+            .iter()
+            .map(|c| c.kind)
+            .find(|kind| *kind == ClientKind::Cli)
+            .unwrap_or(clients[0].kind),
+    }
+}
+
+/// Reads a client's files, degrading (with a warning) wherever they cannot be used as they are.
+fn read_client<'a>(
+    catalog: &Catalog,
+    selected: Selected<'a>,
+    verifier: &dyn Verifier,
+    site: &mut Site,
+    warnings: &mut Vec<Warning>,
+) -> ClientView<'a> {
+    let client = selected.client;
+    let mut warn = |line: Option<usize>, message: String| {
+        warnings.push(Warning {
+            location: Location {
+                path: client
+                    .main
+                    .strip_prefix(&catalog.root)
+                    .unwrap_or(&client.main)
+                    .to_path_buf(),
+                line,
+                column: None,
+            },
+            message,
+        });
+    };
+    let program = match std::fs::read(&client.main) {
+        Ok(bytes) => {
+            site.files.insert(
+                format!("{}/{}", client.path, client.kind.main_file()),
+                bytes.clone(),
+            );
+            match String::from_utf8(bytes) {
+                Ok(source) => match split::split(Syntax::of(client.kind), &source) {
+                    Ok(split) => Program::Split { source, split },
+                    Err(err) => {
+                        warn(
+                            Some(err.line),
+                            format!("{}; the page shows the program as written", err.message),
+                        );
+                        Program::Plain(source)
+                    }
+                },
+                Err(err) => {
+                    let bytes = err.as_bytes();
+                    let line = syntax::line_of(bytes, err.utf8_error().valid_up_to());
+                    warn(
+                        Some(line),
+                        "invalid UTF-8; the page shows the program as written".into(),
+                    );
+                    Program::Plain(String::from_utf8_lossy(bytes).into_owned())
+                }
+            }
+        }
+        Err(err) => {
+            warn(None, format!("cannot be read ({err}); the page shows no code"));
+            Program::Plain(String::new())
+        }
+    };
+    let output = std::fs::read(client.output_txt())
+        .ok()
+        .map(|bytes| terminal_text(&String::from_utf8_lossy(&bytes)));
+    let cast = std::fs::read(client.output_cast()).ok().map(|bytes| {
+        site.files
+            .insert(format!("{}/output.cast", client.path), bytes.clone());
+        String::from_utf8_lossy(&bytes).into_owned()
+    });
+    ClientView {
+        example: selected.example,
+        client,
+        program,
+        output,
+        cast,
+        status: verifier.status(selected),
+        provenance: verify::provenance(&catalog.root, client),
+    }
+}
+
+/// Terminal output as plain text: CSI and OSC escape sequences and carriage returns removed.
+fn terminal_text(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => match chars.next() {
+                Some('[') => {
+                    // Parameters and intermediates, then one final byte in @..~.
+                    for c in chars.by_ref() {
+                        if ('@'..='~').contains(&c) {
+                            break;
+                        }
+                    }
+                }
+                Some(']') => {
+                    // Operating-system commands end with BEL or ESC \.
+                    while let Some(c) = chars.next() {
+                        if c == '\u{7}' || (c == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            },
+            '\r' if chars.peek() == Some(&'\n') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `assets/search-index.js`: titles, descriptions and URLs of every category and example.
+fn search_index(catalog: &Catalog) -> String {
+    let mut entries = Vec::new();
+    for category in &catalog.categories {
+        entries.push(json!({
+            "title": category.title,
+            "text": markdown::plain(&category.description),
+            "url": markdown::page_url(0, &category.name),
+            "kind": "category",
+        }));
+        for example in &category.examples {
+            let langs: Vec<&str> = example.clients.iter().map(|c| c.kind.label()).collect();
+            entries.push(json!({
+                "title": example.title,
+                "text": markdown::plain(&example.description),
+                "url": markdown::page_url(0, &example.path),
+                "kind": category.title,
+                "langs": langs,
+            }));
+        }
+    }
+    format!("window.NBE_SEARCH = {};\n", serde_json::Value::Array(entries))
+}
+
+/// Writes every file of `site` under `dir`, which exists and is empty.
+pub fn write(site: &Site, dir: &Path) -> Result<()> {
+    for (path, bytes) in &site.files {
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io(format!("failed to create {}", parent.display()), e))?;
+        }
+        std::fs::write(&target, bytes)
+            .map_err(|e| Error::io(format!("failed to write {}", target.display()), e))?;
+    }
+    Ok(())
+}
+
+/// Renders the site and puts it at `output`, replacing only a site nbe wrote before.
+pub fn build(catalog: &Catalog, verifier: &dyn Verifier, output: &Path) -> Result<Site> {
+    let examples = catalog.root.join("examples");
+    let absolute = std::path::absolute(output).map_err(|e| Error::io("failed to resolve --output", e))?;
+    if absolute.starts_with(&examples) || examples.starts_with(&absolute) {
+        return Err(Error::Usage(format!(
+            "--output {} overlaps the examples directory {}; choose a directory outside it",
+            output.display(),
+            examples.display()
+        )));
+    }
+    let site = render(catalog, verifier);
+    outdir::replace_with(&absolute, |dir| write(&site, dir))?;
+    Ok(site)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::verify::Status;
+
+    /// A verifier that trusts nothing, so tests do not depend on snapshot files.
+    struct Unrecorded;
+
+    impl Verifier for Unrecorded {
+        fn status(&self, _: Selected) -> Status {
+            Status::NotRecorded
+        }
+    }
+
+    const HOSTILE: &str = "<script>alert('x')</script>";
+
+    /// A repository whose every text tries to inject a script, with one broken program per kind of damage.
+    fn hostile_repo() -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        let write = |path: &str, content: &[u8]| {
+            let path = tmp.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        };
+        write("examples/meta.yaml", b"categories: [evil]\n");
+        write(
+            "examples/evil/meta.yaml",
+            format!("title: \"Evil {HOSTILE}\"\ndescription: \"{HOSTILE} [go](evil/inject/go)\"\nexamples: [inject]\n").as_bytes(),
+        );
+        write(
+            "examples/evil/inject/meta.yaml",
+            format!("title: \"Inject {HOSTILE}\"\ndescription: \"Raw {HOSTILE} and [bad](javascript:alert(1)).\"\n").as_bytes(),
+        );
+        write(
+            "examples/evil/inject/cli/main.sh",
+            format!("#!/bin/bash\n# Prose {HOSTILE} <img src=x onerror=alert(1)>\necho \"{HOSTILE}\"\n")
+                .as_bytes(),
+        );
+        write(
+            "examples/evil/inject/cli/output.txt",
+            format!("{HOSTILE}\n").as_bytes(),
+        );
+        write(
+            "examples/evil/inject/cli/output.cast",
+            format!("{{\"version\": 2, \"width\": 80, \"height\": 24, \"timestamp\": 1764028800}}\n[0.1, \"o\", \"</script>{HOSTILE}\"]\n").as_bytes(),
+        );
+        write(
+            "examples/evil/inject/go/main.go",
+            b"package main\n\n/* never closed\nfunc main() {}\n",
+        );
+        write(
+            "examples/evil/inject/python/main.py",
+            b"# Fine prose.\nprint('\xff\xfe')\n",
+        );
+        write(
+            &format!("{PLAYER_DIR}/asciinema-player.min.js"),
+            b"window.AsciinemaPlayer = {};\n",
+        );
+        write(&format!("{PLAYER_DIR}/asciinema-player.css"), b".ap {}\n");
+        tmp
+    }
+
+    fn pages(site: &Site) -> impl Iterator<Item = (&String, String)> {
+        site.files
+            .iter()
+            .filter(|(path, _)| path.ends_with(".html"))
+            .map(|(path, bytes)| (path, String::from_utf8(bytes.clone()).unwrap()))
+    }
+
+    #[test]
+    fn example_text_never_becomes_markup() {
+        let repo = hostile_repo();
+        let catalog = Catalog::load(repo.path()).unwrap();
+        let site = render(&catalog, &Unrecorded);
+        assert!(site.player);
+        assert_eq!(site.pages, 6, "{:?}", site.files.keys().collect::<Vec<_>>());
+        for (path, html) in pages(&site) {
+            let lower = html.to_ascii_lowercase();
+            assert!(!lower.contains("<script>alert"), "{path}");
+            assert!(!lower.contains("<img"), "{path}");
+            assert!(!lower.contains("javascript:"), "{path}");
+            // The only script elements are the site's own.
+            for (at, _) in lower.match_indices("<script") {
+                let tag = &lower[at..at + 40.min(lower.len() - at)];
+                assert!(
+                    tag.starts_with("<script src=") || tag.starts_with("<script type=\"application/json\""),
+                    "{path}: {tag}"
+                );
+            }
+            assert_eq!(
+                lower.matches("<script").count(),
+                lower.matches("</script>").count(),
+                "{path}"
+            );
+        }
+        let (_, page) = pages(&site)
+            .find(|(p, _)| *p == "evil/inject/cli/index.html")
+            .unwrap();
+        assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+        assert!(page.contains("<title>Inject &lt;script&gt;"));
+        assert!(page.contains(r#"<a href="../../../evil/inject/go/index.html">Go</a>"#));
+    }
+
+    #[test]
+    fn malformed_programs_degrade_and_are_reported() {
+        let repo = hostile_repo();
+        let catalog = Catalog::load(repo.path()).unwrap();
+        let site = render(&catalog, &Unrecorded);
+        let warnings: Vec<String> = site.warnings.iter().map(ToString::to_string).collect();
+        assert!(
+            warnings.contains(&"examples/evil/inject/go/main.go:3: unterminated block comment: `/*` has no `*/`; the page shows the program as written".to_string()),
+            "{warnings:#?}"
+        );
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.starts_with("examples/evil/inject/python/main.py:2: invalid UTF-8")),
+            "{warnings:#?}"
+        );
+        let (_, go) = pages(&site)
+            .find(|(p, _)| *p == "evil/inject/go/index.html")
+            .unwrap();
+        assert!(go.contains("could not be split") && go.contains("/* never closed"));
+        let (_, python) = pages(&site)
+            .find(|(p, _)| *p == "evil/inject/python/index.html")
+            .unwrap();
+        assert!(python.contains("print(&#39;\u{fffd}\u{fffd}&#39;)"));
+    }
+
+    #[test]
+    fn rendering_is_deterministic() {
+        let repo = hostile_repo();
+        let catalog = Catalog::load(repo.path()).unwrap();
+        let first = render(&catalog, &Unrecorded);
+        let second = render(&Catalog::load(repo.path()).unwrap(), &Unrecorded);
+        assert_eq!(first.files, second.files);
+        let out = tempfile::tempdir().unwrap();
+        build(&catalog, &Unrecorded, &out.path().join("a")).unwrap();
+        build(&catalog, &Unrecorded, &out.path().join("b")).unwrap();
+        for (path, bytes) in &first.files {
+            assert_eq!(
+                &std::fs::read(out.path().join("a").join(path)).unwrap(),
+                bytes,
+                "{path}"
+            );
+            assert_eq!(
+                &std::fs::read(out.path().join("b").join(path)).unwrap(),
+                bytes,
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn output_inside_examples_is_refused() {
+        let repo = hostile_repo();
+        let catalog = Catalog::load(repo.path()).unwrap();
+        let err = build(&catalog, &Unrecorded, &repo.path().join("examples/site")).unwrap_err();
+        assert!(
+            err.to_string().contains("overlaps the examples directory"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn terminal_escapes_are_removed() {
+        assert_eq!(
+            terminal_text("\u{1b}[1;32mok\u{1b}[0m\r\n\u{1b}]0;title\u{7}done\r\n"),
+            "ok\ndone\n"
+        );
+    }
+}

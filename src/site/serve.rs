@@ -1,0 +1,441 @@
+//! `nbe serve`: a local preview of the site that rebuilds when the examples change.
+//!
+//! The site is rendered into memory and served from there, so no request can reach a file outside
+//! it: a path names a key of [`Site::files`] or nothing. Paths that try to leave the site anyway
+//! (`..`, `%2e%2e`, encoded slashes, targets that are not absolute paths) are refused outright with
+//! 403 or 400, so probing shows up as a refusal rather than a quiet miss. Only loopback addresses
+//! are accepted. A watcher polls modification times every 500 ms; pages get a small script, added
+//! only when served, that polls `/__nbe/version` and reloads the page when a rebuild lands.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::error::{Error, Result};
+
+use super::Site;
+use super::html::escape;
+
+/// How often the watcher looks at modification times.
+pub const POLL: Duration = Duration::from_millis(500);
+
+/// The path pages poll to learn that the site was rebuilt.
+pub const VERSION_PATH: &str = "/__nbe/version";
+
+/// Resolves `text` (like `127.0.0.1:8000` or `localhost:0`) and refuses anything but loopback.
+pub fn loopback_addr(text: &str) -> Result<SocketAddr> {
+    let addrs: Vec<SocketAddr> = text
+        .to_socket_addrs()
+        .map_err(|e| {
+            Error::Usage(format!(
+                "cannot use --addr {text}: {e}; write it like 127.0.0.1:8000"
+            ))
+        })?
+        .collect();
+    match addrs.first() {
+        Some(addr) if addrs.iter().all(|a| a.ip().is_loopback()) => Ok(*addr),
+        _ => Err(Error::Usage(format!(
+            "refusing to serve on {text}: nbe serve only listens on loopback addresses (127.0.0.1, [::1], localhost), \
+             so the preview is never reachable from the network"
+        ))),
+    }
+}
+
+/// The rendered site, or why it could not be rendered, with a number that grows on every rebuild.
+pub struct State {
+    site: Mutex<Arc<std::result::Result<Site, String>>>,
+    version: AtomicU64,
+}
+
+impl State {
+    /// A state holding a first rendering.
+    pub fn new(first: std::result::Result<Site, String>) -> Self {
+        Self {
+            site: Mutex::new(Arc::new(first)),
+            version: AtomicU64::new(1),
+        }
+    }
+
+    /// Replaces the site and bumps the version, so open pages reload.
+    pub fn replace(&self, next: std::result::Result<Site, String>) {
+        *self.site.lock().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
+        self.version.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn current(&self) -> (Arc<std::result::Result<Site, String>>, u64) {
+        let site = Arc::clone(&self.site.lock().unwrap_or_else(|e| e.into_inner()));
+        (site, self.version.load(Ordering::SeqCst))
+    }
+}
+
+/// An HTTP response before it is written.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Response {
+    /// Status code.
+    pub status: u16,
+    /// Extra headers.
+    pub headers: Vec<(&'static str, String)>,
+    /// Body.
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    fn text(status: u16, body: &str) -> Self {
+        Self {
+            status,
+            headers: vec![("Content-Type", "text/plain; charset=utf-8".into())],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+}
+
+/// Why a request target names nothing the server will look up.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not an absolute path, or not decodable.
+    BadRequest(&'static str),
+    /// A path that climbs out of the site or smuggles a separator.
+    Forbidden(&'static str),
+}
+
+/// The key of [`Site::files`] a request path names; directories name their `index.html`.
+pub fn site_key(target: &str) -> std::result::Result<String, Refusal> {
+    let path = target.split(['?', '#']).next().unwrap_or_default();
+    let Some(path) = path.strip_prefix('/') else {
+        return Err(Refusal::BadRequest("the request target must be an absolute path"));
+    };
+    let mut segments = Vec::new();
+    for raw in path.split('/') {
+        let segment = percent_decode(raw).ok_or(Refusal::BadRequest("malformed percent-encoding"))?;
+        match segment.as_str() {
+            "" | "." => {}
+            ".." => return Err(Refusal::Forbidden("`..` would leave the site")),
+            s if s.contains(['/', '\\', '\0']) || s.contains(':') => {
+                return Err(Refusal::Forbidden("encoded separators are not allowed"));
+            }
+            _ => segments.push(segment),
+        }
+    }
+    let mut key = segments.join("/");
+    if path.is_empty() || path.ends_with('/') {
+        if !key.is_empty() {
+            key.push('/');
+        }
+        key.push_str("index.html");
+    }
+    Ok(key)
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(at + 1..at + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            at += 3;
+        } else {
+            out.push(bytes[at]);
+            at += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn content_type(key: &str) -> &'static str {
+    match key.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("json") => "application/json",
+        // Sources, recordings and markers are shown as text rather than downloaded or run.
+        _ => "text/plain; charset=utf-8",
+    }
+}
+
+/// The script served pages get: reload when the version changes from the one the page was served with.
+fn reload_script(version: u64) -> String {
+    format!(
+        "<script>(function(){{var seen=\"{version}\";function poll(){{fetch(\"{VERSION_PATH}\",{{cache:\"no-store\"}})\
+         .then(function(r){{return r.text();}}).then(function(v){{if(v!==seen){{location.reload();}}}})\
+         .catch(function(){{}}).finally(function(){{setTimeout(poll,700);}});}}poll();}})();</script>\n"
+    )
+}
+
+/// The response to a GET (or HEAD) of `target`.
+pub fn respond(state: &State, target: &str) -> Response {
+    let (site, version) = state.current();
+    if target.split('?').next() == Some(VERSION_PATH) {
+        return Response::text(200, &version.to_string());
+    }
+    let key = match site_key(target) {
+        Ok(key) => key,
+        Err(Refusal::BadRequest(why)) => return Response::text(400, &format!("400 bad request: {why}\n")),
+        Err(Refusal::Forbidden(why)) => return Response::text(403, &format!("403 forbidden: {why}\n")),
+    };
+    let site = match site.as_ref() {
+        Ok(site) => site,
+        Err(message) => {
+            let body = format!(
+                "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Build failed · nbe serve</title></head>\n\
+                 <body>\n<h1>The site could not be built</h1>\n<pre>{}</pre>\n<p>Fix it and this page reloads.</p>\n{}</body>\n</html>\n",
+                escape(message),
+                reload_script(version)
+            );
+            return Response {
+                status: 500,
+                headers: vec![("Content-Type", "text/html; charset=utf-8".into())],
+                body: body.into_bytes(),
+            };
+        }
+    };
+    match site.files.get(&key) {
+        Some(bytes) if key.ends_with(".html") => {
+            let html = String::from_utf8_lossy(bytes);
+            let script = reload_script(version);
+            let body = match html.rfind("</body>") {
+                Some(at) => format!("{}{script}{}", &html[..at], &html[at..]),
+                None => format!("{html}{script}"),
+            };
+            Response {
+                status: 200,
+                headers: vec![("Content-Type", content_type(&key).into())],
+                body: body.into_bytes(),
+            }
+        }
+        Some(bytes) => Response {
+            status: 200,
+            headers: vec![("Content-Type", content_type(&key).into())],
+            body: bytes.clone(),
+        },
+        None if site.files.contains_key(&format!("{key}/index.html")) => {
+            let path = target.split('?').next().unwrap_or(target);
+            Response {
+                status: 301,
+                headers: vec![("Location", format!("{path}/"))],
+                body: Vec::new(),
+            }
+        }
+        None => Response::text(404, &format!("404 not found: /{key} is not part of the site\n")),
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Internal Server Error",
+    }
+}
+
+/// Reads one request from `stream` and answers it; the connection is then closed.
+fn handle(state: &State, stream: TcpStream) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.by_ref().take(8 * 1024).read_line(&mut request_line)?;
+    // Headers are read and ignored; a request is one line plus headers, with no body nbe needs.
+    let mut header = String::new();
+    while reader.by_ref().take(8 * 1024).read_line(&mut header)? > 0 && header.trim() != "" {
+        header.clear();
+    }
+    let mut parts = request_line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+    let response = match method {
+        "GET" | "HEAD" => respond(state, target),
+        _ => Response::text(
+            405,
+            "405 method not allowed: the preview only answers GET and HEAD\n",
+        ),
+    };
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n",
+        response.status,
+        reason(response.status),
+        response.body.len()
+    );
+    for (name, value) in &response.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut stream = stream;
+    stream.write_all(head.as_bytes())?;
+    if method != "HEAD" {
+        stream.write_all(&response.body)?;
+    }
+    stream.flush()
+}
+
+/// A fingerprint of the files under `dirs`: paths, sizes and modification times.
+pub fn fingerprint(dirs: &[PathBuf]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
+    let mut seen = Vec::new();
+    for dir in dirs {
+        for entry in walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if let Ok(metadata) = entry.metadata() {
+                seen.push((
+                    entry.path().to_path_buf(),
+                    metadata.len(),
+                    metadata.modified().ok(),
+                ));
+            }
+        }
+    }
+    seen
+}
+
+/// Serves the site `render` makes on `listener` until the process is stopped, re-rendering when
+/// anything under `watched` changes.
+pub fn serve(
+    listener: TcpListener,
+    watched: Vec<PathBuf>,
+    render: impl Fn() -> std::result::Result<Site, String> + Send + 'static,
+) -> Result<()> {
+    let state = Arc::new(State::new(render()));
+    {
+        let state = Arc::clone(&state);
+        std::thread::spawn(move || {
+            let mut last = fingerprint(&watched);
+            loop {
+                std::thread::sleep(POLL);
+                let now = fingerprint(&watched);
+                if now == last {
+                    continue;
+                }
+                last = now;
+                let started = Instant::now();
+                let next = render();
+                match &next {
+                    Ok(site) => eprintln!(
+                        "nbe: rebuilt {} pages in {} ms",
+                        site.pages,
+                        started.elapsed().as_millis()
+                    ),
+                    Err(message) => eprintln!("nbe: the rebuild failed: {message}"),
+                }
+                state.replace(next);
+            }
+        });
+    }
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        let state = Arc::clone(&state);
+        std::thread::spawn(move || {
+            // A client that hangs up early is its own business; the server goes on.
+            let _ = handle(&state, stream);
+        });
+    }
+    Ok(())
+}
+
+/// The directories whose changes trigger a rebuild.
+pub fn watched_dirs(root: &Path) -> Vec<PathBuf> {
+    vec![
+        root.join("examples"),
+        root.join("snapshots"),
+        root.join(super::PLAYER_DIR),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> State {
+        let mut site = Site::default();
+        site.files.insert(
+            "index.html".into(),
+            b"<html><body><p>home</p></body></html>".to_vec(),
+        );
+        site.files
+            .insert("topologies/index.html".into(), b"<body>t</body>".to_vec());
+        site.files.insert("assets/site.css".into(), b"body{}".to_vec());
+        State::new(Ok(site))
+    }
+
+    #[test]
+    fn only_loopback_addresses_are_accepted() {
+        assert!(loopback_addr("127.0.0.1:8000").is_ok());
+        assert!(loopback_addr("[::1]:0").is_ok());
+        assert!(loopback_addr("localhost:0").is_ok());
+        let err = loopback_addr("0.0.0.0:8000").unwrap_err().to_string();
+        assert!(err.contains("loopback"), "{err}");
+        assert!(loopback_addr("192.0.2.1:80").is_err());
+        assert!(loopback_addr("nonsense").is_err());
+    }
+
+    #[test]
+    fn paths_map_to_site_keys() {
+        assert_eq!(site_key("/").unwrap(), "index.html");
+        assert_eq!(site_key("/topologies/").unwrap(), "topologies/index.html");
+        assert_eq!(site_key("/assets/site.css?v=1").unwrap(), "assets/site.css");
+        assert_eq!(site_key("/a%20b/./c").unwrap(), "a b/c");
+    }
+
+    #[test]
+    fn traversal_is_refused() {
+        for target in [
+            "/../etc/passwd",
+            "/assets/../../x",
+            "/%2e%2e/%2e%2e/etc/passwd",
+            "/%2E%2E/x",
+            "/a/%2fetc%2fpasswd",
+            "/..%5c..%5cwin.ini",
+            "/C:%5cwin.ini",
+        ] {
+            assert!(matches!(site_key(target), Err(Refusal::Forbidden(_))), "{target}");
+        }
+        for target in ["etc/passwd", "http://evil/", "*", "/%zz", "/%c0%ae"] {
+            assert!(
+                matches!(site_key(target), Err(Refusal::BadRequest(_))),
+                "{target}"
+            );
+        }
+    }
+
+    #[test]
+    fn pages_get_the_reload_script_and_other_files_do_not() {
+        let state = state();
+        let page = respond(&state, "/");
+        assert_eq!(page.status, 200);
+        let html = String::from_utf8(page.body).unwrap();
+        assert!(
+            html.contains(VERSION_PATH) && html.ends_with("</script>\n</body></html>"),
+            "{html}"
+        );
+        let css = respond(&state, "/assets/site.css");
+        assert_eq!(css.body, b"body{}");
+        assert_eq!(respond(&state, VERSION_PATH).body, b"1");
+        state.replace(Err("broken <meta.yaml>".into()));
+        assert_eq!(respond(&state, VERSION_PATH).body, b"2");
+        let failed = respond(&state, "/");
+        assert_eq!(failed.status, 500);
+        assert!(
+            String::from_utf8(failed.body)
+                .unwrap()
+                .contains("broken &lt;meta.yaml&gt;")
+        );
+    }
+
+    #[test]
+    fn directories_redirect_and_misses_are_404() {
+        let state = state();
+        let redirect = respond(&state, "/topologies");
+        assert_eq!(redirect.status, 301);
+        assert_eq!(redirect.headers, [("Location", "/topologies/".to_string())]);
+        assert_eq!(respond(&state, "/etc/passwd").status, 404);
+        assert_eq!(respond(&state, "/../etc/passwd").status, 403);
+        assert_eq!(respond(&state, "etc/passwd").status, 400);
+    }
+}

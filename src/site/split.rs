@@ -1,0 +1,302 @@
+//! Splitting a program into prose and code: comments become Markdown beside the code they describe.
+//!
+//! The rules, for every language the catalog knows:
+//!
+//! - a line holding only a comment (`# …`, `// …`, or a `/* … */` block that starts the line) is
+//!   prose; a comment after code on the same line stays in the code;
+//! - a shebang on the first line stays code;
+//! - a blank line ends a block of code, so the next code starts a new section; between comment
+//!   lines it is a paragraph break, and prose followed by a blank line still describes the code after it;
+//! - a comment reading `<!break>` ends the section, to put two prose blocks one after the other;
+//! - heredocs and multi-line strings are code, whatever their lines look like.
+
+use std::ops::Range;
+
+use super::syntax::{LexError, Syntax, Token, TokenKind};
+
+/// Prose and the code it describes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Section {
+    /// Markdown taken from the comments, without comment markers.
+    pub prose: String,
+    /// Byte range of the code in the source; empty when the section is prose only.
+    pub code: Range<usize>,
+    /// One-based line where the section starts, for messages.
+    pub line: usize,
+}
+
+/// A program cut into sections, with the tokens the highlighter colours the code with.
+#[derive(Debug)]
+pub struct Split {
+    /// Sections in source order.
+    pub sections: Vec<Section>,
+    /// Tokens of the whole source.
+    pub tokens: Vec<Token>,
+}
+
+/// A line as the splitter sees it.
+enum Line<'a> {
+    /// Prose text of one comment line, markers removed.
+    Prose(&'a str),
+    /// Whitespace only, outside any string or heredoc.
+    Blank,
+    /// Code, as the byte range of the line without its newline.
+    Code(Range<usize>),
+}
+
+const BREAK: &str = "<!break>";
+
+/// Splits `source` written in `syntax` into sections.
+pub fn split(syntax: &Syntax, source: &str) -> Result<Split, LexError> {
+    let tokens = syntax.tokenize(source)?;
+    let mut sections = Vec::new();
+    let mut current = Section::default();
+    for (index, line) in classify(syntax, source, &tokens).into_iter().enumerate() {
+        let number = index + 1;
+        match line {
+            Line::Prose(text) if text.trim() == BREAK => finish(&mut sections, &mut current),
+            Line::Prose("") if current.prose.is_empty() && current.code.is_empty() => {}
+            Line::Prose(text) => {
+                if !current.code.is_empty() {
+                    finish(&mut sections, &mut current);
+                }
+                current.line = if current.line == 0 { number } else { current.line };
+                current.prose.push_str(text);
+                current.prose.push('\n');
+            }
+            Line::Blank if !current.code.is_empty() => finish(&mut sections, &mut current),
+            Line::Blank if !current.prose.is_empty() => current.prose.push('\n'),
+            Line::Blank => {}
+            Line::Code(range) if current.code.is_empty() => {
+                current.line = if current.line == 0 { number } else { current.line };
+                current.code = range;
+            }
+            Line::Code(range) => current.code.end = range.end,
+        }
+    }
+    finish(&mut sections, &mut current);
+    Ok(Split { sections, tokens })
+}
+
+/// Pushes the current section when it has anything, and starts an empty one.
+fn finish(sections: &mut Vec<Section>, current: &mut Section) {
+    let done = std::mem::take(current);
+    if !done.prose.trim().is_empty() || !done.code.is_empty() {
+        sections.push(Section {
+            prose: done.prose.trim_end().to_string(),
+            ..done
+        });
+    }
+}
+
+/// One [`Line`] per source line (a block comment yields one prose line per line it spans).
+fn classify<'a>(syntax: &Syntax, source: &'a str, tokens: &[Token]) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    while start < source.len() {
+        let end = source[start..].find('\n').map_or(source.len(), |at| start + at);
+        let text = &source[start..end];
+        let indent = text.len() - text.trim_start().len();
+        // A string, heredoc or block comment that began on an earlier line makes this line code.
+        let inside_literal = token_at(tokens, start)
+            .is_some_and(|t| t.start < start && matches!(t.kind, TokenKind::Str | TokenKind::Comment));
+        let first = token_at(tokens, start + indent);
+        let next = match first {
+            _ if inside_literal => {
+                lines.push(Line::Code(start..end));
+                end + 1
+            }
+            _ if text.trim().is_empty() => {
+                lines.push(Line::Blank);
+                end + 1
+            }
+            Some(comment) if comment.kind == TokenKind::Comment && comment.start == start + indent => {
+                let close_line_end = source[comment.end..]
+                    .find('\n')
+                    .map_or(source.len(), |at| comment.end + at);
+                if source[comment.end..close_line_end].trim().is_empty() {
+                    let body = &source[comment.start..comment.end];
+                    lines.extend(comment_prose(syntax, body).into_iter().map(Line::Prose));
+                    close_line_end + 1
+                } else {
+                    // Code after a block comment on the same line: the whole line is code.
+                    lines.push(Line::Code(start..end));
+                    end + 1
+                }
+            }
+            _ => {
+                lines.push(Line::Code(start..end));
+                end + 1
+            }
+        };
+        start = next;
+    }
+    lines
+}
+
+/// The token containing byte `at`.
+fn token_at(tokens: &[Token], at: usize) -> Option<&Token> {
+    let index = tokens.partition_point(|t| t.end <= at);
+    tokens.get(index).filter(|t| t.start <= at)
+}
+
+/// The prose lines of one comment: markers, decoration and one leading space removed.
+fn comment_prose<'a>(syntax: &Syntax, comment: &'a str) -> Vec<&'a str> {
+    if let Some(text) = comment.strip_prefix(syntax.line_comment) {
+        // `///` and `//!` are documentation comments in Rust; their extra marker is not prose.
+        let text = match syntax.line_comment {
+            "//" => text.strip_prefix(['/', '!']).unwrap_or(text),
+            _ => text,
+        };
+        return vec![text.strip_prefix(' ').unwrap_or(text)];
+    }
+    let Some((open, close)) = syntax.block_comment else {
+        return vec![comment];
+    };
+    let inner = comment
+        .strip_prefix(open)
+        .and_then(|c| c.strip_suffix(close))
+        .unwrap_or(comment);
+    let inner = inner.strip_prefix('*').unwrap_or(inner);
+    // One entry per source line, so line numbers stay right; empty edges are dropped by `split`.
+    inner
+        .split('\n')
+        .map(|line| {
+            let line = line.trim_start();
+            let line = line.strip_prefix('*').unwrap_or(line);
+            line.strip_prefix(' ').unwrap_or(line).trim_end()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::ClientKind;
+
+    /// Sections as (prose, code) pairs.
+    fn parts(kind: ClientKind, source: &str) -> Vec<(String, String)> {
+        split(Syntax::of(kind), source)
+            .unwrap()
+            .sections
+            .into_iter()
+            .map(|s| (s.prose, source[s.code].to_string()))
+            .collect()
+    }
+
+    fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+        expected
+            .iter()
+            .map(|(p, c)| (p.to_string(), c.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn bash_keeps_the_shebang_and_heredocs_as_code() {
+        let source = "#!/bin/bash\nset -e\n\n# Write the *config*.\n# It has two lines.\ncat <<EOF > a.conf\n# a config comment\n\nport: 1\nEOF\necho ok # trailing\n";
+        assert_eq!(
+            parts(ClientKind::Cli, source),
+            pairs(&[
+                ("", "#!/bin/bash\nset -e"),
+                (
+                    "Write the *config*.\nIt has two lines.",
+                    "cat <<EOF > a.conf\n# a config comment\n\nport: 1\nEOF\necho ok # trailing"
+                ),
+            ])
+        );
+    }
+
+    #[test]
+    fn blank_lines_separate_code_and_break_splits_prose() {
+        let source = "# One.\n#\n# Still one.\n\na\n\nb\n# <!break>\n# Two.\n# <!break>\n# Three.\nc\n";
+        assert_eq!(
+            parts(ClientKind::Shell, source),
+            pairs(&[
+                ("One.\n\nStill one.", "a"),
+                ("", "b"),
+                ("Two.", ""),
+                ("Three.", "c"),
+            ])
+        );
+    }
+
+    #[test]
+    fn hash_languages_split_the_same_way() {
+        for kind in [
+            ClientKind::Python,
+            ClientKind::Ruby,
+            ClientKind::Elixir,
+            ClientKind::Crystal,
+        ] {
+            let source = "# Connect.\nnc = connect(\"nats://127.0.0.1:4222\") # inline\n\n  # Indented prose.\n  nc.close\n";
+            assert_eq!(
+                parts(kind, source),
+                pairs(&[
+                    ("Connect.", "nc = connect(\"nats://127.0.0.1:4222\") # inline"),
+                    ("Indented prose.", "  nc.close"),
+                ]),
+                "{kind}"
+            );
+        }
+    }
+
+    #[test]
+    fn slash_languages_split_line_and_block_comments() {
+        for kind in [
+            ClientKind::Go,
+            ClientKind::JavaScript,
+            ClientKind::Rust,
+            ClientKind::CSharp,
+            ClientKind::Java,
+            ClientKind::C,
+        ] {
+            let source = "/**\n * Header prose.\n *\n * - a list\n */\nx = 1; /* inline */\n\t// Line prose.\n\ty = \"// not a comment\";\n";
+            assert_eq!(
+                parts(kind, source),
+                pairs(&[
+                    ("Header prose.\n\n- a list", "x = 1; /* inline */"),
+                    ("Line prose.", "\ty = \"// not a comment\";"),
+                ]),
+                "{kind}"
+            );
+        }
+    }
+
+    #[test]
+    fn multiline_strings_with_blank_lines_stay_one_block() {
+        let source = "s := `first\n\n// still the string`\nt := 2\n";
+        assert_eq!(parts(ClientKind::Go, source), pairs(&[("", source.trim_end())]));
+    }
+
+    #[test]
+    fn rust_doc_comments_are_prose() {
+        assert_eq!(
+            parts(
+                ClientKind::Rust,
+                "//! Module prose.\n/// Item prose.\nfn main() {}\n"
+            ),
+            pairs(&[("Module prose.\nItem prose.", "fn main() {}")])
+        );
+    }
+
+    #[test]
+    fn c_preprocessor_lines_are_code() {
+        assert_eq!(
+            parts(ClientKind::C, "#include <stdio.h>\n"),
+            pairs(&[("", "#include <stdio.h>")])
+        );
+    }
+
+    #[test]
+    fn sections_know_their_first_line() {
+        let split = split(Syntax::of(ClientKind::Cli), "#!/bin/sh\n\n\n# Two.\nb\n").unwrap();
+        let lines: Vec<usize> = split.sections.iter().map(|s| s.line).collect();
+        assert_eq!(lines, [1, 4]);
+    }
+
+    #[test]
+    fn unterminated_block_comments_are_reported() {
+        let err = split(Syntax::of(ClientKind::Java), "class A {}\n/* oops\n").unwrap_err();
+        assert_eq!(err.line, 2);
+    }
+}

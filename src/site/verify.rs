@@ -1,0 +1,162 @@
+//! What the site says about a client's recording: the tool versions and date, and whether it is verified.
+//!
+//! [`Verifier`] is the seam; [`CheckVerifier`] answers exactly as `nbe check` does, so a page never
+//! claims more than the checks prove.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use crate::catalog::{Catalog, Client, Selected};
+use crate::check::{self, CheckStatus};
+use crate::snapshot;
+
+/// Whether a client's recorded output can be trusted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// The snapshot matches the client's files as they are now.
+    Verified,
+    /// The client's files changed since the snapshot was accepted.
+    Stale,
+    /// The last check failed, with why.
+    Failing(String),
+    /// There is no recording or no snapshot.
+    NotRecorded,
+}
+
+impl Status {
+    /// A short word for the page, also its CSS class.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Self::Verified => "verified",
+            Self::Stale => "stale",
+            Self::Failing(_) => "failing",
+            Self::NotRecorded => "not recorded",
+        }
+    }
+
+    /// One sentence telling the reader what the status means.
+    pub fn explanation(&self) -> String {
+        match self {
+            Self::Verified => "Its output matches the accepted snapshot for the code shown here.".into(),
+            Self::Stale => "The code changed after the output was recorded; it needs recording again.".into(),
+            Self::Failing(why) => format!("The last check failed: {why}"),
+            Self::NotRecorded => "It has not been recorded yet.".into(),
+        }
+    }
+}
+
+/// Decides the [`Status`] of a client.
+pub trait Verifier {
+    /// The status of `selected`.
+    fn status(&self, selected: Selected) -> Status;
+}
+
+/// What the recording was made with, as far as the files tell.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// `nats-server` version from the snapshot header.
+    pub nats_server: Option<String>,
+    /// `nats` version from the snapshot header.
+    pub nats: Option<String>,
+    /// Recording date (UTC, `YYYY-MM-DD`) from the asciicast header's `timestamp`.
+    pub date: Option<String>,
+}
+
+/// The verifier the site uses: exactly what `nbe check` decides, nothing run.
+#[derive(Debug)]
+pub struct CheckVerifier<'a> {
+    catalog: &'a Catalog,
+}
+
+impl<'a> CheckVerifier<'a> {
+    /// A verifier for the clients of `catalog`.
+    pub fn new(catalog: &'a Catalog) -> Self {
+        Self { catalog }
+    }
+}
+
+impl Verifier for CheckVerifier<'_> {
+    fn status(&self, selected: Selected) -> Status {
+        match check::status(self.catalog, selected) {
+            CheckStatus::Verified => Status::Verified,
+            CheckStatus::Stale(_) => Status::Stale,
+            CheckStatus::Failing(why) => Status::Failing(why),
+            CheckStatus::NotRecorded(_) => Status::NotRecorded,
+        }
+    }
+}
+
+/// Versions and date of a client's recording, from its snapshot header and its asciicast header.
+pub fn provenance(root: &Path, client: &Client) -> Provenance {
+    let info = snapshot::Snapshot::read(&snapshot::path(root, &client.path))
+        .ok()
+        .flatten()
+        .map(|s| s.info);
+    let known = |value: &str| (!value.is_empty()).then(|| value.to_string());
+    Provenance {
+        nats_server: info.as_ref().and_then(|i| known(&i.nats_server)),
+        nats: info.as_ref().and_then(|i| known(&i.nats)),
+        date: cast_timestamp(&client.output_cast()).map(date_of),
+    }
+}
+
+/// The `timestamp` of an asciicast v2 header line, when there is one.
+fn cast_timestamp(path: &Path) -> Option<i64> {
+    let file = std::fs::File::open(path).ok()?;
+    let mut line = String::new();
+    BufReader::new(file.take(64 * 1024)).read_line(&mut line).ok()?;
+    let header: serde_json::Value = serde_json::from_str(&line).ok()?;
+    header.get("timestamp")?.as_i64()
+}
+
+/// `YYYY-MM-DD` (UTC) of a unix timestamp, by the days-from-civil algorithm run backwards.
+fn date_of(timestamp: i64) -> String {
+    let days = timestamp.div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::ClientKind;
+
+    #[test]
+    fn dates_are_utc_calendar_days() {
+        assert_eq!(date_of(0), "1970-01-01");
+        assert_eq!(date_of(951_782_400), "2000-02-29");
+        assert_eq!(date_of(1_764_028_799), "2025-11-24");
+        assert_eq!(date_of(1_764_028_800), "2025-11-25");
+    }
+
+    #[test]
+    fn provenance_reads_the_cast_date_and_tolerates_missing_files() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("examples/topologies/arbiter/cli");
+        std::fs::create_dir_all(&dir).unwrap();
+        let client = Client {
+            path: "topologies/arbiter/cli".into(),
+            kind: ClientKind::Cli,
+            main: dir.join("main.sh"),
+            dir,
+        };
+        assert_eq!(provenance(root.path(), &client), Provenance::default());
+        std::fs::write(
+            client.output_cast(),
+            "{\"version\": 2, \"width\": 80, \"height\": 24, \"timestamp\": 1764028800}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            provenance(root.path(), &client).date.as_deref(),
+            Some("2025-11-25")
+        );
+    }
+}

@@ -1,0 +1,307 @@
+//! `nbe build` and `nbe serve` as a user runs them: the real binary on throwaway repositories.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::prelude::*;
+use predicates::prelude::*;
+
+/// A throwaway repository with two examples in one category, one of them in two languages.
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    fn new() -> Self {
+        let site = Self {
+            dir: tempfile::Builder::new().prefix("nbe-site-it-").tempdir().unwrap(),
+        };
+        site.write("examples/meta.yaml", "categories: [topologies]\n");
+        site.write(
+            "examples/topologies/meta.yaml",
+            "title: Topologies\ndescription: How servers connect.\nexamples: [cluster, arbiter]\n",
+        );
+        site.write(
+            "examples/topologies/cluster/meta.yaml",
+            "description: Three servers routed together. The [arbiter](../arbiter) builds on it.\n",
+        );
+        site.write(
+            "examples/topologies/cluster/cli/main.sh",
+            "#!/bin/bash\n# Start one *server*.\nnats-server -p 4222 &\n",
+        );
+        site.write(
+            "examples/topologies/cluster/cli/output.txt",
+            "\u{1b}[1mstarted\u{1b}[0m\n",
+        );
+        site.write(
+            "examples/topologies/cluster/cli/output.cast",
+            "{\"version\": 2, \"width\": 80, \"height\": 24, \"timestamp\": 1764028800}\n[0.5, \"o\", \"started\\r\\n\"]\n",
+        );
+        site.write(
+            "examples/topologies/arbiter/cli/main.sh",
+            "# Arbiter.\necho arbiter\n",
+        );
+        site.write(
+            "examples/topologies/arbiter/go/main.go",
+            "package main\n\n// Main.\nfunc main() {}\n",
+        );
+        site
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn write(&self, relative: &str, content: &str) {
+        let path = self.root().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+
+    fn nbe(&self) -> Command {
+        let mut command = Command::cargo_bin("nbe").unwrap();
+        command
+            .arg("--root")
+            .arg(self.root())
+            .env_remove("NBE_ROOT")
+            .env_remove("NBE_TOOLS_DIR");
+        command
+    }
+
+    fn build(&self, output: &Path) -> assert_cmd::assert::Assert {
+        self.nbe().arg("build").arg("--output").arg(output).assert()
+    }
+}
+
+/// Every file under `dir` with its bytes.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn build_writes_every_page_and_the_same_bytes_every_time() {
+    let site = Site::new();
+    let out = site.root().join("site");
+    site.build(&out)
+        .success()
+        .stderr(predicate::str::contains("wrote 7 pages"));
+    for page in [
+        "index.html",
+        "topologies/index.html",
+        "topologies/cluster/index.html",
+        "topologies/cluster/cli/index.html",
+        "topologies/arbiter/index.html",
+        "topologies/arbiter/cli/index.html",
+        "topologies/arbiter/go/index.html",
+        "topologies/arbiter/go/main.go",
+        "topologies/cluster/cli/output.cast",
+        "assets/search-index.js",
+        ".nbe-site",
+    ] {
+        assert!(out.join(page).is_file(), "{page}");
+    }
+    let first = tree(&out);
+    site.build(&out).success();
+    assert_eq!(tree(&out), first, "rebuilding in place changes nothing");
+    let elsewhere = site.root().join("elsewhere/site");
+    site.build(&elsewhere).success();
+    assert_eq!(
+        tree(&elsewhere),
+        first,
+        "the output does not depend on where it goes"
+    );
+
+    let cluster = String::from_utf8(first[Path::new("topologies/cluster/cli/index.html")].clone()).unwrap();
+    assert!(cluster.contains("<title>Cluster in CLI · Topologies · NATS examples</title>"));
+    assert!(
+        cluster.contains(r#"href="../../../topologies/arbiter/index.html">arbiter</a>"#),
+        "links between examples"
+    );
+    assert!(
+        cluster.contains("<pre class=\"terminal\">started\n</pre>"),
+        "terminal escapes are stripped"
+    );
+    assert!(
+        cluster.contains("2025-11-25"),
+        "the recording date comes from the asciicast header"
+    );
+    assert!(cluster.contains(r#"<link rel="next" href="../../../topologies/arbiter/cli/index.html">"#));
+    assert!(cluster.contains(r#"<span class="absent" title="No Go version of this example yet">Go"#));
+    let go = String::from_utf8(first[Path::new("topologies/arbiter/go/index.html")].clone()).unwrap();
+    assert!(
+        go.contains(r#"<link rel="prev" href="../../../topologies/cluster/index.html">"#),
+        "no Go cluster: the example page"
+    );
+    assert!(go.contains(r#"<a href="../../../topologies/arbiter/go/index.html" aria-current="page">Go</a>"#));
+}
+
+#[test]
+fn build_replaces_only_what_it_wrote() {
+    let site = Site::new();
+    let out = site.root().join("public");
+    site.build(&out).success();
+    std::fs::write(out.join("leftover.html"), "old").unwrap();
+    site.build(&out).success();
+    assert!(
+        !out.join("leftover.html").exists(),
+        "a site nbe wrote is replaced whole"
+    );
+
+    let mine = site.root().join("notes");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("todo.txt"), "keep me").unwrap();
+    site.build(&mine)
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "refusing to replace {}",
+            mine.display()
+        )))
+        .stderr(predicate::str::contains(".nbe-site marker"))
+        .stderr(predicate::str::contains("pass --output"));
+    assert_eq!(std::fs::read_to_string(mine.join("todo.txt")).unwrap(), "keep me");
+    assert_eq!(std::fs::read_dir(&mine).unwrap().count(), 1);
+}
+
+#[test]
+fn broken_programs_are_warnings_with_file_and_line() {
+    let site = Site::new();
+    site.write(
+        "examples/topologies/arbiter/go/main.go",
+        "package main\n\n/* unterminated\nfunc main() {}\n",
+    );
+    site.build(&site.root().join("site"))
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: examples/topologies/arbiter/go/main.go:3: unterminated block comment",
+        ));
+}
+
+#[test]
+fn a_missing_player_says_how_to_get_it() {
+    let site = Site::new();
+    site.build(&site.root().join("site"))
+        .success()
+        .stderr(predicate::str::contains("make node_modules").and(predicate::str::contains("npm ci")));
+    let page = std::fs::read_to_string(site.root().join("site/topologies/cluster/cli/index.html")).unwrap();
+    assert!(page.contains("This build has no recording player"));
+    assert!(!page.contains("asciinema-player.min.js"));
+}
+
+#[test]
+fn serve_refuses_addresses_beyond_loopback() {
+    let site = Site::new();
+    site.nbe()
+        .args(["serve", "--addr", "0.0.0.0:0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("only listens on loopback"));
+}
+
+/// A running `nbe serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(site: &Site) -> Self {
+        let mut child = site
+            .nbe()
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        Self { child, addr }
+    }
+
+    /// Sends a raw request line (so nothing normalizes the path) and returns status and body.
+    fn get(&self, target: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        write!(stream, "GET {target} HTTP/1.1\r\nHost: {}\r\n\r\n", self.addr).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response[9..12].parse().unwrap();
+        let body = response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn serve_answers_pages_refuses_traversal_and_rebuilds_on_change() {
+    let site = Site::new();
+    std::fs::write(site.root().join("secret.txt"), "do not serve").unwrap();
+    let server = Server::start(&site);
+
+    let (status, index) = server.get("/");
+    assert_eq!(status, 200);
+    assert!(index.contains("/__nbe/version"), "served pages reload themselves");
+    assert_eq!(server.get("/topologies/cluster/cli/").0, 200);
+    for target in [
+        "/../secret.txt",
+        "/topologies/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2e%2e/etc/passwd",
+        "/assets/..%2f..%2fsecret.txt",
+    ] {
+        let (status, body) = server.get(target);
+        assert_eq!(status, 403, "{target}");
+        assert!(!body.contains("do not serve"));
+    }
+    for target in ["secret.txt", "http://example.com/secret.txt", "/%zz"] {
+        assert_eq!(server.get(target).0, 400, "{target}");
+    }
+    assert_eq!(server.get("/etc/passwd").0, 404);
+    assert_eq!(server.get("//etc/passwd").0, 404);
+
+    let (_, before) = server.get("/__nbe/version");
+    site.write(
+        "examples/topologies/cluster/cli/main.sh",
+        "# Changed prose.\necho changed\n",
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, now) = server.get("/__nbe/version");
+        if now != before {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no rebuild within 10 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (_, page) = server.get("/topologies/cluster/cli/index.html");
+    assert!(page.contains("Changed prose."));
+}
