@@ -100,12 +100,11 @@ enum Kind {
 
 impl Style {
     fn classify(&self, line: &str) -> Kind {
-        let (Some(first), Some(last)) = (line.chars().next(), line.chars().next_back()) else {
+        // A frame line has distinct first and last characters, so a lone `│` is not a row.
+        let mut chars = line.chars();
+        let (Some(first), Some(last)) = (chars.next(), chars.next_back()) else {
             return Kind::Other;
         };
-        if line.len() < 2 {
-            return Kind::Other;
-        }
         if first == self.v && last == self.v {
             return Kind::Row;
         }
