@@ -207,7 +207,7 @@ impl Normalizer {
                 }
             }
         }
-        let mut blocks = document::parse(&lines);
+        let mut blocks = document::parse(&mut lines);
         for block in &mut blocks {
             match block {
                 Block::Line(n, text) => pass.shapes(text, *n),
@@ -220,23 +220,21 @@ impl Normalizer {
                 rule.apply(&mut blocks, &mut pass);
             }
         }
-        let mut out = Vec::with_capacity(lines.len());
+        let mut out = String::with_capacity(input.len() + input.len() / 8);
         for block in &mut blocks {
             block.texts_mut(&mut |s| pass.tokens.resolve(s));
             block.render(&mut out);
         }
-        while out.last().is_some_and(|l| l.is_empty()) {
-            out.pop();
+        // Dropped lines can leave blank lines at the end.
+        out.truncate(out.trim_end_matches('\n').len());
+        if !out.is_empty() {
+            out.push('\n');
         }
         if let (Some(explain), Some(mut notes)) = (explain, pass.explain) {
             notes.sort_by_key(|e| e.line);
             *explain = notes;
         }
-        let mut text = out.join("\n");
-        if !text.is_empty() {
-            text.push('\n');
-        }
-        text
+        out
     }
 
     /// Decides whether a cleaned line survives the drop rules.

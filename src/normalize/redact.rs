@@ -40,7 +40,7 @@ fn rules() -> Vec<ShapeRule> {
     vec![
         r(
             "json-volatile",
-            r#""(uptime|rtt|now|start|config_load_time|mem|cpu|cores|gomaxprocs|git_commit|go|time|created|ts)"(\s*:\s*)(?:"(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*)"#,
+            r#""(uptime|rtt|now|start|config_load_time|mem|cpu|cores|gomaxprocs|git_commit|go|time|created|ts|active|last_active)"(\s*:\s*)(?:"(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*)"#,
             Replace::With(r#""$1"$2"[$1]""#),
         ),
         r(
@@ -100,6 +100,16 @@ fn rules() -> Vec<ShapeRule> {
             "ago",
             &format!(r"\b{DURATION} ago\b"),
             Replace::With("[duration] ago"),
+        ),
+        r(
+            "elapsed",
+            &format!(r"\b(took|in|after) {DURATION}\b"),
+            Replace::With("$1 [duration]"),
+        ),
+        r(
+            "lead-cluster",
+            r"\b(Lead cluster: )\S+",
+            Replace::With("$1[cluster]"),
         ),
         r(
             "paren-duration",
@@ -176,7 +186,7 @@ impl Shapes {
         if s.is_empty()
             || !s
                 .bytes()
-                .any(|b| b.is_ascii_digit() || b == b'_' || b == b'/' || b == b'"')
+                .any(|b| b.is_ascii_digit() || matches!(b, b'_' | b'/' | b'"' | b':'))
         {
             return;
         }
@@ -320,6 +330,29 @@ mod tests {
             "ago",
             "Replica: n2, current, seen 161µs ago",
             "Replica: n2, current, seen [duration] ago",
+        );
+    }
+
+    #[test]
+    fn elapsed() {
+        check(
+            "elapsed",
+            "OK:connected to nats://127.0.0.1:4222 in 1.23ms",
+            "OK:connected to nats://127.0.0.1:4222 in [duration]",
+        );
+        check(
+            "elapsed",
+            "not ready after 1ms: route",
+            "not ready after [duration]: route",
+        );
+    }
+
+    #[test]
+    fn lead_cluster() {
+        check(
+            "lead-cluster",
+            "RAFT Meta Group Information - Lead cluster: east",
+            "RAFT Meta Group Information - Lead cluster: [cluster]",
         );
     }
 
