@@ -403,6 +403,63 @@ mod tests {
     }
 
     #[test]
+    fn summaries_lose_leader_markers_and_volatile_totals() {
+        let input = "\
+╭───────────────────────────────────────────╮
+│             JetStream Summary             │
+├────────┬─────────┬──────────┬─────────────┤
+│ Server │ Cluster │ Messages │     API Req │
+├────────┼─────────┼──────────┼─────────────┤
+│ b      │ c1      │       10 │          14 │
+│ a*     │ c1      │       10 │         203 │
+├────────┼─────────┼──────────┼─────────────┤
+│        │         │       20 │         217 │
+╰────────┴─────────┴──────────┴─────────────╯";
+        insta::assert_snapshot!(normalize(input), @r"
+        ╭───────────────────────────────────────╮
+        │           JetStream Summary           │
+        ├────────┬─────────┬──────────┬─────────┤
+        │ Server │ Cluster │ Messages │ API Req │
+        ├────────┼─────────┼──────────┼─────────┤
+        │ a      │ c1      │ 10       │ [count] │
+        │ b      │ c1      │ 10       │ [count] │
+        ├────────┼─────────┼──────────┼─────────┤
+        │        │         │ 20       │ [count] │
+        ╰────────┴─────────┴──────────┴─────────╯
+        ");
+    }
+
+    #[test]
+    fn multi_line_cells_move_with_their_row() {
+        let input = "\
+╭──────────────────────────╮
+│      Server Overview     │
+├──────┬─────────┬─────────┤
+│ Name │ Cluster │ Tags    │
+├──────┼─────────┼─────────┤
+│ n2   │ c1      │ az:2    │
+│      │         │ ssd     │
+│ n1   │ c1      │ az:1    │
+╰──────┴─────────┴─────────╯";
+        let out = normalize(input);
+        assert!(
+            out.contains("│ n1   │ c1      │ az:1 │\n│ n2   │ c1      │ az:2 │\n│      │         │ ssd  │"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn peer_columns_are_sorted_and_unmarked() {
+        let input = "\
++----------+-------------+
+| Consumer | Cluster     |
++----------+-------------+
+| C1       | n3*, n1, n2 |
++----------+-------------+";
+        assert!(normalize(input).contains("│ C1       │ n1, n2, n3 │"));
+    }
+
+    #[test]
     fn disabled_rules_do_not_run() {
         let n = Normalizer::new(&rules("disable: [clock]")).unwrap();
         assert_eq!(n.normalize("16:57:01 Published"), "16:57:01 Published\n");

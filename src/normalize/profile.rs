@@ -158,6 +158,13 @@ fn built_in_columns() -> Vec<Rule> {
             mask("[count]"),
         ),
         rule("connection-id", None, &["CID"], mask("[cid]")),
+        // Servers in the meta leader's cluster carry more system subscriptions.
+        rule(
+            "subscriptions",
+            scope("^Server Overview"),
+            &["Subs"],
+            mask("[subs]"),
+        ),
     ]
 }
 
@@ -212,6 +219,7 @@ fn built_in_keys() -> Vec<Rule> {
         rule("cores", stats(), &["GOMAXPROCS", "Cores"], mask("[cores]")),
         rule("process-memory", stats(), &["Memory"], mask("[memory]")),
         rule("traffic", stats(), &["Messages", "Bytes"], mask("[traffic]")),
+        rule("subscriptions", stats(), &["Subscriptions"], mask("[subs]")),
         rule(
             "machine-limits",
             js(),
@@ -270,7 +278,7 @@ fn built_in_keys() -> Vec<Rule> {
 }
 
 /// Names of the built-in rules this module applies, for validating `disable:`.
-pub(crate) const NAMES: [&str; 22] = [
+pub(crate) const NAMES: [&str; 23] = [
     "uptime",
     "rtt",
     "process-memory",
@@ -288,6 +296,7 @@ pub(crate) const NAMES: [&str; 22] = [
     "git-commit",
     "config-digest",
     "traffic",
+    "subscriptions",
     "machine-limits",
     "list-order",
     "cluster-peers",
