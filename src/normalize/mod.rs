@@ -2,16 +2,16 @@
 //!
 //! The pipeline is an ordered list of small named rules (see `docs/normalization.md`):
 //!
-//! 1. transport clean-up ([`transport`]): line endings, carriage returns, ANSI escapes, trailing
+//! 1. transport clean-up (`transport`): line endings, carriage returns, ANSI escapes, trailing
 //!    whitespace and blank lines;
 //! 2. line drops: leaked nats-server log lines (`server-log`), then the example's `drop:` regexes;
 //! 3. the example's `redact:` regexes, on each line;
-//! 4. structure ([`document`]): box-drawn tables ([`table`]) and `Key: value` blocks under section
-//!    headings ([`keyvalue`]) are parsed, everything else stays a line;
-//! 5. the built-in `nats` CLI profile and the example's column, sort and key rules ([`profile`]),
-//!    then value-shape rules ([`redact`]) on whatever those rules did not claim;
-//! 6. the example's unordered regions ([`unordered`]);
-//! 7. identifier numbering ([`placeholder`]), in final output order;
+//! 4. structure (`document`): box-drawn tables (`table`) and `Key: value` blocks under section
+//!    headings (`keyvalue`) are parsed, everything else stays a line;
+//! 5. the built-in `nats` CLI profile and the example's column, sort and key rules (`profile`),
+//!    then value-shape rules (`redact`) on whatever those rules did not claim;
+//! 6. the example's unordered regions (`unordered`);
+//! 7. identifier numbering (`placeholder`), in final output order;
 //! 8. canonical rendering of tables and key/value blocks.
 
 mod document;
