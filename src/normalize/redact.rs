@@ -59,6 +59,16 @@ fn rules() -> Vec<ShapeRule> {
             Replace::Fn(|c, t| Some(t.token("id", &c[0]))),
         ),
         r(
+            "nkey-seed",
+            r"\bS[NACUOPX][A-Z2-7]{56}\b",
+            Replace::Fn(|c, t| Some(t.token("seed", &c[0]))),
+        ),
+        r(
+            "jwt",
+            r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+",
+            Replace::Fn(|c, t| Some(t.token("jwt", &c[0]))),
+        ),
+        r(
             "inbox",
             r"\b_INBOX\.([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_*>-]+)*)",
             Replace::Fn(|c, t| Some(format!("_INBOX.{}", t.token("inbox", &c[1])))),
@@ -107,6 +117,11 @@ fn rules() -> Vec<ShapeRule> {
             Replace::With("$1 [duration]"),
         ),
         r(
+            "perfdata",
+            r"\b([a-z_]+_time)=[0-9.]+s\b",
+            Replace::With("$1=[duration]"),
+        ),
+        r(
             "lead-cluster",
             r"\b(Lead cluster: )\S+",
             Replace::With("$1[cluster]"),
@@ -118,7 +133,7 @@ fn rules() -> Vec<ShapeRule> {
         ),
         r(
             "rtt",
-            &format!(r"(?i)\b(rtt[:=]? ?){DURATION}"),
+            &format!(r"(?i)\b(rtt(?: time)?[:=]? ?){DURATION}"),
             Replace::With("${1}[rtt]"),
         ),
         r(
@@ -348,6 +363,33 @@ mod tests {
     }
 
     #[test]
+    fn perfdata() {
+        check(
+            "perfdata",
+            "took 0.0004s|connect_time=0.0021s;0.5000;1.0000",
+            "took [duration]|connect_time=[duration];0.5000;1.0000",
+        );
+    }
+
+    #[test]
+    fn nkey_seed() {
+        check(
+            "nkey-seed",
+            "seed SUACSSL3UAHUDXKFSNVUZRF5UHPMWZ6BFDTJ7M6USDXIEDNPPQYYYCU3VY",
+            "seed [seed]",
+        );
+    }
+
+    #[test]
+    fn jwt() {
+        check(
+            "jwt",
+            "token eyJ0eXAiOiJKV1Qi.eyJqdGkiOiJB.c2lnbmF0dXJl done",
+            "token [jwt] done",
+        );
+    }
+
+    #[test]
     fn lead_cluster() {
         check(
             "lead-cluster",
@@ -369,6 +411,7 @@ mod tests {
     fn rtt() {
         check("rtt", "Received with rtt 488.967µs", "Received with rtt [rtt]");
         check("rtt", "n1      rtt=1.042081ms", "n1      rtt=[rtt]");
+        check("rtt", "OK:rtt time 400µs", "OK:rtt time [rtt]");
     }
 
     #[test]
