@@ -21,13 +21,16 @@ pub(crate) enum Block {
 const CORNERS: [char; 5] = ['╭', '┌', '+', '┏', '╔'];
 
 /// Splits cleaned lines into blocks, tracking the section heading each key/value block is under.
-pub(crate) fn parse(lines: &[(usize, String)]) -> Vec<Block> {
+///
+/// Lines that stay lines are moved out of `lines` rather than copied.
+pub(crate) fn parse(lines: &mut [(usize, String)]) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut section: Option<String> = None;
     let mut no_table_before = 0;
     let mut i = 0;
     while i < lines.len() {
         let (n, text) = &lines[i];
+        let n = *n;
         if i >= no_table_before && text.trim_start().starts_with(CORNERS) {
             match table::parse(lines, i) {
                 table::Parse::Table(t, end) => {
@@ -49,17 +52,20 @@ pub(crate) fn parse(lines: &[(usize, String)]) -> Vec<Block> {
             // Unindented prose ("Information for Stream ORDERS ...") starts a new context.
             section = None;
         }
-        blocks.push(Block::Line(*n, text.clone()));
+        blocks.push(Block::Line(n, std::mem::take(&mut lines[i].1)));
         i += 1;
     }
     blocks
 }
 
 impl Block {
-    /// Appends the rendered lines of this block.
-    pub(crate) fn render(&self, out: &mut Vec<String>) {
+    /// Appends the rendered lines of this block, each terminated by `\n`.
+    pub(crate) fn render(&self, out: &mut String) {
         match self {
-            Block::Line(_, text) => out.push(text.clone()),
+            Block::Line(_, text) => {
+                out.push_str(text);
+                out.push('\n');
+            }
             Block::Table(t) => t.render(out),
             Block::Keys(k) => k.render(out),
         }
@@ -103,7 +109,7 @@ mod tests {
 
     #[test]
     fn finds_tables_keys_and_lines_with_sections() {
-        let blocks = parse(&lines(
+        let blocks = parse(&mut lines(
             "Statistics:\n\n  Memory: 1 MiB\n   Conns: 2\n╭───╮\n│ a │\n╰───╯\nbye",
         ));
         let kinds: Vec<&str> = blocks
@@ -123,7 +129,7 @@ mod tests {
 
     #[test]
     fn prose_resets_the_section() {
-        let blocks = parse(&lines(
+        let blocks = parse(&mut lines(
             "State:\nInformation for Stream X\n  Messages: 5\n  Bytes: 1 B",
         ));
         let Block::Keys(k) = &blocks[2] else {
@@ -134,7 +140,7 @@ mod tests {
 
     #[test]
     fn a_broken_frame_stays_text() {
-        let blocks = parse(&lines("╭───╮\n│ a │\nnot a frame"));
+        let blocks = parse(&mut lines("╭───╮\n│ a │\nnot a frame"));
         assert!(blocks.iter().all(|b| matches!(b, Block::Line(..))));
     }
 }

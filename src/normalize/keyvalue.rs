@@ -125,19 +125,24 @@ pub(crate) fn parse(
 }
 
 impl Block {
-    /// Renders the block with keys right-aligned to the longest one.
-    pub(crate) fn render(&self, out: &mut Vec<String>) {
+    /// Appends the block, keys right-aligned to the longest one, to `out`, one `\n`-terminated
+    /// line at a time.
+    pub(crate) fn render(&self, out: &mut String) {
         let width = self.items.iter().map(|i| i.key.width()).max().unwrap_or(0);
         let colon = self.indent + width;
         for item in &self.items {
-            let pad = " ".repeat(colon - item.key.width());
-            if item.value.is_empty() {
-                out.push(format!("{pad}{}:", item.key));
-            } else {
-                out.push(format!("{pad}{}: {}", item.key, item.value));
+            out.extend(std::iter::repeat_n(' ', colon - item.key.width()));
+            out.push_str(&item.key);
+            out.push(':');
+            if !item.value.is_empty() {
+                out.push(' ');
+                out.push_str(&item.value);
             }
+            out.push('\n');
             for (_, more) in &item.more {
-                out.push(format!("{}{more}", " ".repeat(colon + 2)));
+                out.extend(std::iter::repeat_n(' ', colon + 2));
+                out.push_str(more);
+                out.push('\n');
             }
         }
     }
@@ -174,16 +179,13 @@ mod tests {
     #[test]
     fn render_round_trips_and_realigns() {
         let (mut b, _) = parse(&lines(INFO), 0, None).expect("a block");
-        let mut out = Vec::new();
+        let mut out = String::new();
         b.render(&mut out);
-        assert_eq!(out.join("\n"), INFO);
+        assert_eq!(out, format!("{INFO}\n"));
         b.items.retain(|i| i.key != "Client URLs");
         out.clear();
         b.render(&mut out);
-        assert_eq!(
-            out,
-            ["      Version: 2.15.2", "   Git Commit:", "       Uptime: 4s"]
-        );
+        assert_eq!(out, "      Version: 2.15.2\n   Git Commit:\n       Uptime: 4s\n");
     }
 
     #[test]

@@ -2,16 +2,16 @@
 //!
 //! The pipeline is an ordered list of small named rules (see `docs/normalization.md`):
 //!
-//! 1. transport clean-up ([`transport`]): line endings, carriage returns, ANSI escapes, trailing
+//! 1. transport clean-up (`transport`): line endings, carriage returns, ANSI escapes, trailing
 //!    whitespace and blank lines;
 //! 2. line drops: leaked nats-server log lines (`server-log`), then the example's `drop:` regexes;
 //! 3. the example's `redact:` regexes, on each line;
-//! 4. structure ([`document`]): box-drawn tables ([`table`]) and `Key: value` blocks under section
-//!    headings ([`keyvalue`]) are parsed, everything else stays a line;
-//! 5. the built-in `nats` CLI profile and the example's column, sort and key rules ([`profile`]),
-//!    then value-shape rules ([`redact`]) on whatever those rules did not claim;
-//! 6. the example's unordered regions ([`unordered`]);
-//! 7. identifier numbering ([`placeholder`]), in final output order;
+//! 4. structure (`document`): box-drawn tables (`table`) and `Key: value` blocks under section
+//!    headings (`keyvalue`) are parsed, everything else stays a line;
+//! 5. the built-in `nats` CLI profile and the example's column, sort and key rules (`profile`),
+//!    then value-shape rules (`redact`) on whatever those rules did not claim;
+//! 6. the example's unordered regions (`unordered`);
+//! 7. identifier numbering (`placeholder`), in final output order;
 //! 8. canonical rendering of tables and key/value blocks.
 
 mod document;
@@ -207,7 +207,7 @@ impl Normalizer {
                 }
             }
         }
-        let mut blocks = document::parse(&lines);
+        let mut blocks = document::parse(&mut lines);
         for block in &mut blocks {
             match block {
                 Block::Line(n, text) => pass.shapes(text, *n),
@@ -220,23 +220,21 @@ impl Normalizer {
                 rule.apply(&mut blocks, &mut pass);
             }
         }
-        let mut out = Vec::with_capacity(lines.len());
+        let mut out = String::with_capacity(input.len() + input.len() / 8);
         for block in &mut blocks {
             block.texts_mut(&mut |s| pass.tokens.resolve(s));
             block.render(&mut out);
         }
-        while out.last().is_some_and(|l| l.is_empty()) {
-            out.pop();
+        // Dropped lines can leave blank lines at the end.
+        out.truncate(out.trim_end_matches('\n').len());
+        if !out.is_empty() {
+            out.push('\n');
         }
         if let (Some(explain), Some(mut notes)) = (explain, pass.explain) {
             notes.sort_by_key(|e| e.line);
             *explain = notes;
         }
-        let mut text = out.join("\n");
-        if !text.is_empty() {
-            text.push('\n');
-        }
-        text
+        out
     }
 
     /// Decides whether a cleaned line survives the drop rules.
@@ -402,6 +400,63 @@ mod tests {
             normalize(input),
             "  Client URLs: [ip]:4225\n               [ip]:4227\n         Host: 0.0.0.0:4225\n"
         );
+    }
+
+    #[test]
+    fn summaries_lose_leader_markers_and_volatile_totals() {
+        let input = "\
+╭───────────────────────────────────────────╮
+│             JetStream Summary             │
+├────────┬─────────┬──────────┬─────────────┤
+│ Server │ Cluster │ Messages │     API Req │
+├────────┼─────────┼──────────┼─────────────┤
+│ b      │ c1      │       10 │          14 │
+│ a*     │ c1      │       10 │         203 │
+├────────┼─────────┼──────────┼─────────────┤
+│        │         │       20 │         217 │
+╰────────┴─────────┴──────────┴─────────────╯";
+        insta::assert_snapshot!(normalize(input), @r"
+        ╭───────────────────────────────────────╮
+        │           JetStream Summary           │
+        ├────────┬─────────┬──────────┬─────────┤
+        │ Server │ Cluster │ Messages │ API Req │
+        ├────────┼─────────┼──────────┼─────────┤
+        │ a      │ c1      │ 10       │ [count] │
+        │ b      │ c1      │ 10       │ [count] │
+        ├────────┼─────────┼──────────┼─────────┤
+        │        │         │ 20       │ [count] │
+        ╰────────┴─────────┴──────────┴─────────╯
+        ");
+    }
+
+    #[test]
+    fn multi_line_cells_move_with_their_row() {
+        let input = "\
+╭──────────────────────────╮
+│      Server Overview     │
+├──────┬─────────┬─────────┤
+│ Name │ Cluster │ Tags    │
+├──────┼─────────┼─────────┤
+│ n2   │ c1      │ az:2    │
+│      │         │ ssd     │
+│ n1   │ c1      │ az:1    │
+╰──────┴─────────┴─────────╯";
+        let out = normalize(input);
+        assert!(
+            out.contains("│ n1   │ c1      │ az:1 │\n│ n2   │ c1      │ az:2 │\n│      │         │ ssd  │"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn peer_columns_are_sorted_and_unmarked() {
+        let input = "\
++----------+-------------+
+| Consumer | Cluster     |
++----------+-------------+
+| C1       | n3*, n1, n2 |
++----------+-------------+";
+        assert!(normalize(input).contains("│ C1       │ n1, n2, n3 │"));
     }
 
     #[test]

@@ -56,6 +56,21 @@ pub(crate) struct Profile {
     keys: Vec<Rule>,
 }
 
+/// Suffixes natscli puts on server names: `*` for the leader, `!` for a replica that is offline or
+/// not current. Both depend on timing.
+const MARKERS: [char; 2] = ['*', '!'];
+
+/// What the cell rules need to know about a column, worked out once per table.
+struct Column<'a> {
+    name: &'a str,
+    /// The column the table is sorted by: its leader marker goes.
+    key: bool,
+    /// A column of server lists (see [`PEER_COLUMNS`]).
+    peers: bool,
+    /// A column of configured durations (see [`CONFIG_WORDS`]).
+    config: bool,
+}
+
 /// Column headers whose durations are configuration (`Ack Wait`, `Duplicate Window`), not measurements.
 const CONFIG_WORDS: [&str; 12] = [
     "wait",
@@ -112,6 +127,8 @@ fn built_in_columns() -> Vec<Rule> {
                 "Last Activity",
                 "Last Seen",
                 "Last Active",
+                "Last Delivery",
+                "Last Ack",
                 "Idle",
                 "Age",
                 "Seen",
@@ -141,6 +158,13 @@ fn built_in_columns() -> Vec<Rule> {
             mask("[count]"),
         ),
         rule("connection-id", None, &["CID"], mask("[cid]")),
+        // Servers in the meta leader's cluster carry more system subscriptions.
+        rule(
+            "subscriptions",
+            scope("^Server Overview"),
+            &["Subs"],
+            mask("[subs]"),
+        ),
     ]
 }
 
@@ -159,6 +183,9 @@ fn built_in_sorts() -> Vec<Sort> {
         sort("^Connections per server", &["Server"]),
         sort("^Stream Report", &["Stream"]),
         sort("^Consumer report", &["Consumer"]),
+        // Ordered by a count whose ties come in reply order.
+        sort(r"^Top \d+ Connections", &["Name", "Account"]),
+        sort(r"Accounts Overview$", &["Account"]),
         // Server tables of other natscli versions or titles: a name column plus a cluster column.
         Sort {
             name: "sort-rows".to_owned(),
@@ -192,6 +219,7 @@ fn built_in_keys() -> Vec<Rule> {
         rule("cores", stats(), &["GOMAXPROCS", "Cores"], mask("[cores]")),
         rule("process-memory", stats(), &["Memory"], mask("[memory]")),
         rule("traffic", stats(), &["Messages", "Bytes"], mask("[traffic]")),
+        rule("subscriptions", stats(), &["Subscriptions"], mask("[subs]")),
         rule(
             "machine-limits",
             js(),
@@ -210,6 +238,19 @@ fn built_in_keys() -> Vec<Rule> {
             mask("[count]"),
         ),
         rule("rtt", None, &["RTT"], mask("[rtt]")),
+        rule(
+            "activity",
+            None,
+            &[
+                "Active",
+                "Last Seen",
+                "Last Activity",
+                "Last Active",
+                "Last Delivery",
+                "Last Ack",
+            ],
+            mask("[duration]"),
+        ),
         rule("connection-id", None, &["Client ID"], mask("[cid]")),
         rule(
             "list-order",
@@ -237,7 +278,7 @@ fn built_in_keys() -> Vec<Rule> {
 }
 
 /// Names of the built-in rules this module applies, for validating `disable:`.
-pub(crate) const NAMES: [&str; 22] = [
+pub(crate) const NAMES: [&str; 23] = [
     "uptime",
     "rtt",
     "process-memory",
@@ -255,6 +296,7 @@ pub(crate) const NAMES: [&str; 22] = [
     "git-commit",
     "config-digest",
     "traffic",
+    "subscriptions",
     "machine-limits",
     "list-order",
     "cluster-peers",
@@ -325,10 +367,9 @@ impl Profile {
             .iter()
             .filter(|s| pass.enabled(&s.name) && in_scope(&s.scope, &title))
             .find_map(|s| {
-                let by = s.by.iter().find_map(|b| table.column(b))?;
-                s.requires
-                    .is_none_or(|r| table.column(r).is_some())
-                    .then_some((s, by))
+                let find = |name: &str| columns.iter().position(|c| c.eq_ignore_ascii_case(name));
+                let by = s.by.iter().find_map(|b| find(b))?;
+                s.requires.is_none_or(|r| find(r).is_some()).then_some((s, by))
             });
         for (c, column) in columns.iter().enumerate() {
             let rule = self.columns.iter().find(|r| {
@@ -336,7 +377,13 @@ impl Profile {
                     && r.names.iter().any(|n| n.eq_ignore_ascii_case(column))
                     && in_scope(&r.scope, &title)
             });
-            let is_key = sort.is_some_and(|(_, by)| by == c);
+            let lower = column.to_ascii_lowercase();
+            let info = Column {
+                name: column,
+                key: sort.is_some_and(|(_, by)| by == c),
+                peers: PEER_COLUMNS.contains(&lower.as_str()),
+                config: CONFIG_WORDS.iter().any(|w| lower.contains(w)),
+            };
             let rows = table
                 .body
                 .iter_mut()
@@ -353,9 +400,12 @@ impl Profile {
                             });
                         }
                     }
-                    None => self.cell(cell, column, is_key, line, &title, pass),
+                    None => Self::cell(cell, &info, line, &title, pass),
                 }
             }
+        }
+        if let Some(title) = &mut table.title {
+            pass.shapes(&mut title.cells[0], title.line);
         }
         if let Some((sort, by)) = sort
             && sort_rows(&mut table.body, by)
@@ -367,26 +417,26 @@ impl Profile {
     }
 
     /// Cleans a cell no column rule claimed: leader markers, peer lists, shapes, durations.
-    fn cell(&self, cell: &mut String, column: &str, is_key: bool, line: usize, title: &str, pass: &mut Pass) {
+    fn cell(cell: &mut String, column: &Column, line: usize, title: &str, pass: &mut Pass) {
+        let name = column.name;
         if pass.enabled("leader-marker") {
-            let lower = column.to_ascii_lowercase();
-            let stripped = if is_key {
-                cell.strip_suffix('*').map(str::to_owned)
+            let stripped = if column.key {
+                cell.strip_suffix(MARKERS).map(str::to_owned)
             } else {
-                peer_list(cell, PEER_COLUMNS.contains(&lower.as_str()))
+                peer_list(cell, column.peers)
             };
             if let Some(s) = stripped.filter(|s| s != cell) {
                 *cell = s;
                 pass.note(line, "leader-marker", || {
-                    format!("removed leader marker in {column} column of table \"{title}\"")
+                    format!("removed leader marker in {name} column of table \"{title}\"")
                 });
             }
         }
         pass.shapes(cell, line);
-        if pass.enabled("duration") && redact::is_duration(cell) && !is_config(column) {
+        if !column.config && pass.enabled("duration") && redact::is_duration(cell) {
             *cell = "[duration]".to_owned();
             pass.note(line, "duration", || {
-                format!("masked a measured duration in {column} column of table \"{title}\"")
+                format!("masked a measured duration in {name} column of table \"{title}\"")
             });
         }
     }
@@ -512,11 +562,6 @@ fn in_scope(scope: &Option<Regex>, text: &str) -> bool {
     scope.as_ref().is_none_or(|r| r.is_match(text))
 }
 
-fn is_config(column: &str) -> bool {
-    let lower = column.to_ascii_lowercase();
-    CONFIG_WORDS.iter().any(|w| lower.contains(w))
-}
-
 /// Applies a mask or id action to a value; returns true if it changed.
 fn apply(action: &Action, value: &mut String, in_body: bool, pass: &mut Pass) -> bool {
     let new = match action {
@@ -544,13 +589,13 @@ fn peer_list(cell: &str, peer_column: bool) -> Option<String> {
     }
     let items: Vec<&str> = cell.split(", ").collect();
     let is_name = |s: &str| {
-        let s = s.strip_suffix('*').unwrap_or(s);
+        let s = s.trim_end_matches(MARKERS);
         !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
     };
-    if !items.iter().all(|s| is_name(s)) || !(peer_column || items.iter().any(|s| s.ends_with('*'))) {
+    if !items.iter().all(|s| is_name(s)) || !(peer_column || items.iter().any(|s| s.ends_with(MARKERS))) {
         return None;
     }
-    let mut names: Vec<&str> = items.iter().map(|s| s.strip_suffix('*').unwrap_or(s)).collect();
+    let mut names: Vec<&str> = items.iter().map(|s| s.trim_end_matches(MARKERS)).collect();
     names.sort_unstable();
     Some(names.join(", "))
 }
@@ -590,6 +635,7 @@ mod tests {
             Some("west-az1, west-az2, west-az3")
         );
         assert_eq!(peer_list("n3, n1", true).as_deref(), Some("n1, n3"));
+        assert_eq!(peer_list("n3!, n1*, n2", false).as_deref(), Some("n1, n2, n3"));
         assert_eq!(peer_list("n3, n1", false), None);
         assert_eq!(peer_list("orders.*, b", false), None);
         assert_eq!(peer_list("plain text", true), None);
@@ -597,7 +643,11 @@ mod tests {
 
     #[test]
     fn config_columns_keep_durations() {
-        assert!(is_config("Ack Wait") && is_config("Duplicate Window") && !is_config("Active"));
+        let table = "╭──────────┬──────╮\n│ Ack Wait │ Took │\n├──────────┼──────┤\n│ 30.00s   │ 1.5s │\n╰──────────┴──────╯";
+        let out = super::super::Normalizer::new(&Rules::default())
+            .unwrap()
+            .normalize(table);
+        assert!(out.contains("│ 30.00s   │ [duration] │"), "{out}");
     }
 
     #[test]

@@ -40,7 +40,7 @@ fn rules() -> Vec<ShapeRule> {
     vec![
         r(
             "json-volatile",
-            r#""(uptime|rtt|now|start|config_load_time|mem|cpu|cores|gomaxprocs|git_commit|go|time|created|ts)"(\s*:\s*)(?:"(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*)"#,
+            r#""(uptime|rtt|now|start|config_load_time|mem|cpu|cores|gomaxprocs|git_commit|go|time|created|ts|active|last_active)"(\s*:\s*)(?:"(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*)"#,
             Replace::With(r#""$1"$2"[$1]""#),
         ),
         r(
@@ -57,6 +57,16 @@ fn rules() -> Vec<ShapeRule> {
             "nkey",
             r"\b[NACUOPX][A-Z2-7]{55}\b",
             Replace::Fn(|c, t| Some(t.token("id", &c[0]))),
+        ),
+        r(
+            "nkey-seed",
+            r"\bS[NACUOPX][A-Z2-7]{56}\b",
+            Replace::Fn(|c, t| Some(t.token("seed", &c[0]))),
+        ),
+        r(
+            "jwt",
+            r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+",
+            Replace::Fn(|c, t| Some(t.token("jwt", &c[0]))),
         ),
         r(
             "inbox",
@@ -102,13 +112,28 @@ fn rules() -> Vec<ShapeRule> {
             Replace::With("[duration] ago"),
         ),
         r(
+            "elapsed",
+            &format!(r"\b(took|in|after) {DURATION}\b"),
+            Replace::With("$1 [duration]"),
+        ),
+        r(
+            "perfdata",
+            r"\b([a-z_]+_time)=[0-9.]+s\b",
+            Replace::With("$1=[duration]"),
+        ),
+        r(
+            "lead-cluster",
+            r"\b(Lead cluster: )\S+",
+            Replace::With("$1[cluster]"),
+        ),
+        r(
             "paren-duration",
             &format!(r"\({DURATION}\)"),
             Replace::With("([duration])"),
         ),
         r(
             "rtt",
-            &format!(r"(?i)\b(rtt[:=]? ?){DURATION}"),
+            &format!(r"(?i)\b(rtt(?: time)?[:=]? ?){DURATION}"),
             Replace::With("${1}[rtt]"),
         ),
         r(
@@ -176,7 +201,7 @@ impl Shapes {
         if s.is_empty()
             || !s
                 .bytes()
-                .any(|b| b.is_ascii_digit() || b == b'_' || b == b'/' || b == b'"')
+                .any(|b| b.is_ascii_digit() || matches!(b, b'_' | b'/' | b'"' | b':'))
         {
             return;
         }
@@ -324,6 +349,56 @@ mod tests {
     }
 
     #[test]
+    fn elapsed() {
+        check(
+            "elapsed",
+            "OK:connected to nats://127.0.0.1:4222 in 1.23ms",
+            "OK:connected to nats://127.0.0.1:4222 in [duration]",
+        );
+        check(
+            "elapsed",
+            "not ready after 1ms: route",
+            "not ready after [duration]: route",
+        );
+    }
+
+    #[test]
+    fn perfdata() {
+        check(
+            "perfdata",
+            "took 0.0004s|connect_time=0.0021s;0.5000;1.0000",
+            "took [duration]|connect_time=[duration];0.5000;1.0000",
+        );
+    }
+
+    #[test]
+    fn nkey_seed() {
+        check(
+            "nkey-seed",
+            "seed SUACSSL3UAHUDXKFSNVUZRF5UHPMWZ6BFDTJ7M6USDXIEDNPPQYYYCU3VY",
+            "seed [seed]",
+        );
+    }
+
+    #[test]
+    fn jwt() {
+        check(
+            "jwt",
+            "token eyJ0eXAiOiJKV1Qi.eyJqdGkiOiJB.c2lnbmF0dXJl done",
+            "token [jwt] done",
+        );
+    }
+
+    #[test]
+    fn lead_cluster() {
+        check(
+            "lead-cluster",
+            "RAFT Meta Group Information - Lead cluster: east",
+            "RAFT Meta Group Information - Lead cluster: [cluster]",
+        );
+    }
+
+    #[test]
     fn paren_duration() {
         check(
             "paren-duration",
@@ -336,6 +411,7 @@ mod tests {
     fn rtt() {
         check("rtt", "Received with rtt 488.967µs", "Received with rtt [rtt]");
         check("rtt", "n1      rtt=1.042081ms", "n1      rtt=[rtt]");
+        check("rtt", "OK:rtt time 400µs", "OK:rtt time [rtt]");
     }
 
     #[test]

@@ -100,12 +100,11 @@ enum Kind {
 
 impl Style {
     fn classify(&self, line: &str) -> Kind {
-        let (Some(first), Some(last)) = (line.chars().next(), line.chars().next_back()) else {
+        // A frame line has distinct first and last characters, so a lone `│` is not a row.
+        let mut chars = line.chars();
+        let (Some(first), Some(last)) = (chars.next(), chars.next_back()) else {
             return Kind::Other;
         };
-        if line.len() < 2 {
-            return Kind::Other;
-        }
         if first == self.v && last == self.v {
             return Kind::Row;
         }
@@ -291,13 +290,8 @@ impl Table {
         self.title.as_ref().map_or("", |r| r.cells[0].as_str())
     }
 
-    /// The index of the column named `name` (case-insensitive).
-    pub(crate) fn column(&self, name: &str) -> Option<usize> {
-        self.columns().iter().position(|c| c.eq_ignore_ascii_case(name))
-    }
-
-    /// Renders the table in the canonical style.
-    pub(crate) fn render(&self, out: &mut Vec<String>) {
+    /// Appends the table, in the canonical style, to `out`, one `\n`-terminated line at a time.
+    pub(crate) fn render(&self, out: &mut String) {
         let rows = || self.header.iter().chain(&self.body).chain(&self.footer);
         let ncols = self.body.first().map_or(0, |r| r.cells.len());
         let mut widths = vec![0usize; ncols];
@@ -315,57 +309,60 @@ impl Table {
                 *last += missing;
             }
             let room = inner(&widths) - tw;
-            out.push(format!(
-                "{}{}{}{}",
-                self.indent,
-                s.top[0],
-                s.h.to_string().repeat(inner(&widths)),
-                s.top[2]
-            ));
-            out.push(format!(
-                "{}{}{}{}{}{}",
-                self.indent,
-                s.v,
-                // go-pretty puts the odd space on the left.
-                " ".repeat(room - room / 2),
-                title.cells[0],
-                " ".repeat(room / 2),
-                s.v
-            ));
-            out.push(self.border(&widths, [s.mid[0], s.top[1], s.mid[2]]));
+            out.push_str(&self.indent);
+            out.push(s.top[0]);
+            repeat(out, s.h, inner(&widths));
+            out.push(s.top[2]);
+            out.push('\n');
+            out.push_str(&self.indent);
+            out.push(s.v);
+            // go-pretty puts the odd space on the left.
+            repeat(out, ' ', room - room / 2);
+            out.push_str(&title.cells[0]);
+            repeat(out, ' ', room / 2);
+            out.push(s.v);
+            out.push('\n');
+            self.border(out, &widths, [s.mid[0], s.top[1], s.mid[2]]);
         } else {
-            out.push(self.border(&widths, s.top));
+            self.border(out, &widths, s.top);
         }
         let sections = [&self.header, &self.body, &self.footer];
-        let mut first = true;
-        for section in sections.into_iter().filter(|rows| !rows.is_empty()) {
-            if !first {
-                out.push(self.border(&widths, s.mid));
+        for (i, section) in sections.into_iter().filter(|rows| !rows.is_empty()).enumerate() {
+            if i > 0 {
+                self.border(out, &widths, s.mid);
             }
-            first = false;
             for row in section {
-                let mut line = format!("{}{}", self.indent, s.v);
+                out.push_str(&self.indent);
+                out.push(s.v);
                 for (cell, w) in row.cells.iter().zip(&widths) {
-                    line.push(' ');
-                    line.push_str(cell);
-                    line.push_str(&" ".repeat(w - cell.width() + 1));
-                    line.push(s.v);
+                    out.push(' ');
+                    out.push_str(cell);
+                    repeat(out, ' ', w - cell.width() + 1);
+                    out.push(s.v);
                 }
-                out.push(line);
+                out.push('\n');
             }
         }
-        out.push(self.border(&widths, s.bottom));
+        self.border(out, &widths, s.bottom);
     }
 
-    fn border(&self, widths: &[usize], [left, junction, right]: [char; 3]) -> String {
-        let h = ROUNDED.h.to_string();
-        let parts: Vec<String> = widths.iter().map(|w| h.repeat(w + 2)).collect();
-        format!(
-            "{}{left}{}{right}",
-            self.indent,
-            parts.join(&junction.to_string())
-        )
+    fn border(&self, out: &mut String, widths: &[usize], [left, junction, right]: [char; 3]) {
+        out.push_str(&self.indent);
+        out.push(left);
+        for (i, w) in widths.iter().enumerate() {
+            if i > 0 {
+                out.push(junction);
+            }
+            repeat(out, ROUNDED.h, w + 2);
+        }
+        out.push(right);
+        out.push('\n');
     }
+}
+
+/// Appends `n` copies of `c`.
+fn repeat(out: &mut String, c: char, n: usize) {
+    out.extend(std::iter::repeat_n(c, n));
 }
 
 #[cfg(test)]
@@ -387,9 +384,9 @@ mod tests {
     }
 
     fn render(t: &Table) -> String {
-        let mut out = Vec::new();
+        let mut out = String::new();
         t.render(&mut out);
-        out.join("\n")
+        out.trim_end_matches('\n').to_owned()
     }
 
     const TITLED: &str = "\

@@ -50,12 +50,18 @@ fn clean_line(raw: &str) -> String {
     };
     // The last non-empty segment after a carriage return is what stays visible on a terminal.
     let visible = stripped.rsplit('\r').find(|s| !s.trim().is_empty()).unwrap_or("");
-    let mut line: String = visible
-        .chars()
-        .filter(|c| !placeholder::is_reserved(*c))
-        .collect();
-    line.truncate(line.trim_end().len());
-    line
+    let visible = visible.trim_end();
+    // Reserved characters all encode with a leading 0xEE byte, which most lines do not have.
+    if visible.as_bytes().contains(&0xEE) {
+        let mut line: String = visible
+            .chars()
+            .filter(|c| !placeholder::is_reserved(*c))
+            .collect();
+        line.truncate(line.trim_end().len());
+        line
+    } else {
+        visible.to_owned()
+    }
 }
 
 /// Returns true for nats-server log lines that leaked into the output.
@@ -93,6 +99,11 @@ mod tests {
     #[test]
     fn trailing_space_and_blank_lines_are_dropped() {
         assert_eq!(texts("a  \n\nb\t\n\n\n"), ["a", "", "b"]);
+    }
+
+    #[test]
+    fn reserved_characters_are_removed() {
+        assert_eq!(texts("a\u{E000}b\u{E01F} \u{E020}"), ["ab \u{E020}"]);
     }
 
     #[test]

@@ -115,9 +115,9 @@ fn first_line(block: &Block) -> usize {
 /// Sorts blocks by their rendered text with identifiers erased; returns true if the order changed.
 fn sort_blocks(blocks: &mut [Block]) -> bool {
     let key = |b: &Block| {
-        let mut out = Vec::new();
+        let mut out = String::new();
         b.render(&mut out);
-        placeholder::erase(&out.join("\n")).into_owned()
+        placeholder::erase(&out).into_owned()
     };
     let keys: Vec<String> = blocks.iter().map(key).collect();
     let mut order: Vec<usize> = (0..blocks.len()).collect();

@@ -6,6 +6,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use nbe::normalize::{Normalizer, Rules};
 
@@ -18,9 +19,9 @@ fn fixture(name: &str) -> String {
 }
 
 fn normalize(text: &str) -> String {
-    Normalizer::new(&Rules::default())
-        .expect("built-in rules compile")
-        .normalize(text)
+    static NORMALIZER: LazyLock<Normalizer> =
+        LazyLock::new(|| Normalizer::new(&Rules::default()).expect("built-in rules compile"));
+    NORMALIZER.normalize(text)
 }
 
 /// Replaces exactly one occurrence of `from`, so an edit never silently misses.
@@ -159,5 +160,214 @@ mod acceptance {
             id,
             "NDWPOKTWCXUNLAA3JAW4SZCJXBVCEN4QIAS6ST2GEDEQKT4Z27AAY7HU"
         )));
+    }
+}
+
+/// Property tests over generated `nats` CLI output.
+mod properties {
+    use proptest::prelude::*;
+    use proptest::sample::subsequence;
+
+    use super::normalize;
+
+    /// One server row: a name and a cluster (kept) plus volatile measurements (masked).
+    #[derive(Debug, Clone)]
+    struct Server {
+        name: String,
+        cluster: String,
+        subs: u32,
+        mem: u32,
+        cpu: u32,
+        uptime: String,
+        rtt: String,
+    }
+
+    fn duration() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (0u32..1000, 0u32..100).prop_map(|(s, f)| format!("{s}.{f:02}s")),
+            (1u32..60, 0u32..60).prop_map(|(m, s)| format!("{m}m{s}s")),
+            (1u32..999).prop_map(|ms| format!("{ms}ms")),
+            (1u32..999).prop_map(|us| format!("{us}µs")),
+        ]
+    }
+
+    fn server() -> impl Strategy<Value = Server> {
+        (
+            "[a-z]{1,6}-[a-z0-9]{1,4}",
+            "[a-z]{2,6}",
+            0u32..5000,
+            1u32..512,
+            0u32..100,
+            duration(),
+            duration(),
+        )
+            .prop_map(|(name, cluster, subs, mem, cpu, uptime, rtt)| Server {
+                name,
+                cluster,
+                subs,
+                mem,
+                cpu,
+                uptime,
+                rtt,
+            })
+    }
+
+    /// Servers with distinct names, as a real cluster has.
+    fn servers() -> impl Strategy<Value = Vec<Server>> {
+        proptest::collection::vec(server(), 1..8).prop_map(|mut v| {
+            v.sort_by(|a, b| a.name.cmp(&b.name));
+            v.dedup_by(|a, b| a.name == b.name);
+            v
+        })
+    }
+
+    /// Renders a table the way go-pretty's rounded style does, right-aligning numeric columns.
+    fn go_pretty(title: &str, header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
+        let widths: Vec<usize> = (0..header.len())
+            .map(|c| {
+                rows.iter()
+                    .map(|r| r[c].chars().count())
+                    .chain([header[c].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let inner: usize = widths.iter().map(|w| w + 3).sum::<usize>() - 1;
+        let line = |l: &str, j: &str, r: &str| {
+            let parts: Vec<String> = widths.iter().map(|w| "─".repeat(w + 2)).collect();
+            format!("{l}{}{r}\n", parts.join(j))
+        };
+        let row = |cells: &[String], align: bool| {
+            let parts: Vec<String> = cells
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(c, (cell, w))| {
+                    if align && right[c] {
+                        format!(" {cell:>w$} ")
+                    } else {
+                        format!(" {cell:<w$} ")
+                    }
+                })
+                .collect();
+            format!("│{}│\n", parts.join("│"))
+        };
+        let room = inner - title.len();
+        let mut out = format!("╭{}╮\n", "─".repeat(inner));
+        out += &format!(
+            "│{}{title}{}│\n",
+            " ".repeat(room - room / 2),
+            " ".repeat(room / 2)
+        );
+        out += &line("├", "┬", "┤");
+        out += &row(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>(), false);
+        out += &line("├", "┼", "┤");
+        for r in rows {
+            out += &row(r, true);
+        }
+        out += &line("╰", "┴", "╯");
+        out
+    }
+
+    fn overview(servers: &[Server]) -> String {
+        let rows: Vec<Vec<String>> = servers
+            .iter()
+            .map(|s| {
+                vec![
+                    s.name.clone(),
+                    s.cluster.clone(),
+                    "2.15.2".into(),
+                    s.subs.to_string(),
+                    format!("{} MiB", s.mem),
+                    s.cpu.to_string(),
+                    s.uptime.clone(),
+                    s.rtt.clone(),
+                ]
+            })
+            .collect();
+        let header = [
+            "Name", "Cluster", "Version", "Subs", "Mem", "CPU %", "Uptime", "RTT",
+        ];
+        let right = [false, false, false, true, false, false, false, false];
+        go_pretty("Server Overview", &header, &rows, &right)
+    }
+
+    fn document(servers: &[Server]) -> String {
+        let info = servers
+            .first()
+            .map(|s| {
+                format!(
+                    "Process Details:\n\n     Version: 2.15.2\n      Uptime: {}\n\n",
+                    s.uptime
+                )
+            })
+            .unwrap_or_default();
+        format!("Starting the servers...\n{}\n{info}Done.\n", overview(servers))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        #[test]
+        fn normalizing_is_idempotent(servers in servers()) {
+            let once = normalize(&document(&servers));
+            prop_assert_eq!(normalize(&once), once);
+        }
+
+        #[test]
+        fn row_order_and_volatile_cells_do_not_matter(
+            servers in servers(),
+            seed in any::<u64>(),
+            volatile in proptest::collection::vec((1u32..512, 0u32..100, duration(), duration()), 8),
+        ) {
+            let mut other = servers.clone();
+            // A deterministic shuffle from the seed, and fresh measurements for every row.
+            other.sort_by_key(|s| (s.name.bytes().map(u64::from).sum::<u64>() ^ seed) % 97);
+            for (s, (mem, cpu, uptime, rtt)) in other.iter_mut().zip(volatile) {
+                (s.mem, s.cpu, s.uptime, s.rtt) = (mem, cpu, uptime, rtt);
+            }
+            prop_assert_eq!(normalize(&document(&servers)), normalize(&document(&other)));
+        }
+
+        #[test]
+        fn kept_cells_matter(servers in servers(), which in 0usize..8, subs in 5000u32..6000) {
+            let mut other = servers.clone();
+            let i = which % other.len();
+            other[i].subs = subs;
+            prop_assert_ne!(normalize(&document(&servers)), normalize(&document(&other)));
+            let mut renamed = servers.clone();
+            renamed[i].cluster.push('x');
+            prop_assert_ne!(normalize(&document(&servers)), normalize(&document(&renamed)));
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics_and_normalizes_once(
+            text in proptest::collection::vec(
+                prop_oneof![
+                    Just("╭".to_string()), Just("─".to_string()), Just("┬".to_string()), Just("╮".to_string()),
+                    Just("│".to_string()), Just("├".to_string()), Just("┼".to_string()), Just("┤".to_string()),
+                    Just("╰".to_string()), Just("┴".to_string()), Just("╯".to_string()), Just("+".to_string()),
+                    Just("|".to_string()), Just("-".to_string()), Just("\n".to_string()), Just("\r".to_string()),
+                    Just(": ".to_string()), Just(":".to_string()), Just("  ".to_string()), Just("*".to_string()),
+                    Just(", ".to_string()), Just("\u{1b}[1m".to_string()), Just("Leader".to_string()),
+                    Just("Replica".to_string()), Just("Uptime".to_string()), Just("Cluster Information".to_string()),
+                    "[a-zA-Z0-9 ._/]{0,12}",
+                    any::<char>().prop_map(|c| c.to_string()),
+                ],
+                0..200,
+            ),
+        ) {
+            let text: String = text.concat();
+            let once = normalize(&text);
+            prop_assert_eq!(normalize(&once), once);
+        }
+
+        #[test]
+        fn sampled_fixture_lines_normalize_once(
+            lines in subsequence(super::fixture("supercluster-arbiter.run1.txt").lines().map(str::to_owned).collect::<Vec<_>>(), 0..120),
+        ) {
+            let once = normalize(&lines.join("\n"));
+            prop_assert_eq!(normalize(&once), once);
+        }
     }
 }
