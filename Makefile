@@ -5,6 +5,7 @@
 include tools.versions
 include mk/regress.mk
 include mk/site.mk
+include mk/normalize.mk
 
 SHELL := /bin/bash
 TOOLS_BIN := $(CURDIR)/.tools/bin
@@ -12,7 +13,7 @@ STAMPS := $(CURDIR)/.tools/stamps
 NBE := $(CURDIR)/target/debug/nbe
 export NBE_TOOLS_DIR := $(TOOLS_BIN)
 
-.PHONY: all run test tools build unit lint examples-test clean-tools
+.PHONY: all run test tools build unit lint examples-test bench clean-tools
 
 all: build tools
 
@@ -50,6 +51,13 @@ examples-test: build tools
 
 test: lint unit examples-test browser-test
 	@echo "make test: all checks passed"
+
+# Benchmarks with written-down results in docs/PERFORMANCE.md (release build; a quiet machine helps).
+bench: tools
+	cargo build --locked --release
+	python3 bench/harness.py messaging/publish-subscribe 15
+	bench/parallel.sh 2 1 2 4 6 8
+	cargo bench --locked --bench normalize
 
 clean-tools:
 	rm -rf .tools
