@@ -288,6 +288,24 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_example_compiles() {
+        let doc = include_str!("../../docs/normalization.md");
+        let yaml = doc
+            .split("```yaml\n")
+            .nth(1)
+            .and_then(|b| b.split("```").next())
+            .expect("a yaml block");
+        #[derive(serde::Deserialize)]
+        struct Meta {
+            normalize: Rules,
+        }
+        let meta: Meta =
+            serde_yaml::from_str(&yaml.replace("description: ...", "")).expect("valid meta.yaml");
+        assert_eq!(meta.normalize.unordered.len(), 2);
+        Normalizer::new(&meta.normalize).expect("the documented rules compile");
+    }
+
+    #[test]
     fn unknown_fields_are_rejected() {
         assert!(serde_yaml::from_str::<Rules>("colums: []").is_err());
     }

@@ -60,6 +60,9 @@ pub(crate) struct Profile {
 /// not current. Both depend on timing.
 const MARKERS: [char; 2] = ['*', '!'];
 
+/// How `nats server report jetstream` names the meta leader's cluster in the RAFT table title.
+const LEAD_CLUSTER: &str = "Lead cluster: ";
+
 /// What the cell rules need to know about a column, worked out once per table.
 struct Column<'a> {
     name: &'a str,
@@ -278,7 +281,7 @@ fn built_in_keys() -> Vec<Rule> {
 }
 
 /// Names of the built-in rules this module applies, for validating `disable:`.
-pub(crate) const NAMES: [&str; 23] = [
+pub(crate) const NAMES: [&str; 24] = [
     "uptime",
     "rtt",
     "process-memory",
@@ -302,6 +305,7 @@ pub(crate) const NAMES: [&str; 23] = [
     "cluster-peers",
     "leader-marker",
     "duration",
+    "lead-cluster",
 ];
 
 fn compile(rule: &str, pattern: &Option<String>) -> Result<Option<Regex>, RuleError> {
@@ -406,6 +410,18 @@ impl Profile {
         }
         if let Some(title) = &mut table.title {
             pass.shapes(&mut title.cells[0], title.line);
+            // Which cluster hosts the meta leader changes between runs of a supercluster.
+            let text = &mut title.cells[0];
+            if pass.enabled("lead-cluster")
+                && let Some(at) = text.find(LEAD_CLUSTER)
+                && text[at + LEAD_CLUSTER.len()..] != *"[cluster]"
+            {
+                text.truncate(at + LEAD_CLUSTER.len());
+                text.push_str("[cluster]");
+                pass.note(title.line, "lead-cluster", || {
+                    "masked the meta leader's cluster".to_owned()
+                });
+            }
         }
         if let Some((sort, by)) = sort
             && sort_rows(&mut table.body, by)
@@ -648,6 +664,18 @@ mod tests {
             .unwrap()
             .normalize(table);
         assert!(out.contains("│ 30.00s   │ [duration] │"), "{out}");
+    }
+
+    #[test]
+    fn the_lead_cluster_is_masked() {
+        let table = "╭──────╮\n│ RAFT Meta Group Information - Lead cluster: east │\n├──────┬─────┤\n│ Name │ Lag │\n├──────┼─────┤\n│ a    │ 0   │\n╰──────┴─────╯";
+        let out = super::super::Normalizer::new(&Rules::default())
+            .unwrap()
+            .normalize(table);
+        assert!(
+            out.contains("│ RAFT Meta Group Information - Lead cluster: [cluster] │"),
+            "{out}"
+        );
     }
 
     #[test]

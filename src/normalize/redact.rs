@@ -122,11 +122,6 @@ fn rules() -> Vec<ShapeRule> {
             Replace::With("$1=[duration]"),
         ),
         r(
-            "lead-cluster",
-            r"\b(Lead cluster: )\S+",
-            Replace::With("$1[cluster]"),
-        ),
-        r(
             "paren-duration",
             &format!(r"\({DURATION}\)"),
             Replace::With("([duration])"),
@@ -201,7 +196,7 @@ impl Shapes {
         if s.is_empty()
             || !s
                 .bytes()
-                .any(|b| b.is_ascii_digit() || matches!(b, b'_' | b'/' | b'"' | b':'))
+                .any(|b| b.is_ascii_digit() || matches!(b, b'_' | b'/' | b'"'))
         {
             return;
         }
@@ -386,15 +381,6 @@ mod tests {
             "jwt",
             "token eyJ0eXAiOiJKV1Qi.eyJqdGkiOiJB.c2lnbmF0dXJl done",
             "token [jwt] done",
-        );
-    }
-
-    #[test]
-    fn lead_cluster() {
-        check(
-            "lead-cluster",
-            "RAFT Meta Group Information - Lead cluster: east",
-            "RAFT Meta Group Information - Lead cluster: [cluster]",
         );
     }
 

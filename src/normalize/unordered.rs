@@ -131,3 +131,72 @@ fn sort_blocks(blocks: &mut [Block]) -> bool {
     }
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(start: Option<&str>, end: Option<&str>, lines: Option<&str>) -> Result<Unordered, RuleError> {
+        let rule = UnorderedRule {
+            start: start.map(str::to_owned),
+            end: end.map(str::to_owned),
+            lines: lines.map(str::to_owned),
+        };
+        Unordered::new(0, &rule)
+    }
+
+    fn sorted(rule: &Unordered, lines: &[&str]) -> Vec<String> {
+        let mut blocks: Vec<Block> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Block::Line(i + 1, (*l).to_owned()))
+            .collect();
+        let disabled = Default::default();
+        let mut pass = Pass {
+            disabled: &disabled,
+            tokens: Default::default(),
+            explain: None,
+        };
+        rule.apply(&mut blocks, &mut pass);
+        blocks
+            .iter()
+            .map(|b| {
+                if let Block::Line(_, t) = b {
+                    t.clone()
+                } else {
+                    unreachable!()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_region_without_end_runs_to_the_end() {
+        let rule = rule(Some("^go$"), None, None).expect("valid");
+        assert_eq!(sorted(&rule, &["b", "go", "z", "a"]), ["b", "go", "a", "z"]);
+    }
+
+    #[test]
+    fn separate_runs_sort_separately() {
+        let rule = rule(None, None, Some("^got ")).expect("valid");
+        assert_eq!(
+            sorted(&rule, &["got 2", "got 1", "x", "got 0"]),
+            ["got 1", "got 2", "x", "got 0"]
+        );
+    }
+
+    #[test]
+    fn start_and_lines_together_are_rejected() {
+        let err = rule(Some("a"), None, Some("b")).expect_err("an error");
+        assert_eq!(
+            err.to_string(),
+            "invalid normalize rule unordered[0]: give either `start` (and optionally `end`) or `lines`"
+        );
+        assert!(
+            rule(Some("("), None, None)
+                .expect_err("an error")
+                .to_string()
+                .contains("unordered[0].start")
+        );
+    }
+}

@@ -170,16 +170,19 @@ mod properties {
 
     use super::normalize;
 
-    /// One server row: a name and a cluster (kept) plus volatile measurements (masked).
+    /// One server row: a name, a cluster and a connection count (kept) plus volatile measurements
+    /// and an id (masked).
     #[derive(Debug, Clone)]
     struct Server {
         name: String,
         cluster: String,
-        subs: u32,
+        conns: u32,
         mem: u32,
         cpu: u32,
         uptime: String,
         rtt: String,
+        /// The server's public nkey: new on every run.
+        id: String,
     }
 
     fn duration() -> impl Strategy<Value = String> {
@@ -200,15 +203,17 @@ mod properties {
             0u32..100,
             duration(),
             duration(),
+            "N[A-Z2-7]{55}",
         )
-            .prop_map(|(name, cluster, subs, mem, cpu, uptime, rtt)| Server {
+            .prop_map(|(name, cluster, conns, mem, cpu, uptime, rtt, id)| Server {
                 name,
                 cluster,
-                subs,
+                conns,
                 mem,
                 cpu,
                 uptime,
                 rtt,
+                id,
             })
     }
 
@@ -277,7 +282,8 @@ mod properties {
                     s.name.clone(),
                     s.cluster.clone(),
                     "2.15.2".into(),
-                    s.subs.to_string(),
+                    s.id.clone(),
+                    s.conns.to_string(),
                     format!("{} MiB", s.mem),
                     s.cpu.to_string(),
                     s.uptime.clone(),
@@ -286,9 +292,9 @@ mod properties {
             })
             .collect();
         let header = [
-            "Name", "Cluster", "Version", "Subs", "Mem", "CPU %", "Uptime", "RTT",
+            "Name", "Cluster", "Version", "ID", "Conns", "Mem", "CPU %", "Uptime", "RTT",
         ];
-        let right = [false, false, false, true, false, false, false, false];
+        let right = [false, false, false, false, true, false, false, false, false];
         go_pretty("Server Overview", &header, &rows, &right)
     }
 
@@ -318,22 +324,22 @@ mod properties {
         fn row_order_and_volatile_cells_do_not_matter(
             servers in servers(),
             seed in any::<u64>(),
-            volatile in proptest::collection::vec((1u32..512, 0u32..100, duration(), duration()), 8),
+            volatile in proptest::collection::vec((1u32..512, 0u32..100, duration(), duration(), "N[A-Z2-7]{55}"), 8),
         ) {
             let mut other = servers.clone();
             // A deterministic shuffle from the seed, and fresh measurements for every row.
             other.sort_by_key(|s| (s.name.bytes().map(u64::from).sum::<u64>() ^ seed) % 97);
-            for (s, (mem, cpu, uptime, rtt)) in other.iter_mut().zip(volatile) {
-                (s.mem, s.cpu, s.uptime, s.rtt) = (mem, cpu, uptime, rtt);
+            for (s, (mem, cpu, uptime, rtt, id)) in other.iter_mut().zip(volatile) {
+                (s.mem, s.cpu, s.uptime, s.rtt, s.id) = (mem, cpu, uptime, rtt, id);
             }
             prop_assert_eq!(normalize(&document(&servers)), normalize(&document(&other)));
         }
 
         #[test]
-        fn kept_cells_matter(servers in servers(), which in 0usize..8, subs in 5000u32..6000) {
+        fn kept_cells_matter(servers in servers(), which in 0usize..8, conns in 5000u32..6000) {
             let mut other = servers.clone();
             let i = which % other.len();
-            other[i].subs = subs;
+            other[i].conns = conns;
             prop_assert_ne!(normalize(&document(&servers)), normalize(&document(&other)));
             let mut renamed = servers.clone();
             renamed[i].cluster.push('x');
