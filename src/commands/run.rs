@@ -7,6 +7,7 @@ use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::duration;
 use crate::error::{Error, Result};
+use crate::execute;
 use crate::exit;
 use crate::runner::{self, RunSpec, Termination};
 
@@ -23,8 +24,7 @@ pub fn run(config: &Config, path: &str, timeout: Duration, keep: bool) -> Result
     })?;
     let tools = config.tools()?;
     let isolation = config.isolation()?;
-    runner::reaper::become_subreaper().map_err(|e| Error::io("failed to become a child subreaper", e))?;
-    runner::install_interrupt_handler().map_err(|e| Error::io("failed to install signal handlers", e))?;
+    execute::prepare()?;
     let timeout = selected.example.timeout.unwrap_or(timeout);
     let spec = RunSpec {
         label: &client.path,
