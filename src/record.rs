@@ -7,8 +7,12 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-/// Terminal width of the recorded session: wide enough for the nats CLI's tables.
-pub const CAST_WIDTH: usize = 120;
+/// The terminal of the recorded session is as wide as the widest line (the nats CLI's tables are
+/// wide), within these bounds, so the player never wraps a table.
+const CAST_WIDTH: std::ops::RangeInclusive<usize> = 80..=250;
+
+/// The terminal is as tall as the output, up to a screenful; the player scrolls like a terminal.
+const CAST_HEIGHT: std::ops::RangeInclusive<usize> = 1..=40;
 
 /// The text of `output.txt`: the raw output with CRLF turned into LF.
 pub fn output_txt(raw: &[u8]) -> Vec<u8> {
@@ -47,10 +51,12 @@ struct Env {
 /// `timestamp` is the start of the run in Unix seconds; `title` is like `nbe run kv/put/cli`.
 pub fn cast(output: &[u8], events: &[(Duration, usize)], timestamp: u64, title: &str) -> String {
     let text = output_txt(output);
+    let text = String::from_utf8_lossy(&text);
+    let widest = text.lines().map(unicode_width::UnicodeWidthStr::width).max().unwrap_or(0);
     let header = Header {
         version: 2,
-        width: CAST_WIDTH,
-        height: String::from_utf8_lossy(&text).lines().count().max(1),
+        width: widest.clamp(*CAST_WIDTH.start(), *CAST_WIDTH.end()),
+        height: text.lines().count().clamp(*CAST_HEIGHT.start(), *CAST_HEIGHT.end()),
         timestamp,
         title,
         env: Env {
@@ -173,7 +179,7 @@ mod tests {
         let lines: Vec<_> = cast.lines().collect();
         assert!(
             lines[0].starts_with(
-                r#"{"version":2,"width":120,"height":1,"timestamp":7,"title":"nbe run a/b/cli""#
+                r#"{"version":2,"width":80,"height":1,"timestamp":7,"title":"nbe run a/b/cli""#
             )
         );
         assert_eq!(lines[1], r#"[0.02,"o","é"]"#);
@@ -188,5 +194,15 @@ mod tests {
         assert!(validate_cast("{\"version\": 1}\n").is_err());
         assert!(validate_cast("{\"version\": 2}\n[1.0, \"o\", \"a\"]\n[0.5, \"o\", \"b\"]\n").is_err());
         assert!(validate_cast("{\"version\": 2}\n[1.0, \"o\"]\n").is_err());
+    }
+
+    #[test]
+    fn the_terminal_fits_the_widest_table_and_a_screenful() {
+        let row = format!("│{}│\n", "─".repeat(130));
+        let output = row.repeat(60);
+        let cast = cast(output.as_bytes(), &[(Duration::from_millis(5), output.len())], 7, "t");
+        let header: serde_json::Value = serde_json::from_str(cast.lines().next().unwrap()).unwrap();
+        assert_eq!(header["width"], 132, "box-drawing characters are one column each");
+        assert_eq!(header["height"], 40);
     }
 }
