@@ -52,11 +52,18 @@ struct Env {
 pub fn cast(output: &[u8], events: &[(Duration, usize)], timestamp: u64, title: &str) -> String {
     let text = output_txt(output);
     let text = String::from_utf8_lossy(&text);
-    let widest = text.lines().map(unicode_width::UnicodeWidthStr::width).max().unwrap_or(0);
+    let widest = text
+        .lines()
+        .map(unicode_width::UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0);
     let header = Header {
         version: 2,
         width: widest.clamp(*CAST_WIDTH.start(), *CAST_WIDTH.end()),
-        height: text.lines().count().clamp(*CAST_HEIGHT.start(), *CAST_HEIGHT.end()),
+        height: text
+            .lines()
+            .count()
+            .clamp(*CAST_HEIGHT.start(), *CAST_HEIGHT.end()),
         timestamp,
         title,
         env: Env {
@@ -178,9 +185,8 @@ mod tests {
         );
         let lines: Vec<_> = cast.lines().collect();
         assert!(
-            lines[0].starts_with(
-                r#"{"version":2,"width":80,"height":1,"timestamp":7,"title":"nbe run a/b/cli""#
-            )
+            lines[0]
+                .starts_with(r#"{"version":2,"width":80,"height":1,"timestamp":7,"title":"nbe run a/b/cli""#)
         );
         assert_eq!(lines[1], r#"[0.02,"o","é"]"#);
         assert_eq!(lines[2], r#"[0.03,"o","€x\r\n"]"#);
@@ -200,7 +206,12 @@ mod tests {
     fn the_terminal_fits_the_widest_table_and_a_screenful() {
         let row = format!("│{}│\n", "─".repeat(130));
         let output = row.repeat(60);
-        let cast = cast(output.as_bytes(), &[(Duration::from_millis(5), output.len())], 7, "t");
+        let cast = cast(
+            output.as_bytes(),
+            &[(Duration::from_millis(5), output.len())],
+            7,
+            "t",
+        );
         let header: serde_json::Value = serde_json::from_str(cast.lines().next().unwrap()).unwrap();
         assert_eq!(header["width"], 132, "box-drawing characters are one column each");
         assert_eq!(header["height"], 40);

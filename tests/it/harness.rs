@@ -1,12 +1,23 @@
-//! The fluent harness: throwaway repositories, the real nbe binary, and process-leak checks.
+//! The one fluent harness every module uses: throwaway repositories, the real nbe binary (run to
+//! completion or left running), assertions on what it did, and process-leak checks.
 
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// The project's own tools, installed by `make tools`.
+/// This project's own root: its catalog, test fixtures and tools.
+pub fn project_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The real tools: `$NBE_TOOLS_DIR` (as `make test` sets it), else those `make tools` installs.
 pub fn tools_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/bin");
+    let dir = std::env::var_os("NBE_TOOLS_DIR")
+        .filter(|dir| !dir.is_empty())
+        .map_or_else(|| project_root().join(".tools/bin"), PathBuf::from);
     assert!(
         dir.join("nats-server").is_file() && dir.join("nats").is_file(),
         "the real nats-server and nats are needed in {}: run `make tools` first",
@@ -15,7 +26,7 @@ pub fn tools_dir() -> PathBuf {
     dir
 }
 
-/// A throwaway examples repository.
+/// A throwaway examples repository, removed when dropped.
 pub struct Repo {
     dir: tempfile::TempDir,
 }
@@ -29,51 +40,79 @@ impl Repo {
     }
 
     /// The repository root.
-    pub fn path(&self) -> &Path {
+    pub fn root(&self) -> &Path {
         self.dir.path()
     }
 
-    /// Writes a file relative to the root.
-    pub fn file(self, relative: &str, content: &str) -> Self {
-        let path = self.dir.path().join(relative);
+    /// A path relative to the root.
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.root().join(relative)
+    }
+
+    /// Writes (or overwrites) a file relative to the root, creating its directories.
+    pub fn write(&self, relative: &str, content: &str) -> &Self {
+        let path = self.path(relative);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, content).unwrap();
         self
     }
 
-    /// Writes `examples/<path>/cli/main.sh`.
-    pub fn script(self, example: &str, body: &str) -> Self {
-        self.file(&format!("examples/{example}/cli/main.sh"), body)
+    /// Writes `examples/<example>/cli/main.sh`, the cli client of `category/example`.
+    pub fn script(&self, example: &str, body: &str) -> &Self {
+        self.write(&format!("examples/{example}/cli/main.sh"), body)
     }
 
-    /// An `nbe` command rooted here, with the project's tools.
-    pub fn nbe(&self) -> Nbe {
-        nbe_in(self.path())
+    /// The text of a file relative to the root.
+    #[track_caller]
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
+    }
+
+    /// Whether a file or directory exists relative to the root.
+    pub fn exists(&self, relative: &str) -> bool {
+        self.path(relative).exists()
+    }
+
+    /// An `nbe` command with `args`, rooted here.
+    pub fn nbe<I: IntoIterator<Item = S>, S: AsRef<OsStr>>(&self, args: I) -> Nbe {
+        nbe_in(self.root()).args(args)
     }
 }
 
-/// An `nbe` command rooted at `root`, with the project's tools and none of the caller's settings.
+/// An `nbe` command rooted (and run) at `root`, with the project's tools and none of the caller's
+/// settings.
 pub fn nbe_in(root: &Path) -> Nbe {
-    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("nbe"));
-    command
-        .arg("--root")
-        .arg(root)
-        .arg("--tools-dir")
-        .arg(tools_dir());
-    for name in ["CI", "NBE_ROOT", "NBE_TOOLS_DIR", "NBE_ISOLATION", "NBE_UPDATE"] {
+    let mut nbe = bare_nbe_in(root);
+    nbe.command.arg("--tools-dir").arg(tools_dir());
+    nbe
+}
+
+/// Like [`nbe_in`], but nbe finds the tools by itself (its documented lookup order).
+pub fn bare_nbe_in(root: &Path) -> Nbe {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_nbe"));
+    command.arg("--root").arg(root).current_dir(root);
+    for name in [
+        "CI",
+        "NBE_ROOT",
+        "NBE_TOOLS_DIR",
+        "NBE_ISOLATION",
+        "NBE_UPDATE",
+        "NO_COLOR",
+    ] {
         command.env_remove(name);
     }
-    Nbe { command }
+    Nbe { command, input: None }
 }
 
 /// An `nbe` invocation being built.
 pub struct Nbe {
-    command: std::process::Command,
+    command: Command,
+    input: Option<String>,
 }
 
 impl Nbe {
     /// Adds arguments.
-    pub fn args<I: IntoIterator<Item = S>, S: AsRef<std::ffi::OsStr>>(mut self, args: I) -> Self {
+    pub fn args<I: IntoIterator<Item = S>, S: AsRef<OsStr>>(mut self, args: I) -> Self {
         self.command.args(args);
         self
     }
@@ -84,20 +123,80 @@ impl Nbe {
         self
     }
 
-    /// Starts without waiting, stdout piped, so a test can act while it runs.
-    pub fn spawn(mut self) -> std::process::Child {
-        self.command
-            .stdin(Stdio::null())
+    /// Runs nbe as the unprivileged user `nobody` (the test must run as root to switch).
+    pub fn as_nobody(self) -> Self {
+        let mut command = Command::new("setpriv");
+        command
+            .args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                env!("CARGO_BIN_EXE_nbe"),
+            ])
+            .args(self.command.get_args())
+            .env("HOME", "/tmp");
+        for (name, value) in self.command.get_envs() {
+            match value {
+                Some(value) => command.env(name, value),
+                None => command.env_remove(name),
+            };
+        }
+        if let Some(dir) = self.command.get_current_dir() {
+            command.current_dir(dir);
+        }
+        Self {
+            command,
+            input: self.input,
+        }
+    }
+
+    /// Gives `input` on stdin (instead of nothing), as a user typing answers would.
+    pub fn stdin(mut self, input: &str) -> Self {
+        self.input = Some(input.to_string());
+        self
+    }
+
+    /// Starts without waiting, so a test can act while it runs.
+    pub fn spawn(mut self) -> Running {
+        let stdin = if self.input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        };
+        let started = Instant::now();
+        let mut child = self
+            .command
+            .stdin(stdin)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .unwrap()
+            .unwrap();
+        if let Some(input) = self.input {
+            // Dropping the pipe ends the input. A child that exits without reading it shows that
+            // in its outcome, so a failed write is no error here.
+            let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+        }
+        // Read stderr on its own thread, so a chatty child never blocks on a full pipe.
+        let mut stderr = child.stderr.take().unwrap();
+        let stderr = std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            stderr.read_to_end(&mut bytes).unwrap();
+            bytes
+        });
+        Running {
+            stdout: BufReader::new(child.stdout.take().unwrap()),
+            child: KillOnDrop(child),
+            stderr: Some(stderr),
+            started,
+        }
     }
 
-    /// Runs to completion.
-    pub fn run(mut self) -> Outcome {
+    /// Runs to completion, through assert_cmd (which feeds stdin and drains both pipes at once).
+    pub fn run(self) -> Outcome {
         let started = Instant::now();
-        let output = self.command.stdin(Stdio::null()).output().unwrap();
+        let mut command = assert_cmd::Command::from_std(self.command);
+        command.write_stdin(self.input.unwrap_or_default());
+        let output = command.output().unwrap();
         Outcome {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -107,10 +206,60 @@ impl Nbe {
     }
 }
 
+/// A child process that is killed (and reaped) when dropped, so a failing test leaves nothing running.
+pub struct KillOnDrop(pub Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// An `nbe` that is running: stdout is read on demand, stderr is collected as it comes.
+pub struct Running {
+    child: KillOnDrop,
+    stdout: BufReader<ChildStdout>,
+    stderr: Option<JoinHandle<Vec<u8>>>,
+    started: Instant,
+}
+
+impl Running {
+    /// Reads the next line of stdout, with its newline.
+    pub fn line(&mut self) -> String {
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).unwrap();
+        line
+    }
+
+    /// Sends SIGINT, as Ctrl-C in a terminal does.
+    pub fn interrupt(&self) {
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(self.child.0.id() as i32),
+            nix::sys::signal::Signal::SIGINT,
+        )
+        .unwrap();
+    }
+
+    /// Waits for the end; the outcome's stdout is what [`Running::line`] had not read.
+    pub fn wait(mut self) -> Outcome {
+        let mut stdout = Vec::new();
+        self.stdout.read_to_end(&mut stdout).unwrap();
+        let status = self.child.0.wait().unwrap();
+        let stderr = self.stderr.take().unwrap().join().unwrap();
+        Outcome {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+            elapsed: self.started.elapsed(),
+        }
+    }
+}
+
 /// What an nbe invocation did.
 #[derive(Debug)]
 pub struct Outcome {
-    /// Exit code.
+    /// Exit code (-1 when ended by a signal).
     pub code: i32,
     /// Standard output.
     pub stdout: String,
@@ -121,14 +270,10 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// Asserts the exit code, showing the output when it differs.
+    /// Asserts the exit code.
     #[track_caller]
     pub fn code(self, expected: i32) -> Self {
-        assert_eq!(
-            self.code, expected,
-            "unexpected exit code\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout, self.stderr
-        );
+        assert_eq!(self.code, expected, "unexpected exit code{}", self.shown());
         self
     }
 
@@ -137,10 +282,16 @@ impl Outcome {
     pub fn stdout_has(self, text: &str) -> Self {
         assert!(
             self.stdout.contains(text),
-            "stdout lacks {text:?}\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout,
-            self.stderr
+            "stdout lacks {text:?}{}",
+            self.shown()
         );
+        self
+    }
+
+    /// Asserts that stdout does not contain `text`.
+    #[track_caller]
+    pub fn stdout_lacks(self, text: &str) -> Self {
+        assert!(!self.stdout.contains(text), "stdout has {text:?}{}", self.shown());
         self
     }
 
@@ -149,11 +300,33 @@ impl Outcome {
     pub fn stderr_has(self, text: &str) -> Self {
         assert!(
             self.stderr.contains(text),
-            "stderr lacks {text:?}\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout,
-            self.stderr
+            "stderr lacks {text:?}{}",
+            self.shown()
         );
         self
+    }
+
+    /// Asserts the last line of stdout: the summary of `test`, `record`, `check` and `review`.
+    #[track_caller]
+    pub fn summary(self, expected: &str) -> Self {
+        let last = self.stdout.lines().last().unwrap_or_default();
+        assert_eq!(last, expected, "unexpected summary{}", self.shown());
+        self
+    }
+
+    /// Stdout with what varies between runs masked, for snapshots: durations, hashes and the
+    /// repository's path.
+    pub fn masked(&self, repo: &Repo) -> String {
+        let durations = regex::Regex::new(r"\[\d+\.\d+s\]").unwrap();
+        let hashes = regex::Regex::new(r"sha256:[0-9a-f]{64}").unwrap();
+        let text = self.stdout.replace(&repo.root().display().to_string(), "[REPO]");
+        let text = durations.replace_all(&text, "[TIME]");
+        hashes.replace_all(&text, "sha256:[HASH]").into_owned()
+    }
+
+    /// Both streams, to show when an assertion fails.
+    fn shown(&self) -> String {
+        format!("\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr)
     }
 }
 

@@ -1,13 +1,14 @@
 //! Hermetic runs: private network and PID namespaces, and the host fallback's port check.
 
-use crate::harness::{Repo, marker, processes_with};
+use std::process::{Command, Stdio};
+
+use crate::harness::{KillOnDrop, Repo, marker, processes_with, tools_dir};
 
 /// An example that hard-codes the default client port, as most examples do.
 fn default_port_example(name: &str) -> String {
     format!(
         "set -euo pipefail\nnats-server -p 4222 --name {name} > server.log 2>&1 &\n\
          for _ in $(seq 100); do nats rtt 1 >/dev/null 2>&1 && break; sleep 0.1; done\n\
-         nats server check connection --format text | head -1 | cut -c1-2\n\
          nats pub isolated hello\n"
     )
 }
@@ -15,28 +16,27 @@ fn default_port_example(name: &str) -> String {
 #[test]
 fn runs_on_the_same_ports_at_once_do_not_collide_even_with_a_host_server() {
     let name = marker("ns");
-    let host = std::process::Command::new(crate::harness::tools_dir().join("nats-server"))
-        .args(["-a", "127.0.0.1", "-p", "4222", "--name", &format!("{name}-host")])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut host = scopeguard(host);
-    let repo = Repo::new().script("ports/default", &default_port_example(&name));
+    let mut host = KillOnDrop(
+        Command::new(tools_dir().join("nats-server"))
+            .args(["-a", "127.0.0.1", "-p", "4222", "--name", &format!("{name}-host")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let repo = Repo::new();
+    repo.script("ports/default", &default_port_example(&name));
     let runs: Vec<_> = (0..2)
         .map(|_| {
-            let nbe = repo
-                .nbe()
-                .args(["--isolation", "namespace", "run", "ports/default"]);
+            let nbe = repo.nbe(["--isolation", "namespace", "run", "ports/default"]);
             std::thread::spawn(move || nbe.run())
         })
         .collect();
     for run in runs {
-        let out = run.join().unwrap().code(0);
-        assert!(
-            out.stdout.contains("Published 5 bytes to \"isolated\""),
-            "{out:?}"
-        );
+        run.join()
+            .unwrap()
+            .code(0)
+            .stdout_has("Published 5 bytes to \"isolated\"");
     }
     assert!(
         host.0.try_wait().unwrap().is_none(),
@@ -55,9 +55,9 @@ fn runs_on_the_same_ports_at_once_do_not_collide_even_with_a_host_server() {
 fn without_namespaces_a_busy_port_is_named_with_its_owner() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let repo = Repo::new().script("ports/busy", &format!("nats-server -p {port} &\n"));
-    repo.nbe()
-        .args(["--isolation", "none", "run", "ports/busy"])
+    let repo = Repo::new();
+    repo.script("ports/busy", &format!("nats-server -p {port} &\n"));
+    repo.nbe(["--isolation", "none", "run", "ports/busy"])
         .run()
         .code(2)
         .stderr_has(&format!("uses port {port}, which "))
@@ -67,23 +67,73 @@ fn without_namespaces_a_busy_port_is_named_with_its_owner() {
 #[test]
 fn doctor_tells_which_isolation_this_machine_supports() {
     Repo::new()
-        .nbe()
-        .args(["doctor"])
+        .nbe(["doctor"])
         .run()
         .code(0)
         .stdout_has("isolation    namespace");
 }
 
-/// Kills the wrapped child when the test ends, passing or not.
-struct Guard(std::process::Child);
-
-fn scopeguard(child: std::process::Child) -> Guard {
-    Guard(child)
+#[test]
+fn ctrl_c_during_a_parallel_test_run_leaves_no_process_and_no_temp_dir() {
+    let name = marker("sigint-j4");
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = Repo::new();
+    for n in 0..6 {
+        // Every example uses the same port: only the namespaces keep them apart.
+        repo.script(
+            &format!("slow/hang-{n}"),
+            &format!(
+                "nats-server -p 4222 --name {name}-{n} > s.log 2>&1 &\n\
+                 for _ in $(seq 100); do nats rtt 1 >/dev/null 2>&1 && break; sleep 0.1; done\n\
+                 sleep 600\n"
+            ),
+        );
+    }
+    let running = repo
+        .nbe(["--isolation", "namespace", "test", "-j", "4"])
+        .env("TMPDIR", tmp.path().to_str().unwrap())
+        .spawn();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while processes_with(&name)
+        .iter()
+        .filter(|p| p.contains("nats-server"))
+        .count()
+        < 4
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "four servers never came up: {:?}",
+            processes_with(&name)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    running.interrupt();
+    running.wait().code(130).stderr_has("interrupted");
+    assert_eq!(processes_with(&name), Vec::<String>::new());
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "temp dirs left: {left:?}");
 }
 
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+#[test]
+fn an_ordinary_user_gets_namespaces_through_a_user_namespace() {
+    assert!(
+        nix::unistd::Uid::effective().is_root(),
+        "this test switches from root to nobody"
+    );
+    let name = marker("userns");
+    let repo = Repo::new();
+    repo.script("ports/as-nobody", &default_port_example(&name));
+    // The temp repository is private to root; nobody must be able to read it.
+    std::fs::set_permissions(repo.root(), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    repo.nbe(["doctor"])
+        .as_nobody()
+        .run()
+        .code(0)
+        .stdout_has("namespace (network + PID namespaces in a user namespace)");
+    repo.nbe(["--isolation", "namespace", "run", "ports/as-nobody"])
+        .as_nobody()
+        .run()
+        .code(0)
+        .stdout_has("Published 5 bytes to \"isolated\"");
+    assert_eq!(processes_with(&name), Vec::<String>::new());
 }

@@ -1,7 +1,8 @@
 //! nbe's integration tests: the real `nbe` binary against real `nats-server` and `nats`.
 //!
-//! Tests read like specifications through a small fluent harness: build a throwaway examples
-//! repository with [`Repo`], run `nbe` in it, and assert on the [`Outcome`].
+//! Tests read like specifications through the one small fluent harness in [`harness`]: build a
+//! throwaway examples repository with [`harness::Repo`], run `nbe` in it (to completion, or left
+//! running to act on), and assert on the [`harness::Outcome`].
 
 mod harness;
 mod isolation;

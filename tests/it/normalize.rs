@@ -5,13 +5,15 @@
 //! and check whether the normalized text changes.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use nbe::normalize::{Normalizer, Rules};
 
+use crate::harness::project_root;
+
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/normalize")
+    project_root().join("tests/fixtures/normalize")
 }
 
 fn fixture(name: &str) -> String {

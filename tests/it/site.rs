@@ -1,80 +1,51 @@
 //! `nbe build` and `nbe serve` as a user runs them: the real binary on throwaway repositories.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::prelude::*;
-use predicates::prelude::*;
+use crate::harness::{Outcome, Repo, Running};
 
 /// A throwaway repository with two examples in one category, one of them in two languages.
-struct Site {
-    dir: tempfile::TempDir,
-}
-
-impl Site {
-    fn new() -> Self {
-        let site = Self {
-            dir: tempfile::Builder::new().prefix("nbe-site-it-").tempdir().unwrap(),
-        };
-        site.write("examples/meta.yaml", "categories: [topologies]\n");
-        site.write(
+fn topologies() -> Repo {
+    let repo = Repo::new();
+    repo.write("examples/meta.yaml", "categories: [topologies]\n")
+        .write(
             "examples/topologies/meta.yaml",
             "title: Topologies\ndescription: How servers connect.\nexamples: [cluster, arbiter]\n",
-        );
-        site.write(
+        )
+        .write(
             "examples/topologies/cluster/meta.yaml",
             "description: Three servers routed together. The [arbiter](../arbiter) builds on it.\n",
-        );
-        site.write(
+        )
+        .write(
             "examples/topologies/cluster/cli/main.sh",
             "#!/bin/bash\n# Start one *server*.\nnats-server -p 4222 &\n",
-        );
-        site.write(
+        )
+        .write(
             "examples/topologies/cluster/cli/output.txt",
             "\u{1b}[1mstarted\u{1b}[0m\n",
-        );
-        site.write(
+        )
+        .write(
             "examples/topologies/cluster/cli/output.cast",
             "{\"version\": 2, \"width\": 80, \"height\": 24, \"timestamp\": 1764028800}\n[0.5, \"o\", \"started\\r\\n\"]\n",
-        );
-        site.write(
+        )
+        .write(
             "examples/topologies/arbiter/cli/main.sh",
             "# Arbiter.\necho arbiter\n",
-        );
-        site.write(
+        )
+        .write(
             "examples/topologies/arbiter/go/main.go",
             "package main\n\n// Main.\nfunc main() {}\n",
         );
-        site
-    }
+    repo
+}
 
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn write(&self, relative: &str, content: &str) {
-        let path = self.root().join(relative);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, content).unwrap();
-    }
-
-    fn nbe(&self) -> Command {
-        let mut command = Command::cargo_bin("nbe").unwrap();
-        command
-            .arg("--root")
-            .arg(self.root())
-            .env_remove("NBE_ROOT")
-            .env_remove("NBE_TOOLS_DIR");
-        command
-    }
-
-    fn build(&self, output: &Path) -> assert_cmd::assert::Assert {
-        self.nbe().arg("build").arg("--output").arg(output).assert()
-    }
+/// `nbe build --output <output>` in `repo`.
+fn build(repo: &Repo, output: &Path) -> Outcome {
+    repo.nbe(["build", "--output"]).args([output]).run()
 }
 
 /// Every file under `dir` with its bytes.
@@ -94,11 +65,9 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 
 #[test]
 fn build_writes_every_page_and_the_same_bytes_every_time() {
-    let site = Site::new();
-    let out = site.root().join("site");
-    site.build(&out)
-        .success()
-        .stderr(predicate::str::contains("wrote 7 pages"));
+    let repo = topologies();
+    let out = repo.path("site");
+    build(&repo, &out).code(0).stderr_has("wrote 7 pages");
     for page in [
         "index.html",
         "topologies/index.html",
@@ -115,10 +84,10 @@ fn build_writes_every_page_and_the_same_bytes_every_time() {
         assert!(out.join(page).is_file(), "{page}");
     }
     let first = tree(&out);
-    site.build(&out).success();
+    build(&repo, &out).code(0);
     assert_eq!(tree(&out), first, "rebuilding in place changes nothing");
-    let elsewhere = site.root().join("elsewhere/site");
-    site.build(&elsewhere).success();
+    let elsewhere = repo.path("elsewhere/site");
+    build(&repo, &elsewhere).code(0);
     assert_eq!(
         tree(&elsewhere),
         first,
@@ -151,92 +120,78 @@ fn build_writes_every_page_and_the_same_bytes_every_time() {
 
 #[test]
 fn build_replaces_only_what_it_wrote() {
-    let site = Site::new();
-    let out = site.root().join("public");
-    site.build(&out).success();
-    std::fs::write(out.join("leftover.html"), "old").unwrap();
-    site.build(&out).success();
+    let repo = topologies();
+    build(&repo, &repo.path("public")).code(0);
+    repo.write("public/leftover.html", "old");
+    build(&repo, &repo.path("public")).code(0);
     assert!(
-        !out.join("leftover.html").exists(),
+        !repo.exists("public/leftover.html"),
         "a site nbe wrote is replaced whole"
     );
 
-    let mine = site.root().join("notes");
-    std::fs::create_dir(&mine).unwrap();
-    std::fs::write(mine.join("todo.txt"), "keep me").unwrap();
-    site.build(&mine)
+    let mine = repo.path("notes");
+    repo.write("notes/todo.txt", "keep me");
+    build(&repo, &mine)
         .code(2)
-        .stderr(predicate::str::contains(format!(
-            "refusing to replace {}",
-            mine.display()
-        )))
-        .stderr(predicate::str::contains(".nbe-site marker"))
-        .stderr(predicate::str::contains("pass --output"));
-    assert_eq!(std::fs::read_to_string(mine.join("todo.txt")).unwrap(), "keep me");
+        .stderr_has(&format!("refusing to replace {}", mine.display()))
+        .stderr_has(".nbe-site marker")
+        .stderr_has("pass --output");
+    assert_eq!(repo.read("notes/todo.txt"), "keep me");
     assert_eq!(std::fs::read_dir(&mine).unwrap().count(), 1);
 }
 
 #[test]
 fn broken_programs_are_warnings_with_file_and_line() {
-    let site = Site::new();
-    site.write(
+    let repo = topologies();
+    repo.write(
         "examples/topologies/arbiter/go/main.go",
         "package main\n\n/* unterminated\nfunc main() {}\n",
     );
-    site.build(&site.root().join("site"))
-        .success()
-        .stderr(predicate::str::contains(
-            "warning: examples/topologies/arbiter/go/main.go:3: unterminated block comment",
-        ));
+    build(&repo, &repo.path("site"))
+        .code(0)
+        .stderr_has("warning: examples/topologies/arbiter/go/main.go:3: unterminated block comment");
 }
 
 #[test]
 fn a_missing_player_says_how_to_get_it() {
-    let site = Site::new();
-    site.build(&site.root().join("site"))
-        .success()
-        .stderr(predicate::str::contains("make node_modules").and(predicate::str::contains("npm ci")));
-    let page = std::fs::read_to_string(site.root().join("site/topologies/cluster/cli/index.html")).unwrap();
+    let repo = topologies();
+    build(&repo, &repo.path("site"))
+        .code(0)
+        .stderr_has("make node_modules")
+        .stderr_has("npm ci");
+    let page = repo.read("site/topologies/cluster/cli/index.html");
     assert!(page.contains("This build has no recording player"));
     assert!(!page.contains("asciinema-player.min.js"));
 }
 
 #[test]
 fn serve_refuses_addresses_beyond_loopback() {
-    let site = Site::new();
-    site.nbe()
-        .args(["serve", "--addr", "0.0.0.0:0"])
-        .assert()
+    topologies()
+        .nbe(["serve", "--addr", "0.0.0.0:0"])
+        .run()
         .code(2)
-        .stderr(predicate::str::contains("only listens on loopback"));
+        .stderr_has("only listens on loopback");
 }
 
-/// A running `nbe serve`, stopped when dropped.
+/// A running `nbe serve` and the address it listens on, stopped when dropped.
 struct Server {
-    child: Child,
+    /// Held so that dropping the server stops it.
+    _nbe: Running,
     addr: String,
 }
 
 impl Server {
-    fn start(site: &Site) -> Self {
-        let mut child = site
-            .nbe()
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+    /// Starts `nbe serve` on a free loopback port and reads the address from its first line.
+    fn start(repo: &Repo) -> Self {
+        let mut nbe = repo.nbe(["serve", "--addr", "127.0.0.1:0"]).spawn();
+        let line = nbe.line();
         let addr = line
             .split("http://")
             .nth(1)
             .and_then(|rest| rest.split('/').next())
             .unwrap_or_else(|| panic!("no address in {line:?}"))
             .to_string();
-        Self { child, addr }
+        Self { _nbe: nbe, addr }
     }
 
     /// Sends a raw request line (so nothing normalizes the path) and returns status and body.
@@ -254,18 +209,11 @@ impl Server {
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn serve_answers_pages_refuses_traversal_and_rebuilds_on_change() {
-    let site = Site::new();
-    std::fs::write(site.root().join("secret.txt"), "do not serve").unwrap();
-    let server = Server::start(&site);
+    let repo = topologies();
+    repo.write("secret.txt", "do not serve");
+    let server = Server::start(&repo);
 
     let (status, index) = server.get("/");
     assert_eq!(status, 200);
@@ -289,7 +237,7 @@ fn serve_answers_pages_refuses_traversal_and_rebuilds_on_change() {
     assert_eq!(server.get("//etc/passwd").0, 404);
 
     let (_, before) = server.get("/__nbe/version");
-    site.write(
+    repo.write(
         "examples/topologies/cluster/cli/main.sh",
         "# Changed prose.\necho changed\n",
     );
