@@ -124,7 +124,7 @@ impl Nbe {
     }
 
     /// Runs nbe as the unprivileged user `nobody` (the test must run as root to switch).
-    pub fn as_nobody(self) -> Self {
+    pub fn by_nobody(self) -> Self {
         let mut command = Command::new("setpriv");
         command
             .args([

@@ -126,12 +126,12 @@ fn an_ordinary_user_gets_namespaces_through_a_user_namespace() {
     // The temp repository is private to root; nobody must be able to read it.
     std::fs::set_permissions(repo.root(), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     repo.nbe(["doctor"])
-        .as_nobody()
+        .by_nobody()
         .run()
         .code(0)
         .stdout_has("namespace (network + PID namespaces in a user namespace)");
     repo.nbe(["--isolation", "namespace", "run", "ports/as-nobody"])
-        .as_nobody()
+        .by_nobody()
         .run()
         .code(0)
         .stdout_has("Published 5 bytes to \"isolated\"");
