@@ -164,7 +164,7 @@ pub struct RunArgs {
     /// Stop an example after this long, like 90s or 2m (meta.yaml `timeout:` overrides).
     #[arg(long, value_parser = parse_duration, default_value = "120s")]
     pub timeout: Duration,
-    /// Run this many clients at once (default 4 with namespaces; always 1 without).
+    /// Run this many clients at once (default 8 with namespaces; always 1 without).
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub jobs: Option<u32>,
     /// Only the examples of CI partition K of N, like 2/3 (round-robin in catalog order).

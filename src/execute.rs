@@ -16,7 +16,7 @@ use crate::runner::{self, RunResult, RunSpec, Tools};
 
 /// Parallel runs when nothing else is asked for: examples mostly wait on servers, so more runs than
 /// cores pay off (measured in docs/PERFORMANCE.md).
-pub const DEFAULT_JOBS: usize = 4;
+pub const DEFAULT_JOBS: usize = 8;
 
 /// What every run of a command shares.
 #[derive(Debug, Clone)]
