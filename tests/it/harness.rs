@@ -242,6 +242,16 @@ impl Running {
     }
 
     /// Waits for the end; the outcome's stdout is what [`Running::line`] had not read.
+    /// Sends SIGINT and asserts what an interrupted nbe promises: exit 130, no process carrying
+    /// `marker` left, and nothing left in `tmp` (the `TMPDIR` nbe was started with).
+    pub fn interrupt_and_expect_nothing_left(self, marker: &str, tmp: &Path) {
+        self.interrupt();
+        self.wait().code(130).stderr_has("interrupted");
+        assert_eq!(processes_with(marker), Vec::<String>::new());
+        let left: Vec<_> = std::fs::read_dir(tmp).unwrap().collect();
+        assert!(left.is_empty(), "temp dirs left: {left:?}");
+    }
+
     pub fn wait(mut self) -> Outcome {
         let mut stdout = Vec::new();
         self.stdout.read_to_end(&mut stdout).unwrap();

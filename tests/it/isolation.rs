@@ -113,11 +113,7 @@ fn ctrl_c_during_a_parallel_test_run_leaves_no_process_and_no_temp_dir() {
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    running.interrupt();
-    running.wait().code(130).stderr_has("interrupted");
-    assert_eq!(processes_with(&name), Vec::<String>::new());
-    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
-    assert!(left.is_empty(), "temp dirs left: {left:?}");
+    running.interrupt_and_expect_nothing_left(&name, tmp.path());
 }
 
 #[test]

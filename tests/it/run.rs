@@ -285,11 +285,7 @@ fn ctrl_c_stops_the_run_removes_its_temp_dir_and_exits_130() {
         1,
         "the server runs before the interrupt"
     );
-    running.interrupt();
-    running.wait().code(130).stderr_has("interrupted");
-    assert_eq!(processes_with(&name), Vec::<String>::new());
-    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
-    assert!(left.is_empty(), "temp dirs left: {left:?}");
+    running.interrupt_and_expect_nothing_left(&name, tmp.path());
 }
 
 #[test]
