@@ -220,9 +220,25 @@ impl Normalizer {
                 rule.apply(&mut blocks, &mut pass);
             }
         }
-        let mut out = String::with_capacity(input.len() + input.len() / 8);
         for block in &mut blocks {
             block.texts_mut(&mut |s| pass.tokens.resolve(s));
+        }
+        // Sorting again with numbers orders what differed only in identifiers; the first
+        // pass already explained every sort.
+        let notes = pass.explain.take();
+        for block in &mut blocks {
+            if let Block::Table(t) = block {
+                self.profile.order(t, &mut pass);
+            }
+        }
+        for rule in &self.unordered {
+            if pass.enabled(rule.name()) {
+                rule.apply(&mut blocks, &mut pass);
+            }
+        }
+        pass.explain = notes;
+        let mut out = String::with_capacity(input.len() + input.len() / 8);
+        for block in &blocks {
             block.render(&mut out);
         }
         // Dropped lines can leave blank lines at the end.
