@@ -190,6 +190,7 @@ fn built_in_sorts() -> Vec<Sort> {
         sort("^Key-Value Buckets", &["Bucket"]),
         sort("^Object Store Buckets", &["Bucket"]),
         sort("^All Services", &["Name"]),
+        sort("Service Statistics$", &["ID"]),
         // Ordered by a count whose ties come in reply order.
         sort(r"^Top \d+ Connections", &["Name", "Account"]),
         sort(r"Accounts Overview$", &["Account"]),

@@ -100,6 +100,11 @@ fn rules() -> Vec<ShapeRule> {
             }),
         ),
         r(
+            "backup-size",
+            r"\b\d[\d.,]* [KMGTP]?i?B (compressed|uncompressed)\b",
+            Replace::With("[size] $1"),
+        ),
+        r(
             "ip",
             r"\b(?:\d{1,3}\.){3}\d{1,3}\b",
             Replace::Fn(|c, _| (!matches!(&c[0], "127.0.0.1" | "0.0.0.0")).then(|| "[ip]".to_owned())),
@@ -459,6 +464,15 @@ mod tests {
         );
         check("json-volatile", r#""mem": 1234"#, r#""mem": "[mem]""#);
         check("json-volatile", r#""idle":"0s","cid":7"#, r#""idle":"[idle]","cid":"[cid]""#);
+    }
+
+    #[test]
+    fn backup_size() {
+        check(
+            "backup-size",
+            "Received 311 B compressed data in 1 chunks, 386 B uncompressed",
+            "Received [size] compressed data in 1 chunks, [size] uncompressed",
+        );
     }
 
     #[test]
