@@ -365,6 +365,18 @@ mod tests {
     }
 
     #[test]
+    fn service_ping_replies_are_sorted_by_number() {
+        let (a, b) = ("hf5ncF5D8jrEJM3LPTY7NS", "1oWMBLR8T31r7NVG1n2161");
+        let text = |x: &str, y: &str| format!("info {b}\ngreeter {x}    rtt=1ms\ngreeter {y}    rtt=2ms\n");
+        let one = normalize(&text(a, b));
+        assert_eq!(one, normalize(&text(b, a)));
+        assert!(
+            one.ends_with("greeter [nuid-1]    rtt=[rtt]\ngreeter [nuid-2]    rtt=[rtt]\n"),
+            "{one}"
+        );
+    }
+
+    #[test]
     fn ping_replies_are_sorted() {
         assert_eq!(
             normalize("n3    rtt=1.1ms\nn1    rtt=1.0ms\n"),

@@ -180,7 +180,10 @@ mod tests {
     fn order_key_hides_tokens_and_numbers() {
         let mut t = Tokens::default();
         let token = t.token("id", "Z");
-        assert_eq!(order_key(&format!("a {token} [nuid-12] [x] [a-b-3]")), "a [id] [nuid] [x] [a-b]");
+        assert_eq!(
+            order_key(&format!("a {token} [nuid-12] [x] [a-b-3]")),
+            "a [id] [nuid] [x] [a-b]"
+        );
         assert_eq!(order_key("[id-] [-3] [Id-3]"), "[id-] [-3] [Id-3]");
     }
 

@@ -90,6 +90,12 @@ const CONFIG_WORDS: [&str; 12] = [
     "duration",
 ];
 
+/// Names conventionally given to the system account.
+const SYSTEM_ACCOUNTS: [&str; 3] = ["$SYS", "SYS", "SYSTEM"];
+
+/// Traffic counters of account tables.
+const TRAFFIC_COLUMNS: [&str; 4] = ["In Msgs", "Out Msgs", "In Bytes", "Out Bytes"];
+
 /// Column headers that hold lists of servers whose order (and leader marker) varies between runs.
 const PEER_COLUMNS: [&str; 5] = ["replicas", "cluster", "peers", "servers", "nodes"];
 
@@ -293,7 +299,7 @@ fn built_in_keys() -> Vec<Rule> {
 }
 
 /// Names of the built-in rules this module applies, for validating `disable:`.
-pub(crate) const NAMES: [&str; 27] = [
+pub(crate) const NAMES: [&str; 28] = [
     "uptime",
     "rtt",
     "process-memory",
@@ -321,6 +327,7 @@ pub(crate) const NAMES: [&str; 27] = [
     "grid-order",
     "id-lists",
     "processing-time",
+    "system-traffic",
 ];
 
 fn compile(rule: &str, pattern: &Option<String>) -> Result<Option<Regex>, RuleError> {
@@ -430,7 +437,47 @@ impl Profile {
                 });
             }
         }
+        Self::system_traffic(table, pass);
         self.order(table, pass);
+    }
+
+    /// Masks the message and byte counters of the system account's row in account tables.
+    ///
+    /// The reporting tool itself talks to the servers through the system account, and the
+    /// replies it receives carry times and uptimes whose length varies, so these counters change
+    /// from run to run while every other account's are deterministic.
+    fn system_traffic(table: &mut Table, pass: &mut Pass) {
+        if !pass.enabled("system-traffic") {
+            return;
+        }
+        let columns = table.columns();
+        let Some(account) = columns.iter().position(|c| c.eq_ignore_ascii_case("Account")) else {
+            return;
+        };
+        let traffic: Vec<usize> = columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| TRAFFIC_COLUMNS.iter().any(|t| c.eq_ignore_ascii_case(t)))
+            .map(|(i, _)| i)
+            .collect();
+        let title = table.title().to_owned();
+        for row in &mut table.body {
+            if !SYSTEM_ACCOUNTS.contains(&row.cells[account].as_str()) {
+                continue;
+            }
+            let mut changed = false;
+            for &c in &traffic {
+                if !row.cells[c].is_empty() && row.cells[c] != "[traffic]" {
+                    row.cells[c] = "[traffic]".to_owned();
+                    changed = true;
+                }
+            }
+            if changed {
+                pass.note(row.line, "system-traffic", || {
+                    format!("masked the system account's traffic in table \"{title}\"")
+                });
+            }
+        }
     }
 
     /// The sort rule for a table, with the index of the column it sorts by.
@@ -627,7 +674,11 @@ fn apply(action: &Action, value: &mut String, in_body: bool, pass: &mut Pass) ->
         Action::Id(class) if !value.is_empty() && !is_placeholder(value) => {
             // A NUID (a service instance id) keeps the class the `nuid` shape rule gives it
             // elsewhere, so the same id in a table and in text gets the same placeholder.
-            let class = if redact::is_whole_nuid(value) { "nuid" } else { class };
+            let class = if redact::is_whole_nuid(value) {
+                "nuid"
+            } else {
+                class
+            };
             pass.tokens.token(class, value)
         }
         _ => return false,
@@ -692,7 +743,7 @@ fn sort_rows(body: &mut Vec<Row>, by: usize) -> bool {
 fn grid_width(header: &[String]) -> Option<usize> {
     let n = header.len();
     (1..=n / 2)
-        .filter(|k| n % k == 0)
+        .filter(|k| n.is_multiple_of(*k))
         .find(|&k| header.chunks(k).all(|c| c == &header[..k]))
 }
 
@@ -814,6 +865,65 @@ mod tests {
         assert!(sort_rows(&mut body, 0));
         assert_eq!(body.iter().map(|r| r.line).collect::<Vec<_>>(), [3, 1, 2]);
         assert!(!sort_rows(&mut body, 0));
+    }
+
+    fn normalize(text: &str) -> String {
+        super::super::Normalizer::new(&Rules::default())
+            .unwrap()
+            .normalize(text)
+    }
+
+    #[test]
+    fn grid_records_are_sorted_row_by_row() {
+        let table = "╭─────────┬───────┬─────────┬───────╮\n│ Subject │ Count │ Subject │ Count │\n├─────────┼───────┼─────────┼───────┤\n│ c.x     │ 1     │ a.x     │ 2     │\n│ b.x     │ 2     │         │       │\n╰─────────┴───────┴─────────┴───────╯";
+        let out = normalize(table);
+        assert!(out.contains("│ a.x     │ 2     │ b.x     │ 2     │"), "{out}");
+        assert!(out.contains("│ c.x     │ 1     │         │       │"), "{out}");
+        assert_eq!(grid_width(&["A".into(), "B".into(), "A".into()]), None);
+        assert_eq!(grid_width(&["A".into(), "B".into()]), None);
+    }
+
+    #[test]
+    fn id_lists_in_cells_are_sorted_by_number() {
+        let (a, b) = ("hf5ncF5D8jrEJM3LPTY7NS", "1oWMBLR8T31r7NVG1n2161");
+        let text = |first: &str, second: &str| {
+            format!(
+                "greeter ({a})\n╭──────┬────╮\n│ Name │ ID │\n├──────┼────┤\n│ g    │ {first} │\n│      │ {second} │\n╰──────┴────╯"
+            )
+        };
+        let one = normalize(&text(a, b));
+        assert_eq!(one, normalize(&text(b, a)));
+        assert!(one.contains("│ g    │ [nuid-1] │\n│      │ [nuid-2] │"), "{one}");
+    }
+
+    #[test]
+    fn rows_differing_in_ids_only_follow_the_numbers() {
+        let (a, b) = ("hf5ncF5D8jrEJM3LPTY7NS", "1oWMBLR8T31r7NVG1n2161");
+        let text = |first: &str, second: &str| {
+            format!(
+                "seen {b}\n╭──────────────────────╮\n│ x Service Statistics │\n├────┬──────────┤\n│ ID │ Requests │\n├────┼──────────┤\n│ {first} │ 1 │\n│ {second} │ 1 │\n╰────┴──────────╯"
+            )
+        };
+        let one = normalize(&text(a, b));
+        assert_eq!(one, normalize(&text(b, a)));
+        let at = |id: &str| one.find(&format!("│ {id} │ 1")).expect(id);
+        assert!(at("[nuid-1]") < at("[nuid-2]"), "{one}");
+    }
+
+    #[test]
+    fn system_account_traffic_is_masked() {
+        let table = "╭─────────┬──────────┬──────╮\n│ Account │ In Bytes │ Subs │\n├─────────┼──────────┼──────┤\n│ SYS     │ 1016 B   │ 1    │\n│ SHOP    │ 42 B     │ 2    │\n╰─────────┴──────────┴──────╯";
+        let out = normalize(table);
+        assert!(out.contains("│ SYS     │ [traffic] │ 1    │"), "{out}");
+        assert!(out.contains("│ SHOP    │ 42 B      │ 2    │"), "{out}");
+    }
+
+    #[test]
+    fn service_processing_time_is_masked() {
+        let out =
+            normalize("    Processing Time: 338µs (average 113µs)\n           Requests: 3 in group \"q\"");
+        assert!(out.contains("Processing Time: [duration]"), "{out}");
+        assert!(out.contains("Requests: 3 in group \"q\""), "{out}");
     }
 
     #[test]

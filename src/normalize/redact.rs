@@ -92,6 +92,11 @@ fn rules() -> Vec<ShapeRule> {
             }),
         ),
         r(
+            "server-seq",
+            r#""seq"(\s*:\s*)\d+(,\s*"time")"#,
+            Replace::With(r#""seq"$1"[seq]"$2"#),
+        ),
+        r(
             "json-port",
             r#""port"(\s*:\s*)(\d{5})\b"#,
             Replace::Fn(|c, _| {
@@ -463,7 +468,11 @@ mod tests {
             r#"  "uptime": "[uptime]","#,
         );
         check("json-volatile", r#""mem": 1234"#, r#""mem": "[mem]""#);
-        check("json-volatile", r#""idle":"0s","cid":7"#, r#""idle":"[idle]","cid":"[cid]""#);
+        check(
+            "json-volatile",
+            r#""idle":"0s","cid":7"#,
+            r#""idle":"[idle]","cid":"[cid]""#,
+        );
     }
 
     #[test]
@@ -476,8 +485,22 @@ mod tests {
     }
 
     #[test]
+    fn server_seq() {
+        check(
+            "server-seq",
+            r#""flags":7,"seq":77,"time":"x""#,
+            r#""flags":7,"seq":"[seq]","time":"[time]""#,
+        );
+        assert_eq!(apply(r#""seq": 5,"#).0, r#""seq": 5,"#);
+    }
+
+    #[test]
     fn json_port() {
-        check("json-port", r#""ip":"127.0.0.1","port":57094,"#, r#""ip":"127.0.0.1","port":"[port]","#);
+        check(
+            "json-port",
+            r#""ip":"127.0.0.1","port":57094,"#,
+            r#""ip":"127.0.0.1","port":"[port]","#,
+        );
         assert_eq!(apply(r#""port": 4222"#).0, r#""port": 4222"#);
     }
 

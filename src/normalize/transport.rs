@@ -117,7 +117,10 @@ mod tests {
 
     #[test]
     fn no_break_spaces_become_spaces() {
-        assert_eq!(texts("-\u{a0}\tMaxMsgsPer:\u{a0}\u{a0}-1,"), ["- \tMaxMsgsPer:  -1,"]);
+        assert_eq!(
+            texts("-\u{a0}\tMaxMsgsPer:\u{a0}\u{a0}-1,"),
+            ["- \tMaxMsgsPer:  -1,"]
+        );
     }
 
     #[test]

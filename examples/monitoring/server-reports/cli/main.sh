@@ -3,7 +3,7 @@
 set -euo pipefail
 
 # A server with two application accounts and a system account. `SHOP`
-# may use JetStream; `ADMIN` is the system account, which receives the
+# may use JetStream; `SYS` is the system account, which receives the
 # monitoring requests of `nats server report`.
 cat > server.conf <<'CONF'
 server_name: monitor-demo
@@ -23,11 +23,11 @@ accounts {
   WAREHOUSE {
     users: [{user: warehouse, password: warehouse}]
   }
-  ADMIN {
+  SYS {
     users: [{user: admin, password: admin}]
   }
 }
-system_account: ADMIN
+system_account: SYS
 CONF
 nats-server -c server.conf > server.log 2>&1 &
 export NATS_URL="nats://127.0.0.1:4222"
