@@ -220,9 +220,25 @@ impl Normalizer {
                 rule.apply(&mut blocks, &mut pass);
             }
         }
-        let mut out = String::with_capacity(input.len() + input.len() / 8);
         for block in &mut blocks {
             block.texts_mut(&mut |s| pass.tokens.resolve(s));
+        }
+        // Sorting again with numbers orders what differed only in identifiers; the first
+        // pass already explained every sort.
+        let notes = pass.explain.take();
+        for block in &mut blocks {
+            if let Block::Table(t) = block {
+                self.profile.order(t, &mut pass);
+            }
+        }
+        for rule in &self.unordered {
+            if pass.enabled(rule.name()) {
+                rule.apply(&mut blocks, &mut pass);
+            }
+        }
+        pass.explain = notes;
+        let mut out = String::with_capacity(input.len() + input.len() / 8);
+        for block in &blocks {
             block.render(&mut out);
         }
         // Dropped lines can leave blank lines at the end.
@@ -345,6 +361,18 @@ mod tests {
         assert_eq!(
             n.normalize("z\nbegin\n2\n1\nend\n0\n"),
             "z\nbegin\n1\n2\nend\n0\n"
+        );
+    }
+
+    #[test]
+    fn service_ping_replies_are_sorted_by_number() {
+        let (a, b) = ("hf5ncF5D8jrEJM3LPTY7NS", "1oWMBLR8T31r7NVG1n2161");
+        let text = |x: &str, y: &str| format!("info {b}\ngreeter {x}    rtt=1ms\ngreeter {y}    rtt=2ms\n");
+        let one = normalize(&text(a, b));
+        assert_eq!(one, normalize(&text(b, a)));
+        assert!(
+            one.ends_with("greeter [nuid-1]    rtt=[rtt]\ngreeter [nuid-2]    rtt=[rtt]\n"),
+            "{one}"
         );
     }
 

@@ -83,6 +83,44 @@ pub(crate) fn erase(s: &str) -> Cow<'_, str> {
     Cow::Owned(rewrite(s, |class, _| format!("[{class}]")))
 }
 
+/// Returns `s` with identifiers hidden whether still tokens or already numbered (`[id-3]` becomes
+/// `[id]`).
+///
+/// Sorting compares this form first, so neither a raw value nor a number decides which of two
+/// rows comes first; the full text only breaks ties. Sorting again after numbering then orders
+/// rows that differ only in their identifiers by number, whatever order they arrived in.
+pub(crate) fn order_key(s: &str) -> String {
+    let erased = erase(s);
+    let mut out = String::with_capacity(erased.len());
+    let mut rest = erased.as_ref();
+    while let Some(start) = rest.find('[') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let numbered = after.find(']').and_then(|end| {
+            let (class, n) = after[1..end].rsplit_once('-')?;
+            let ok = !class.is_empty()
+                && class.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                && !n.is_empty()
+                && n.bytes().all(|b| b.is_ascii_digit());
+            ok.then_some((class, end))
+        });
+        match numbered {
+            Some((class, end)) => {
+                out.push('[');
+                out.push_str(class);
+                out.push(']');
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('[');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Rewrites every token of `s` with `f(class, index)`.
 fn rewrite(s: &str, mut f: impl FnMut(&str, usize) -> String) -> String {
     let mut out = String::with_capacity(s.len());
@@ -136,6 +174,17 @@ mod tests {
         let mut s = all[17].clone();
         t.resolve(&mut s);
         assert_eq!(s, "[id-2]");
+    }
+
+    #[test]
+    fn order_key_hides_tokens_and_numbers() {
+        let mut t = Tokens::default();
+        let token = t.token("id", "Z");
+        assert_eq!(
+            order_key(&format!("a {token} [nuid-12] [x] [a-b-3]")),
+            "a [id] [nuid] [x] [a-b]"
+        );
+        assert_eq!(order_key("[id-] [-3] [Id-3]"), "[id-] [-3] [Id-3]");
     }
 
     #[test]

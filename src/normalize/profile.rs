@@ -90,6 +90,12 @@ const CONFIG_WORDS: [&str; 12] = [
     "duration",
 ];
 
+/// Names conventionally given to the system account.
+const SYSTEM_ACCOUNTS: [&str; 3] = ["$SYS", "SYS", "SYSTEM"];
+
+/// Traffic counters of account tables.
+const TRAFFIC_COLUMNS: [&str; 4] = ["In Msgs", "Out Msgs", "In Bytes", "Out Bytes"];
+
 /// Column headers that hold lists of servers whose order (and leader marker) varies between runs.
 const PEER_COLUMNS: [&str; 5] = ["replicas", "cluster", "peers", "servers", "nodes"];
 
@@ -186,6 +192,11 @@ fn built_in_sorts() -> Vec<Sort> {
         sort("^Connections per server", &["Server"]),
         sort("^Stream Report", &["Stream"]),
         sort("^Consumer report", &["Consumer"]),
+        // Listed in the order of the JetStream API's paged replies.
+        sort("^Key-Value Buckets", &["Bucket"]),
+        sort("^Object Store Buckets", &["Bucket"]),
+        sort("^All Services", &["Name"]),
+        sort("Service Statistics$", &["ID"]),
         // Ordered by a count whose ties come in reply order.
         sort(r"^Top \d+ Connections", &["Name", "Account"]),
         sort(r"Accounts Overview$", &["Account"]),
@@ -255,6 +266,13 @@ fn built_in_keys() -> Vec<Rule> {
             mask("[duration]"),
         ),
         rule("connection-id", None, &["Client ID"], mask("[cid]")),
+        // Service endpoint statistics: `Processing Time: 338µs (average 113µs)`.
+        rule(
+            "processing-time",
+            None,
+            &["Processing Time", "Average Processing Time"],
+            mask("[duration]"),
+        ),
         rule(
             "list-order",
             None,
@@ -281,7 +299,7 @@ fn built_in_keys() -> Vec<Rule> {
 }
 
 /// Names of the built-in rules this module applies, for validating `disable:`.
-pub(crate) const NAMES: [&str; 24] = [
+pub(crate) const NAMES: [&str; 28] = [
     "uptime",
     "rtt",
     "process-memory",
@@ -306,6 +324,10 @@ pub(crate) const NAMES: [&str; 24] = [
     "leader-marker",
     "duration",
     "lead-cluster",
+    "grid-order",
+    "id-lists",
+    "processing-time",
+    "system-traffic",
 ];
 
 fn compile(rule: &str, pattern: &Option<String>) -> Result<Option<Regex>, RuleError> {
@@ -366,15 +388,7 @@ impl Profile {
     pub(crate) fn table(&self, table: &mut Table, pass: &mut Pass) {
         let title = table.title().to_owned();
         let columns = table.columns();
-        let sort = self
-            .sorts
-            .iter()
-            .filter(|s| pass.enabled(&s.name) && in_scope(&s.scope, &title))
-            .find_map(|s| {
-                let find = |name: &str| columns.iter().position(|c| c.eq_ignore_ascii_case(name));
-                let by = s.by.iter().find_map(|b| find(b))?;
-                s.requires.is_none_or(|r| find(r).is_some()).then_some((s, by))
-            });
+        let sort = self.find_sort(table, pass);
         for (c, column) in columns.iter().enumerate() {
             let rule = self.columns.iter().find(|r| {
                 pass.enabled(&r.name)
@@ -423,11 +437,86 @@ impl Profile {
                 });
             }
         }
-        if let Some((sort, by)) = sort
+        Self::system_traffic(table, pass);
+        self.order(table, pass);
+    }
+
+    /// Masks the message and byte counters of the system account's row in account tables.
+    ///
+    /// The reporting tool itself talks to the servers through the system account, and the
+    /// replies it receives carry times and uptimes whose length varies, so these counters change
+    /// from run to run while every other account's are deterministic.
+    fn system_traffic(table: &mut Table, pass: &mut Pass) {
+        if !pass.enabled("system-traffic") {
+            return;
+        }
+        let columns = table.columns();
+        let Some(account) = columns.iter().position(|c| c.eq_ignore_ascii_case("Account")) else {
+            return;
+        };
+        let traffic: Vec<usize> = columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| TRAFFIC_COLUMNS.iter().any(|t| c.eq_ignore_ascii_case(t)))
+            .map(|(i, _)| i)
+            .collect();
+        let title = table.title().to_owned();
+        for row in &mut table.body {
+            if !SYSTEM_ACCOUNTS.contains(&row.cells[account].as_str()) {
+                continue;
+            }
+            let mut changed = false;
+            for &c in &traffic {
+                if !row.cells[c].is_empty() && row.cells[c] != "[traffic]" {
+                    row.cells[c] = "[traffic]".to_owned();
+                    changed = true;
+                }
+            }
+            if changed {
+                pass.note(row.line, "system-traffic", || {
+                    format!("masked the system account's traffic in table \"{title}\"")
+                });
+            }
+        }
+    }
+
+    /// The sort rule for a table, with the index of the column it sorts by.
+    fn find_sort(&self, table: &Table, pass: &Pass) -> Option<(&Sort, usize)> {
+        let title = table.title();
+        let columns = table.columns();
+        self.sorts
+            .iter()
+            .filter(|s| pass.enabled(&s.name) && in_scope(&s.scope, title))
+            .find_map(|s| {
+                let find = |name: &str| columns.iter().position(|c| c.eq_ignore_ascii_case(name));
+                let by = s.by.iter().find_map(|b| find(b))?;
+                s.requires.is_none_or(|r| find(r).is_some()).then_some((s, by))
+            })
+    }
+
+    /// Puts a table's rows, record grid and identifier lists in their canonical order.
+    ///
+    /// Runs once while masking and again after identifiers are numbered: the second time, rows
+    /// or list items that differ only in their identifiers are ordered by number, so the order
+    /// in which replies arrived never shows.
+    pub(crate) fn order(&self, table: &mut Table, pass: &mut Pass) {
+        let title = table.title().to_owned();
+        if let Some((sort, by)) = self.find_sort(table, pass)
             && sort_rows(&mut table.body, by)
         {
+            let column = table.columns()[by].clone();
             pass.note(table.lines.0, &sort.name, || {
-                format!("sorted rows of table \"{title}\" by {}", columns[by])
+                format!("sorted rows of table \"{title}\" by {column}")
+            });
+        }
+        if pass.enabled("grid-order") && sort_grid(table) {
+            pass.note(table.lines.0, "grid-order", || {
+                format!("sorted the records of table \"{title}\"")
+            });
+        }
+        if pass.enabled("id-lists") && sort_id_lists(&mut table.body) {
+            pass.note(table.lines.0, "id-lists", || {
+                format!("sorted a list of identifiers in table \"{title}\"")
             });
         }
     }
@@ -488,7 +577,7 @@ impl Profile {
                         pass.shapes(v, line);
                     }
                     let before = list.clone();
-                    list.sort_by(|a, b| placeholder::erase(a).cmp(&placeholder::erase(b)));
+                    list.sort_by_cached_key(|v| (placeholder::order_key(v), v.clone()));
                     if list != before {
                         pass.note(line, &rule.name, || format!("sorted the {key} list"));
                     }
@@ -582,7 +671,16 @@ fn in_scope(scope: &Option<Regex>, text: &str) -> bool {
 fn apply(action: &Action, value: &mut String, in_body: bool, pass: &mut Pass) -> bool {
     let new = match action {
         Action::Mask { with, fill } if !value.is_empty() || (*fill && in_body) => with.clone(),
-        Action::Id(class) if !value.is_empty() && !is_placeholder(value) => pass.tokens.token(class, value),
+        Action::Id(class) if !value.is_empty() && !is_placeholder(value) => {
+            // A NUID (a service instance id) keeps the class the `nuid` shape rule gives it
+            // elsewhere, so the same id in a table and in text gets the same placeholder.
+            let class = if redact::is_whole_nuid(value) {
+                "nuid"
+            } else {
+                class
+            };
+            pass.tokens.token(class, value)
+        }
         _ => return false,
     };
     if *value == new {
@@ -628,15 +726,94 @@ fn sort_rows(body: &mut Vec<Row>, by: usize) -> bool {
     }
     let key = |g: &Vec<Row>| -> Vec<String> {
         let first = &g[0].cells;
-        std::iter::once(&first[by])
+        let hidden = std::iter::once(&first[by])
             .chain(first)
-            .map(|c| placeholder::erase(c).into_owned())
-            .collect()
+            .map(|c| placeholder::order_key(c));
+        hidden.chain(first.iter().cloned()).collect()
     };
     let before: Vec<usize> = groups.iter().map(|g| g[0].line).collect();
     groups.sort_by_cached_key(key);
     let changed = groups.iter().map(|g| g[0].line).ne(before);
     body.extend(groups.into_iter().flatten());
+    changed
+}
+
+/// How many columns a record has when the header repeats a group of columns
+/// (`Subject │ Count │ Subject │ Count`): records are then laid out row by row, several per row.
+fn grid_width(header: &[String]) -> Option<usize> {
+    let n = header.len();
+    (1..=n / 2)
+        .filter(|k| n.is_multiple_of(*k))
+        .find(|&k| header.chunks(k).all(|c| c == &header[..k]))
+}
+
+/// Sorts the records of a grid table (see [`grid_width`]), which natscli fills in hash or
+/// reply order, and lays them out again row by row. Returns true if the order changed.
+fn sort_grid(table: &mut Table) -> bool {
+    let Some(k) = table.header.first().and_then(|h| grid_width(&h.cells)) else {
+        return false;
+    };
+    let empty = vec![String::new(); k];
+    let records: Vec<Vec<String>> = table
+        .body
+        .iter()
+        .flat_map(|r| r.cells.chunks(k).map(<[String]>::to_vec))
+        .collect();
+    let filled: Vec<Vec<String>> = records.iter().filter(|r| **r != empty).cloned().collect();
+    let mut sorted = filled.clone();
+    sorted.sort_by_cached_key(|r| {
+        let hidden = r.iter().map(|c| placeholder::order_key(c));
+        hidden.chain(r.iter().cloned()).collect::<Vec<_>>()
+    });
+    if sorted == filled {
+        return false;
+    }
+    let mut cells = sorted.into_iter().chain(std::iter::repeat(empty));
+    for row in &mut table.body {
+        let per_row = row.cells.len() / k;
+        row.cells = cells.by_ref().take(per_row).flatten().collect();
+    }
+    true
+}
+
+/// Sorts multi-line cells that list identifiers (one per line, the other cells of the
+/// continuation rows empty), such as the instance ids of one service. Returns true if any changed.
+fn sort_id_lists(body: &mut [Row]) -> bool {
+    let mut changed = false;
+    let mut start = 0;
+    while start < body.len() {
+        let len = 1 + body[start + 1..]
+            .iter()
+            .take_while(|r| r.cells.first().is_some_and(String::is_empty))
+            .count();
+        let group = &mut body[start..start + len];
+        start += len;
+        if len < 2 {
+            continue;
+        }
+        let width = group[0].cells.len();
+        for c in 1..width {
+            let only_c = group[1..]
+                .iter()
+                .all(|r| r.cells.iter().enumerate().all(|(i, v)| i == c || v.is_empty()));
+            let is_id = |v: &String| {
+                let key = placeholder::order_key(v);
+                key.starts_with('[') && key.ends_with(']') && !key[1..].contains(['[', ' '])
+            };
+            if !only_c || !group.iter().all(|r| is_id(&r.cells[c])) {
+                continue;
+            }
+            let before: Vec<String> = group.iter().map(|r| r.cells[c].clone()).collect();
+            let mut after = before.clone();
+            after.sort_by_cached_key(|v| (placeholder::order_key(v), v.clone()));
+            if after != before {
+                changed = true;
+                for (row, v) in group.iter_mut().zip(after) {
+                    row.cells[c] = v;
+                }
+            }
+        }
+    }
     changed
 }
 
@@ -688,6 +865,65 @@ mod tests {
         assert!(sort_rows(&mut body, 0));
         assert_eq!(body.iter().map(|r| r.line).collect::<Vec<_>>(), [3, 1, 2]);
         assert!(!sort_rows(&mut body, 0));
+    }
+
+    fn normalize(text: &str) -> String {
+        super::super::Normalizer::new(&Rules::default())
+            .unwrap()
+            .normalize(text)
+    }
+
+    #[test]
+    fn grid_records_are_sorted_row_by_row() {
+        let table = "╭─────────┬───────┬─────────┬───────╮\n│ Subject │ Count │ Subject │ Count │\n├─────────┼───────┼─────────┼───────┤\n│ c.x     │ 1     │ a.x     │ 2     │\n│ b.x     │ 2     │         │       │\n╰─────────┴───────┴─────────┴───────╯";
+        let out = normalize(table);
+        assert!(out.contains("│ a.x     │ 2     │ b.x     │ 2     │"), "{out}");
+        assert!(out.contains("│ c.x     │ 1     │         │       │"), "{out}");
+        assert_eq!(grid_width(&["A".into(), "B".into(), "A".into()]), None);
+        assert_eq!(grid_width(&["A".into(), "B".into()]), None);
+    }
+
+    #[test]
+    fn id_lists_in_cells_are_sorted_by_number() {
+        let (a, b) = ("hf5ncF5D8jrEJM3LPTY7NS", "1oWMBLR8T31r7NVG1n2161");
+        let text = |first: &str, second: &str| {
+            format!(
+                "greeter ({a})\n╭──────┬────╮\n│ Name │ ID │\n├──────┼────┤\n│ g    │ {first} │\n│      │ {second} │\n╰──────┴────╯"
+            )
+        };
+        let one = normalize(&text(a, b));
+        assert_eq!(one, normalize(&text(b, a)));
+        assert!(one.contains("│ g    │ [nuid-1] │\n│      │ [nuid-2] │"), "{one}");
+    }
+
+    #[test]
+    fn rows_differing_in_ids_only_follow_the_numbers() {
+        let (a, b) = ("hf5ncF5D8jrEJM3LPTY7NS", "1oWMBLR8T31r7NVG1n2161");
+        let text = |first: &str, second: &str| {
+            format!(
+                "seen {b}\n╭──────────────────────╮\n│ x Service Statistics │\n├────┬──────────┤\n│ ID │ Requests │\n├────┼──────────┤\n│ {first} │ 1 │\n│ {second} │ 1 │\n╰────┴──────────╯"
+            )
+        };
+        let one = normalize(&text(a, b));
+        assert_eq!(one, normalize(&text(b, a)));
+        let at = |id: &str| one.find(&format!("│ {id} │ 1")).expect(id);
+        assert!(at("[nuid-1]") < at("[nuid-2]"), "{one}");
+    }
+
+    #[test]
+    fn system_account_traffic_is_masked() {
+        let table = "╭─────────┬──────────┬──────╮\n│ Account │ In Bytes │ Subs │\n├─────────┼──────────┼──────┤\n│ SYS     │ 1016 B   │ 1    │\n│ SHOP    │ 42 B     │ 2    │\n╰─────────┴──────────┴──────╯";
+        let out = normalize(table);
+        assert!(out.contains("│ SYS     │ [traffic] │ 1    │"), "{out}");
+        assert!(out.contains("│ SHOP    │ 42 B      │ 2    │"), "{out}");
+    }
+
+    #[test]
+    fn service_processing_time_is_masked() {
+        let out =
+            normalize("    Processing Time: 338µs (average 113µs)\n           Requests: 3 in group \"q\"");
+        assert!(out.contains("Processing Time: [duration]"), "{out}");
+        assert!(out.contains("Requests: 3 in group \"q\""), "{out}");
     }
 
     #[test]

@@ -40,7 +40,7 @@ fn rules() -> Vec<ShapeRule> {
     vec![
         r(
             "json-volatile",
-            r#""(uptime|rtt|now|start|config_load_time|mem|cpu|cores|gomaxprocs|git_commit|go|time|created|ts|active|last_active)"(\s*:\s*)(?:"(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*)"#,
+            r#""(uptime|rtt|now|start|config_load_time|mem|cpu|cores|gomaxprocs|git_commit|go|time|created|ts|active|last_active|idle|cid)"(\s*:\s*)(?:"(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*)"#,
             Replace::With(r#""$1"$2"[$1]""#),
         ),
         r(
@@ -90,6 +90,24 @@ fn rules() -> Vec<ShapeRule> {
                 let port: u32 = c[2].parse().ok()?;
                 (port >= 32768).then(|| format!("{}:[port]", &c[1]))
             }),
+        ),
+        r(
+            "server-seq",
+            r#""seq"(\s*:\s*)\d+(,\s*"time")"#,
+            Replace::With(r#""seq"$1"[seq]"$2"#),
+        ),
+        r(
+            "json-port",
+            r#""port"(\s*:\s*)(\d{5})\b"#,
+            Replace::Fn(|c, _| {
+                let port: u32 = c[2].parse().ok()?;
+                (port >= 32768).then(|| format!(r#""port"{}"[port]""#, &c[1]))
+            }),
+        ),
+        r(
+            "backup-size",
+            r"\b\d[\d.,]* [KMGTP]?i?B (compressed|uncompressed)\b",
+            Replace::With("[size] $1"),
         ),
         r(
             "ip",
@@ -156,6 +174,12 @@ fn rules() -> Vec<ShapeRule> {
 
 /// NUIDs are 22 base-62 characters; requiring digits and letters of both cases keeps ordinary
 /// long words and CamelCase identifiers out.
+/// Returns true for a whole value shaped like a NUID: 22 base-62 characters with a digit, an upper-
+/// and a lower-case letter. Id columns use it to give NUIDs the class the `nuid` rule gives them.
+pub(crate) fn is_whole_nuid(s: &str) -> bool {
+    s.len() == 22 && s.bytes().all(|b| b.is_ascii_alphanumeric()) && is_nuid(s)
+}
+
 fn is_nuid(s: &str) -> bool {
     let has = |f: fn(&u8) -> bool| s.as_bytes().iter().any(f);
     has(u8::is_ascii_digit) && has(u8::is_ascii_uppercase) && has(u8::is_ascii_lowercase)
@@ -444,6 +468,46 @@ mod tests {
             r#"  "uptime": "[uptime]","#,
         );
         check("json-volatile", r#""mem": 1234"#, r#""mem": "[mem]""#);
+        check(
+            "json-volatile",
+            r#""idle":"0s","cid":7"#,
+            r#""idle":"[idle]","cid":"[cid]""#,
+        );
+    }
+
+    #[test]
+    fn backup_size() {
+        check(
+            "backup-size",
+            "Received 311 B compressed data in 1 chunks, 386 B uncompressed",
+            "Received [size] compressed data in 1 chunks, [size] uncompressed",
+        );
+    }
+
+    #[test]
+    fn server_seq() {
+        check(
+            "server-seq",
+            r#""flags":7,"seq":77,"time":"x""#,
+            r#""flags":7,"seq":"[seq]","time":"[time]""#,
+        );
+        assert_eq!(apply(r#""seq": 5,"#).0, r#""seq": 5,"#);
+    }
+
+    #[test]
+    fn json_port() {
+        check(
+            "json-port",
+            r#""ip":"127.0.0.1","port":57094,"#,
+            r#""ip":"127.0.0.1","port":"[port]","#,
+        );
+        assert_eq!(apply(r#""port": 4222"#).0, r#""port": 4222"#);
+    }
+
+    #[test]
+    fn whole_nuids() {
+        assert!(is_whole_nuid("hf5ncF5D8jrEJM3LPTY7NS"));
+        assert!(!is_whole_nuid("greeter") && !is_whole_nuid("hf5ncF5D8jrEJM3LPTY7N"));
     }
 
     #[test]

@@ -42,6 +42,15 @@ pub(crate) fn clean_lines(input: &str) -> Vec<(usize, String)> {
 
 /// Cleans one line (without its `\n`).
 fn clean_line(raw: &str) -> String {
+    // go-cmp diffs (`nats stream edit`) pick a regular or a no-break space at random, on
+    // purpose, so that nobody parses them: a no-break space is read as a space.
+    let spaced;
+    let raw = if raw.contains('\u{a0}') {
+        spaced = raw.replace('\u{a0}', " ");
+        spaced.as_str()
+    } else {
+        raw
+    };
     let raw = raw.strip_suffix('\r').unwrap_or(raw);
     let stripped = if raw.contains('\x1b') {
         ANSI.replace_all(raw, "")
@@ -104,6 +113,14 @@ mod tests {
     #[test]
     fn reserved_characters_are_removed() {
         assert_eq!(texts("a\u{E000}b\u{E01F} \u{E020}"), ["ab \u{E020}"]);
+    }
+
+    #[test]
+    fn no_break_spaces_become_spaces() {
+        assert_eq!(
+            texts("-\u{a0}\tMaxMsgsPer:\u{a0}\u{a0}-1,"),
+            ["- \tMaxMsgsPer:  -1,"]
+        );
     }
 
     #[test]

@@ -54,7 +54,7 @@ impl Unordered {
     pub(crate) fn ping() -> Unordered {
         Unordered {
             name: "ping-order".to_owned(),
-            region: Region::Lines(Regex::new(r"^\S+ +rtt=\S+$").expect("valid ping regex")),
+            region: Region::Lines(Regex::new(r"^\S+(?: \S+)? +rtt=\S+$").expect("valid ping regex")),
         }
     }
 
@@ -112,14 +112,15 @@ fn first_line(block: &Block) -> usize {
     }
 }
 
-/// Sorts blocks by their rendered text with identifiers erased; returns true if the order changed.
+/// Sorts blocks by their rendered text with identifiers hidden, ties broken by the full text;
+/// returns true if the order changed.
 fn sort_blocks(blocks: &mut [Block]) -> bool {
     let key = |b: &Block| {
         let mut out = String::new();
         b.render(&mut out);
-        placeholder::erase(&out).into_owned()
+        (placeholder::order_key(&out), out)
     };
-    let keys: Vec<String> = blocks.iter().map(key).collect();
+    let keys: Vec<(String, String)> = blocks.iter().map(key).collect();
     let mut order: Vec<usize> = (0..blocks.len()).collect();
     order.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
     if order.iter().enumerate().all(|(i, o)| i == *o) {

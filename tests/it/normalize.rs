@@ -40,7 +40,7 @@ fn every_fixture_matches_its_snapshot_and_is_idempotent() {
         .filter(|n| n.ends_with(".txt"))
         .collect();
     names.sort();
-    assert!(names.len() >= 10, "{names:?}");
+    assert!(names.len() >= 19, "{names:?}");
     for name in names {
         let once = normalize(&fixture(&name));
         assert_eq!(normalize(&once), once, "{name} is not idempotent");
@@ -376,6 +376,64 @@ mod properties {
         ) {
             let once = normalize(&lines.join("\n"));
             prop_assert_eq!(normalize(&once), once);
+        }
+    }
+
+    /// The fixtures of the second batch: reports, JSON, services and benchmarks.
+    mod new_commands {
+        use super::super::*;
+
+        fn changes(name: &str, from: &str, to: &str) -> bool {
+            let raw = fixture(name);
+            normalize(&edit(&raw, from, to)) != normalize(&raw)
+        }
+
+        #[test]
+        fn a_consumer_count_in_a_report_matters() {
+            assert!(changes(
+                "stream-reports.txt",
+                "│ SENSORS │ File    │           │ 3 ",
+                "│ SENSORS │ File    │           │ 4 "
+            ));
+        }
+
+        #[test]
+        fn a_json_ack_floor_matters() {
+            assert!(changes(
+                "stream-reports.txt",
+                "\"num_pending\": 3,",
+                "\"num_pending\": 4,"
+            ));
+        }
+
+        #[test]
+        fn a_benchmark_message_count_matters_but_its_rate_does_not() {
+            let raw = fixture("benchmark.txt");
+            let rate = raw
+                .lines()
+                .find_map(|l| {
+                    l.split(" msgs/sec")
+                        .next()
+                        .filter(|_| l.contains("aggregated stats"))
+                })
+                .and_then(|l| l.rsplit(' ').next())
+                .expect("an aggregated rate")
+                .to_owned();
+            assert!(!changes(
+                "benchmark.txt",
+                &format!("{rate} msgs/sec"),
+                "1 msgs/sec"
+            ));
+            assert!(changes("benchmark.txt", "│ 2,000    │", "│ 2,001    │"));
+        }
+
+        #[test]
+        fn a_service_request_count_matters() {
+            assert!(changes(
+                "services-micro.txt",
+                "Requests: 3 in group",
+                "Requests: 4 in group"
+            ));
         }
     }
 }
