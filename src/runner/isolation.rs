@@ -112,6 +112,7 @@ fn probe() -> std::result::Result<Mode, String> {
             user,
         };
         let command = mode.wrap(&nbe, &["true"]);
+        let _spawning = super::reaper::spawning();
         let result = duct::cmd(&command[0], &command[1..])
             .stdin_null()
             .stdout_null()

@@ -22,12 +22,12 @@ pub const RUN_ID_VAR: &str = "NBE_RUN_ID";
 /// Main processes of runs in progress; their orphans are told apart by run id.
 static LIVE_MAINS: Mutex<Vec<(i32, String)>> = Mutex::new(Vec::new());
 
-/// Held while a run's main process is started and registered. Between fork and exec a new child
-/// still has nbe's own environment, without its run id, so a scan at that moment would take it
-/// for an untagged orphan of another run.
+/// Held while nbe starts a child of its own: a run's main process until it is registered, or a
+/// short helper command (a version query) until it has finished. Such a child has nbe's own
+/// environment, without a run id, so a scan meanwhile would take it for an untagged orphan of a run.
 static SPAWNING: Mutex<()> = Mutex::new(());
 
-/// Holds off every scan until the returned guard is dropped; take it around starting a run.
+/// Holds off every scan until the returned guard is dropped; take it around starting a child.
 pub fn spawning() -> std::sync::MutexGuard<'static, ()> {
     SPAWNING.lock().unwrap_or_else(|e| e.into_inner())
 }

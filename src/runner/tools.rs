@@ -182,6 +182,8 @@ pub fn search_path(name: &str) -> Option<PathBuf> {
 
 /// The first line a program prints for `args` (its version), or `None` when it cannot run.
 pub fn version_of(program: &Path, args: &[&str]) -> Option<String> {
+    // A child nbe starts for itself must never look like an orphan of a run to the reaper.
+    let _spawning = super::reaper::spawning();
     let output = duct::cmd(program, args)
         .stderr_to_stdout()
         .stdin_null()
