@@ -128,7 +128,8 @@ impl Normalizer {
         let known: HashSet<&str> = profile::NAMES
             .into_iter()
             .chain(redact::names())
-            .chain(["server-log", "ping-order"])
+            .chain(["server-log"])
+            .chain(Unordered::BUILT_IN)
             .collect();
         for (i, name) in rules.disable.iter().enumerate() {
             if !known.contains(name.as_str()) {
@@ -167,7 +168,7 @@ impl Normalizer {
             .enumerate()
             .map(|(i, u)| Unordered::new(i, u))
             .collect::<Result<_, _>>()?;
-        unordered.push(Unordered::ping());
+        unordered.extend(Unordered::built_in());
         Ok(Normalizer {
             disabled: rules.disable.iter().cloned().collect(),
             drop,
@@ -361,6 +362,23 @@ mod tests {
         assert_eq!(
             n.normalize("z\nbegin\n2\n1\nend\n0\n"),
             "z\nbegin\n1\n2\nend\n0\n"
+        );
+    }
+
+    #[test]
+    fn bench_clients_are_compared_in_order_whichever_starts_first() {
+        let text = |x: u8, y: u8| {
+            format!(
+                "16:55:07 Starting Core NATS publisher benchmark [clients=2]\n\
+                 16:55:07 [{x}] Starting Core NATS publisher, publishing 2,500 messages\n\
+                 16:55:07 [{y}] Starting Core NATS publisher, publishing 2,500 messages\n"
+            )
+        };
+        let one = normalize(&text(2, 1));
+        assert_eq!(one, normalize(&text(1, 2)));
+        assert!(
+            one.contains("[time] [1] Starting Core NATS publisher, publishing 2,500 messages\n[time] [2]"),
+            "{one}"
         );
     }
 

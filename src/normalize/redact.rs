@@ -172,17 +172,40 @@ fn rules() -> Vec<ShapeRule> {
     ]
 }
 
-/// NUIDs are 22 base-62 characters; requiring digits and letters of both cases keeps ordinary
-/// long words and CamelCase identifiers out.
-/// Returns true for a whole value shaped like a NUID: 22 base-62 characters with a digit, an upper-
-/// and a lower-case letter. Id columns use it to give NUIDs the class the `nuid` rule gives them.
+/// Returns true for a whole value shaped like a NUID (see [`is_nuid`]). Id columns use it to give
+/// NUIDs the class the `nuid` rule gives them.
 pub(crate) fn is_whole_nuid(s: &str) -> bool {
     s.len() == 22 && s.bytes().all(|b| b.is_ascii_alphanumeric()) && is_nuid(s)
 }
 
+/// NUIDs are 22 random base-62 characters. Letters of both cases and a digit keep ordinary long
+/// words out. About one NUID in fifty has no digit; then the case must look random rather than
+/// like the capitals of joined words (`SubjectDeleteMarkerTTL`, `AllowDirectAccessToAll`): at least
+/// two places where a lone lower-case letter stands between capitals, or two capitals follow each
+/// other before the end. Joined words have almost none; random case has several.
 fn is_nuid(s: &str) -> bool {
-    let has = |f: fn(&u8) -> bool| s.as_bytes().iter().any(f);
-    has(u8::is_ascii_digit) && has(u8::is_ascii_uppercase) && has(u8::is_ascii_lowercase)
+    let bytes = s.as_bytes();
+    let has = |f: fn(&u8) -> bool| bytes.iter().any(f);
+    if !has(u8::is_ascii_uppercase) || !has(u8::is_ascii_lowercase) {
+        return false;
+    }
+    if has(u8::is_ascii_digit) {
+        return true;
+    }
+    let upper = |i: Option<usize>| i.and_then(|i| bytes.get(i)).is_none_or(u8::is_ascii_uppercase);
+    let lone_lower = (0..bytes.len())
+        .filter(|&i| bytes[i].is_ascii_lowercase() && upper(i.checked_sub(1)) && upper(Some(i + 1)))
+        .count();
+    // Runs of two or more capitals that end before the last character (a trailing acronym is
+    // common in identifiers).
+    let capital_runs = (1..bytes.len() - 1)
+        .filter(|&i| {
+            bytes[i - 1].is_ascii_uppercase()
+                && bytes[i].is_ascii_uppercase()
+                && !bytes[i + 1].is_ascii_uppercase()
+        })
+        .count();
+    lone_lower + capital_runs >= 2
 }
 
 /// The compiled shape rules, with a set that finds in one pass which ones can match.
@@ -507,6 +530,11 @@ mod tests {
     #[test]
     fn whole_nuids() {
         assert!(is_whole_nuid("hf5ncF5D8jrEJM3LPTY7NS"));
+        assert!(is_whole_nuid("mPPBofkKrOivbKMWHuzFiq"), "a NUID without a digit");
+        assert!(
+            !is_whole_nuid("NatsServerStatusReport"),
+            "CamelCase words are no NUID"
+        );
         assert!(!is_whole_nuid("greeter") && !is_whole_nuid("hf5ncF5D8jrEJM3LPTY7N"));
     }
 

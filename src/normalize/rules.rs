@@ -8,7 +8,7 @@ use serde::Deserialize;
 /// Per-example normalization overrides, read from the `normalize:` block of an example's `meta.yaml`.
 ///
 /// Every list is optional; an empty `Rules` means "the built-in profile only".
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rules {
     /// Table columns to mask, by table title and column name.
@@ -35,7 +35,7 @@ pub struct Rules {
 }
 
 /// Masks one column of the tables whose title matches.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnRule {
     /// Regex matched against the table title; absent means every table with that column.
@@ -49,7 +49,7 @@ pub struct ColumnRule {
 }
 
 /// Sorts the body rows of the tables whose title matches by one column.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SortRule {
     /// Regex matched against the table title; absent means every table with that column.
@@ -60,7 +60,7 @@ pub struct SortRule {
 }
 
 /// Masks the value of a `Key: value` line.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeyRule {
     /// Regex matched against the section heading (without its colon); absent means any section.
@@ -74,7 +74,7 @@ pub struct KeyRule {
 }
 
 /// A regex replacement applied line by line.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RedactRule {
     /// The regex to find.
@@ -87,7 +87,7 @@ pub struct RedactRule {
 ///
 /// Either `start` and `end` (the lines strictly between a line matching `start` and the next line
 /// matching `end`), or `lines` (every run of consecutive lines matching it).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UnorderedRule {
     /// Regex of the line opening the region.

@@ -49,13 +49,23 @@ impl Unordered {
         Ok(Unordered { name, region })
     }
 
-    /// The built-in `ping-order` rule: `nats server ping` prints one line per server in the order
-    /// replies arrive.
-    pub(crate) fn ping() -> Unordered {
-        Unordered {
-            name: "ping-order".to_owned(),
-            region: Region::Lines(Regex::new(r"^\S+(?: \S+)? +rtt=\S+$").expect("valid ping regex")),
-        }
+    /// The built-in rules, by name: lines the `nats` CLI prints in the order concurrent work ends.
+    ///
+    /// - `ping-order`: `nats server ping` and `nats service ping` print one line per responder in
+    ///   the order replies arrive;
+    /// - `bench-order`: `nats bench` with several clients announces each client as it starts.
+    pub(crate) const BUILT_IN: [&str; 2] = ["ping-order", "bench-order"];
+
+    /// The compiled built-in rules, in the order of [`Self::BUILT_IN`].
+    pub(crate) fn built_in() -> Vec<Unordered> {
+        let lines = |name: &str, pattern: &str| Unordered {
+            name: name.to_owned(),
+            region: Region::Lines(Regex::new(pattern).expect("built-in unordered regexes are valid")),
+        };
+        vec![
+            lines(Self::BUILT_IN[0], r"^\S+(?: \S+)? +rtt=\S+$"),
+            lines(Self::BUILT_IN[1], r"^(?:\[time\] )?\[\d+\] Starting\b"),
+        ]
     }
 
     /// The rule's name, as used in explanations and `disable:`.
