@@ -7,9 +7,9 @@ nats-server -a 127.0.0.1 -p 4222 -m 8222 > server.log 2>&1 &
 export NATS_URL="nats://127.0.0.1:4222"
 
 # Discovery commands collect answers until their timeout passes, since
-# they cannot know how many instances exist. One second is plenty on a
-# single local server.
-export NATS_TIMEOUT=1s
+# they cannot know how many instances exist. Two seconds is plenty on a
+# single local server, even on a busy machine; the default is five.
+export NATS_TIMEOUT=2s
 
 # Wait until the server is healthy, for up to 30 seconds.
 for attempt in $(seq 1 150); do
