@@ -96,16 +96,19 @@ impl Block {
     }
 }
 
+/// Test input as the document parser receives it: lines with their one-based numbers.
+#[cfg(test)]
+pub(crate) fn numbered_lines(text: &str) -> Vec<(usize, String)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.to_owned()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    use super::numbered_lines as lines;
     use super::*;
-
-    fn lines(s: &str) -> Vec<(usize, String)> {
-        s.lines()
-            .enumerate()
-            .map(|(i, l)| (i + 1, l.to_owned()))
-            .collect()
-    }
 
     #[test]
     fn finds_tables_keys_and_lines_with_sections() {

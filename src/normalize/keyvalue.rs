@@ -151,13 +151,7 @@ impl Block {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn lines(s: &str) -> Vec<(usize, String)> {
-        s.lines()
-            .enumerate()
-            .map(|(i, l)| (i + 1, l.to_owned()))
-            .collect()
-    }
+    use crate::normalize::document::numbered_lines as lines;
 
     const INFO: &str = "       Version: 2.15.2
     Git Commit:

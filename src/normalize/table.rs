@@ -368,13 +368,7 @@ fn repeat(out: &mut String, c: char, n: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn lines(s: &str) -> Vec<(usize, String)> {
-        s.lines()
-            .enumerate()
-            .map(|(i, l)| (i + 1, l.to_owned()))
-            .collect()
-    }
+    use crate::normalize::document::numbered_lines as lines;
 
     fn table(s: &str) -> Table {
         match parse(&lines(s), 0) {
