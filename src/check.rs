@@ -1,7 +1,7 @@
 //! Verifying recordings without running anything: is what the docs page shows what the baseline says,
 //! and was it recorded from the current code?
 //!
-//! [`status`] is also what the docs site uses for a client's verification badge.
+//! [`status_with`] is also what the docs site uses for a client's verification badge.
 
 use crate::catalog::{Catalog, Selected};
 use crate::normalize::Normalizer;
@@ -22,19 +22,7 @@ pub enum CheckStatus {
     NotRecorded(String),
 }
 
-/// The status of `selected`, compiling its example's normalizer.
-pub fn status(catalog: &Catalog, selected: Selected) -> CheckStatus {
-    match Normalizer::new(&selected.example.normalize) {
-        Ok(normalizer) => status_with(catalog, selected, &normalizer),
-        Err(err) => CheckStatus::Failing(format!(
-            "{}: normalize: {}",
-            selected.example.meta_path.display(),
-            err
-        )),
-    }
-}
-
-/// The status of `selected` with an already compiled normalizer (checking many clients of one example).
+/// The status of `selected`, normalizing with its example's compiled `normalizer`.
 pub fn status_with(catalog: &Catalog, selected: Selected, normalizer: &Normalizer) -> CheckStatus {
     let path = &selected.client.path;
     let record = format!("run `nbe record {path}`");

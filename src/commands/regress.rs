@@ -12,7 +12,7 @@ use crate::config::{self, Format, Unreferenced};
 use crate::error::{Error, Location, Result};
 use crate::execute::{self, RunOptions};
 use crate::exit;
-use crate::normalize::{Normalizer, Rules};
+use crate::normalize::{Normalizer, Shared};
 use crate::report::human::{Human, Style};
 use crate::report::json::Json;
 use crate::report::junit::Junit;
@@ -23,30 +23,16 @@ use crate::runner::{self, RunResult, Termination};
 use crate::snapshot;
 use crate::verdict;
 
-/// The compiled normalizer of every selected example, by example path.
-///
-/// Examples with the same rules (most have no overrides at all) share one compiled normalizer, so
-/// memory does not grow with the size of the catalog. A rule that does not compile is a catalog
-/// error, found before anything runs.
+/// The compiled normalizer of every selected example, by example path; examples with the same
+/// rules share one. A rule that does not compile is a catalog error, found before anything runs.
 pub fn normalizers<'a>(selected: &[Selected<'a>]) -> Result<HashMap<&'a str, Arc<Normalizer>>> {
-    let mut compiled: Vec<(&Rules, Arc<Normalizer>)> = Vec::new();
+    let shared = Shared::default();
     let mut normalizers = HashMap::new();
     for s in selected {
-        let rules = &s.example.normalize;
-        if normalizers.contains_key(s.example.path.as_str()) {
-            continue;
-        }
-        let normalizer = match compiled.iter().find(|(known, _)| *known == rules) {
-            Some((_, normalizer)) => Arc::clone(normalizer),
-            None => {
-                let normalizer = Arc::new(Normalizer::new(rules).map_err(|err| {
-                    // The normalizer's error type is its own; its message is all nbe needs.
-                    Error::catalog(Location::file(&s.example.meta_path), format!("normalize: {err}"))
-                })?);
-                compiled.push((rules, Arc::clone(&normalizer)));
-                normalizer
-            }
-        };
+        let normalizer = shared.get(&s.example.normalize).map_err(|err| {
+            // The normalizer's error type is its own; its message is all nbe needs.
+            Error::catalog(Location::file(&s.example.meta_path), format!("normalize: {err}"))
+        })?;
         normalizers.insert(s.example.path.as_str(), normalizer);
     }
     Ok(normalizers)

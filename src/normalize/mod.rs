@@ -26,6 +26,7 @@ mod unordered;
 
 use std::collections::HashSet;
 use std::fmt;
+use std::sync::{Arc, Mutex};
 
 use regex::Regex;
 
@@ -83,6 +84,26 @@ pub struct Normalizer {
     redact: Vec<(Regex, String)>,
     profile: Profile,
     unordered: Vec<Unordered>,
+}
+
+/// Compiled normalizers shared by every example with the same rules: most examples have no
+/// overrides at all, so a whole catalog usually needs one, and memory does not grow with it.
+#[derive(Debug, Default)]
+pub struct Shared {
+    compiled: Mutex<Vec<(Rules, Arc<Normalizer>)>>,
+}
+
+impl Shared {
+    /// The normalizer for `rules`, compiled on first use.
+    pub fn get(&self, rules: &Rules) -> Result<Arc<Normalizer>, RuleError> {
+        let mut compiled = self.compiled.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, normalizer)) = compiled.iter().find(|(known, _)| known == rules) {
+            return Ok(Arc::clone(normalizer));
+        }
+        let normalizer = Arc::new(Normalizer::new(rules)?);
+        compiled.push((rules.clone(), Arc::clone(&normalizer)));
+        Ok(normalizer)
+    }
 }
 
 /// The state of one normalization: identifiers seen so far and, when explaining, what changed.

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use crate::catalog::{Catalog, Client, Selected};
 use crate::check::{self, CheckStatus};
+use crate::normalize::Shared;
 use crate::snapshot;
 
 /// Whether a client's recorded output can be trusted.
@@ -66,18 +67,26 @@ pub struct Provenance {
 #[derive(Debug)]
 pub struct CheckVerifier<'a> {
     catalog: &'a Catalog,
+    normalizers: Shared,
 }
 
 impl<'a> CheckVerifier<'a> {
     /// A verifier for the clients of `catalog`.
     pub fn new(catalog: &'a Catalog) -> Self {
-        Self { catalog }
+        Self {
+            catalog,
+            normalizers: Shared::default(),
+        }
     }
 }
 
 impl Verifier for CheckVerifier<'_> {
     fn status(&self, selected: Selected) -> Status {
-        match check::status(self.catalog, selected) {
+        let checked = match self.normalizers.get(&selected.example.normalize) {
+            Ok(normalizer) => check::status_with(self.catalog, selected, &normalizer),
+            Err(err) => CheckStatus::Failing(format!("normalize: {err}")),
+        };
+        match checked {
             CheckStatus::Verified => Status::Verified,
             CheckStatus::Stale(_) => Status::Stale,
             CheckStatus::Failing(why) => Status::Failing(why),
