@@ -124,17 +124,22 @@ impl Nbe {
     }
 
     /// Runs nbe as the unprivileged user `nobody` (the test must run as root to switch).
-    pub fn by_nobody(self) -> Self {
+    pub fn by_nobody(self, programs: &Path) -> Self {
+        // The checkout may sit where nobody cannot reach it, so nbe and the tools run from
+        // `programs`, a copy in a directory everyone can read (see [`programs_for_nobody`]).
         let mut command = Command::new("setpriv");
         command
-            .args([
-                "--reuid=65534",
-                "--regid=65534",
-                "--clear-groups",
-                env!("CARGO_BIN_EXE_nbe"),
-            ])
-            .args(self.command.get_args())
-            .env("HOME", "/tmp");
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(programs.join("nbe"));
+        let mut args = self.command.get_args().peekable();
+        while let Some(arg) = args.next() {
+            command.arg(arg);
+            if arg == "--tools-dir" {
+                args.next();
+                command.arg(programs);
+            }
+        }
+        command.env("HOME", "/tmp");
         for (name, value) in self.command.get_envs() {
             match value {
                 Some(value) => command.env(name, value),
@@ -365,4 +370,25 @@ pub fn processes_with(marker: &str) -> Vec<String> {
 /// A marker unique to this test process and call, for finding processes a test started.
 pub fn marker(name: &str) -> String {
     format!("nbe-it-{name}-{}", std::process::id())
+}
+
+/// Copies nbe, nats-server and nats into a new temp dir that every user can read and run, for
+/// tests that run nbe as another user.
+pub fn programs_for_nobody() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::Builder::new()
+        .prefix("nbe-it-programs-")
+        .tempdir()
+        .unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let tools = tools_dir();
+    for (from, name) in [
+        (PathBuf::from(env!("CARGO_BIN_EXE_nbe")), "nbe"),
+        (tools.join("nats-server"), "nats-server"),
+        (tools.join("nats"), "nats"),
+    ] {
+        std::fs::copy(from, dir.path().join(name)).unwrap();
+        std::fs::set_permissions(dir.path().join(name), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    dir
 }

@@ -2,7 +2,9 @@
 
 use std::process::{Command, Stdio};
 
-use crate::harness::{KillOnDrop, Repo, marker, nbe_in, processes_with, project_root, tools_dir};
+use crate::harness::{
+    KillOnDrop, Repo, marker, nbe_in, processes_with, programs_for_nobody, project_root, tools_dir,
+};
 
 /// An example that hard-codes the default client port, as most examples do.
 fn default_port_example(name: &str) -> String {
@@ -127,13 +129,14 @@ fn an_ordinary_user_gets_namespaces_through_a_user_namespace() {
     repo.script("ports/as-nobody", &default_port_example(&name));
     // The temp repository is private to root; nobody must be able to read it.
     std::fs::set_permissions(repo.root(), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let programs = programs_for_nobody();
     repo.nbe(["doctor"])
-        .by_nobody()
+        .by_nobody(programs.path())
         .run()
         .code(0)
         .stdout_has("namespace (network + PID namespaces in a user namespace)");
     repo.nbe(["--isolation", "namespace", "run", "ports/as-nobody"])
-        .by_nobody()
+        .by_nobody(programs.path())
         .run()
         .code(0)
         .stdout_has("Published 5 bytes to \"isolated\"");
