@@ -336,7 +336,7 @@ mod tests {
 
     impl Verifier for Unrecorded {
         fn status(&self, _: Selected) -> Status {
-            Status::NotRecorded
+            Status::NotRecorded(String::new())
         }
     }
 

@@ -523,7 +523,7 @@ mod tests {
     #[test]
     fn provenance_names_what_is_known() {
         let html = provenance(
-            &Status::Stale,
+            &Status::Stale(String::new()),
             &Provenance {
                 nats_server: Some("v2.15.2".into()),
                 nats: None,
@@ -532,6 +532,8 @@ mod tests {
         );
         assert!(html.contains("2025-11-25 with nats-server v2.15.2<"), "{html}");
         assert!(html.contains("class=\"status stale\""), "{html}");
-        assert!(!provenance(&Status::NotRecorded, &Provenance::default()).contains("Recorded"));
+        assert!(
+            !provenance(&Status::NotRecorded(String::new()), &Provenance::default()).contains("Recorded")
+        );
     }
 }

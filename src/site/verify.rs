@@ -7,41 +7,34 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use crate::catalog::{Catalog, Client, Selected};
-use crate::check::{self, CheckStatus};
+use crate::check;
 use crate::normalize::Shared;
 use crate::snapshot;
 
-/// Whether a client's recorded output can be trusted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Status {
-    /// The snapshot matches the client's files as they are now.
-    Verified,
-    /// The client's files changed since the snapshot was accepted.
-    Stale,
-    /// The last check failed, with why.
-    Failing(String),
-    /// There is no recording or no snapshot.
-    NotRecorded,
-}
+/// Whether a client's recorded output can be trusted: `nbe check`'s own verdict.
+pub use crate::check::CheckStatus as Status;
 
 impl Status {
     /// A short word for the page, also its CSS class.
     pub fn word(&self) -> &'static str {
         match self {
             Self::Verified => "verified",
-            Self::Stale => "stale",
+            Self::Stale(_) => "stale",
             Self::Failing(_) => "failing",
-            Self::NotRecorded => "not recorded",
+            Self::NotRecorded(_) => "not recorded",
         }
     }
 
-    /// One sentence telling the reader what the status means.
+    /// One sentence telling the reader what the status means. The reasons `nbe check` gives are
+    /// written for the maintainer; a reader gets a plain sentence, except for why a check fails.
     pub fn explanation(&self) -> String {
         match self {
             Self::Verified => "Its output matches the accepted snapshot for the code shown here.".into(),
-            Self::Stale => "The code changed after the output was recorded; it needs recording again.".into(),
+            Self::Stale(_) => {
+                "The code changed after the output was recorded; it needs recording again.".into()
+            }
             Self::Failing(why) => format!("The last check failed: {why}"),
-            Self::NotRecorded => "It has not been recorded yet.".into(),
+            Self::NotRecorded(_) => "It has not been recorded yet.".into(),
         }
     }
 }
@@ -82,15 +75,9 @@ impl<'a> CheckVerifier<'a> {
 
 impl Verifier for CheckVerifier<'_> {
     fn status(&self, selected: Selected) -> Status {
-        let checked = match self.normalizers.get(&selected.example.normalize) {
+        match self.normalizers.get(&selected.example.normalize) {
             Ok(normalizer) => check::status_with(self.catalog, selected, &normalizer),
-            Err(err) => CheckStatus::Failing(format!("normalize: {err}")),
-        };
-        match checked {
-            CheckStatus::Verified => Status::Verified,
-            CheckStatus::Stale(_) => Status::Stale,
-            CheckStatus::Failing(why) => Status::Failing(why),
-            CheckStatus::NotRecorded(_) => Status::NotRecorded,
+            Err(err) => Status::Failing(format!("normalize: {err}")),
         }
     }
 }
