@@ -230,6 +230,7 @@ impl Normalizer {
             }
         }
         let mut blocks = document::parse(&mut lines);
+        pass.tokens.know_nuids(redact::known_nuids(&blocks));
         for block in &mut blocks {
             match block {
                 Block::Line(n, text) => pass.shapes(text, *n),

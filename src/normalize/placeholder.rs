@@ -8,7 +8,7 @@
 //! same placeholder everywhere, so relations between values survive.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 const OPEN: char = '\u{E000}';
 const MID: char = '\u{E001}';
@@ -29,9 +29,22 @@ pub(crate) struct Tokens {
     values: Vec<(String, String)>,
     numbers: Vec<Option<usize>>,
     counters: HashMap<String, usize>,
+    /// Values known to be NUIDs from where they stand (see [`super::redact::known_nuids`]), even
+    /// when their shape alone does not say so.
+    nuids: HashSet<String>,
 }
 
 impl Tokens {
+    /// Treats `values` as NUIDs wherever they appear in this normalization.
+    pub(crate) fn know_nuids(&mut self, values: HashSet<String>) {
+        self.nuids = values;
+    }
+
+    /// Returns true if `value` was found standing where only a NUID stands.
+    pub(crate) fn is_known_nuid(&self, value: &str) -> bool {
+        self.nuids.contains(value)
+    }
+
     /// Interns `value` under `class` and returns the token standing for it.
     pub(crate) fn token(&mut self, class: &str, value: &str) -> String {
         let key = (class.to_owned(), value.to_owned());

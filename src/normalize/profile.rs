@@ -674,7 +674,7 @@ fn apply(action: &Action, value: &mut String, in_body: bool, pass: &mut Pass) ->
         Action::Id(class) if !value.is_empty() && !is_placeholder(value) => {
             // A NUID (a service instance id) keeps the class the `nuid` shape rule gives it
             // elsewhere, so the same id in a table and in text gets the same placeholder.
-            let class = if redact::is_whole_nuid(value) {
+            let class = if redact::is_whole_nuid(value) || pass.tokens.is_known_nuid(value) {
                 "nuid"
             } else {
                 class

@@ -4,10 +4,12 @@
 //! Each rule is small and named; identifiers become tokens that [`super::placeholder`] numbers
 //! once the document is in its final order.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::{Captures, Regex, RegexSet};
 
+use super::document::Block;
 use super::placeholder::Tokens;
 
 /// How a match is rewritten.
@@ -81,7 +83,7 @@ fn rules() -> Vec<ShapeRule> {
         r(
             "nuid",
             r"\b[A-Za-z0-9]{22}\b",
-            Replace::Fn(|c, t| is_nuid(&c[0]).then(|| t.token("nuid", &c[0]))),
+            Replace::Fn(|c, t| (is_nuid(&c[0]) || t.is_known_nuid(&c[0])).then(|| t.token("nuid", &c[0]))),
         ),
         r(
             "ephemeral-port",
@@ -178,6 +180,48 @@ pub(crate) fn is_whole_nuid(s: &str) -> bool {
     s.len() == 22 && s.bytes().all(|b| b.is_ascii_alphanumeric()) && is_nuid(s)
 }
 
+/// Collects the values that stand where only a NUID stands, so that the `nuid` rule masks them
+/// everywhere even when their shape is ambiguous (a NUID without a digit whose case happens to
+/// look like joined words):
+/// - 22 base-62 characters in an `ID` column (service instances in `nats service ls` and
+///   `stats`);
+/// - the id after a service's name in `nats service info` (`Service: greeter (ID)`);
+/// - the id after a service's name in a `nats service ping` reply (`greeter ID  rtt=...`).
+pub(crate) fn known_nuids(blocks: &[Block]) -> HashSet<String> {
+    static PING: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\S+ ([A-Za-z0-9]{22}) +rtt=").expect("valid ping regex"));
+    static SERVICE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\S+ \(([A-Za-z0-9]{22})\)$").expect("valid service regex"));
+    let is_id = |s: &str| s.len() == 22 && s.bytes().all(|b| b.is_ascii_alphanumeric());
+    let mut found = HashSet::new();
+    for block in blocks {
+        match block {
+            Block::Line(_, text) => {
+                if let Some(c) = PING.captures(text) {
+                    found.insert(c[1].to_owned());
+                }
+            }
+            Block::Keys(keys) => {
+                for item in keys.items.iter().filter(|i| i.key == "Service") {
+                    if let Some(c) = SERVICE.captures(&item.value) {
+                        found.insert(c[1].to_owned());
+                    }
+                }
+            }
+            Block::Table(table) => {
+                let Some(header) = table.header.first() else {
+                    continue;
+                };
+                for (column, _) in header.cells.iter().enumerate().filter(|(_, h)| *h == "ID") {
+                    let cells = table.body.iter().filter_map(|row| row.cells.get(column));
+                    found.extend(cells.filter(|c| is_id(c)).cloned());
+                }
+            }
+        }
+    }
+    found
+}
+
 /// NUIDs are 22 random base-62 characters. Letters of both cases and a digit keep ordinary long
 /// words out. About one NUID in fifty has no digit; then the case must look random rather than
 /// like the capitals of joined words (`SubjectDeleteMarkerTTL`, `AllowDirectAccessToAll`): at least
@@ -240,11 +284,7 @@ impl Shapes {
         fired: &mut dyn FnMut(&'static str),
     ) {
         // Most cells and lines hold nothing volatile; one pass of the set rules them out.
-        if s.is_empty()
-            || !s
-                .bytes()
-                .any(|b| b.is_ascii_digit() || matches!(b, b'_' | b'/' | b'"'))
-        {
+        if !may_be_volatile(s) {
             return;
         }
         let matches = self.set.matches(s);
@@ -270,6 +310,26 @@ impl Shapes {
             }
         }
     }
+}
+
+/// A cheap first look for [`Shapes::apply`]: every shape holds a digit, `_`, `/` or `"`, except a
+/// NUID without a digit, which is a run of 22 letters. False means no rule can match.
+fn may_be_volatile(s: &str) -> bool {
+    let mut letters = 0;
+    for b in s.bytes() {
+        if b.is_ascii_digit() || matches!(b, b'_' | b'/' | b'"') {
+            return true;
+        }
+        if b.is_ascii_alphabetic() {
+            letters += 1;
+            if letters == 22 {
+                return true;
+            }
+        } else {
+            letters = 0;
+        }
+    }
+    false
 }
 
 /// Returns true if `s` is exactly one duration (`1.23s`, `5m2s`, `0s`).
@@ -344,6 +404,13 @@ mod tests {
     #[test]
     fn nuid() {
         check("nuid", "id kJ3lP0aZ9x2QwErTyUiOp1 done", "id [nuid] done");
+        // Without a digit, and with nothing else on the line that looks volatile (seen in CI:
+        // `nats service info` names the instance this way).
+        check(
+            "nuid",
+            "          Service: greeter (qCBpDNmMQqSyfMQcTPZEhh)",
+            "          Service: greeter ([nuid])",
+        );
         assert_eq!(
             apply("ConfigurationDigestAbcd stays").0,
             "ConfigurationDigestAbcd stays"

@@ -370,6 +370,23 @@ mod properties {
             prop_assert_eq!(normalize(&once), once);
         }
 
+        /// Service instance ids are NUIDs: any two, with or without digits, whatever their case
+        /// looks like, give the recorded run's normalized output. (CI once saw a NUID without a
+        /// digit pass through `Service: greeter (...)` unmasked.)
+        #[test]
+        fn any_service_instance_ids_normalize_alike(
+            first in prop_oneof!["[A-Za-z0-9]{22}", "[A-Za-z]{22}", "[a-z]{3}[A-Z][a-z]{2}[A-Z][a-z]{15}"],
+            second in prop_oneof!["[A-Za-z0-9]{22}", "[A-Za-z]{22}"],
+        ) {
+            prop_assume!(first != second);
+            let raw = super::fixture("services-micro.txt");
+            let renamed = raw
+                .replace("I57tT90e1D6g68CwAlYBDS", &first)
+                .replace("NBGnfbuCO1UyhlunV9sczv", &second);
+            prop_assert_ne!(&renamed, &raw);
+            prop_assert_eq!(normalize(&renamed), normalize(&raw));
+        }
+
         #[test]
         fn sampled_fixture_lines_normalize_once(
             lines in subsequence(super::fixture("supercluster-arbiter.run1.txt").lines().map(str::to_owned).collect::<Vec<_>>(), 0..120),
