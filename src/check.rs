@@ -22,17 +22,47 @@ pub enum CheckStatus {
     NotRecorded(String),
 }
 
-/// The status of `selected`, normalizing with its example's compiled `normalizer`.
+/// A client's recorded files, each read once: its snapshot, `output.txt` and `output.cast`.
+///
+/// `nbe check` judges them; the docs site also shows them, so it reads them once for both.
+#[derive(Debug)]
+pub struct Recording {
+    /// The accepted snapshot; `None` when there is none.
+    pub snapshot: Result<Option<Snapshot>, String>,
+    /// The raw bytes of `output.txt`.
+    pub output: std::io::Result<Vec<u8>>,
+    /// The raw bytes of `output.cast`.
+    pub cast: std::io::Result<Vec<u8>>,
+}
+
+impl Recording {
+    /// Reads the recorded files of `selected`; a missing or unreadable file is kept as its error.
+    pub fn read(catalog: &Catalog, selected: Selected) -> Recording {
+        let client = selected.client;
+        Recording {
+            snapshot: Snapshot::read(&snapshot::path(&catalog.root, &client.path)).map_err(|e| e.to_string()),
+            output: std::fs::read(client.output_txt()),
+            cast: std::fs::read(client.output_cast()),
+        }
+    }
+}
+
+/// The status of `selected`, reading its recording and normalizing with its example's compiled
+/// `normalizer`.
 pub fn status_with(catalog: &Catalog, selected: Selected, normalizer: &Normalizer) -> CheckStatus {
+    status_of(selected, &Recording::read(catalog, selected), normalizer)
+}
+
+/// The status of `selected` given its already read `recording`.
+pub fn status_of(selected: Selected, recording: &Recording, normalizer: &Normalizer) -> CheckStatus {
     let path = &selected.client.path;
     let record = format!("run `nbe record {path}`");
-    let snap_path = snapshot::path(&catalog.root, path);
-    let snap = match Snapshot::read(&snap_path) {
+    let snap = match &recording.snapshot {
         Ok(Some(snap)) => snap,
         Ok(None) => return CheckStatus::NotRecorded(format!("{path} has no snapshot; {record}")),
         Err(err) => return CheckStatus::Failing(format!("{err}; {record}")),
     };
-    let raw = match std::fs::read(selected.client.output_txt()) {
+    let raw = match &recording.output {
         Ok(raw) => raw,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return CheckStatus::NotRecorded(format!("{path} has no output.txt; {record}"));
@@ -48,7 +78,7 @@ pub fn status_with(catalog: &Catalog, selected: Selected, normalizer: &Normalize
         }
         Err(err) => return CheckStatus::Failing(err.to_string()),
     }
-    let output = String::from_utf8_lossy(&raw);
+    let output = String::from_utf8_lossy(raw);
     if !snap.matches(&normalizer.normalize(&output)) {
         return CheckStatus::Failing(format!(
             "{path}/output.txt does not normalize to its snapshot; {record}"
@@ -61,15 +91,17 @@ pub fn status_with(catalog: &Catalog, selected: Selected, normalizer: &Normalize
             problems.join("; ")
         ));
     }
-    let cast_path = selected.client.output_cast();
-    match std::fs::read_to_string(&cast_path) {
-        Ok(cast) => match record::validate_cast(&cast) {
+    match &recording.cast {
+        Ok(cast) => match std::str::from_utf8(cast)
+            .map_err(|e| format!("output.cast is not UTF-8 ({e})"))
+            .and_then(record::validate_cast)
+        {
             Ok(()) => CheckStatus::Verified,
             Err(why) => CheckStatus::Failing(format!("{path}: {why}; {record}")),
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             CheckStatus::NotRecorded(format!("{path} has no output.cast; {record}"))
         }
-        Err(e) => CheckStatus::Failing(format!("failed to read {}: {e}", cast_path.display())),
+        Err(e) => CheckStatus::Failing(format!("failed to read {path}/output.cast: {e}")),
     }
 }

@@ -14,7 +14,7 @@ pub fn build(config: &Config, output: Option<&Path>) -> Result<i32> {
     let started = Instant::now();
     let catalog = Catalog::load(&config.root)?;
     let output = output.map_or_else(|| config.root.join("site"), Path::to_path_buf);
-    let site = site::build(&catalog, &CheckVerifier::new(&catalog), &output)?;
+    let site = site::build(&catalog, &CheckVerifier::default(), &output)?;
     report(&site);
     eprintln!(
         "nbe: wrote {} pages to {} in {} ms",

@@ -24,7 +24,7 @@ pub fn serve(config: &Config, addr: &str) -> Result<i32> {
         let root = root.clone();
         move || {
             let catalog = Catalog::load(&root).map_err(|err| err.to_string())?;
-            let site = site::render(&catalog, &CheckVerifier::new(&catalog));
+            let site = site::render(&catalog, &CheckVerifier::default());
             report(&site);
             Ok(site)
         }

@@ -27,6 +27,7 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::catalog::{Catalog, ClientKind, Example, Selected};
+use crate::check::Recording;
 use crate::error::{Error, Location, Result};
 
 use page::{ClientView, Model, Program};
@@ -221,13 +222,16 @@ fn read_client<'a>(
             Program::Plain(String::new())
         }
     };
-    let output = std::fs::read(client.output_txt())
+    let recording = Recording::read(catalog, selected);
+    let output = recording
+        .output
+        .as_ref()
         .ok()
-        .map(|bytes| terminal_text(&String::from_utf8_lossy(&bytes)));
-    let cast = std::fs::read(client.output_cast()).ok().map(|bytes| {
+        .map(|bytes| terminal_text(&String::from_utf8_lossy(bytes)));
+    let cast = recording.cast.as_ref().ok().map(|bytes| {
         site.files
             .insert(format!("{}/output.cast", client.path), bytes.clone());
-        String::from_utf8_lossy(&bytes).into_owned()
+        String::from_utf8_lossy(bytes).into_owned()
     });
     ClientView {
         example: selected.example,
@@ -235,8 +239,8 @@ fn read_client<'a>(
         program,
         output,
         cast,
-        status: verifier.status(selected),
-        provenance: verify::provenance(&catalog.root, client),
+        status: verifier.status(selected, &recording),
+        provenance: verify::provenance(&recording),
     }
 }
 
@@ -335,7 +339,7 @@ mod tests {
     struct Unrecorded;
 
     impl Verifier for Unrecorded {
-        fn status(&self, _: Selected) -> Status {
+        fn status(&self, _: Selected, _: &Recording) -> Status {
             Status::NotRecorded(String::new())
         }
     }

@@ -3,13 +3,9 @@
 //! [`Verifier`] is the seam; [`CheckVerifier`] answers exactly as `nbe check` does, so a page never
 //! claims more than the checks prove.
 
-use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
-
-use crate::catalog::{Catalog, Client, Selected};
-use crate::check;
+use crate::catalog::Selected;
+use crate::check::{self, Recording};
 use crate::normalize::Shared;
-use crate::snapshot;
 
 /// Whether a client's recorded output can be trusted: `nbe check`'s own verdict.
 pub use crate::check::CheckStatus as Status;
@@ -41,8 +37,8 @@ impl Status {
 
 /// Decides the [`Status`] of a client.
 pub trait Verifier {
-    /// The status of `selected`.
-    fn status(&self, selected: Selected) -> Status;
+    /// The status of `selected`, whose recorded files are `recording`.
+    fn status(&self, selected: Selected, recording: &Recording) -> Status;
 }
 
 /// What the recording was made with, as far as the files tell.
@@ -57,51 +53,46 @@ pub struct Provenance {
 }
 
 /// The verifier the site uses: exactly what `nbe check` decides, nothing run.
-#[derive(Debug)]
-pub struct CheckVerifier<'a> {
-    catalog: &'a Catalog,
+/// Examples with the same normalization rules share one compiled normalizer.
+#[derive(Debug, Default)]
+pub struct CheckVerifier {
     normalizers: Shared,
 }
 
-impl<'a> CheckVerifier<'a> {
-    /// A verifier for the clients of `catalog`.
-    pub fn new(catalog: &'a Catalog) -> Self {
-        Self {
-            catalog,
-            normalizers: Shared::default(),
-        }
-    }
-}
-
-impl Verifier for CheckVerifier<'_> {
-    fn status(&self, selected: Selected) -> Status {
+impl Verifier for CheckVerifier {
+    fn status(&self, selected: Selected, recording: &Recording) -> Status {
         match self.normalizers.get(&selected.example.normalize) {
-            Ok(normalizer) => check::status_with(self.catalog, selected, &normalizer),
+            Ok(normalizer) => check::status_of(selected, recording, &normalizer),
             Err(err) => Status::Failing(format!("normalize: {err}")),
         }
     }
 }
 
 /// Versions and date of a client's recording, from its snapshot header and its asciicast header.
-pub fn provenance(root: &Path, client: &Client) -> Provenance {
-    let info = snapshot::Snapshot::read(&snapshot::path(root, &client.path))
+pub fn provenance(recording: &Recording) -> Provenance {
+    let info = recording
+        .snapshot
+        .as_ref()
         .ok()
-        .flatten()
-        .map(|s| s.info);
+        .and_then(Option::as_ref)
+        .map(|s| &s.info);
     let known = |value: &str| (!value.is_empty()).then(|| value.to_string());
     Provenance {
-        nats_server: info.as_ref().and_then(|i| known(&i.nats_server)),
-        nats: info.as_ref().and_then(|i| known(&i.nats)),
-        date: cast_timestamp(&client.output_cast()).map(date_of),
+        nats_server: info.and_then(|i| known(&i.nats_server)),
+        nats: info.and_then(|i| known(&i.nats)),
+        date: recording
+            .cast
+            .as_ref()
+            .ok()
+            .and_then(|cast| cast_timestamp(cast))
+            .map(date_of),
     }
 }
 
 /// The `timestamp` of an asciicast v2 header line, when there is one.
-fn cast_timestamp(path: &Path) -> Option<i64> {
-    let file = std::fs::File::open(path).ok()?;
-    let mut line = String::new();
-    BufReader::new(file.take(64 * 1024)).read_line(&mut line).ok()?;
-    let header: serde_json::Value = serde_json::from_str(&line).ok()?;
+fn cast_timestamp(cast: &[u8]) -> Option<i64> {
+    let header = cast.split(|&b| b == b'\n').next()?;
+    let header: serde_json::Value = serde_json::from_slice(header).ok()?;
     header.get("timestamp")?.as_i64()
 }
 
@@ -123,7 +114,6 @@ fn date_of(timestamp: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::ClientKind;
 
     #[test]
     fn dates_are_utc_calendar_days() {
@@ -135,24 +125,16 @@ mod tests {
 
     #[test]
     fn provenance_reads_the_cast_date_and_tolerates_missing_files() {
-        let root = tempfile::tempdir().unwrap();
-        let dir = root.path().join("examples/topologies/arbiter/cli");
-        std::fs::create_dir_all(&dir).unwrap();
-        let client = Client {
-            path: "topologies/arbiter/cli".into(),
-            kind: ClientKind::Cli,
-            main: dir.join("main.sh"),
-            dir,
+        let missing = || std::io::Error::from(std::io::ErrorKind::NotFound);
+        let mut recording = Recording {
+            snapshot: Ok(None),
+            output: Err(missing()),
+            cast: Err(missing()),
         };
-        assert_eq!(provenance(root.path(), &client), Provenance::default());
-        std::fs::write(
-            client.output_cast(),
-            "{\"version\": 2, \"width\": 80, \"height\": 24, \"timestamp\": 1764028800}\n",
-        )
-        .unwrap();
-        assert_eq!(
-            provenance(root.path(), &client).date.as_deref(),
-            Some("2025-11-25")
-        );
+        assert_eq!(provenance(&recording), Provenance::default());
+        recording.cast = Ok(b"{\"version\": 2, \"width\": 80, \"height\": 24, \"timestamp\": 1764028800}\n[0.1, \"o\", \"x\"]\n".to_vec());
+        assert_eq!(provenance(&recording).date.as_deref(), Some("2025-11-25"));
+        recording.cast = Ok(b"not json\n".to_vec());
+        assert_eq!(provenance(&recording).date, None);
     }
 }
