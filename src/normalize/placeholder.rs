@@ -25,8 +25,9 @@ pub(crate) fn is_reserved(c: char) -> bool {
 /// The identifiers masked so far in one normalization, and their numbers once resolved.
 #[derive(Default)]
 pub(crate) struct Tokens {
-    index: HashMap<(String, String), usize>,
-    values: Vec<(String, String)>,
+    /// The interned index of each value, by class then value.
+    index: HashMap<&'static str, HashMap<String, usize>>,
+    /// The number of each interned value, once resolved.
     numbers: Vec<Option<usize>>,
     counters: HashMap<String, usize>,
     /// Values known to be NUIDs from where they stand (see [`super::redact::known_nuids`]), even
@@ -46,14 +47,17 @@ impl Tokens {
     }
 
     /// Interns `value` under `class` and returns the token standing for it.
-    pub(crate) fn token(&mut self, class: &str, value: &str) -> String {
-        let key = (class.to_owned(), value.to_owned());
-        let next = self.values.len();
-        let i = *self.index.entry(key.clone()).or_insert_with(|| {
-            self.values.push(key);
-            self.numbers.push(None);
-            next
-        });
+    pub(crate) fn token(&mut self, class: &'static str, value: &str) -> String {
+        let values = self.index.entry(class).or_default();
+        let i = match values.get(value) {
+            Some(&i) => i,
+            None => {
+                let next = self.numbers.len();
+                values.insert(value.to_owned(), next);
+                self.numbers.push(None);
+                next
+            }
+        };
         let mut out = format!("{OPEN}{class}{MID}");
         out.extend(
             format!("{i:x}").chars().map(|d| {
