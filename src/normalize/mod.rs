@@ -143,6 +143,14 @@ impl Pass<'_> {
     }
 }
 
+/// Compiles the regex of a per-example rule; an error names the rule, like `redact[2].pattern`.
+fn compile(rule: String, pattern: &str) -> Result<Regex, RuleError> {
+    Regex::new(pattern).map_err(|e| RuleError::Regex {
+        rule,
+        source: Box::new(e),
+    })
+}
+
 impl Normalizer {
     /// Compiles the built-in profile together with an example's rules.
     pub fn new(rules: &Rules) -> Result<Normalizer, RuleError> {
@@ -160,17 +168,11 @@ impl Normalizer {
                 });
             }
         }
-        let regex = |rule: String, p: &str| {
-            Regex::new(p).map_err(|e| RuleError::Regex {
-                rule,
-                source: Box::new(e),
-            })
-        };
         let drop = rules
             .drop
             .iter()
             .enumerate()
-            .map(|(i, p)| regex(format!("drop[{i}]"), p))
+            .map(|(i, p)| compile(format!("drop[{i}]"), p))
             .collect::<Result<_, _>>()?;
         let redact = rules
             .redact
@@ -178,7 +180,7 @@ impl Normalizer {
             .enumerate()
             .map(|(i, r)| {
                 Ok((
-                    regex(format!("redact[{i}].pattern"), &r.pattern)?,
+                    compile(format!("redact[{i}].pattern"), &r.pattern)?,
                     r.replace.clone(),
                 ))
             })

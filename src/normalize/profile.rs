@@ -12,7 +12,7 @@ use super::placeholder;
 use super::redact;
 use super::rules::Rules;
 use super::table::{Row, Table};
-use super::{Pass, RuleError};
+use super::{Pass, RuleError, compile};
 
 /// What a column or key rule does to a value.
 #[derive(Debug, Clone)]
@@ -330,56 +330,61 @@ pub(crate) const NAMES: [&str; 28] = [
     "system-traffic",
 ];
 
-fn compile(rule: &str, pattern: &Option<String>) -> Result<Option<Regex>, RuleError> {
-    pattern
-        .as_deref()
-        .map(|p| {
-            Regex::new(p).map_err(|e| RuleError::Regex {
-                rule: rule.to_owned(),
-                source: Box::new(e),
-            })
-        })
-        .transpose()
+/// The optional title or section regex of a per-example rule.
+fn example_scope(rule: String, pattern: Option<&str>) -> Result<Option<Regex>, RuleError> {
+    pattern.map(|p| compile(rule, p)).transpose()
+}
+
+/// A per-example column or key rule: masks the column or key `target` where `scope` matches,
+/// with `[masked]` unless the rule says otherwise.
+fn example_mask(
+    name: String,
+    scope_field: &str,
+    scope: Option<&str>,
+    target: &str,
+    with: Option<&str>,
+) -> Result<Rule, RuleError> {
+    Ok(Rule {
+        scope: example_scope(format!("{name}.{scope_field}"), scope)?,
+        names: vec![target.to_owned()],
+        action: mask(with.unwrap_or("[masked]")),
+        name,
+    })
 }
 
 impl Profile {
     /// Compiles the per-example rules in front of the built-in ones.
     pub(crate) fn new(rules: &Rules) -> Result<Profile, RuleError> {
-        let mut columns = Vec::new();
-        for (i, c) in rules.columns.iter().enumerate() {
-            let name = format!("columns[{i}]");
-            let scope = compile(&format!("{name}.table"), &c.table)?;
-            columns.push(Rule {
-                scope,
-                names: vec![c.column.clone()],
-                action: mask(c.mask.as_deref().unwrap_or("[masked]")),
-                name,
-            });
-        }
+        let mut columns = rules
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let name = format!("columns[{i}]");
+                example_mask(name, "table", c.table.as_deref(), &c.column, c.mask.as_deref())
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         columns.extend(built_in_columns());
         let mut sorts = Vec::new();
         for (i, s) in rules.sort.iter().enumerate() {
             let name = format!("sort[{i}]");
-            let scope = compile(&format!("{name}.table"), &s.table)?;
             sorts.push(Sort {
-                scope,
+                scope: example_scope(format!("{name}.table"), s.table.as_deref())?,
                 by: vec![s.by.clone()],
                 requires: None,
                 name,
             });
         }
         sorts.extend(built_in_sorts());
-        let mut keys = Vec::new();
-        for (i, k) in rules.keys.iter().enumerate() {
-            let name = format!("keys[{i}]");
-            let scope = compile(&format!("{name}.section"), &k.section)?;
-            keys.push(Rule {
-                scope,
-                names: vec![k.key.clone()],
-                action: mask(k.mask.as_deref().unwrap_or("[masked]")),
-                name,
-            });
-        }
+        let mut keys = rules
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let name = format!("keys[{i}]");
+                example_mask(name, "section", k.section.as_deref(), &k.key, k.mask.as_deref())
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         keys.extend(built_in_keys());
         Ok(Profile { columns, sorts, keys })
     }

@@ -5,7 +5,7 @@ use regex::Regex;
 use super::document::Block;
 use super::placeholder;
 use super::rules::UnorderedRule;
-use super::{Pass, RuleError};
+use super::{Pass, RuleError, compile};
 
 /// How a region is delimited.
 #[derive(Debug, Clone)]
@@ -27,12 +27,7 @@ impl Unordered {
     /// Compiles the `i`th `unordered:` rule.
     pub(crate) fn new(i: usize, rule: &UnorderedRule) -> Result<Unordered, RuleError> {
         let name = format!("unordered[{i}]");
-        let re = |field: &str, p: &str| {
-            Regex::new(p).map_err(|e| RuleError::Regex {
-                rule: format!("{name}.{field}"),
-                source: Box::new(e),
-            })
-        };
+        let re = |field: &str, p: &str| compile(format!("{name}.{field}"), p);
         let region = match (&rule.start, &rule.end, &rule.lines) {
             (Some(start), end, None) => Region::Between {
                 start: re("start", start)?,
