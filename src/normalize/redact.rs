@@ -177,7 +177,12 @@ fn rules() -> Vec<ShapeRule> {
 /// Returns true for a whole value shaped like a NUID (see [`is_nuid`]). Id columns use it to give
 /// NUIDs the class the `nuid` rule gives them.
 pub(crate) fn is_whole_nuid(s: &str) -> bool {
-    s.len() == 22 && s.bytes().all(|b| b.is_ascii_alphanumeric()) && is_nuid(s)
+    is_base62_22(s) && is_nuid(s)
+}
+
+/// Returns true for 22 base-62 characters: the length and alphabet of a NUID, whatever its case.
+fn is_base62_22(s: &str) -> bool {
+    s.len() == 22 && s.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// Collects the values that stand where only a NUID stands, so that the `nuid` rule masks them
@@ -192,7 +197,6 @@ pub(crate) fn known_nuids(blocks: &[Block]) -> HashSet<String> {
         LazyLock::new(|| Regex::new(r"^\S+ ([A-Za-z0-9]{22}) +rtt=").expect("valid ping regex"));
     static SERVICE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^\S+ \(([A-Za-z0-9]{22})\)$").expect("valid service regex"));
-    let is_id = |s: &str| s.len() == 22 && s.bytes().all(|b| b.is_ascii_alphanumeric());
     let mut found = HashSet::new();
     for block in blocks {
         match block {
@@ -214,7 +218,7 @@ pub(crate) fn known_nuids(blocks: &[Block]) -> HashSet<String> {
                 };
                 for (column, _) in header.cells.iter().enumerate().filter(|(_, h)| *h == "ID") {
                     let cells = table.body.iter().filter_map(|row| row.cells.get(column));
-                    found.extend(cells.filter(|c| is_id(c)).cloned());
+                    found.extend(cells.filter(|c| is_base62_22(c)).cloned());
                 }
             }
         }
