@@ -240,27 +240,14 @@ impl Normalizer {
                 Block::Keys(k) => self.profile.keys(k, &mut pass),
             }
         }
-        for rule in &self.unordered {
-            if pass.enabled(rule.name()) {
-                rule.apply(&mut blocks, &mut pass);
-            }
-        }
+        self.order(&mut blocks, &mut pass);
         for block in &mut blocks {
             block.texts_mut(&mut |s| pass.tokens.resolve(s));
         }
         // Sorting again with numbers orders what differed only in identifiers; the first
         // pass already explained every sort.
         let notes = pass.explain.take();
-        for block in &mut blocks {
-            if let Block::Table(t) = block {
-                self.profile.order(t, &mut pass);
-            }
-        }
-        for rule in &self.unordered {
-            if pass.enabled(rule.name()) {
-                rule.apply(&mut blocks, &mut pass);
-            }
-        }
+        self.order(&mut blocks, &mut pass);
         pass.explain = notes;
         let mut out = String::with_capacity(input.len() + input.len() / 8);
         for block in &blocks {
@@ -276,6 +263,20 @@ impl Normalizer {
             *explain = notes;
         }
         out
+    }
+
+    /// Puts tables, then the unordered regions, in their canonical order.
+    fn order(&self, blocks: &mut [Block], pass: &mut Pass) {
+        for block in blocks.iter_mut() {
+            if let Block::Table(t) = block {
+                self.profile.order(t, pass);
+            }
+        }
+        for rule in &self.unordered {
+            if pass.enabled(rule.name()) {
+                rule.apply(blocks, pass);
+            }
+        }
     }
 
     /// Decides whether a cleaned line survives the drop rules.

@@ -389,11 +389,11 @@ impl Profile {
         Ok(Profile { columns, sorts, keys })
     }
 
-    /// Masks, cleans and sorts a parsed table.
+    /// Masks and cleans a parsed table; [`Self::order`] sorts it.
     pub(crate) fn table(&self, table: &mut Table, pass: &mut Pass) {
         let title = table.title().to_owned();
         let columns = table.columns();
-        let sort = self.find_sort(table, pass);
+        let sort = self.find_sort(&title, &columns, pass);
         for (c, column) in columns.iter().enumerate() {
             let rule = self.columns.iter().find(|r| {
                 pass.enabled(&r.name)
@@ -442,8 +442,7 @@ impl Profile {
                 });
             }
         }
-        Self::system_traffic(table, pass);
-        self.order(table, pass);
+        Self::system_traffic(table, &columns, pass);
     }
 
     /// Masks the message and byte counters of the system account's row in account tables.
@@ -451,11 +450,10 @@ impl Profile {
     /// The reporting tool itself talks to the servers through the system account, and the
     /// replies it receives carry times and uptimes whose length varies, so these counters change
     /// from run to run while every other account's are deterministic.
-    fn system_traffic(table: &mut Table, pass: &mut Pass) {
+    fn system_traffic(table: &mut Table, columns: &[String], pass: &mut Pass) {
         if !pass.enabled("system-traffic") {
             return;
         }
-        let columns = table.columns();
         let Some(account) = columns.iter().position(|c| c.eq_ignore_ascii_case("Account")) else {
             return;
         };
@@ -485,10 +483,9 @@ impl Profile {
         }
     }
 
-    /// The sort rule for a table, with the index of the column it sorts by.
-    fn find_sort(&self, table: &Table, pass: &Pass) -> Option<(&Sort, usize)> {
-        let title = table.title();
-        let columns = table.columns();
+    /// The sort rule for a table with this title and these columns, with the index of the column
+    /// it sorts by.
+    fn find_sort(&self, title: &str, columns: &[String], pass: &Pass) -> Option<(&Sort, usize)> {
         self.sorts
             .iter()
             .filter(|s| pass.enabled(&s.name) && in_scope(&s.scope, title))
@@ -501,15 +498,16 @@ impl Profile {
 
     /// Puts a table's rows, record grid and identifier lists in their canonical order.
     ///
-    /// Runs once while masking and again after identifiers are numbered: the second time, rows
+    /// Runs once after masking and again after identifiers are numbered: the second time, rows
     /// or list items that differ only in their identifiers are ordered by number, so the order
     /// in which replies arrived never shows.
     pub(crate) fn order(&self, table: &mut Table, pass: &mut Pass) {
         let title = table.title().to_owned();
-        if let Some((sort, by)) = self.find_sort(table, pass)
+        let columns = table.columns();
+        if let Some((sort, by)) = self.find_sort(&title, &columns, pass)
             && sort_rows(&mut table.body, by)
         {
-            let column = table.columns()[by].clone();
+            let column = &columns[by];
             pass.note(table.lines.0, &sort.name, || {
                 format!("sorted rows of table \"{title}\" by {column}")
             });
