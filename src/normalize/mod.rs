@@ -3,8 +3,9 @@
 //! The pipeline is an ordered list of small named rules (see `docs/normalization.md`):
 //!
 //! 1. transport clean-up (`transport`): line endings, carriage returns, ANSI escapes, trailing
-//!    whitespace and blank lines;
+//!    whitespace;
 //! 2. line drops: leaked nats-server log lines (`server-log`), then the example's `drop:` regexes;
+//!    then trailing blank lines, including those a dropped last line leaves behind;
 //! 3. the example's `redact:` regexes, on each line;
 //! 4. structure (`document`): box-drawn tables (`table`) and `Key: value` blocks under section
 //!    headings (`keyvalue`) are parsed, everything else stays a line;
@@ -221,6 +222,7 @@ impl Normalizer {
         };
         let mut lines = transport::clean_lines(input);
         lines.retain(|(n, text)| self.keep(*n, text, &mut pass));
+        transport::trim_blank_end(&mut lines);
         for (n, text) in &mut lines {
             for (i, (re, with)) in self.redact.iter().enumerate() {
                 if let std::borrow::Cow::Owned(new) = re.replace_all(text, with.as_str())
@@ -253,7 +255,7 @@ impl Normalizer {
         for block in &blocks {
             block.render(&mut out);
         }
-        // Dropped lines can leave blank lines at the end.
+        // A redaction can still empty the last lines.
         out.truncate(out.trim_end_matches('\n').len());
         if !out.is_empty() {
             out.push('\n');
@@ -358,6 +360,19 @@ mod tests {
             normalize("a\n[12] 2026/11/25 16:55:07.234195 [INF] Server is ready\nb\n"),
             "a\nb\n"
         );
+    }
+
+    #[test]
+    fn blank_lines_before_a_dropped_last_line_go_like_trailing_ones() {
+        let log = "[1] 2026/11/25 10:00:00.000000 [INF] bye\n";
+        let plain = Normalizer::new(&Rules::default()).unwrap();
+        assert_eq!(plain.normalize(&format!("x\n\n{log}")), "x\n");
+        assert_eq!(plain.normalize("x\n\n"), "x\n");
+        // A region without `end` runs to the end of the output, where a blank line would sort first.
+        let region = Normalizer::new(&rules("unordered: [{start: '^begin$'}]")).unwrap();
+        let text = "x\nbegin\nb\na\n\n";
+        assert_eq!(region.normalize(&format!("{text}{log}")), "x\nbegin\na\nb\n");
+        assert_eq!(region.normalize(text), "x\nbegin\na\nb\n");
     }
 
     #[test]

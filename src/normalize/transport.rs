@@ -27,17 +27,20 @@ static SERVER_LOG: LazyLock<Regex> = LazyLock::new(|| {
 ///
 /// CRLF becomes LF; a lone CR keeps only what follows it (what a terminal shows when a progress
 /// line is overwritten); ANSI escapes, private-use token characters and trailing whitespace are
-/// removed; trailing blank lines are dropped.
+/// removed. Trailing blank lines stay: [`trim_blank_end`] removes them once lines are dropped.
 pub(crate) fn clean_lines(input: &str) -> Vec<(usize, String)> {
-    let mut lines: Vec<(usize, String)> = input
+    input
         .split('\n')
         .enumerate()
         .map(|(i, raw)| (i + 1, clean_line(raw)))
-        .collect();
+        .collect()
+}
+
+/// Removes the blank lines at the end, including those a dropped last line leaves behind.
+pub(crate) fn trim_blank_end(lines: &mut Vec<(usize, String)>) {
     while lines.last().is_some_and(|(_, l)| l.is_empty()) {
         lines.pop();
     }
-    lines
 }
 
 /// Cleans one line (without its `\n`).
@@ -83,7 +86,9 @@ mod tests {
     use super::*;
 
     fn texts(input: &str) -> Vec<String> {
-        clean_lines(input).into_iter().map(|(_, l)| l).collect()
+        let mut lines = clean_lines(input);
+        trim_blank_end(&mut lines);
+        lines.into_iter().map(|(_, l)| l).collect()
     }
 
     #[test]
