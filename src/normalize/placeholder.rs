@@ -138,6 +138,38 @@ pub(crate) fn order_key(s: &str) -> String {
     out
 }
 
+/// The sort key of a row, record or list item: the `hidden` texts with identifiers hidden (see
+/// [`order_key`]), then the `raw` texts as they are, which only break ties.
+pub(crate) fn sort_key<'a>(
+    hidden: impl IntoIterator<Item = &'a str>,
+    raw: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
+    let hidden = hidden.into_iter().map(order_key);
+    hidden.chain(raw.into_iter().map(str::to_owned)).collect()
+}
+
+/// Sorts `items` stably by `key`, computed once per item; returns true if the order changed.
+pub(crate) fn sort_changed<T, K: Ord>(items: &mut [T], key: impl FnMut(&T) -> K) -> bool {
+    // The index makes every key distinct, so an unstable sort of the pairs is a stable sort.
+    let mut keyed: Vec<(K, usize)> = items.iter().map(key).zip(0..).collect();
+    if keyed.is_sorted() {
+        return false;
+    }
+    keyed.sort_unstable();
+    // Slot `i` takes the item that stood at `keyed[i].1`. If that slot is before `i`, a swap
+    // already sent its item on to the slot whose item it took, so follow the chain; record where
+    // the item was found, for later slots to follow in turn.
+    for i in 0..keyed.len() {
+        let mut from = keyed[i].1;
+        while from < i {
+            from = keyed[from].1;
+        }
+        keyed[i].1 = from;
+        items.swap(i, from);
+    }
+    true
+}
+
 /// Rewrites every token of `s` with `f(class, index)`.
 fn rewrite(s: &str, mut f: impl FnMut(&str, usize) -> String) -> String {
     let mut out = String::with_capacity(s.len());
@@ -202,6 +234,38 @@ mod tests {
             "a [id] [nuid] [x] [a-b]"
         );
         assert_eq!(order_key("[id-] [-3] [Id-3]"), "[id-] [-3] [Id-3]");
+    }
+
+    #[test]
+    fn sort_changed_is_stable_and_tells_whether_the_order_changed() {
+        let mut items = [(2, 'a'), (1, 'b'), (2, 'c'), (0, 'd'), (1, 'e')];
+        assert!(sort_changed(&mut items, |i| i.0));
+        assert_eq!(items, [(0, 'd'), (1, 'b'), (1, 'e'), (2, 'a'), (2, 'c')]);
+        assert!(!sort_changed(&mut items, |i| i.0));
+        let mut reversed: Vec<usize> = (0..50).rev().collect();
+        assert!(sort_changed(&mut reversed, |i| *i));
+        assert!(reversed.iter().copied().eq(0..50));
+        assert!(!sort_changed(&mut [3, 3, 3], |_| ()));
+        let mut seed = 7u32;
+        for len in 0..40 {
+            let mut items: Vec<(u32, usize)> = (0..len)
+                .map(|i| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    (seed >> 28, i)
+                })
+                .collect();
+            let mut expected = items.clone();
+            expected.sort_by_key(|i| i.0);
+            let changed = expected != items;
+            assert_eq!(sort_changed(&mut items, |i| i.0), changed);
+            assert_eq!(items, expected);
+        }
+    }
+
+    #[test]
+    fn sort_key_compares_hidden_parts_before_raw_ones() {
+        assert_eq!(sort_key(["a [id-2]"], ["b"]), ["a [id]", "b"]);
+        assert!(sort_key(["[id-2]", "x"], ["[id-2]", "x"]) < sort_key(["[id-1]", "y"], ["[id-1]", "y"]));
     }
 
     #[test]

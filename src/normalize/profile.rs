@@ -579,9 +579,9 @@ impl Profile {
                     for v in &mut list {
                         pass.shapes(v, line);
                     }
-                    let before = list.clone();
-                    list.sort_by_cached_key(|v| (placeholder::order_key(v), v.clone()));
-                    if list != before {
+                    if placeholder::sort_changed(&mut list, |v| {
+                        placeholder::sort_key([v.as_str()], [v.as_str()])
+                    }) {
                         pass.note(line, &rule.name, || format!("sorted the {key} list"));
                     }
                     let mut list = list.into_iter();
@@ -727,16 +727,13 @@ fn sort_rows(body: &mut Vec<Row>, by: usize) -> bool {
             _ => groups.push(vec![row]),
         }
     }
-    let key = |g: &Vec<Row>| -> Vec<String> {
-        let first = &g[0].cells;
-        let hidden = std::iter::once(&first[by])
-            .chain(first)
-            .map(|c| placeholder::order_key(c));
-        hidden.chain(first.iter().cloned()).collect()
-    };
-    let before: Vec<usize> = groups.iter().map(|g| g[0].line).collect();
-    groups.sort_by_cached_key(key);
-    let changed = groups.iter().map(|g| g[0].line).ne(before);
+    let changed = placeholder::sort_changed(&mut groups, |g| {
+        let first = g[0].cells.iter().map(String::as_str);
+        placeholder::sort_key(
+            std::iter::once(g[0].cells[by].as_str()).chain(first.clone()),
+            first,
+        )
+    });
     body.extend(groups.into_iter().flatten());
     changed
 }
@@ -757,21 +754,20 @@ fn sort_grid(table: &mut Table) -> bool {
         return false;
     };
     let empty = vec![String::new(); k];
-    let records: Vec<Vec<String>> = table
+    let mut records: Vec<Vec<String>> = table
         .body
         .iter()
         .flat_map(|r| r.cells.chunks(k).map(<[String]>::to_vec))
+        .filter(|r| *r != empty)
         .collect();
-    let filled: Vec<Vec<String>> = records.iter().filter(|r| **r != empty).cloned().collect();
-    let mut sorted = filled.clone();
-    sorted.sort_by_cached_key(|r| {
-        let hidden = r.iter().map(|c| placeholder::order_key(c));
-        hidden.chain(r.iter().cloned()).collect::<Vec<_>>()
+    let changed = placeholder::sort_changed(&mut records, |r| {
+        let texts = r.iter().map(String::as_str);
+        placeholder::sort_key(texts.clone(), texts)
     });
-    if sorted == filled {
+    if !changed {
         return false;
     }
-    let mut cells = sorted.into_iter().chain(std::iter::repeat(empty));
+    let mut cells = records.into_iter().chain(std::iter::repeat(empty));
     for row in &mut table.body {
         let per_row = row.cells.len() / k;
         row.cells = cells.by_ref().take(per_row).flatten().collect();
@@ -806,14 +802,14 @@ fn sort_id_lists(body: &mut [Row]) -> bool {
             if !only_c || !group.iter().all(|r| is_id(&r.cells[c])) {
                 continue;
             }
-            let before: Vec<String> = group.iter().map(|r| r.cells[c].clone()).collect();
-            let mut after = before.clone();
-            after.sort_by_cached_key(|v| (placeholder::order_key(v), v.clone()));
-            if after != before {
-                changed = true;
-                for (row, v) in group.iter_mut().zip(after) {
-                    row.cells[c] = v;
-                }
+            let mut list: Vec<String> = group
+                .iter_mut()
+                .map(|r| std::mem::take(&mut r.cells[c]))
+                .collect();
+            changed |=
+                placeholder::sort_changed(&mut list, |v| placeholder::sort_key([v.as_str()], [v.as_str()]));
+            for (row, v) in group.iter_mut().zip(list) {
+                row.cells[c] = v;
             }
         }
     }

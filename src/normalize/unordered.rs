@@ -120,22 +120,11 @@ fn first_line(block: &Block) -> usize {
 /// Sorts blocks by their rendered text with identifiers hidden, ties broken by the full text;
 /// returns true if the order changed.
 fn sort_blocks(blocks: &mut [Block]) -> bool {
-    let key = |b: &Block| {
+    placeholder::sort_changed(blocks, |b| {
         let mut out = String::new();
         b.render(&mut out);
-        (placeholder::order_key(&out), out)
-    };
-    let keys: Vec<(String, String)> = blocks.iter().map(key).collect();
-    let mut order: Vec<usize> = (0..blocks.len()).collect();
-    order.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
-    if order.iter().enumerate().all(|(i, o)| i == *o) {
-        return false;
-    }
-    let sorted: Vec<Block> = order.iter().map(|o| blocks[*o].clone()).collect();
-    for (slot, b) in blocks.iter_mut().zip(sorted) {
-        *slot = b;
-    }
-    true
+        placeholder::sort_key([out.as_str()], [out.as_str()])
+    })
 }
 
 #[cfg(test)]
