@@ -26,7 +26,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::catalog::{Catalog, ClientKind, Example, Selected};
+use crate::catalog::{Catalog, Client, Example, Selected};
 use crate::check::Recording;
 use crate::error::{Error, Location, Result};
 
@@ -126,7 +126,7 @@ pub fn render(catalog: &Catalog, verifier: &dyn Verifier) -> Site {
             format!("{}/index.html", view.client.path),
             model.client(index, true, &mut warnings),
         );
-        if view.client.kind == default_kind(view.example) {
+        if page_client(view.example).is_some_and(|c| c.path == view.client.path) {
             add_page(
                 &mut site,
                 format!("{}/index.html", view.example.path),
@@ -154,16 +154,10 @@ pub fn render(catalog: &Catalog, verifier: &dyn Verifier) -> Site {
     site
 }
 
-/// The client an example's own page shows: the one `nbe run category/example` would run.
-fn default_kind(example: &Example) -> ClientKind {
-    match example.clients.as_slice() {
-        [only] => only.kind,
-        clients => clients
-            .iter()
-            .map(|c| c.kind)
-            .find(|kind| *kind == ClientKind::Cli)
-            .unwrap_or(clients[0].kind),
-    }
+/// The client an example's own page shows: the one `nbe run category/example` runs, or, when that
+/// command would ask which one (several clients, none `cli`), the first.
+fn page_client(example: &Example) -> Option<&Client> {
+    example.default_client().or(example.clients.first())
 }
 
 /// Reads a client's files, degrading (with a warning) wherever they cannot be used as they are.
@@ -492,6 +486,30 @@ mod tests {
             err.to_string().contains("overlaps the examples directory"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn without_cli_the_example_page_shows_the_first_client() {
+        let tmp = tempfile::tempdir().unwrap();
+        for (path, content) in [
+            ("examples/meta.yaml", "categories: [c]\n"),
+            ("examples/c/meta.yaml", "examples: [e]\n"),
+            ("examples/c/e/python/main.py", "print('python')\n"),
+            ("examples/c/e/go/main.go", "package main\n"),
+        ] {
+            let path = tmp.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        }
+        let catalog = Catalog::load(tmp.path()).unwrap();
+        let example = catalog.examples().next().unwrap();
+        assert!(example.default_client().is_none());
+        let err = catalog.client("c/e").unwrap_err().to_string();
+        assert!(err.contains("none is `cli`"), "{err}");
+        let first = &example.clients[0].path;
+        let site = render(&catalog, &Unrecorded);
+        let page = String::from_utf8(site.files["c/e/index.html"].clone()).unwrap();
+        assert!(page.contains(&format!("nbe run {first}")), "{page}");
     }
 
     #[test]
