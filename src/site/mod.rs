@@ -29,6 +29,7 @@ use serde_json::json;
 use crate::catalog::{Catalog, Client, Example, Selected};
 use crate::check::Recording;
 use crate::error::{Error, Location, Result};
+use crate::normalize::transport::strip_ansi;
 
 use page::{ClientView, Model, Program};
 use syntax::Syntax;
@@ -238,34 +239,16 @@ fn read_client<'a>(
     }
 }
 
-/// Terminal output as plain text: CSI and OSC escape sequences and carriage returns removed.
+/// Terminal output as plain text, line by line: a carriage return ending a line is dropped (a CRLF
+/// file edited by hand reads like the LF-only ones `record::output_txt` writes; a lone carriage
+/// return stays), then ANSI escape sequences are removed with the normalizer's own pattern.
 fn terminal_text(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{1b}' => match chars.next() {
-                Some('[') => {
-                    // Parameters and intermediates, then one final byte in @..~.
-                    for c in chars.by_ref() {
-                        if ('@'..='~').contains(&c) {
-                            break;
-                        }
-                    }
-                }
-                Some(']') => {
-                    // Operating-system commands end with BEL or ESC \.
-                    while let Some(c) = chars.next() {
-                        if c == '\u{7}' || (c == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
-                            break;
-                        }
-                    }
-                }
-                _ => {}
-            },
-            '\r' if chars.peek() == Some(&'\n') => {}
-            c => out.push(c),
+    for (at, line) in raw.split('\n').enumerate() {
+        if at > 0 {
+            out.push('\n');
         }
+        out.push_str(&strip_ansi(line.strip_suffix('\r').unwrap_or(line)));
     }
     out
 }
@@ -517,6 +500,15 @@ mod tests {
         assert_eq!(
             terminal_text("\u{1b}[1;32mok\u{1b}[0m\r\n\u{1b}]0;title\u{7}done\r\n"),
             "ok\ndone\n"
+        );
+    }
+
+    #[test]
+    fn an_unterminated_escape_ends_with_its_line() {
+        assert_eq!(terminal_text("\u{1b}]0;never ends\nnext\r\n"), "\nnext\n");
+        assert_eq!(
+            terminal_text("lone\rcarriage return\n"),
+            "lone\rcarriage return\n"
         );
     }
 }
