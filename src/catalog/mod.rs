@@ -179,7 +179,7 @@ impl Catalog {
     }
 
     /// Every path a user can name: categories, examples and clients.
-    fn all_paths(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn all_paths(&self) -> impl Iterator<Item = &str> {
         self.categories.iter().flat_map(|category| {
             std::iter::once(category.name.as_str()).chain(category.examples.iter().flat_map(|example| {
                 std::iter::once(example.path.as_str()).chain(example.clients.iter().map(|c| c.path.as_str()))

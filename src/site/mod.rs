@@ -91,14 +91,7 @@ pub fn render(catalog: &Catalog, verifier: &dyn Verifier) -> Site {
                 .insert(format!("assets/{name}"), bytes.unwrap_or_default());
         }
     }
-    let mut known = BTreeSet::new();
-    for category in &catalog.categories {
-        known.insert(category.name.clone());
-        for example in &category.examples {
-            known.insert(example.path.clone());
-            known.extend(example.clients.iter().map(|c| c.path.clone()));
-        }
-    }
+    let known: BTreeSet<String> = catalog.all_paths().map(str::to_owned).collect();
     let clients: Vec<ClientView<'_>> = catalog
         .clients()
         .map(|selected| read_client(catalog, selected, verifier, &mut site, &mut warnings))
