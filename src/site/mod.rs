@@ -136,7 +136,8 @@ pub fn render(catalog: &Catalog, verifier: &dyn Verifier) -> Site {
         "assets/search-index.js".into(),
         search_index(catalog).into_bytes(),
     );
-    // Paths relative to the root read better and do not depend on where the repository is.
+    // Paths relative to the root read better and do not depend on where the repository is. This is
+    // the one place warnings get them, whichever part of the site raised them.
     for warning in &mut warnings {
         if let Ok(relative) = warning.location.path.strip_prefix(&catalog.root) {
             warning.location.path = relative.to_path_buf();
@@ -163,14 +164,11 @@ fn read_client<'a>(
     warnings: &mut Vec<Warning>,
 ) -> ClientView<'a> {
     let client = selected.client;
+    // The path is made relative to the root with every other warning's, at the end of `render`.
     let mut warn = |line: Option<usize>, message: String| {
         warnings.push(Warning {
             location: Location {
-                path: client
-                    .main
-                    .strip_prefix(&catalog.root)
-                    .unwrap_or(&client.main)
-                    .to_path_buf(),
+                path: client.main.clone(),
                 line,
                 column: None,
             },
