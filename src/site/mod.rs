@@ -487,6 +487,39 @@ mod tests {
     }
 
     #[test]
+    fn catalog_names_are_escaped_in_links() {
+        let tmp = tempfile::tempdir().unwrap();
+        for (path, content) in [
+            ("examples/meta.yaml", "categories: [\"say\\\"hi&bye\"]\n"),
+            ("examples/say\"hi&bye/meta.yaml", "examples: [\"it's\"]\n"),
+            ("examples/say\"hi&bye/it's/cli/main.sh", "echo hi\n"),
+            ("examples/say\"hi&bye/it's/go/main.go", "package main\n"),
+        ] {
+            let path = tmp.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        }
+        let catalog = Catalog::load(tmp.path()).unwrap();
+        let site = render(&catalog, &Unrecorded);
+        assert_eq!(site.pages, 5, "{:?}", site.files.keys().collect::<Vec<_>>());
+        for (path, html) in pages(&site) {
+            assert!(
+                !html.contains("say\"hi") && !html.contains("it's"),
+                "{path}: {html}"
+            );
+        }
+        let index = String::from_utf8(site.files["index.html"].clone()).unwrap();
+        assert!(
+            index.contains(r#"<h2><a href="say&quot;hi&amp;bye/index.html">"#),
+            "{index}"
+        );
+        assert!(
+            index.contains(r#"<a class="title" href="say&quot;hi&amp;bye/it&#39;s/index.html">"#),
+            "{index}"
+        );
+    }
+
+    #[test]
     fn terminal_escapes_are_removed() {
         assert_eq!(
             terminal_text("\u{1b}[1;32mok\u{1b}[0m\r\n\u{1b}]0;title\u{7}done\r\n"),

@@ -68,6 +68,12 @@ pub struct Model<'a> {
 /// A link's `href` and text.
 type Link = (String, String);
 
+/// The `href` attribute value, escaped, of the page of catalog path `target` from a page `depth`
+/// directories deep. Catalog names are directory names, which may hold `"`, `&` or `<`.
+fn href(depth: usize, target: &str) -> String {
+    escape(&page_url(depth, target))
+}
+
 /// The frame around a page's content.
 struct Frame {
     title: String,
@@ -203,7 +209,7 @@ impl Model<'_> {
             let _ = write!(
                 out,
                 "<li><a href=\"{}\">{}</a></li>",
-                page_url(depth, &client.path),
+                href(depth, &client.path),
                 escape(client.kind.label())
             );
         }
@@ -221,7 +227,7 @@ impl Model<'_> {
             let _ = write!(
                 main,
                 "<section class=\"category\">\n<h2><a href=\"{}\">{}</a></h2>\n",
-                page_url(0, &category.name),
+                href(0, &category.name),
                 escape(&category.title)
             );
             let location = Location::file(category.dir.join("meta.yaml"));
@@ -256,7 +262,7 @@ impl Model<'_> {
             let _ = write!(
                 out,
                 "<li><a class=\"title\" href=\"{}\">{}</a>",
-                page_url(depth, &example.path),
+                href(depth, &example.path),
                 escape(&example.title)
             );
             if long {
@@ -308,7 +314,7 @@ impl Model<'_> {
         let _ = write!(
             main,
             "<article class=\"example\">\n<header class=\"intro\">\n<p class=\"eyebrow\"><a href=\"{}\">{}</a></p>\n<h1>{}</h1>\n",
-            page_url(depth, &category.name),
+            href(depth, &category.name),
             escape(&category.title),
             escape(&example.title)
         );
@@ -321,7 +327,7 @@ impl Model<'_> {
                     let _ = writeln!(
                         main,
                         "<li><a href=\"{}\" aria-current=\"page\">{}</a></li>",
-                        page_url(depth, &other.path),
+                        href(depth, &other.path),
                         escape(kind.label())
                     );
                 }
@@ -329,7 +335,7 @@ impl Model<'_> {
                     let _ = writeln!(
                         main,
                         "<li><a href=\"{}\">{}</a></li>",
-                        page_url(depth, &other.path),
+                        href(depth, &other.path),
                         escape(kind.label())
                     );
                 }
