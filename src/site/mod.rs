@@ -39,6 +39,8 @@ use verify::Verifier;
 pub const PLAYER_DIR: &str = "node_modules/asciinema-player/dist/bundle";
 
 const STYLESHEET: &str = include_str!("assets/site.css");
+// The script shows at most 36 rows of a recording; `record::CAST_HEIGHT` lets nbe record up to 40.
+// Taller recordings scroll in the player, so the two need not agree; changing either changes pages.
 const SCRIPT: &str = include_str!("assets/site.js");
 
 /// Something in the examples the site had to work around; the build still succeeds.

@@ -323,18 +323,15 @@ impl Model<'_> {
         main.push_str("</header>\n<nav class=\"tabs\" aria-label=\"Languages\"><ul>\n");
         for kind in Self::tab_kinds(example) {
             match example.clients.iter().find(|c| c.kind == kind) {
-                Some(other) if other.kind == client.kind => {
-                    let _ = writeln!(
-                        main,
-                        "<li><a href=\"{}\" aria-current=\"page\">{}</a></li>",
-                        href(depth, &other.path),
-                        escape(kind.label())
-                    );
-                }
                 Some(other) => {
+                    let current = if other.kind == client.kind {
+                        " aria-current=\"page\""
+                    } else {
+                        ""
+                    };
                     let _ = writeln!(
                         main,
-                        "<li><a href=\"{}\">{}</a></li>",
+                        "<li><a href=\"{}\"{current}>{}</a></li>",
                         href(depth, &other.path),
                         escape(kind.label())
                     );
@@ -501,7 +498,7 @@ fn provenance(status: &Status, provenance: &Provenance) -> String {
     let _ = writeln!(
         out,
         "<dt>Status</dt><dd><span class=\"status {}\">{}</span> {}</dd>\n</dl>",
-        status.word().replace(' ', "-"),
+        status.class(),
         escape(status.word()),
         escape(&status.explanation())
     );
