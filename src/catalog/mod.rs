@@ -65,6 +65,16 @@ pub struct Example {
     pub clients: Vec<Client>,
 }
 
+impl Example {
+    /// The client `nbe run category/example` runs: the only one, else `cli`; none when it must be named.
+    pub fn default_client(&self) -> Option<&Client> {
+        match self.clients.as_slice() {
+            [only] => Some(only),
+            clients => clients.iter().find(|c| c.kind == ClientKind::Cli),
+        }
+    }
+}
+
 /// One program of an example, in one language.
 #[derive(Debug)]
 pub struct Client {
@@ -169,7 +179,7 @@ impl Catalog {
     }
 
     /// Every path a user can name: categories, examples and clients.
-    fn all_paths(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn all_paths(&self) -> impl Iterator<Item = &str> {
         self.categories.iter().flat_map(|category| {
             std::iter::once(category.name.as_str()).chain(category.examples.iter().flat_map(|example| {
                 std::iter::once(example.path.as_str()).chain(example.clients.iter().map(|c| c.path.as_str()))
@@ -219,19 +229,13 @@ impl Catalog {
         let Some(example) = self.examples().find(|example| example.path == path) else {
             return Err(self.not_found(path));
         };
-        let client = match example.clients.as_slice() {
-            [only] => only,
-            clients => clients
-                .iter()
-                .find(|c| c.kind == ClientKind::Cli)
-                .ok_or_else(|| {
-                    let names: Vec<_> = clients.iter().map(|c| c.path.as_str()).collect();
-                    Error::Usage(format!(
-                        "{path} has several clients and none is `cli`; name one of: {}",
-                        names.join(", ")
-                    ))
-                })?,
-        };
+        let client = example.default_client().ok_or_else(|| {
+            let names: Vec<_> = example.clients.iter().map(|c| c.path.as_str()).collect();
+            Error::Usage(format!(
+                "{path} has several clients and none is `cli`; name one of: {}",
+                names.join(", ")
+            ))
+        })?;
         Ok(Selected { example, client })
     }
 

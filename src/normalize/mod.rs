@@ -22,7 +22,7 @@ mod profile;
 mod redact;
 mod rules;
 mod table;
-mod transport;
+pub(crate) mod transport;
 mod unordered;
 
 use std::collections::HashSet;

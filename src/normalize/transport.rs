@@ -3,6 +3,7 @@
 //! Runs first, on the raw capture, so that every later rule sees plain `\n`-separated lines
 //! without colour codes, carriage returns or trailing spaces.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -55,11 +56,7 @@ fn clean_line(raw: &str) -> String {
         raw
     };
     let raw = raw.strip_suffix('\r').unwrap_or(raw);
-    let stripped = if raw.contains('\x1b') {
-        ANSI.replace_all(raw, "")
-    } else {
-        raw.into()
-    };
+    let stripped = strip_ansi(raw);
     // The last non-empty segment after a carriage return is what stays visible on a terminal.
     let visible = stripped.rsplit('\r').find(|s| !s.trim().is_empty()).unwrap_or("");
     let visible = visible.trim_end();
@@ -73,6 +70,17 @@ fn clean_line(raw: &str) -> String {
         line
     } else {
         visible.to_owned()
+    }
+}
+
+/// `s` without ANSI escape sequences: CSI (colours, cursor moves), OSC (titles, hyperlinks) and
+/// two-byte escapes. An OSC that is never terminated runs to the end of `s`, so apply this to one
+/// line at a time.
+pub(crate) fn strip_ansi(s: &str) -> Cow<'_, str> {
+    if s.contains('\x1b') {
+        ANSI.replace_all(s, "")
+    } else {
+        s.into()
     }
 }
 

@@ -26,9 +26,10 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::catalog::{Catalog, ClientKind, Example, Selected};
+use crate::catalog::{Catalog, Client, Example, Selected};
 use crate::check::Recording;
 use crate::error::{Error, Location, Result};
+use crate::normalize::transport::strip_ansi;
 
 use page::{ClientView, Model, Program};
 use syntax::Syntax;
@@ -38,6 +39,8 @@ use verify::Verifier;
 pub const PLAYER_DIR: &str = "node_modules/asciinema-player/dist/bundle";
 
 const STYLESHEET: &str = include_str!("assets/site.css");
+// The script shows at most 36 rows of a recording; `record::CAST_HEIGHT` lets nbe record up to 40.
+// Taller recordings scroll in the player, so the two need not agree; changing either changes pages.
 const SCRIPT: &str = include_str!("assets/site.js");
 
 /// Something in the examples the site had to work around; the build still succeeds.
@@ -90,14 +93,7 @@ pub fn render(catalog: &Catalog, verifier: &dyn Verifier) -> Site {
                 .insert(format!("assets/{name}"), bytes.unwrap_or_default());
         }
     }
-    let mut known = BTreeSet::new();
-    for category in &catalog.categories {
-        known.insert(category.name.clone());
-        for example in &category.examples {
-            known.insert(example.path.clone());
-            known.extend(example.clients.iter().map(|c| c.path.clone()));
-        }
-    }
+    let known: BTreeSet<String> = catalog.all_paths().map(str::to_owned).collect();
     let clients: Vec<ClientView<'_>> = catalog
         .clients()
         .map(|selected| read_client(catalog, selected, verifier, &mut site, &mut warnings))
@@ -126,7 +122,7 @@ pub fn render(catalog: &Catalog, verifier: &dyn Verifier) -> Site {
             format!("{}/index.html", view.client.path),
             model.client(index, true, &mut warnings),
         );
-        if view.client.kind == default_kind(view.example) {
+        if page_client(view.example).is_some_and(|c| c.path == view.client.path) {
             add_page(
                 &mut site,
                 format!("{}/index.html", view.example.path),
@@ -142,7 +138,8 @@ pub fn render(catalog: &Catalog, verifier: &dyn Verifier) -> Site {
         "assets/search-index.js".into(),
         search_index(catalog).into_bytes(),
     );
-    // Paths relative to the root read better and do not depend on where the repository is.
+    // Paths relative to the root read better and do not depend on where the repository is. This is
+    // the one place warnings get them, whichever part of the site raised them.
     for warning in &mut warnings {
         if let Ok(relative) = warning.location.path.strip_prefix(&catalog.root) {
             warning.location.path = relative.to_path_buf();
@@ -154,16 +151,10 @@ pub fn render(catalog: &Catalog, verifier: &dyn Verifier) -> Site {
     site
 }
 
-/// The client an example's own page shows: the one `nbe run category/example` would run.
-fn default_kind(example: &Example) -> ClientKind {
-    match example.clients.as_slice() {
-        [only] => only.kind,
-        clients => clients
-            .iter()
-            .map(|c| c.kind)
-            .find(|kind| *kind == ClientKind::Cli)
-            .unwrap_or(clients[0].kind),
-    }
+/// The client an example's own page shows: the one `nbe run category/example` runs, or, when that
+/// command would ask which one (several clients, none `cli`), the first.
+fn page_client(example: &Example) -> Option<&Client> {
+    example.default_client().or(example.clients.first())
 }
 
 /// Reads a client's files, degrading (with a warning) wherever they cannot be used as they are.
@@ -175,14 +166,11 @@ fn read_client<'a>(
     warnings: &mut Vec<Warning>,
 ) -> ClientView<'a> {
     let client = selected.client;
+    // The path is made relative to the root with every other warning's, at the end of `render`.
     let mut warn = |line: Option<usize>, message: String| {
         warnings.push(Warning {
             location: Location {
-                path: client
-                    .main
-                    .strip_prefix(&catalog.root)
-                    .unwrap_or(&client.main)
-                    .to_path_buf(),
+                path: client.main.clone(),
                 line,
                 column: None,
             },
@@ -244,34 +232,16 @@ fn read_client<'a>(
     }
 }
 
-/// Terminal output as plain text: CSI and OSC escape sequences and carriage returns removed.
+/// Terminal output as plain text, line by line: a carriage return ending a line is dropped (a CRLF
+/// file edited by hand reads like the LF-only ones `record::output_txt` writes; a lone carriage
+/// return stays), then ANSI escape sequences are removed with the normalizer's own pattern.
 fn terminal_text(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{1b}' => match chars.next() {
-                Some('[') => {
-                    // Parameters and intermediates, then one final byte in @..~.
-                    for c in chars.by_ref() {
-                        if ('@'..='~').contains(&c) {
-                            break;
-                        }
-                    }
-                }
-                Some(']') => {
-                    // Operating-system commands end with BEL or ESC \.
-                    while let Some(c) = chars.next() {
-                        if c == '\u{7}' || (c == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
-                            break;
-                        }
-                    }
-                }
-                _ => {}
-            },
-            '\r' if chars.peek() == Some(&'\n') => {}
-            c => out.push(c),
+    for (at, line) in raw.split('\n').enumerate() {
+        if at > 0 {
+            out.push('\n');
         }
+        out.push_str(&strip_ansi(line.strip_suffix('\r').unwrap_or(line)));
     }
     out
 }
@@ -495,10 +465,76 @@ mod tests {
     }
 
     #[test]
+    fn without_cli_the_example_page_shows_the_first_client() {
+        let tmp = tempfile::tempdir().unwrap();
+        for (path, content) in [
+            ("examples/meta.yaml", "categories: [c]\n"),
+            ("examples/c/meta.yaml", "examples: [e]\n"),
+            ("examples/c/e/python/main.py", "print('python')\n"),
+            ("examples/c/e/go/main.go", "package main\n"),
+        ] {
+            let path = tmp.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        }
+        let catalog = Catalog::load(tmp.path()).unwrap();
+        let example = catalog.examples().next().unwrap();
+        assert!(example.default_client().is_none());
+        let err = catalog.client("c/e").unwrap_err().to_string();
+        assert!(err.contains("none is `cli`"), "{err}");
+        let first = &example.clients[0].path;
+        let site = render(&catalog, &Unrecorded);
+        let page = String::from_utf8(site.files["c/e/index.html"].clone()).unwrap();
+        assert!(page.contains(&format!("nbe run {first}")), "{page}");
+    }
+
+    #[test]
+    fn catalog_names_are_escaped_in_links() {
+        let tmp = tempfile::tempdir().unwrap();
+        for (path, content) in [
+            ("examples/meta.yaml", "categories: [\"say\\\"hi&bye\"]\n"),
+            ("examples/say\"hi&bye/meta.yaml", "examples: [\"it's\"]\n"),
+            ("examples/say\"hi&bye/it's/cli/main.sh", "echo hi\n"),
+            ("examples/say\"hi&bye/it's/go/main.go", "package main\n"),
+        ] {
+            let path = tmp.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        }
+        let catalog = Catalog::load(tmp.path()).unwrap();
+        let site = render(&catalog, &Unrecorded);
+        assert_eq!(site.pages, 5, "{:?}", site.files.keys().collect::<Vec<_>>());
+        for (path, html) in pages(&site) {
+            assert!(
+                !html.contains("say\"hi") && !html.contains("it's"),
+                "{path}: {html}"
+            );
+        }
+        let index = String::from_utf8(site.files["index.html"].clone()).unwrap();
+        assert!(
+            index.contains(r#"<h2><a href="say&quot;hi&amp;bye/index.html">"#),
+            "{index}"
+        );
+        assert!(
+            index.contains(r#"<a class="title" href="say&quot;hi&amp;bye/it&#39;s/index.html">"#),
+            "{index}"
+        );
+    }
+
+    #[test]
     fn terminal_escapes_are_removed() {
         assert_eq!(
             terminal_text("\u{1b}[1;32mok\u{1b}[0m\r\n\u{1b}]0;title\u{7}done\r\n"),
             "ok\ndone\n"
+        );
+    }
+
+    #[test]
+    fn an_unterminated_escape_ends_with_its_line() {
+        assert_eq!(terminal_text("\u{1b}]0;never ends\nnext\r\n"), "\nnext\n");
+        assert_eq!(
+            terminal_text("lone\rcarriage return\n"),
+            "lone\rcarriage return\n"
         );
     }
 }

@@ -68,6 +68,12 @@ pub struct Model<'a> {
 /// A link's `href` and text.
 type Link = (String, String);
 
+/// The `href` attribute value, escaped, of the page of catalog path `target` from a page `depth`
+/// directories deep. Catalog names are directory names, which may hold `"`, `&` or `<`.
+fn href(depth: usize, target: &str) -> String {
+    escape(&page_url(depth, target))
+}
+
 /// The frame around a page's content.
 struct Frame {
     title: String,
@@ -203,7 +209,7 @@ impl Model<'_> {
             let _ = write!(
                 out,
                 "<li><a href=\"{}\">{}</a></li>",
-                page_url(depth, &client.path),
+                href(depth, &client.path),
                 escape(client.kind.label())
             );
         }
@@ -221,7 +227,7 @@ impl Model<'_> {
             let _ = write!(
                 main,
                 "<section class=\"category\">\n<h2><a href=\"{}\">{}</a></h2>\n",
-                page_url(0, &category.name),
+                href(0, &category.name),
                 escape(&category.title)
             );
             let location = Location::file(category.dir.join("meta.yaml"));
@@ -256,7 +262,7 @@ impl Model<'_> {
             let _ = write!(
                 out,
                 "<li><a class=\"title\" href=\"{}\">{}</a>",
-                page_url(depth, &example.path),
+                href(depth, &example.path),
                 escape(&example.title)
             );
             if long {
@@ -308,7 +314,7 @@ impl Model<'_> {
         let _ = write!(
             main,
             "<article class=\"example\">\n<header class=\"intro\">\n<p class=\"eyebrow\"><a href=\"{}\">{}</a></p>\n<h1>{}</h1>\n",
-            page_url(depth, &category.name),
+            href(depth, &category.name),
             escape(&category.title),
             escape(&example.title)
         );
@@ -317,19 +323,16 @@ impl Model<'_> {
         main.push_str("</header>\n<nav class=\"tabs\" aria-label=\"Languages\"><ul>\n");
         for kind in Self::tab_kinds(example) {
             match example.clients.iter().find(|c| c.kind == kind) {
-                Some(other) if other.kind == client.kind => {
-                    let _ = writeln!(
-                        main,
-                        "<li><a href=\"{}\" aria-current=\"page\">{}</a></li>",
-                        page_url(depth, &other.path),
-                        escape(kind.label())
-                    );
-                }
                 Some(other) => {
+                    let current = if other.kind == client.kind {
+                        " aria-current=\"page\""
+                    } else {
+                        ""
+                    };
                     let _ = writeln!(
                         main,
-                        "<li><a href=\"{}\">{}</a></li>",
-                        page_url(depth, &other.path),
+                        "<li><a href=\"{}\"{current}>{}</a></li>",
+                        href(depth, &other.path),
                         escape(kind.label())
                     );
                 }
@@ -495,7 +498,7 @@ fn provenance(status: &Status, provenance: &Provenance) -> String {
     let _ = writeln!(
         out,
         "<dt>Status</dt><dd><span class=\"status {}\">{}</span> {}</dd>\n</dl>",
-        status.word().replace(' ', "-"),
+        status.class(),
         escape(status.word()),
         escape(&status.explanation())
     );

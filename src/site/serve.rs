@@ -10,7 +10,6 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -44,30 +43,36 @@ pub fn loopback_addr(text: &str) -> Result<SocketAddr> {
     }
 }
 
+/// A rendering, or why there is none.
+type Rendering = Arc<std::result::Result<Site, String>>;
+
 /// The rendered site, or why it could not be rendered, with a number that grows on every rebuild.
+///
+/// Both live under one lock, so a request never pairs one rebuild's pages with another's version:
+/// a page served with an old version reloads when the new one lands, and never shows old bytes
+/// under a version it would not reload from.
 pub struct State {
-    site: Mutex<Arc<std::result::Result<Site, String>>>,
-    version: AtomicU64,
+    current: Mutex<(Rendering, u64)>,
 }
 
 impl State {
     /// A state holding a first rendering.
     pub fn new(first: std::result::Result<Site, String>) -> Self {
         Self {
-            site: Mutex::new(Arc::new(first)),
-            version: AtomicU64::new(1),
+            current: Mutex::new((Arc::new(first), 1)),
         }
     }
 
     /// Replaces the site and bumps the version, so open pages reload.
     pub fn replace(&self, next: std::result::Result<Site, String>) {
-        *self.site.lock().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
-        self.version.fetch_add(1, Ordering::SeqCst);
+        let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        let version = current.1 + 1;
+        *current = (Arc::new(next), version);
     }
 
-    fn current(&self) -> (Arc<std::result::Result<Site, String>>, u64) {
-        let site = Arc::clone(&self.site.lock().unwrap_or_else(|e| e.into_inner()));
-        (site, self.version.load(Ordering::SeqCst))
+    fn current(&self) -> (Rendering, u64) {
+        let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        (Arc::clone(&current.0), current.1)
     }
 }
 
@@ -426,6 +431,55 @@ mod tests {
                 .unwrap()
                 .contains("broken &lt;meta.yaml&gt;")
         );
+    }
+
+    /// A site whose home page names the version it belongs to.
+    fn numbered(n: u64) -> Site {
+        let mut site = Site::default();
+        site.files
+            .insert("index.html".into(), format!("<body>{n}</body>").into_bytes());
+        site
+    }
+
+    /// Races rebuilds against requests; with the site and its version kept apart this caught a page
+    /// served under the version before its own in most runs, and it can never fail with them together.
+    #[test]
+    fn a_page_is_served_with_its_own_version() {
+        let state = Arc::new(State::new(Ok(numbered(1))));
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let start = Arc::new(std::sync::Barrier::new(3));
+        let readers: Vec<_> = (0..2)
+            .map(|_| {
+                let (state, done, start) = (Arc::clone(&state), Arc::clone(&done), Arc::clone(&start));
+                std::thread::spawn(move || {
+                    let mut mismatches = Vec::new();
+                    start.wait();
+                    while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                        let html = String::from_utf8(respond(&state, "/").body).unwrap();
+                        let page = &html["<body>".len()..html.find("<script>").unwrap()];
+                        let seen = html.split("var seen=\"").nth(1).unwrap();
+                        let seen = &seen[..seen.find('"').unwrap()];
+                        if page != seen {
+                            mismatches.push(format!("page {page} served as version {seen}"));
+                        }
+                    }
+                    mismatches
+                })
+            })
+            .collect();
+        start.wait();
+        for n in 2..=20_000 {
+            state.replace(Ok(numbered(n)));
+        }
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        for reader in readers {
+            let mismatches = reader.join().unwrap();
+            assert!(
+                mismatches.is_empty(),
+                "{:?}",
+                &mismatches[..mismatches.len().min(5)]
+            );
+        }
     }
 
     #[test]

@@ -11,13 +11,23 @@ use crate::normalize::Shared;
 pub use crate::check::CheckStatus as Status;
 
 impl Status {
-    /// A short word for the page, also its CSS class.
+    /// A short word for the page.
     pub fn word(&self) -> &'static str {
         match self {
             Self::Verified => "verified",
             Self::Stale(_) => "stale",
             Self::Failing(_) => "failing",
             Self::NotRecorded(_) => "not recorded",
+        }
+    }
+
+    /// The CSS class of the status badge (`assets/site.css` colours `.status.<class>`).
+    pub fn class(&self) -> &'static str {
+        match self {
+            Self::Verified => "verified",
+            Self::Stale(_) => "stale",
+            Self::Failing(_) => "failing",
+            Self::NotRecorded(_) => "not-recorded",
         }
     }
 
@@ -114,6 +124,18 @@ fn date_of(timestamp: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn classes_are_the_words_in_css_form() {
+        for status in [
+            Status::Verified,
+            Status::Stale(String::new()),
+            Status::Failing(String::new()),
+            Status::NotRecorded(String::new()),
+        ] {
+            assert_eq!(status.class(), status.word().replace(' ', "-"));
+        }
+    }
 
     #[test]
     fn dates_are_utc_calendar_days() {
