@@ -89,8 +89,14 @@ pub fn nbe_in(root: &Path) -> Nbe {
 
 /// Like [`nbe_in`], but nbe finds the tools by itself (its documented lookup order).
 pub fn bare_nbe_in(root: &Path) -> Nbe {
+    nbe_outside_a_repo(root).args([OsStr::new("--root"), root.as_os_str()])
+}
+
+/// An `nbe` command run in `dir` with no `--root` (so nbe looks for one itself), finding the
+/// tools by itself, with none of the caller's settings.
+pub fn nbe_outside_a_repo(dir: &Path) -> Nbe {
     let mut command = Command::new(env!("CARGO_BIN_EXE_nbe"));
-    command.arg("--root").arg(root).current_dir(root);
+    command.current_dir(dir);
     for name in [
         "CI",
         "NBE_ROOT",
