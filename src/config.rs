@@ -125,7 +125,7 @@ pub fn on_ci() -> bool {
 }
 
 /// `--update` as typed: what to write when output and snapshot differ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum UpdateChoice {
     /// `new` locally, `no` on CI.
     Auto,
@@ -160,24 +160,8 @@ impl UpdateChoice {
     }
 }
 
-impl std::str::FromStr for UpdateChoice {
-    type Err = String;
-
-    fn from_str(text: &str) -> std::result::Result<Self, String> {
-        match text {
-            "auto" => Ok(Self::Auto),
-            "new" => Ok(Self::New),
-            "always" => Ok(Self::Always),
-            "no" => Ok(Self::No),
-            _ => Err(format!(
-                "{text:?} is not an update mode; use auto, new, always or no"
-            )),
-        }
-    }
-}
-
 /// `--color`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
     /// Colour on a terminal unless `NO_COLOR` is set.
     Auto,
@@ -198,23 +182,8 @@ impl ColorChoice {
     }
 }
 
-impl std::str::FromStr for ColorChoice {
-    type Err = String;
-
-    fn from_str(text: &str) -> std::result::Result<Self, String> {
-        match text {
-            "auto" => Ok(Self::Auto),
-            "always" => Ok(Self::Always),
-            "never" => Ok(Self::Never),
-            _ => Err(format!(
-                "{text:?} is not a colour choice; use auto, always or never"
-            )),
-        }
-    }
-}
-
 /// `--format`: who reads the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// People: one line per client, diffs, the summary last.
     Human,
@@ -222,20 +191,8 @@ pub enum Format {
     Json,
 }
 
-impl std::str::FromStr for Format {
-    type Err = String;
-
-    fn from_str(text: &str) -> std::result::Result<Self, String> {
-        match text {
-            "human" => Ok(Self::Human),
-            "json" => Ok(Self::Json),
-            _ => Err(format!("{text:?} is not a format; use human or json")),
-        }
-    }
-}
-
 /// `--unreferenced`: what to do with snapshots no client references, after a full run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Unreferenced {
     /// Report them.
     Warn,
@@ -245,21 +202,10 @@ pub enum Unreferenced {
     Delete,
 }
 
-impl std::str::FromStr for Unreferenced {
-    type Err = String;
-
-    fn from_str(text: &str) -> std::result::Result<Self, String> {
-        match text {
-            "warn" => Ok(Self::Warn),
-            "reject" => Ok(Self::Reject),
-            "delete" => Ok(Self::Delete),
-            _ => Err(format!("{text:?} is not an action; use warn, reject or delete")),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use clap::ValueEnum;
+
     use super::*;
 
     #[test]
@@ -267,6 +213,7 @@ mod tests {
         assert_eq!(UpdateChoice::Auto.resolve(false), UpdateMode::New);
         assert_eq!(UpdateChoice::Auto.resolve(true), UpdateMode::No);
         assert_eq!(UpdateChoice::Always.resolve(true), UpdateMode::Always);
-        assert!("sometimes".parse::<UpdateChoice>().is_err());
+        assert!(UpdateChoice::from_str("sometimes", false).is_err());
+        assert_eq!(UpdateChoice::from_str("always", false), Ok(UpdateChoice::Always));
     }
 }
