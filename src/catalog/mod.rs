@@ -181,6 +181,12 @@ impl Catalog {
     ///
     /// A prefix that matches nothing is an error with suggestions.
     pub fn select(&self, prefixes: &[String]) -> Result<Vec<Selected<'_>>> {
+        self.select_in(prefixes, None)
+    }
+
+    /// Like [`Catalog::select`], but only the examples of `partition` (by position in catalog
+    /// order) when there is one. Prefixes are checked against the whole catalog all the same.
+    pub fn select_in(&self, prefixes: &[String], partition: Option<Partition>) -> Result<Vec<Selected<'_>>> {
         let prefixes: Vec<&str> = prefixes.iter().map(|p| p.trim_matches('/')).collect();
         for prefix in &prefixes {
             if !self.clients().any(|s| segment_prefix(&s.client.path, prefix)) {
@@ -188,26 +194,17 @@ impl Catalog {
             }
         }
         Ok(self
-            .clients()
-            .filter(|s| prefixes.is_empty() || prefixes.iter().any(|p| segment_prefix(&s.client.path, p)))
-            .collect())
-    }
-
-    /// The clients of `selected` whose example belongs to `partition` (by position in the catalog).
-    pub fn partition<'a>(&self, selected: Vec<Selected<'a>>, partition: Partition) -> Vec<Selected<'a>> {
-        let positions: std::collections::HashMap<&str, usize> = self
             .examples()
             .enumerate()
-            .map(|(position, example)| (example.path.as_str(), position))
-            .collect();
-        selected
-            .into_iter()
-            .filter(|s| {
-                positions
-                    .get(s.example.path.as_str())
-                    .is_some_and(|p| partition.contains(*p))
+            .filter(|(position, _)| partition.is_none_or(|partition| partition.contains(*position)))
+            .flat_map(|(_, example)| {
+                example
+                    .clients
+                    .iter()
+                    .map(move |client| Selected { example, client })
             })
-            .collect()
+            .filter(|s| prefixes.is_empty() || prefixes.iter().any(|p| segment_prefix(&s.client.path, p)))
+            .collect())
     }
 
     /// Resolves `category/example[/client]` to one client: the named one, else the only one, else `cli`.
@@ -261,7 +258,7 @@ impl Catalog {
 }
 
 /// True when `prefix` names `path` or one of its ancestors, segment by segment.
-fn segment_prefix(path: &str, prefix: &str) -> bool {
+pub fn segment_prefix(path: &str, prefix: &str) -> bool {
     prefix.is_empty()
         || path == prefix
         || path
@@ -432,5 +429,48 @@ mod tests {
         assert!(segment_prefix("topologies/arbiter/cli", "topologies/arbiter"));
         assert!(!segment_prefix("topologies/arbiter/cli", "topo"));
         assert!(segment_prefix("a/b/c", ""));
+    }
+
+    #[test]
+    fn the_partitions_of_a_selection_cover_every_client_exactly_once() {
+        let repo = tempfile::tempdir().unwrap();
+        for client in [
+            "a/one/cli/main.sh",
+            "a/one/go/main.go",
+            "a/two/cli/main.sh",
+            "b/three/cli/main.sh",
+            "b/three/python/main.py",
+            "b/four/cli/main.sh",
+            "c/five/cli/main.sh",
+        ] {
+            let path = repo.path().join("examples").join(client);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let catalog = Catalog::load(repo.path()).unwrap();
+        let paths = |selected: Vec<Selected>| -> Vec<String> {
+            selected.iter().map(|s| s.client.path.clone()).collect()
+        };
+        for prefixes in [
+            vec![],
+            vec!["b".to_string()],
+            vec!["a/one".to_string(), "c".to_string()],
+        ] {
+            let whole = paths(catalog.select(&prefixes).unwrap());
+            let mut parts = Vec::new();
+            for k in 1..=3 {
+                let partition: Partition = format!("{k}/3").parse().unwrap();
+                parts.extend(paths(catalog.select_in(&prefixes, Some(partition)).unwrap()));
+            }
+            parts.sort_by_key(|path| whole.iter().position(|p| p == path));
+            assert_eq!(parts, whole, "{prefixes:?}");
+        }
+        let all = catalog.select(&[]).unwrap();
+        assert_eq!(all.len(), 7);
+        assert!(
+            catalog
+                .select_in(&["nowhere".to_string()], Some("1/3".parse().unwrap()))
+                .is_err()
+        );
     }
 }
