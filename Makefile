@@ -3,15 +3,18 @@
 #   make test   the whole suite (what CI runs through .ci/run)
 
 include tools.versions
+
+SHELL := /bin/bash
+# Everything `make tools` and `make cargo-insta` install, and their stamps; the mk fragments use these names.
+TOOLS := $(CURDIR)/.tools
+TOOLS_BIN := $(TOOLS)/bin
+STAMPS := $(TOOLS)/stamps
+NBE := $(CURDIR)/target/debug/nbe
+export NBE_TOOLS_DIR := $(TOOLS_BIN)
+
 include mk/regress.mk
 include mk/site.mk
 include mk/normalize.mk
-
-SHELL := /bin/bash
-TOOLS_BIN := $(CURDIR)/.tools/bin
-STAMPS := $(CURDIR)/.tools/stamps
-NBE := $(CURDIR)/target/debug/nbe
-export NBE_TOOLS_DIR := $(TOOLS_BIN)
 
 .PHONY: all run test tools build unit lint examples-test bench clean-tools
 
@@ -60,4 +63,4 @@ bench: tools
 	cargo bench --locked --bench normalize
 
 clean-tools:
-	rm -rf .tools
+	rm -rf $(TOOLS)
