@@ -20,19 +20,30 @@ include mk/normalize.mk
 
 all: build tools
 
-# The real binaries, from the Go module proxy, pinned in tools.versions. A stamp per version makes
-# this a no-op once the pinned versions are installed, and a version bump reinstalls.
-tools: $(STAMPS)/nats-server-$(NATS_SERVER_VERSION) $(STAMPS)/nats-$(NATSCLI_VERSION)
+# The real binaries, from the Go module proxy, pinned in tools.versions. A stamp per tool and version
+# ($(STAMPS)/nats@v0.5.0) makes this a no-op once the pinned versions are installed; a version bump
+# (new stamp name) or a missing binary (FORCE) runs the recipe, which installs unless the binary
+# already reports the pinned version, then replaces that tool's older stamps.
+#   $(call go_tool,BINARY,MODULE,VERSION)
+define go_tool
+tools: $$(STAMPS)/$(1)@$(3)
+$$(STAMPS)/$(1)@$(3): $$(if $$(wildcard $$(TOOLS_BIN)/$(1)),,FORCE)
+	@mkdir -p $$(TOOLS_BIN) $$(STAMPS)
+	@if $$(TOOLS_BIN)/$(1) --version 2>/dev/null | grep -qwF -- '$(3)'; then \
+		echo "$(1) $(3) is installed in $$(TOOLS_BIN)"; \
+	else \
+		echo "GOBIN=$$(TOOLS_BIN) GOFLAGS=-buildvcs=false go install $(2)@$(3)"; \
+		GOBIN=$$(TOOLS_BIN) GOFLAGS=-buildvcs=false go install $(2)@$(3); \
+	fi
+	@rm -f $$(STAMPS)/$(1)@* && touch $$@
+endef
 
-$(STAMPS)/nats-server-$(NATS_SERVER_VERSION):
-	@mkdir -p $(TOOLS_BIN) $(STAMPS)
-	GOBIN=$(TOOLS_BIN) GOFLAGS=-buildvcs=false go install $(NATS_SERVER_MODULE)@$(NATS_SERVER_VERSION)
-	@rm -f $(STAMPS)/nats-server-* && touch $@
+tools:
+$(eval $(call go_tool,nats-server,$(NATS_SERVER_MODULE),$(NATS_SERVER_VERSION)))
+$(eval $(call go_tool,nats,$(NATSCLI_MODULE),$(NATSCLI_VERSION)))
 
-$(STAMPS)/nats-$(NATSCLI_VERSION):
-	@mkdir -p $(TOOLS_BIN) $(STAMPS)
-	GOBIN=$(TOOLS_BIN) GOFLAGS=-buildvcs=false go install $(NATSCLI_MODULE)@$(NATSCLI_VERSION)
-	@rm -f $(STAMPS)/nats-v* && touch $@
+.PHONY: FORCE
+FORCE:
 
 build:
 	cargo build --locked
