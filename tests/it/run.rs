@@ -3,15 +3,8 @@
 use std::time::Duration;
 
 use crate::harness::{
-    Repo, bare_nbe_in, marker, nbe_in, nbe_outside_a_repo, processes_with, project_root, tools_dir,
+    Repo, bare_nbe_in, marker, nbe_in, nbe_outside_a_repo, processes_with, project_root, tools_dir, wait_for,
 };
-
-/// Waits in bash until a nats-server answers on `port` (no fixed sleeps).
-fn wait_for(port: u16) -> String {
-    format!(
-        "for _ in $(seq 100); do nats --server nats://127.0.0.1:{port} rtt 1 >/dev/null 2>&1 && break; sleep 0.1; done\n"
-    )
-}
 
 #[test]
 fn list_prints_categories_and_examples_in_catalog_order() {
