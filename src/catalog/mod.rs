@@ -275,17 +275,7 @@ fn ordered_dirs(
     text: &str,
     key: &str,
 ) -> Result<Vec<String>> {
-    let mut present = Vec::new();
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| Error::io(format!("failed to list {}", dir.display()), e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(format!("failed to list {}", dir.display()), e))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.path().is_dir() && !name.starts_with('.') {
-            present.push(name);
-        }
-    }
-    present.sort();
+    let present = subdirs(dir)?;
     if listed.is_empty() {
         return Ok(present);
     }
@@ -317,6 +307,21 @@ fn ordered_dirs(
         ));
     }
     Ok(listed.to_vec())
+}
+
+/// The names of the visible (not dot-named) sub-directories of `dir`, sorted.
+fn subdirs(dir: &Path) -> Result<Vec<String>> {
+    let failed = |e| Error::io(format!("failed to list {}", dir.display()), e);
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(failed)? {
+        let entry = entry.map_err(failed)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_dir() && !name.starts_with('.') {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names)
 }
 
 fn load_category(examples_dir: &Path, name: String) -> Result<Category> {
@@ -372,15 +377,8 @@ fn load_example(category_dir: &Path, category: &str, name: &str) -> Result<Examp
 
 fn load_clients(dir: &Path, example_path: &str) -> Result<Vec<Client>> {
     let mut clients = Vec::new();
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| Error::io(format!("failed to list {}", dir.display()), e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(format!("failed to list {}", dir.display()), e))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !entry.path().is_dir() || name.starts_with('.') {
-            continue;
-        }
-        let client_dir = entry.path();
+    for name in subdirs(dir)? {
+        let client_dir = dir.join(&name);
         let Some(kind) = ClientKind::from_dir_name(&name) else {
             let known: Vec<_> = ClientKind::ALL.iter().map(|k| k.dir_name()).collect();
             return Err(Error::catalog(
