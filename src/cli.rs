@@ -52,7 +52,7 @@ pub enum Command {
         /// `category/example[/client]`; without a client: the only one, else `cli`.
         path: String,
         /// Stop the example after this long, like 90s or 2m (meta.yaml `timeout:` overrides).
-        #[arg(long, value_parser = parse_duration, default_value = "120s")]
+        #[arg(long, value_parser = crate::duration::parse, default_value = "120s")]
         timeout: Duration,
         /// Keep the temp dir and print its path.
         #[arg(long)]
@@ -153,15 +153,11 @@ pub enum Command {
     },
 }
 
-fn parse_duration(text: &str) -> Result<Duration, String> {
-    crate::duration::parse(text)
-}
-
 /// How examples are run by `test` and `record`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Stop an example after this long, like 90s or 2m (meta.yaml `timeout:` overrides).
-    #[arg(long, value_parser = parse_duration, default_value = "120s")]
+    #[arg(long, value_parser = crate::duration::parse, default_value = "120s")]
     pub timeout: Duration,
     /// Run this many clients at once (default 8 with namespaces; always 1 without).
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]

@@ -4,7 +4,7 @@
 //! `meta.yaml` never turns into a confusing failure later.
 
 mod kind;
-pub mod meta;
+mod meta;
 mod partition;
 
 use std::path::{Path, PathBuf};
@@ -253,7 +253,7 @@ impl Catalog {
             message.push_str(&suggestions.join(", "));
             message.push('?');
         }
-        Error::NotFound { message }
+        Error::Usage(message)
     }
 }
 
