@@ -58,7 +58,8 @@ lint:
 unit: build tools cargo-insta
 	cargo test --locked
 
-# Every shipped example against its snapshot (CI=true: nothing is written), then the recordings.
+# Every shipped example against its snapshot, then the recordings. A mismatch writes a pending
+# .snap.new locally, as insta does; with CI set (CI providers set it) nothing is written.
 examples-test: build tools
 	$(NBE) test --repeat 2
 	$(NBE) check
