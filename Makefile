@@ -3,33 +3,47 @@
 #   make test   the whole suite (what CI runs through .ci/run)
 
 include tools.versions
+
+SHELL := /bin/bash
+# Everything `make tools` and `make cargo-insta` install, and their stamps; the mk fragments use these names.
+TOOLS := $(CURDIR)/.tools
+TOOLS_BIN := $(TOOLS)/bin
+STAMPS := $(TOOLS)/stamps
+NBE := $(CURDIR)/target/debug/nbe
+export NBE_TOOLS_DIR := $(TOOLS_BIN)
+
 include mk/regress.mk
 include mk/site.mk
 include mk/normalize.mk
-
-SHELL := /bin/bash
-TOOLS_BIN := $(CURDIR)/.tools/bin
-STAMPS := $(CURDIR)/.tools/stamps
-NBE := $(CURDIR)/target/debug/nbe
-export NBE_TOOLS_DIR := $(TOOLS_BIN)
 
 .PHONY: all run test tools build unit lint examples-test bench clean-tools
 
 all: build tools
 
-# The real binaries, from the Go module proxy, pinned in tools.versions. A stamp per version makes
-# this a no-op once the pinned versions are installed, and a version bump reinstalls.
-tools: $(STAMPS)/nats-server-$(NATS_SERVER_VERSION) $(STAMPS)/nats-$(NATSCLI_VERSION)
+# The real binaries, from the Go module proxy, pinned in tools.versions. A stamp per tool and version
+# ($(STAMPS)/nats@v0.5.0) makes this a no-op once the pinned versions are installed; a version bump
+# (new stamp name) or a missing binary (FORCE) runs the recipe, which installs unless the binary
+# already reports the pinned version, then replaces that tool's older stamps.
+#   $(call go_tool,BINARY,MODULE,VERSION)
+define go_tool
+tools: $$(STAMPS)/$(1)@$(3)
+$$(STAMPS)/$(1)@$(3): $$(if $$(wildcard $$(TOOLS_BIN)/$(1)),,FORCE)
+	@mkdir -p $$(TOOLS_BIN) $$(STAMPS)
+	@if $$(TOOLS_BIN)/$(1) --version 2>/dev/null | grep -qwF -- '$(3)'; then \
+		echo "$(1) $(3) is installed in $$(TOOLS_BIN)"; \
+	else \
+		echo "GOBIN=$$(TOOLS_BIN) GOFLAGS=-buildvcs=false go install $(2)@$(3)"; \
+		GOBIN=$$(TOOLS_BIN) GOFLAGS=-buildvcs=false go install $(2)@$(3); \
+	fi
+	@rm -f $$(STAMPS)/$(1)@* && touch $$@
+endef
 
-$(STAMPS)/nats-server-$(NATS_SERVER_VERSION):
-	@mkdir -p $(TOOLS_BIN) $(STAMPS)
-	GOBIN=$(TOOLS_BIN) GOFLAGS=-buildvcs=false go install $(NATS_SERVER_MODULE)@$(NATS_SERVER_VERSION)
-	@rm -f $(STAMPS)/nats-server-* && touch $@
+tools:
+$(eval $(call go_tool,nats-server,$(NATS_SERVER_MODULE),$(NATS_SERVER_VERSION)))
+$(eval $(call go_tool,nats,$(NATSCLI_MODULE),$(NATSCLI_VERSION)))
 
-$(STAMPS)/nats-$(NATSCLI_VERSION):
-	@mkdir -p $(TOOLS_BIN) $(STAMPS)
-	GOBIN=$(TOOLS_BIN) GOFLAGS=-buildvcs=false go install $(NATSCLI_MODULE)@$(NATSCLI_VERSION)
-	@rm -f $(STAMPS)/nats-v* && touch $@
+.PHONY: FORCE
+FORCE:
 
 build:
 	cargo build --locked
@@ -44,7 +58,8 @@ lint:
 unit: build tools cargo-insta
 	cargo test --locked
 
-# Every shipped example against its snapshot (CI=true: nothing is written), then the recordings.
+# Every shipped example against its snapshot, then the recordings. A mismatch writes a pending
+# .snap.new locally, as insta does; with CI set (CI providers set it) nothing is written.
 examples-test: build tools
 	$(NBE) test --repeat 2
 	$(NBE) check
@@ -60,4 +75,4 @@ bench: tools
 	cargo bench --locked --bench normalize
 
 clean-tools:
-	rm -rf .tools
+	rm -rf $(TOOLS)

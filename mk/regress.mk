@@ -1,17 +1,14 @@
 # cargo-insta, for reviewing nbe's pending snapshots (`cargo insta review` works on snapshots/**/*.snap.new as on Rust tests').
 #
-# Included by the top Makefile. The cargo-insta version matches the insta dev-dependency; it is
-# pinned in tools.versions (fallback below, so this fragment also works on its own).
-
-CARGO_INSTA_VERSION ?= 1.49.0
-REGRESS_TOOLS := $(CURDIR)/.tools
+# Included by the top Makefile, after it read tools.versions (CARGO_INSTA_VERSION, which matches the
+# insta dev-dependency) and set TOOLS and TOOLS_BIN.
 
 .PHONY: cargo-insta
 
-# Idempotent: installs only when .tools/bin/cargo-insta is missing or another version.
+# Idempotent: installs only when $(TOOLS_BIN)/cargo-insta is missing or another version.
 cargo-insta:
-	@if [ "$$($(REGRESS_TOOLS)/bin/cargo-insta --version 2>/dev/null)" = "cargo-insta $(CARGO_INSTA_VERSION)" ]; then \
-		echo "cargo-insta $(CARGO_INSTA_VERSION) is installed in $(REGRESS_TOOLS)/bin"; \
+	@if [ "$$($(TOOLS_BIN)/cargo-insta --version 2>/dev/null)" = "cargo-insta $(CARGO_INSTA_VERSION)" ]; then \
+		echo "cargo-insta $(CARGO_INSTA_VERSION) is installed in $(TOOLS_BIN)"; \
 	else \
-		cargo install cargo-insta --locked --version $(CARGO_INSTA_VERSION) --root $(REGRESS_TOOLS); \
+		cargo install cargo-insta --locked --version $(CARGO_INSTA_VERSION) --root $(TOOLS); \
 	fi

@@ -52,7 +52,7 @@ pub enum Command {
         /// `category/example[/client]`; without a client: the only one, else `cli`.
         path: String,
         /// Stop the example after this long, like 90s or 2m (meta.yaml `timeout:` overrides).
-        #[arg(long, value_parser = parse_duration, default_value = "120s")]
+        #[arg(long, value_parser = crate::duration::parse, default_value = "120s")]
         timeout: Duration,
         /// Keep the temp dir and print its path.
         #[arg(long)]
@@ -82,15 +82,14 @@ pub enum Command {
         prefixes: Vec<String>,
         #[command(flatten)]
         run: RunArgs,
-        /// What to write on a mismatch: auto (new locally, no on CI), new (pending .snap.new),
-        /// always (overwrite .snap) or no.
-        #[arg(long, env = "NBE_UPDATE", value_name = "MODE", default_value = "auto")]
+        /// What to write when output and snapshot differ.
+        #[arg(long, env = "NBE_UPDATE", value_name = "MODE", value_enum, default_value_t = UpdateChoice::Auto)]
         update: UpdateChoice,
         /// Run every client N times and fail those whose normalized output varies.
         #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
         repeat: u32,
-        /// After a full run, what to do with snapshots no client references: warn, reject or delete.
-        #[arg(long, value_name = "ACTION", default_value = "warn")]
+        /// After a full run, what to do with snapshots no client references.
+        #[arg(long, value_name = "ACTION", value_enum, default_value_t = Unreferenced::Warn)]
         unreferenced: Unreferenced,
         #[command(flatten)]
         report: ReportArgs,
@@ -110,8 +109,8 @@ pub enum Command {
     Check {
         /// Only the clients under these paths (default: all).
         prefixes: Vec<String>,
-        /// After a full check, what to do with snapshots no client references: warn, reject or delete.
-        #[arg(long, value_name = "ACTION", default_value = "warn")]
+        /// After a full check, what to do with snapshots no client references.
+        #[arg(long, value_name = "ACTION", value_enum, default_value_t = Unreferenced::Warn)]
         unreferenced: Unreferenced,
         #[command(flatten)]
         report: ReportArgs,
@@ -120,8 +119,8 @@ pub enum Command {
     Review {
         /// Only the clients under these paths (default: all).
         prefixes: Vec<String>,
-        /// Colour the diffs: auto, always or never.
-        #[arg(long, value_name = "WHEN", default_value = "auto")]
+        /// When to colour the diffs.
+        #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
     },
     /// Accept pending snapshots (rename each .snap.new over its .snap).
@@ -154,15 +153,11 @@ pub enum Command {
     },
 }
 
-fn parse_duration(text: &str) -> Result<Duration, String> {
-    crate::duration::parse(text)
-}
-
 /// How examples are run by `test` and `record`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Stop an example after this long, like 90s or 2m (meta.yaml `timeout:` overrides).
-    #[arg(long, value_parser = parse_duration, default_value = "120s")]
+    #[arg(long, value_parser = crate::duration::parse, default_value = "120s")]
     pub timeout: Duration,
     /// Run this many clients at once (default 8 with namespaces; always 1 without).
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
@@ -175,13 +170,13 @@ pub struct RunArgs {
 /// How `test`, `record` and `check` report.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// human or json.
-    #[arg(long, value_name = "FORMAT", default_value = "human")]
+    /// Who reads the report.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Also write a JUnit XML report to FILE.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
-    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
-    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    /// When to colour the report.
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }

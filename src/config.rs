@@ -6,52 +6,29 @@ use crate::catalog;
 use crate::error::{Error, Result};
 use crate::runner::Tools;
 use crate::runner::isolation::{self, Mode, Request};
+use crate::runner::tools::{self, NATS, NATS_SERVER, Source, Tool};
 
 /// Where nbe works and with which tools.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The examples repository root.
     pub root: PathBuf,
-    /// `--tools-dir`.
-    tools_flag: Option<PathBuf>,
-    /// `NBE_TOOLS_DIR`.
-    tools_env: Option<PathBuf>,
+    /// Where the tools were asked to come from.
+    tools: ToolsRequest,
     /// `--isolation`.
     isolation: Request,
 }
 
 impl Config {
-    /// Resolves the root: `--root`, then `NBE_ROOT`, then the nearest ancestor of the current dir with `examples/`.
+    /// Resolves the root (see [`resolve_root`]) and reads where the tools should come from.
     pub fn resolve(
         root_flag: Option<&Path>,
         tools_flag: Option<PathBuf>,
         isolation: Request,
     ) -> Result<Self> {
-        let env_root = std::env::var_os("NBE_ROOT")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from);
-        let root = match root_flag.map(Path::to_path_buf).or(env_root) {
-            Some(root) => {
-                let root =
-                    std::path::absolute(&root).map_err(|e| Error::io("failed to resolve --root", e))?;
-                if !root.join("examples").is_dir() {
-                    return Err(Error::NoRoot { searched: root });
-                }
-                root
-            }
-            None => {
-                let cwd = std::env::current_dir()
-                    .map_err(|e| Error::io("failed to read the current directory", e))?;
-                catalog::find_root(&cwd)?
-            }
-        };
-        let tools_env = std::env::var_os("NBE_TOOLS_DIR")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from);
         Ok(Self {
-            root,
-            tools_flag,
-            tools_env,
+            root: resolve_root(root_flag)?,
+            tools: ToolsRequest::new(tools_flag),
             isolation,
         })
     }
@@ -63,8 +40,83 @@ impl Config {
 
     /// Finds the tools, in the documented order.
     pub fn tools(&self) -> Result<Tools> {
-        Tools::resolve(self.tools_flag.as_deref(), self.tools_env.as_deref(), &self.root)
+        self.tools.resolve(Some(&self.root))
     }
+}
+
+/// The examples repository root: `--root`, then `NBE_ROOT`, then the nearest ancestor of the
+/// current dir with `examples/`.
+pub fn resolve_root(root_flag: Option<&Path>) -> Result<PathBuf> {
+    let env_root = std::env::var_os("NBE_ROOT")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    match root_flag.map(Path::to_path_buf).or(env_root) {
+        Some(root) => {
+            let root = std::path::absolute(&root).map_err(|e| Error::io("failed to resolve --root", e))?;
+            if !root.join("examples").is_dir() {
+                return Err(Error::NoRoot { searched: root });
+            }
+            Ok(root)
+        }
+        None => {
+            let cwd =
+                std::env::current_dir().map_err(|e| Error::io("failed to read the current directory", e))?;
+            catalog::find_root(&cwd)
+        }
+    }
+}
+
+/// Where the tools were asked to come from: `--tools-dir` and `NBE_TOOLS_DIR`; needs no repository.
+#[derive(Debug, Clone)]
+pub struct ToolsRequest {
+    /// `--tools-dir`.
+    flag: Option<PathBuf>,
+    /// `NBE_TOOLS_DIR`.
+    env: Option<PathBuf>,
+}
+
+impl ToolsRequest {
+    /// `--tools-dir` as given, and `NBE_TOOLS_DIR` from the environment.
+    pub fn new(flag: Option<PathBuf>) -> Self {
+        let env = std::env::var_os("NBE_TOOLS_DIR")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        Self { flag, env }
+    }
+
+    /// Finds the tools: `--tools-dir`, then `NBE_TOOLS_DIR`, then `root/.tools/bin` (skipped
+    /// without a root), then `PATH`.
+    pub fn resolve(&self, root: Option<&Path>) -> Result<Tools> {
+        let (flag, env) = (self.flag.as_deref(), self.env.as_deref());
+        match root {
+            Some(root) => Tools::resolve(flag, env, root),
+            // An explicitly named directory is all Tools::resolve looks at: it never reaches the root.
+            None if flag.is_some() || env.is_some() => Tools::resolve(flag, env, Path::new("")),
+            None => tools_on_path(),
+        }
+    }
+}
+
+/// The tools on `PATH`, where there is no repository (so no project `.tools/bin`) to look in:
+/// `nats` must sit next to the first `nats-server`, as [`Tools::resolve`] requires.
+fn tools_on_path() -> Result<Tools> {
+    let missing = |tool: Tool| Error::ToolMissing {
+        tool: tool.name.to_string(),
+        looked: "PATH; outside an examples repository there is no project .tools/bin".to_string(),
+        install: format!(
+            "{}\n  with DIR on PATH, or passed as --tools-dir DIR",
+            tool.install_command(Path::new("DIR"))
+        ),
+    };
+    let server = tools::search_path(NATS_SERVER.name).ok_or_else(|| missing(NATS_SERVER))?;
+    let dir = server.parent().map(Path::to_path_buf).unwrap_or_default();
+    if !tools::is_executable(&dir.join(NATS.name)) {
+        return Err(missing(NATS));
+    }
+    Ok(Tools {
+        dir,
+        source: Source::Path,
+    })
 }
 
 /// True on CI: `CI` set to anything but empty, `false` or `0` (the convention CI providers and insta share).
@@ -73,7 +125,7 @@ pub fn on_ci() -> bool {
 }
 
 /// `--update` as typed: what to write when output and snapshot differ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum UpdateChoice {
     /// `new` locally, `no` on CI.
     Auto,
@@ -108,24 +160,8 @@ impl UpdateChoice {
     }
 }
 
-impl std::str::FromStr for UpdateChoice {
-    type Err = String;
-
-    fn from_str(text: &str) -> std::result::Result<Self, String> {
-        match text {
-            "auto" => Ok(Self::Auto),
-            "new" => Ok(Self::New),
-            "always" => Ok(Self::Always),
-            "no" => Ok(Self::No),
-            _ => Err(format!(
-                "{text:?} is not an update mode; use auto, new, always or no"
-            )),
-        }
-    }
-}
-
 /// `--color`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
     /// Colour on a terminal unless `NO_COLOR` is set.
     Auto,
@@ -146,23 +182,8 @@ impl ColorChoice {
     }
 }
 
-impl std::str::FromStr for ColorChoice {
-    type Err = String;
-
-    fn from_str(text: &str) -> std::result::Result<Self, String> {
-        match text {
-            "auto" => Ok(Self::Auto),
-            "always" => Ok(Self::Always),
-            "never" => Ok(Self::Never),
-            _ => Err(format!(
-                "{text:?} is not a colour choice; use auto, always or never"
-            )),
-        }
-    }
-}
-
 /// `--format`: who reads the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// People: one line per client, diffs, the summary last.
     Human,
@@ -170,20 +191,8 @@ pub enum Format {
     Json,
 }
 
-impl std::str::FromStr for Format {
-    type Err = String;
-
-    fn from_str(text: &str) -> std::result::Result<Self, String> {
-        match text {
-            "human" => Ok(Self::Human),
-            "json" => Ok(Self::Json),
-            _ => Err(format!("{text:?} is not a format; use human or json")),
-        }
-    }
-}
-
 /// `--unreferenced`: what to do with snapshots no client references, after a full run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Unreferenced {
     /// Report them.
     Warn,
@@ -193,21 +202,10 @@ pub enum Unreferenced {
     Delete,
 }
 
-impl std::str::FromStr for Unreferenced {
-    type Err = String;
-
-    fn from_str(text: &str) -> std::result::Result<Self, String> {
-        match text {
-            "warn" => Ok(Self::Warn),
-            "reject" => Ok(Self::Reject),
-            "delete" => Ok(Self::Delete),
-            _ => Err(format!("{text:?} is not an action; use warn, reject or delete")),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use clap::ValueEnum;
+
     use super::*;
 
     #[test]
@@ -215,6 +213,7 @@ mod tests {
         assert_eq!(UpdateChoice::Auto.resolve(false), UpdateMode::New);
         assert_eq!(UpdateChoice::Auto.resolve(true), UpdateMode::No);
         assert_eq!(UpdateChoice::Always.resolve(true), UpdateMode::Always);
-        assert!("sometimes".parse::<UpdateChoice>().is_err());
+        assert!(UpdateChoice::from_str("sometimes", false).is_err());
+        assert_eq!(UpdateChoice::from_str("always", false), Ok(UpdateChoice::Always));
     }
 }

@@ -65,12 +65,6 @@ pub enum Error {
         /// Where the search started.
         searched: PathBuf,
     },
-    /// A path on the command line names no example or client.
-    #[error("{message}")]
-    NotFound {
-        /// What was not found, with suggestions.
-        message: String,
-    },
     /// A tool nbe needs is not installed.
     #[error("{tool} not found (looked in {looked}); install it with:\n    {install}")]
     ToolMissing {
@@ -91,7 +85,7 @@ pub enum Error {
         /// Why it is not nbe's to replace.
         why: String,
     },
-    /// The command line is inconsistent.
+    /// The command line is inconsistent, or names no example or client (the message suggests some).
     #[error("{0}")]
     Usage(String),
     /// An operating-system call failed.

@@ -61,11 +61,7 @@ impl RunOptions {
 
     /// The clients under `prefixes` (all when empty), within the partition.
     pub fn select<'a>(&self, catalog: &'a Catalog, prefixes: &[String]) -> Result<Vec<Selected<'a>>> {
-        let selected = catalog.select(prefixes)?;
-        Ok(match self.partition {
-            Some(partition) => catalog.partition(selected, partition),
-            None => selected,
-        })
+        catalog.select_in(prefixes, self.partition)
     }
 
     /// True when the selection is the whole catalog, so unreferenced snapshots can be told apart.

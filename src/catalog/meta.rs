@@ -69,10 +69,9 @@ pub fn read<T: DeserializeOwned + Default>(path: &Path) -> Result<(T, String)> {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok((T::default(), String::new())),
         Err(err) => return Err(Error::io(format!("failed to read {}", path.display()), err)),
     };
-    if text.trim().is_empty()
-        || text
-            .lines()
-            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    if text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     {
         return Ok((T::default(), text));
     }
@@ -160,6 +159,7 @@ mod tests {
     fn empty_and_comment_only_files_are_defaults() {
         assert!(parse::<CategoryMeta>("").unwrap().examples.is_empty());
         assert!(parse::<CategoryMeta>("# nothing yet\n").unwrap().title.is_none());
+        assert!(parse::<CategoryMeta>("  \n\t\n").unwrap().title.is_none());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! `meta.yaml` never turns into a confusing failure later.
 
 mod kind;
-pub mod meta;
+mod meta;
 mod partition;
 
 use std::path::{Path, PathBuf};
@@ -191,6 +191,12 @@ impl Catalog {
     ///
     /// A prefix that matches nothing is an error with suggestions.
     pub fn select(&self, prefixes: &[String]) -> Result<Vec<Selected<'_>>> {
+        self.select_in(prefixes, None)
+    }
+
+    /// Like [`Catalog::select`], but only the examples of `partition` (by position in catalog
+    /// order) when there is one. Prefixes are checked against the whole catalog all the same.
+    pub fn select_in(&self, prefixes: &[String], partition: Option<Partition>) -> Result<Vec<Selected<'_>>> {
         let prefixes: Vec<&str> = prefixes.iter().map(|p| p.trim_matches('/')).collect();
         for prefix in &prefixes {
             if !self.clients().any(|s| segment_prefix(&s.client.path, prefix)) {
@@ -198,26 +204,17 @@ impl Catalog {
             }
         }
         Ok(self
-            .clients()
-            .filter(|s| prefixes.is_empty() || prefixes.iter().any(|p| segment_prefix(&s.client.path, p)))
-            .collect())
-    }
-
-    /// The clients of `selected` whose example belongs to `partition` (by position in the catalog).
-    pub fn partition<'a>(&self, selected: Vec<Selected<'a>>, partition: Partition) -> Vec<Selected<'a>> {
-        let positions: std::collections::HashMap<&str, usize> = self
             .examples()
             .enumerate()
-            .map(|(position, example)| (example.path.as_str(), position))
-            .collect();
-        selected
-            .into_iter()
-            .filter(|s| {
-                positions
-                    .get(s.example.path.as_str())
-                    .is_some_and(|p| partition.contains(*p))
+            .filter(|(position, _)| partition.is_none_or(|partition| partition.contains(*position)))
+            .flat_map(|(_, example)| {
+                example
+                    .clients
+                    .iter()
+                    .map(move |client| Selected { example, client })
             })
-            .collect()
+            .filter(|s| prefixes.is_empty() || prefixes.iter().any(|p| segment_prefix(&s.client.path, p)))
+            .collect())
     }
 
     /// Resolves `category/example[/client]` to one client: the named one, else the only one, else `cli`.
@@ -260,12 +257,12 @@ impl Catalog {
             message.push_str(&suggestions.join(", "));
             message.push('?');
         }
-        Error::NotFound { message }
+        Error::Usage(message)
     }
 }
 
 /// True when `prefix` names `path` or one of its ancestors, segment by segment.
-fn segment_prefix(path: &str, prefix: &str) -> bool {
+pub fn segment_prefix(path: &str, prefix: &str) -> bool {
     prefix.is_empty()
         || path == prefix
         || path
@@ -282,17 +279,7 @@ fn ordered_dirs(
     text: &str,
     key: &str,
 ) -> Result<Vec<String>> {
-    let mut present = Vec::new();
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| Error::io(format!("failed to list {}", dir.display()), e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(format!("failed to list {}", dir.display()), e))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.path().is_dir() && !name.starts_with('.') {
-            present.push(name);
-        }
-    }
-    present.sort();
+    let present = subdirs(dir)?;
     if listed.is_empty() {
         return Ok(present);
     }
@@ -324,6 +311,21 @@ fn ordered_dirs(
         ));
     }
     Ok(listed.to_vec())
+}
+
+/// The names of the visible (not dot-named) sub-directories of `dir`, sorted.
+fn subdirs(dir: &Path) -> Result<Vec<String>> {
+    let failed = |e| Error::io(format!("failed to list {}", dir.display()), e);
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(failed)? {
+        let entry = entry.map_err(failed)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_dir() && !name.starts_with('.') {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names)
 }
 
 fn load_category(examples_dir: &Path, name: String) -> Result<Category> {
@@ -379,15 +381,8 @@ fn load_example(category_dir: &Path, category: &str, name: &str) -> Result<Examp
 
 fn load_clients(dir: &Path, example_path: &str) -> Result<Vec<Client>> {
     let mut clients = Vec::new();
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| Error::io(format!("failed to list {}", dir.display()), e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(format!("failed to list {}", dir.display()), e))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !entry.path().is_dir() || name.starts_with('.') {
-            continue;
-        }
-        let client_dir = entry.path();
+    for name in subdirs(dir)? {
+        let client_dir = dir.join(&name);
         let Some(kind) = ClientKind::from_dir_name(&name) else {
             let known: Vec<_> = ClientKind::ALL.iter().map(|k| k.dir_name()).collect();
             return Err(Error::catalog(
@@ -436,5 +431,48 @@ mod tests {
         assert!(segment_prefix("topologies/arbiter/cli", "topologies/arbiter"));
         assert!(!segment_prefix("topologies/arbiter/cli", "topo"));
         assert!(segment_prefix("a/b/c", ""));
+    }
+
+    #[test]
+    fn the_partitions_of_a_selection_cover_every_client_exactly_once() {
+        let repo = tempfile::tempdir().unwrap();
+        for client in [
+            "a/one/cli/main.sh",
+            "a/one/go/main.go",
+            "a/two/cli/main.sh",
+            "b/three/cli/main.sh",
+            "b/three/python/main.py",
+            "b/four/cli/main.sh",
+            "c/five/cli/main.sh",
+        ] {
+            let path = repo.path().join("examples").join(client);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let catalog = Catalog::load(repo.path()).unwrap();
+        let paths = |selected: Vec<Selected>| -> Vec<String> {
+            selected.iter().map(|s| s.client.path.clone()).collect()
+        };
+        for prefixes in [
+            vec![],
+            vec!["b".to_string()],
+            vec!["a/one".to_string(), "c".to_string()],
+        ] {
+            let whole = paths(catalog.select(&prefixes).unwrap());
+            let mut parts = Vec::new();
+            for k in 1..=3 {
+                let partition: Partition = format!("{k}/3").parse().unwrap();
+                parts.extend(paths(catalog.select_in(&prefixes, Some(partition)).unwrap()));
+            }
+            parts.sort_by_key(|path| whole.iter().position(|p| p == path));
+            assert_eq!(parts, whole, "{prefixes:?}");
+        }
+        let all = catalog.select(&[]).unwrap();
+        assert_eq!(all.len(), 7);
+        assert!(
+            catalog
+                .select_in(&["nowhere".to_string()], Some("1/3".parse().unwrap()))
+                .is_err()
+        );
     }
 }

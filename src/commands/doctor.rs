@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::Config;
+use crate::config::{self, ToolsRequest};
 use crate::error::Result;
 use crate::exit;
 use crate::runner::isolation::{self, Request};
@@ -22,21 +22,13 @@ const TOOLCHAINS: [(&str, &str); 8] = [
 
 /// Prints tools, versions and toolchains; exits 2 when a required tool is missing.
 pub fn doctor(root_flag: Option<&Path>, tools_flag: Option<PathBuf>, request: Request) -> Result<i32> {
-    let config = Config::resolve(root_flag, tools_flag.clone(), request);
-    let root = match &config {
-        Ok(config) => {
-            println!("{:<12} {}", "root", config.root.display());
-            config.root.clone()
-        }
-        Err(err) => {
-            println!("{:<12} none ({err})", "root");
-            std::env::current_dir().unwrap_or_default()
-        }
-    };
-    let resolved = match &config {
-        Ok(config) => config.tools(),
-        Err(_) => Config::resolve(Some(&root), tools_flag, request).and_then(|c| c.tools()),
-    };
+    // Tools need no repository: outside one, doctor still reports them, and the root as missing.
+    let root = config::resolve_root(root_flag);
+    match &root {
+        Ok(root) => println!("{:<12} {}", "root", root.display()),
+        Err(err) => println!("{:<12} none ({err})", "root"),
+    }
+    let resolved = ToolsRequest::new(tools_flag).resolve(root.as_deref().ok());
     let code = match resolved {
         Ok(found) => {
             println!(

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use serde_json::json;
 
-use crate::catalog::{Catalog, Partition};
+use crate::catalog::{self, Catalog, Partition};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::exit;
@@ -13,14 +13,11 @@ use crate::exit;
 pub fn list(config: &Config, prefix: Option<&str>, json: bool, partition: Option<Partition>) -> Result<i32> {
     let catalog = Catalog::load(&config.root)?;
     let prefixes: Vec<String> = prefix.into_iter().map(str::to_string).collect();
-    let mut selected = catalog.select(&prefixes)?;
-    if let Some(partition) = partition {
-        selected = catalog.partition(selected, partition);
-    }
+    let selected = catalog.select_in(&prefixes, partition)?;
     let wanted = |path: &str| {
         selected
             .iter()
-            .any(|s| s.client.path.starts_with(&format!("{path}/")))
+            .any(|s| catalog::segment_prefix(&s.client.path, path))
     };
     let mut out = std::io::stdout().lock();
     let text = if json {

@@ -201,13 +201,27 @@ pub fn version_of(program: &Path, args: &[&str]) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// The value of `key` in tools.versions as it is on disk, read apart from the embedded copy.
+    fn on_disk(key: &str) -> String {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tools.versions");
+        let text = std::fs::read_to_string(&path).unwrap();
+        text.lines()
+            .filter_map(|line| line.split_once('='))
+            .find(|(name, _)| name.trim() == key)
+            .map(|(_, value)| value.trim().to_string())
+            .unwrap_or_else(|| panic!("{} lacks {key}", path.display()))
+    }
+
     #[test]
     fn pinned_versions_come_from_tools_versions() {
+        let natscli = on_disk("NATSCLI_VERSION");
+        assert!(natscli.starts_with('v'), "{natscli}");
         assert!(NATS_SERVER.version().starts_with("v2."));
-        assert_eq!(NATS.version(), "v0.5.0");
+        assert_eq!(NATS_SERVER.version(), on_disk("NATS_SERVER_VERSION"));
+        assert_eq!(NATS.version(), natscli);
         assert_eq!(
             NATS.install_command(Path::new("/x/bin")),
-            "GOBIN=/x/bin go install github.com/nats-io/natscli/nats@v0.5.0"
+            format!("GOBIN=/x/bin go install github.com/nats-io/natscli/nats@{natscli}")
         );
     }
 

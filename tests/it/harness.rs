@@ -89,8 +89,14 @@ pub fn nbe_in(root: &Path) -> Nbe {
 
 /// Like [`nbe_in`], but nbe finds the tools by itself (its documented lookup order).
 pub fn bare_nbe_in(root: &Path) -> Nbe {
+    nbe_outside_a_repo(root).args([OsStr::new("--root"), root.as_os_str()])
+}
+
+/// An `nbe` command run in `dir` with no `--root` (so nbe looks for one itself), finding the
+/// tools by itself, with none of the caller's settings.
+pub fn nbe_outside_a_repo(dir: &Path) -> Nbe {
     let mut command = Command::new(env!("CARGO_BIN_EXE_nbe"));
-    command.arg("--root").arg(root).current_dir(root);
+    command.current_dir(dir);
     for name in [
         "CI",
         "NBE_ROOT",
@@ -246,7 +252,6 @@ impl Running {
         .unwrap();
     }
 
-    /// Waits for the end; the outcome's stdout is what [`Running::line`] had not read.
     /// Sends SIGINT and asserts what an interrupted nbe promises: exit 130, no process carrying
     /// `marker` left, and nothing left in `tmp` (the `TMPDIR` nbe was started with).
     pub fn interrupt_and_expect_nothing_left(self, marker: &str, tmp: &Path) {
@@ -257,6 +262,7 @@ impl Running {
         assert!(left.is_empty(), "temp dirs left: {left:?}");
     }
 
+    /// Waits for the end; the outcome's stdout is what [`Running::line`] had not read.
     pub fn wait(mut self) -> Outcome {
         let mut stdout = Vec::new();
         self.stdout.read_to_end(&mut stdout).unwrap();
@@ -342,6 +348,25 @@ impl Outcome {
     /// Both streams, to show when an assertion fails.
     fn shown(&self) -> String {
         format!("\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr)
+    }
+}
+
+/// A line of bash that waits until a nats-server answers on `port` (no fixed sleeps), for example
+/// scripts.
+pub fn wait_for(port: u16) -> String {
+    format!(
+        "for _ in $(seq 100); do nats --server nats://127.0.0.1:{port} rtt 1 >/dev/null 2>&1 && break; sleep 0.1; done\n"
+    )
+}
+
+/// Polls `done` every 50 ms until it holds; fails the test, saying `what` did not happen, after
+/// `limit`.
+#[track_caller]
+pub fn eventually(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !done() {
+        assert!(Instant::now() < deadline, "{what}: not within {limit:?}");
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 

@@ -1,17 +1,18 @@
 //! Hermetic runs: private network and PID namespaces, and the host fallback's port check.
 
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use crate::harness::{
-    KillOnDrop, Repo, marker, nbe_in, processes_with, programs_for_nobody, project_root, tools_dir,
+    KillOnDrop, Repo, eventually, marker, nbe_in, processes_with, programs_for_nobody, project_root,
+    tools_dir, wait_for,
 };
 
 /// An example that hard-codes the default client port, as most examples do.
 fn default_port_example(name: &str) -> String {
     format!(
-        "set -euo pipefail\nnats-server -p 4222 --name {name} > server.log 2>&1 &\n\
-         for _ in $(seq 100); do nats rtt 1 >/dev/null 2>&1 && break; sleep 0.1; done\n\
-         nats pub isolated hello\n"
+        "set -euo pipefail\nnats-server -p 4222 --name {name} > server.log 2>&1 &\n{}nats pub isolated hello\n",
+        wait_for(4222)
     )
 }
 
@@ -91,9 +92,8 @@ fn ctrl_c_during_a_parallel_test_run_leaves_no_process_and_no_temp_dir() {
         repo.script(
             &format!("slow/hang-{n}"),
             &format!(
-                "nats-server -p 4222 --name {name}-{n} > s.log 2>&1 &\n\
-                 for _ in $(seq 100); do nats rtt 1 >/dev/null 2>&1 && break; sleep 0.1; done\n\
-                 sleep 600\n"
+                "nats-server -p 4222 --name {name}-{n} > s.log 2>&1 &\n{}sleep 600\n",
+                wait_for(4222)
             ),
         );
     }
@@ -101,20 +101,13 @@ fn ctrl_c_during_a_parallel_test_run_leaves_no_process_and_no_temp_dir() {
         .nbe(["--isolation", "namespace", "test", "-j", "4"])
         .env("TMPDIR", tmp.path().to_str().unwrap())
         .spawn();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while processes_with(&name)
-        .iter()
-        .filter(|p| p.contains("nats-server"))
-        .count()
-        < 4
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "four servers never came up: {:?}",
-            processes_with(&name)
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    eventually(Duration::from_secs(60), "four servers come up", || {
+        processes_with(&name)
+            .iter()
+            .filter(|p| p.contains("nats-server"))
+            .count()
+            >= 4
+    });
     running.interrupt_and_expect_nothing_left(&name, tmp.path());
 }
 

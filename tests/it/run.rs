@@ -2,14 +2,9 @@
 
 use std::time::Duration;
 
-use crate::harness::{Repo, bare_nbe_in, marker, nbe_in, processes_with, project_root, tools_dir};
-
-/// Waits in bash until a nats-server answers on `port` (no fixed sleeps).
-fn wait_for(port: u16) -> String {
-    format!(
-        "for _ in $(seq 100); do nats --server nats://127.0.0.1:{port} rtt 1 >/dev/null 2>&1 && break; sleep 0.1; done\n"
-    )
-}
+use crate::harness::{
+    Repo, bare_nbe_in, marker, nbe_in, nbe_outside_a_repo, processes_with, project_root, tools_dir, wait_for,
+};
 
 #[test]
 fn list_prints_categories_and_examples_in_catalog_order() {
@@ -223,6 +218,26 @@ fn doctor_reports_tool_versions_and_how_to_install_missing_ones() {
         .run()
         .code(2)
         .stderr_has("go install github.com/nats-io/nats-server/v2@");
+}
+
+#[test]
+fn doctor_outside_a_repository_still_reports_the_tools() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let real = tools_dir();
+    let out = nbe_outside_a_repo(elsewhere.path())
+        .args(["doctor"])
+        .env("NBE_TOOLS_DIR", real.to_str().unwrap())
+        .run()
+        .stdout_has("root         none (no examples directory found")
+        .stdout_has("(from NBE_TOOLS_DIR)")
+        .stdout_has(&format!("nats-server  {}  ", real.join("nats-server").display()))
+        .stdout_has(&format!("nats         {}  ", real.join("nats").display()))
+        .code(0);
+    assert_eq!(
+        out.stderr.matches("no examples directory").count(),
+        0,
+        "the missing root is reported once, on stdout{out:?}"
+    );
 }
 
 #[test]

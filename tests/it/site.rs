@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::harness::{Outcome, Repo, Running};
+use crate::harness::{Outcome, Repo, Running, eventually};
 
 /// A throwaway repository with two examples in one category, one of them in two languages.
 fn topologies() -> Repo {
@@ -241,15 +241,9 @@ fn serve_answers_pages_refuses_traversal_and_rebuilds_on_change() {
         "examples/topologies/cluster/cli/main.sh",
         "# Changed prose.\necho changed\n",
     );
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let (_, now) = server.get("/__nbe/version");
-        if now != before {
-            break;
-        }
-        assert!(Instant::now() < deadline, "no rebuild within 10 s");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    eventually(Duration::from_secs(10), "a rebuild", || {
+        server.get("/__nbe/version").1 != before
+    });
     let (_, page) = server.get("/topologies/cluster/cli/index.html");
     assert!(page.contains("Changed prose."));
 }
