@@ -84,7 +84,12 @@ pub fn status_of(selected: Selected, recording: &Recording, normalizer: &Normali
             "{path}/output.txt does not normalize to its snapshot; {record}"
         ));
     }
-    let problems = verdict::problems(&selected.example.expect, None, &output);
+    let problems = verdict::problems(
+        selected.example.expect.exit_status,
+        &selected.example.error_lines,
+        None,
+        &output,
+    );
     if !problems.is_empty() {
         return CheckStatus::Failing(format!(
             "{path}/output.txt {}; fix the example, then {record}",

@@ -61,7 +61,12 @@ pub fn run_failure(selected: Selected, result: &RunResult, options: &RunOptions)
             processes: result.leaked.clone(),
         });
     }
-    let mut problems = verdict::problems(&selected.example.expect, Some(status), &output);
+    let mut problems = verdict::problems(
+        selected.example.expect.exit_status,
+        &selected.example.error_lines,
+        Some(status),
+        &output,
+    );
     if result.dropped > 0 {
         problems.push(format!(
             "printed more than {} MiB of output; {} bytes were dropped",
