@@ -28,7 +28,7 @@ pub fn check(
             CheckStatus::Verified => Outcome::Passed,
             // A client nbe cannot run yet has no recording to check; that is not its fault.
             CheckStatus::NotRecorded(_) if s.client.kind.command().is_none() => Outcome::Skipped {
-                reason: format!("nbe cannot run {} clients yet", s.client.kind),
+                reason: regress::cannot_run(s.client.kind),
             },
             CheckStatus::Stale(reason) | CheckStatus::Failing(reason) | CheckStatus::NotRecorded(reason) => {
                 Outcome::Failed {

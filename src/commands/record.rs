@@ -56,7 +56,7 @@ fn record_client(
         notes,
     };
     let Some(result) = execute::run_client(selected, options)? else {
-        let reason = format!("nbe cannot run {} clients yet", selected.client.kind);
+        let reason = regress::cannot_run(selected.client.kind);
         return Ok(report(Outcome::Skipped { reason }, Vec::new()));
     };
     if let Some(outcome) = regress::run_failure(selected, &result, options) {

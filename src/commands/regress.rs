@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::catalog::{Catalog, Selected};
+use crate::catalog::{Catalog, ClientKind, Selected};
 use crate::cli::ReportArgs;
 use crate::config::{self, Format, Unreferenced};
 use crate::error::{Error, Location, Result};
@@ -36,6 +36,11 @@ pub fn normalizers<'a>(selected: &[Selected<'a>]) -> Result<HashMap<&'a str, Arc
         normalizers.insert(s.example.path.as_str(), normalizer);
     }
     Ok(normalizers)
+}
+
+/// Why nbe skips (or, for `nbe run`, refuses) a client of `kind`: it has no way to run one yet.
+pub fn cannot_run(kind: ClientKind) -> String {
+    format!("nbe cannot run {kind} clients yet")
 }
 
 /// Why a run is not a success, judged against the example's declared expectation; `None` when it is one.

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::time::Duration;
 
+use super::regress;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::duration;
@@ -18,8 +19,8 @@ pub fn run(config: &Config, path: &str, timeout: Duration, keep: bool) -> Result
     let client = selected.client;
     let command = client.kind.command().ok_or_else(|| {
         Error::Usage(format!(
-            "nbe cannot run {} clients yet; only cli and shell clients run",
-            client.kind
+            "{}; only cli and shell clients run",
+            regress::cannot_run(client.kind)
         ))
     })?;
     let tools = config.tools()?;

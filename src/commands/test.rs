@@ -62,7 +62,7 @@ fn test_client(
     let mut first: Option<String> = None;
     for run in 1..=options.repeat {
         let Some(result) = execute::run_client(selected, &options.run)? else {
-            let reason = format!("nbe cannot run {} clients yet", selected.client.kind);
+            let reason = regress::cannot_run(selected.client.kind);
             return Ok(report(Outcome::Skipped { reason }, Vec::new()));
         };
         if let Some(outcome) = regress::run_failure(selected, &result, &options.run) {
