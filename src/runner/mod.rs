@@ -112,8 +112,6 @@ pub struct RunResult {
     pub events: Vec<(Duration, usize)>,
     /// Bytes dropped past the cap.
     pub dropped: u64,
-    /// Wall-clock time of the run.
-    pub elapsed: Duration,
     /// The kept temp dir, with `keep`.
     pub kept: Option<PathBuf>,
     /// Processes that survived even SIGKILL.
@@ -215,7 +213,6 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
             break Termination::TimedOut;
         }
     };
-    let elapsed = started.elapsed();
     let leaked = group.terminate(GRACE);
     // Everything has ended, so the pipe reaches EOF and both threads hang up.
     while let Ok(message) = received.recv() {
@@ -232,7 +229,6 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
         output,
         events,
         dropped,
-        elapsed,
         kept,
         leaked,
     })
