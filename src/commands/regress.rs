@@ -49,7 +49,7 @@ pub fn run_failure(selected: Selected, result: &RunResult, options: &RunOptions)
     let status = match result.termination {
         Termination::TimedOut => {
             return Some(Outcome::TimedOut {
-                after: execute::timeout_of(selected, options),
+                after: execute::timeout_of(selected, options.timeout),
                 tail: tail(&output),
             });
         }
