@@ -1,7 +1,7 @@
 //! Verifying recordings without running anything: is what the docs page shows what the baseline says,
 //! and was it recorded from the current code?
 //!
-//! [`status_with`] is also what the docs site uses for a client's verification badge.
+//! [`status_of`] is also what the docs site uses for a client's verification badge.
 
 use crate::catalog::{Catalog, Selected};
 use crate::normalize::Normalizer;
@@ -47,13 +47,8 @@ impl Recording {
     }
 }
 
-/// The status of `selected`, reading its recording and normalizing with its example's compiled
-/// `normalizer`.
-pub fn status_with(catalog: &Catalog, selected: Selected, normalizer: &Normalizer) -> CheckStatus {
-    status_of(selected, &Recording::read(catalog, selected), normalizer)
-}
-
-/// The status of `selected` given its already read `recording`.
+/// The status of `selected` given its already read `recording`, normalizing with its example's
+/// compiled `normalizer`.
 pub fn status_of(selected: Selected, recording: &Recording, normalizer: &Normalizer) -> CheckStatus {
     let path = &selected.client.path;
     let record = format!("run `nbe record {path}`");
@@ -84,7 +79,12 @@ pub fn status_of(selected: Selected, recording: &Recording, normalizer: &Normali
             "{path}/output.txt does not normalize to its snapshot; {record}"
         ));
     }
-    let problems = verdict::problems(&selected.example.expect, None, &output);
+    let problems = verdict::problems(
+        selected.example.expect.exit_status,
+        &selected.example.error_lines,
+        None,
+        &output,
+    );
     if !problems.is_empty() {
         return CheckStatus::Failing(format!(
             "{path}/output.txt {}; fix the example, then {record}",

@@ -70,9 +70,9 @@ impl RunOptions {
     }
 }
 
-/// The timeout `selected` runs with.
-pub fn timeout_of(selected: Selected, options: &RunOptions) -> Duration {
-    selected.example.timeout.unwrap_or(options.timeout)
+/// The timeout `selected` runs with: its meta.yaml's, else `default` (the command line's).
+pub fn timeout_of(selected: Selected, default: Duration) -> Duration {
+    selected.example.timeout.unwrap_or(default)
 }
 
 /// Runs one client with its output buffered; `Ok(None)` when nbe cannot run its kind.
@@ -85,7 +85,7 @@ pub fn run_client(selected: Selected, options: &RunOptions) -> Result<Option<Run
         client_dir: &selected.client.dir,
         command,
         tools: &options.tools,
-        timeout: timeout_of(selected, options),
+        timeout: timeout_of(selected, options.timeout),
         keep: false,
         isolation: &options.isolation,
     };

@@ -48,10 +48,10 @@ struct Env {
 
 /// An asciicast v2 recording of `output`, whose pieces arrived at `events` (time, end offset).
 ///
-/// `timestamp` is the start of the run in Unix seconds; `title` is like `nbe run kv/put/cli`.
-pub fn cast(output: &[u8], events: &[(Duration, usize)], timestamp: u64, title: &str) -> String {
-    let text = output_txt(output);
-    let text = String::from_utf8_lossy(&text);
+/// `txt` is [`output_txt`] of `output`, which sizes the terminal; `timestamp` is the start of the
+/// run in Unix seconds; `title` is like `nbe run kv/put/cli`.
+pub fn cast(output: &[u8], txt: &[u8], events: &[(Duration, usize)], timestamp: u64, title: &str) -> String {
+    let text = String::from_utf8_lossy(txt);
     let widest = text
         .lines()
         .map(unicode_width::UnicodeWidthStr::width)
@@ -179,6 +179,7 @@ mod tests {
         // Split inside "é" (2 bytes) and inside "€" (3 bytes).
         let cast = cast(
             output,
+            &output_txt(output),
             &[(ms(10), 1), (ms(20), 3), (ms(30), output.len())],
             7,
             "nbe run a/b/cli",
@@ -208,6 +209,7 @@ mod tests {
         let output = row.repeat(60);
         let cast = cast(
             output.as_bytes(),
+            &output_txt(output.as_bytes()),
             &[(Duration::from_millis(5), output.len())],
             7,
             "t",

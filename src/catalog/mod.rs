@@ -61,6 +61,8 @@ pub struct Example {
     pub normalize: normalize::Rules,
     /// The declared outcome.
     pub expect: Expect,
+    /// `expect.error_lines`, compiled when the catalog loads.
+    pub error_lines: Vec<regex::Regex>,
     /// Clients in display order.
     pub clients: Vec<Client>,
 }
@@ -355,6 +357,25 @@ fn load_example(category_dir: &Path, category: &str, name: &str) -> Result<Examp
         .map(duration::parse)
         .transpose()
         .map_err(|message| Error::catalog(meta::key_location(&meta_path, &text, "timeout"), message))?;
+    let error_lines = meta
+        .expect
+        .error_lines
+        .iter()
+        .map(|pattern| {
+            regex::Regex::new(pattern).map_err(|e| {
+                // The pattern's own line in a block list, else the `error_lines:` key.
+                let item = meta::item_location(&meta_path, &text, pattern);
+                let location = match item.line {
+                    Some(1) => meta::key_location(&meta_path, &text, "error_lines"),
+                    _ => item,
+                };
+                Error::catalog(
+                    location,
+                    format!("`expect.error_lines` has an invalid regex: {e}"),
+                )
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let path = format!("{category}/{name}");
     let clients = load_clients(&dir, &path)?;
     if clients.is_empty() {
@@ -372,6 +393,7 @@ fn load_example(category_dir: &Path, category: &str, name: &str) -> Result<Examp
         timeout,
         normalize: meta.normalize,
         expect: meta.expect,
+        error_lines,
         path,
         dir,
         meta_path,

@@ -23,12 +23,13 @@ pub fn check(
     let mut reporters = Reporters::new(report, "nbe check");
     for s in selected {
         let started = Instant::now();
-        let status = check::status_with(&catalog, s, &normalizers[s.example.path.as_str()]);
+        let recording = check::Recording::read(&catalog, s);
+        let status = check::status_of(s, &recording, &normalizers[s.example.path.as_str()]);
         let outcome = match status {
             CheckStatus::Verified => Outcome::Passed,
             // A client nbe cannot run yet has no recording to check; that is not its fault.
             CheckStatus::NotRecorded(_) if s.client.kind.command().is_none() => Outcome::Skipped {
-                reason: format!("nbe cannot run {} clients yet", s.client.kind),
+                reason: regress::cannot_run(s.client.kind),
             },
             CheckStatus::Stale(reason) | CheckStatus::Failing(reason) | CheckStatus::NotRecorded(reason) => {
                 Outcome::Failed {

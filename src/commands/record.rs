@@ -56,7 +56,7 @@ fn record_client(
         notes,
     };
     let Some(result) = execute::run_client(selected, options)? else {
-        let reason = format!("nbe cannot run {} clients yet", selected.client.kind);
+        let reason = regress::cannot_run(selected.client.kind);
         return Ok(report(Outcome::Skipped { reason }, Vec::new()));
     };
     if let Some(outcome) = regress::run_failure(selected, &result, options) {
@@ -68,13 +68,15 @@ fn record_client(
     let timestamp = start_time
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |since| since.as_secs());
+    let txt = record::output_txt(&result.output);
     let cast = record::cast(
         &result.output,
+        &txt,
         &result.events,
         timestamp,
         &format!("nbe run {path}"),
     );
-    atomic_write(&selected.client.output_txt(), &record::output_txt(&result.output))?;
+    atomic_write(&selected.client.output_txt(), &txt)?;
     atomic_write(&selected.client.output_cast(), cast.as_bytes())?;
     let snap_path = snapshot::path(root, path);
     snap.write(&snap_path)?;

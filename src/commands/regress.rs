@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::catalog::{Catalog, Selected};
+use crate::catalog::{Catalog, ClientKind, Selected};
 use crate::cli::ReportArgs;
 use crate::config::{self, Format, Unreferenced};
 use crate::error::{Error, Location, Result};
@@ -38,13 +38,18 @@ pub fn normalizers<'a>(selected: &[Selected<'a>]) -> Result<HashMap<&'a str, Arc
     Ok(normalizers)
 }
 
+/// Why nbe skips (or, for `nbe run`, refuses) a client of `kind`: it has no way to run one yet.
+pub fn cannot_run(kind: ClientKind) -> String {
+    format!("nbe cannot run {kind} clients yet")
+}
+
 /// Why a run is not a success, judged against the example's declared expectation; `None` when it is one.
 pub fn run_failure(selected: Selected, result: &RunResult, options: &RunOptions) -> Option<Outcome> {
     let output = String::from_utf8_lossy(&result.output);
     let status = match result.termination {
         Termination::TimedOut => {
             return Some(Outcome::TimedOut {
-                after: execute::timeout_of(selected, options),
+                after: execute::timeout_of(selected, options.timeout),
                 tail: tail(&output),
             });
         }
@@ -61,7 +66,12 @@ pub fn run_failure(selected: Selected, result: &RunResult, options: &RunOptions)
             processes: result.leaked.clone(),
         });
     }
-    let mut problems = verdict::problems(&selected.example.expect, Some(status), &output);
+    let mut problems = verdict::problems(
+        selected.example.expect.exit_status,
+        &selected.example.error_lines,
+        Some(status),
+        &output,
+    );
     if result.dropped > 0 {
         problems.push(format!(
             "printed more than {} MiB of output; {} bytes were dropped",

@@ -3,12 +3,14 @@
 use std::io::Write;
 use std::time::Duration;
 
+use super::regress;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::duration;
 use crate::error::{Error, Result};
 use crate::execute;
 use crate::exit;
+use crate::report::Outcome;
 use crate::runner::{self, RunSpec, Termination};
 
 /// Runs the client at `path` and returns its exit status.
@@ -18,14 +20,14 @@ pub fn run(config: &Config, path: &str, timeout: Duration, keep: bool) -> Result
     let client = selected.client;
     let command = client.kind.command().ok_or_else(|| {
         Error::Usage(format!(
-            "nbe cannot run {} clients yet; only cli and shell clients run",
-            client.kind
+            "{}; only cli and shell clients run",
+            regress::cannot_run(client.kind)
         ))
     })?;
     let tools = config.tools()?;
     let isolation = config.isolation()?;
     execute::prepare()?;
-    let timeout = selected.example.timeout.unwrap_or(timeout);
+    let timeout = execute::timeout_of(selected, timeout);
     let spec = RunSpec {
         label: &client.path,
         client_dir: &client.dir,
@@ -77,11 +79,10 @@ pub fn run(config: &Config, path: &str, timeout: Duration, keep: bool) -> Result
         let _ = writeln!(stderr, "nbe: kept the run's temp dir: {}", dir.display());
     }
     if !result.leaked.is_empty() {
-        let _ = writeln!(
-            stderr,
-            "nbe: these processes survived SIGKILL: {}",
-            result.leaked.join(", ")
-        );
+        let leaked = Outcome::Leaked {
+            processes: result.leaked,
+        };
+        let _ = writeln!(stderr, "nbe: {}", leaked.message());
         return Ok(exit::FAILURE.max(result.termination.exit_code()));
     }
     Ok(result.termination.exit_code())

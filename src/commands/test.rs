@@ -62,7 +62,7 @@ fn test_client(
     let mut first: Option<String> = None;
     for run in 1..=options.repeat {
         let Some(result) = execute::run_client(selected, &options.run)? else {
-            let reason = format!("nbe cannot run {} clients yet", selected.client.kind);
+            let reason = regress::cannot_run(selected.client.kind);
             return Ok(report(Outcome::Skipped { reason }, Vec::new()));
         };
         if let Some(outcome) = regress::run_failure(selected, &result, &options.run) {
@@ -110,22 +110,20 @@ fn compare(
         }
         return Ok((Outcome::Passed, notes));
     }
-    let new = Snapshot::new(root, selected, &run.tools, &actual);
-    let outcome = Outcome::Mismatch {
-        expected: existing.as_ref().map(|snap| snap.body.clone()),
-        actual,
-    };
+    let expected = existing.as_ref().map(|snap| snap.body.clone());
+    // The snapshot is built only where it is written: building it hashes the client's files
+    // and may ask the tools for their versions.
     match update {
         UpdateMode::New => {
-            new?.write(&pending)?;
+            Snapshot::new(root, selected, &run.tools, &actual)?.write(&pending)?;
             notes.push(format!(
                 "pending snapshot written to {}; review it with `nbe review` or accept it with `nbe accept {path}`",
                 shown(&pending)
             ));
-            Ok((outcome, notes))
+            Ok((Outcome::Mismatch { expected, actual }, notes))
         }
         UpdateMode::Always => {
-            new?.write(&snap_path)?;
+            Snapshot::new(root, selected, &run.tools, &actual)?.write(&snap_path)?;
             snapshot::remove(&pending)?;
             notes.push(format!("updated {}", shown(&snap_path)));
             Ok((Outcome::Passed, notes))
@@ -138,7 +136,7 @@ fn compare(
                     "nothing written on CI or with --update no; if the change is intended, run `nbe record {path}` (or `nbe test {path}` then `nbe accept {path}`) and commit the result"
                 )
             });
-            Ok((outcome, notes))
+            Ok((Outcome::Mismatch { expected, actual }, notes))
         }
     }
 }

@@ -86,17 +86,19 @@ impl std::fmt::Display for Mode {
 /// The hidden subcommand that runs inside the namespaces.
 pub const LOOPBACK_EXEC: &str = "__loopback-exec";
 
-/// Resolves `request` against what this machine supports; probing happens once per process.
+/// Resolves `request` against what this machine supports; probing happens once per process, and
+/// not at all when no namespaces are asked for.
 pub fn resolve(request: Request) -> Result<Mode> {
     static PROBED: OnceLock<std::result::Result<Mode, String>> = OnceLock::new();
-    let probed = PROBED.get_or_init(probe);
-    match (request, probed) {
-        (Request::None, _) => Ok(Mode::None),
-        (Request::Auto, Ok(mode)) | (Request::Namespace, Ok(mode)) => Ok(mode.clone()),
-        (Request::Auto, Err(_)) => Ok(Mode::None),
-        (Request::Namespace, Err(why)) => Err(Error::Usage(format!(
-            "--isolation namespace is not available here: {why}; use --isolation none (serial runs on the host network)"
-        ))),
+    let probed = || PROBED.get_or_init(probe);
+    match request {
+        Request::None => Ok(Mode::None),
+        Request::Auto => Ok(probed().clone().unwrap_or(Mode::None)),
+        Request::Namespace => probed().clone().map_err(|why| {
+            Error::Usage(format!(
+                "--isolation namespace is not available here: {why}; use --isolation none (serial runs on the host network)"
+            ))
+        }),
     }
 }
 

@@ -11,9 +11,9 @@ pub mod tools;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 pub use sandbox::Sandbox;
@@ -29,21 +29,26 @@ pub const GRACE: Duration = Duration::from_secs(2);
 pub const OUTPUT_CAP: usize = 4 * 1024 * 1024;
 
 /// Set by SIGINT or SIGTERM; every run in progress stops when it is set.
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static INTERRUPTED: LazyLock<Arc<AtomicBool>> = LazyLock::new(|| Arc::new(AtomicBool::new(false)));
 
 /// Installs the SIGINT and SIGTERM handlers: the first asks runs to stop, the second exits at once.
+///
+/// Each signal's shutdown is registered before the flag is set, so the first signal finds the flag
+/// clear and only sets it. The handlers go in once per process: a second set would see the flag the
+/// first set just raised and exit on the first signal.
 pub fn install_interrupt_handler() -> std::io::Result<()> {
-    let flag = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register_conditional_shutdown(signal, exit::INTERRUPTED, Arc::clone(&flag))?;
-        signal_hook::flag::register(signal, Arc::clone(&flag))?;
+    static INSTALLED: AtomicBool = AtomicBool::new(false);
+    if INSTALLED.swap(true, Ordering::SeqCst) {
+        return Ok(());
     }
-    std::thread::spawn(move || {
-        while !flag.load(Ordering::Relaxed) {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        INTERRUPTED.store(true, Ordering::Relaxed);
-    });
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register_conditional_shutdown(
+            signal,
+            exit::INTERRUPTED,
+            Arc::clone(&INTERRUPTED),
+        )?;
+        signal_hook::flag::register(signal, Arc::clone(&INTERRUPTED))?;
+    }
     Ok(())
 }
 
@@ -107,8 +112,6 @@ pub struct RunResult {
     pub events: Vec<(Duration, usize)>,
     /// Bytes dropped past the cap.
     pub dropped: u64,
-    /// Wall-clock time of the run.
-    pub elapsed: Duration,
     /// The kept temp dir, with `keep`.
     pub kept: Option<PathBuf>,
     /// Processes that survived even SIGKILL.
@@ -210,7 +213,6 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
             break Termination::TimedOut;
         }
     };
-    let elapsed = started.elapsed();
     let leaked = group.terminate(GRACE);
     // Everything has ended, so the pipe reaches EOF and both threads hang up.
     while let Ok(message) = received.recv() {
@@ -227,7 +229,6 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
         output,
         events,
         dropped,
-        elapsed,
         kept,
         leaked,
     })

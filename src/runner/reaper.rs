@@ -11,7 +11,6 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use nix::errno::Errno;
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::sys::wait::{WaitPidFlag, waitpid};
 use nix::unistd::Pid;
@@ -19,8 +18,8 @@ use nix::unistd::Pid;
 /// The environment variable holding the run id.
 pub const RUN_ID_VAR: &str = "NBE_RUN_ID";
 
-/// Main processes of runs in progress; their orphans are told apart by run id.
-static LIVE_MAINS: Mutex<Vec<(i32, String)>> = Mutex::new(Vec::new());
+/// Main processes of runs in progress, so no run takes another run's main process for its orphan.
+static LIVE_MAINS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
 
 /// Held while nbe starts a child of its own: a run's main process until it is registered, or a
 /// short helper command (a version query) until it has finished. Such a child has nbe's own
@@ -96,10 +95,7 @@ impl Group {
     /// Tracks the run whose main process (also its process group leader) is `main`.
     pub fn new(main: u32, run_id: String) -> Self {
         let main = main as i32;
-        LIVE_MAINS
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((main, run_id.clone()));
+        LIVE_MAINS.lock().unwrap_or_else(|e| e.into_inner()).push(main);
         Self { main, run_id }
     }
 
@@ -110,18 +106,21 @@ impl Group {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .iter()
-            .filter(|(pid, _)| *pid != self.main)
-            .map(|(pid, _)| *pid)
+            .copied()
+            .filter(|pid| *pid != self.main)
             .collect();
         let mut roots: BTreeSet<i32> = BTreeSet::new();
         for proc in procs {
             if proc.pid == self.main || proc.pid == me {
                 continue;
             }
-            let in_group = proc.pgid == self.main;
-            let orphan = proc.ppid == me && !others.contains(&proc.pid);
-            let tagged = || run_id_of(proc.pid).as_deref() == Some(self.run_id.as_str());
-            if in_group || (orphan && run_id_of(proc.pid).is_none_or(|id| id == self.run_id)) || tagged() {
+            // In the group; or carrying this run's id; or an orphan of no other live run carrying no id.
+            let root = proc.pgid == self.main || {
+                let id = run_id_of(proc.pid);
+                let orphan = proc.ppid == me && !others.contains(&proc.pid);
+                id.as_deref() == Some(self.run_id.as_str()) || (orphan && id.is_none())
+            };
+            if root {
                 roots.insert(proc.pid);
             }
         }
@@ -172,10 +171,7 @@ impl Group {
                 }
                 alive.push(proc);
                 if signalled.insert((proc.pid, signal)) {
-                    match kill(Pid::from_raw(proc.pid), signal) {
-                        Ok(()) | Err(Errno::ESRCH) => {}
-                        Err(_) => {}
-                    }
+                    let _ = kill(Pid::from_raw(proc.pid), signal);
                 }
             }
             if alive.is_empty() {
@@ -197,7 +193,7 @@ impl Drop for Group {
         LIVE_MAINS
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .retain(|(pid, _)| *pid != self.main);
+            .retain(|pid| *pid != self.main);
     }
 }
 

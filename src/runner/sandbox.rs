@@ -30,6 +30,7 @@ impl Sandbox {
     }
 
     /// The temp dir itself.
+    #[cfg(test)]
     pub fn path(&self) -> &Path {
         self.dir.path()
     }

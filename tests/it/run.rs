@@ -149,6 +149,37 @@ fn malformed_meta_yaml_points_at_file_line_and_column() {
 }
 
 #[test]
+fn an_invalid_error_lines_regex_is_a_catalog_error_before_any_run() {
+    let repo = Repo::new();
+    repo.write(
+        "examples/kv/failing/meta.yaml",
+        "expect:\n  exit_status: 1\n  error_lines:\n    - '^nats: error: .*'\n    - 'unclosed ('\n",
+    )
+    .script("kv/failing", "echo ran > ran.txt\nexit 1\n");
+    let expected = format!(
+        "{}:5:8: `expect.error_lines` has an invalid regex",
+        repo.path("examples/kv/failing/meta.yaml").display()
+    );
+    repo.nbe(["list"]).run().code(2).stderr_has(&expected);
+    repo.nbe(["run", "kv/failing"])
+        .run()
+        .code(2)
+        .stderr_has(&expected);
+
+    let repo = Repo::new();
+    repo.write(
+        "examples/kv/inline/meta.yaml",
+        "title: Inline\nexpect: {exit_status: 1,\n  error_lines: [\"[\"]}\n",
+    )
+    .script("kv/inline", "exit 1\n");
+    let expected = format!(
+        "{}:3:3: `expect.error_lines` has an invalid regex",
+        repo.path("examples/kv/inline/meta.yaml").display()
+    );
+    repo.nbe(["list"]).run().code(2).stderr_has(&expected);
+}
+
+#[test]
 fn a_client_without_its_main_file_is_named() {
     let repo = Repo::new();
     repo.write("examples/kv/basics/cli/README", "no program here\n");
