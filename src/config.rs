@@ -6,7 +6,6 @@ use crate::catalog;
 use crate::error::{Error, Result};
 use crate::runner::Tools;
 use crate::runner::isolation::{self, Mode, Request};
-use crate::runner::tools::{self, NATS, NATS_SERVER, Source, Tool};
 
 /// Where nbe works and with which tools.
 #[derive(Debug, Clone)]
@@ -87,36 +86,8 @@ impl ToolsRequest {
     /// Finds the tools: `--tools-dir`, then `NBE_TOOLS_DIR`, then `root/.tools/bin` (skipped
     /// without a root), then `PATH`.
     pub fn resolve(&self, root: Option<&Path>) -> Result<Tools> {
-        let (flag, env) = (self.flag.as_deref(), self.env.as_deref());
-        match root {
-            Some(root) => Tools::resolve(flag, env, root),
-            // An explicitly named directory is all Tools::resolve looks at: it never reaches the root.
-            None if flag.is_some() || env.is_some() => Tools::resolve(flag, env, Path::new("")),
-            None => tools_on_path(),
-        }
+        Tools::resolve(self.flag.as_deref(), self.env.as_deref(), root)
     }
-}
-
-/// The tools on `PATH`, where there is no repository (so no project `.tools/bin`) to look in:
-/// `nats` must sit next to the first `nats-server`, as [`Tools::resolve`] requires.
-fn tools_on_path() -> Result<Tools> {
-    let missing = |tool: Tool| Error::ToolMissing {
-        tool: tool.name.to_string(),
-        looked: "PATH; outside an examples repository there is no project .tools/bin".to_string(),
-        install: format!(
-            "{}\n  with DIR on PATH, or passed as --tools-dir DIR",
-            tool.install_command(Path::new("DIR"))
-        ),
-    };
-    let server = tools::search_path(NATS_SERVER.name).ok_or_else(|| missing(NATS_SERVER))?;
-    let dir = server.parent().map(Path::to_path_buf).unwrap_or_default();
-    if !tools::is_executable(&dir.join(NATS.name)) {
-        return Err(missing(NATS));
-    }
-    Ok(Tools {
-        dir,
-        source: Source::Path,
-    })
 }
 
 /// True on CI: `CI` set to anything but empty, `false` or `0` (the convention CI providers and insta share).

@@ -94,10 +94,11 @@ impl Tools {
         self.dir.join(tool.name)
     }
 
-    /// Resolves the tools directory: `flag`, then `env`, then `root/.tools/bin`, then `PATH`.
+    /// Resolves the tools directory: `flag`, then `env`, then `root/.tools/bin` (skipped without a
+    /// repository root), then `PATH`.
     ///
     /// An explicitly named directory must hold every required tool; the error gives the install commands.
-    pub fn resolve(flag: Option<&Path>, env: Option<&Path>, root: &Path) -> Result<Self> {
+    pub fn resolve(flag: Option<&Path>, env: Option<&Path>, root: Option<&Path>) -> Result<Self> {
         let explicit = flag
             .map(|dir| (dir, Source::Flag))
             .or_else(|| env.map(|dir| (dir, Source::Env)));
@@ -109,42 +110,46 @@ impl Tools {
                 None => Ok(Self { dir, source }),
             };
         }
-        let project = root.join(".tools").join("bin");
-        if REQUIRED
-            .iter()
-            .all(|tool| is_executable(&project.join(tool.name)))
+        let project = root.map(|root| root.join(".tools").join("bin"));
+        if let Some(project) = &project
+            && REQUIRED
+                .iter()
+                .all(|tool| is_executable(&project.join(tool.name)))
         {
             return Ok(Self {
-                dir: project,
+                dir: project.clone(),
                 source: Source::Project,
             });
         }
+        // `nats` must sit next to the first `nats-server` on PATH.
         let server = search_path(NATS_SERVER.name);
-        match server {
-            Some(found)
-                if found
-                    .parent()
-                    .is_some_and(|dir| is_executable(&dir.join(NATS.name))) =>
-            {
-                let dir = found.parent().map(Path::to_path_buf).unwrap_or_default();
-                Ok(Self {
-                    dir,
-                    source: Source::Path,
-                })
-            }
-            _ => {
-                let tool = if is_executable(&project.join(NATS_SERVER.name)) || server.is_some() {
-                    NATS
-                } else {
-                    NATS_SERVER
-                };
-                Err(missing(
-                    tool,
-                    &format!("{} and PATH", project.display()),
-                    &project,
-                ))
-            }
+        if let Some(dir) = server.as_deref().and_then(Path::parent)
+            && is_executable(&dir.join(NATS.name))
+        {
+            return Ok(Self {
+                dir: dir.to_path_buf(),
+                source: Source::Path,
+            });
         }
+        let half_installed = project
+            .as_ref()
+            .is_some_and(|project| is_executable(&project.join(NATS_SERVER.name)));
+        let tool = if half_installed || server.is_some() {
+            NATS
+        } else {
+            NATS_SERVER
+        };
+        Err(match &project {
+            Some(project) => missing(tool, &format!("{} and PATH", project.display()), project),
+            None => Error::ToolMissing {
+                tool: tool.name.to_string(),
+                looked: "PATH; outside an examples repository there is no project .tools/bin".to_string(),
+                install: format!(
+                    "{}\n  with DIR on PATH, or passed as --tools-dir DIR",
+                    tool.install_command(Path::new("DIR"))
+                ),
+            },
+        })
     }
 }
 
@@ -228,7 +233,7 @@ mod tests {
     #[test]
     fn an_explicit_directory_without_tools_names_the_install_command() {
         let empty = tempfile::tempdir().unwrap();
-        let err = Tools::resolve(Some(empty.path()), None, empty.path())
+        let err = Tools::resolve(Some(empty.path()), None, Some(empty.path()))
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("nats-server not found"), "{err}");
