@@ -1,5 +1,6 @@
 //! `nbe accept` and `nbe reject`: settle pending snapshots without looking at them.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use crate::catalog::Catalog;
@@ -25,22 +26,24 @@ pub fn pending(catalog: &Catalog, prefixes: &[String]) -> Result<Vec<(String, Pa
 pub fn settle(config: &Config, prefixes: &[String], accept: bool) -> Result<i32> {
     let catalog = Catalog::load(&config.root)?;
     let pending = pending(&catalog, prefixes)?;
+    let mut out = std::io::stdout().lock();
+    let verb = if accept { "accepted" } else { "rejected" };
     for (path, file) in &pending {
         if accept {
             snapshot::accept(file)?;
-            println!("accepted {path}");
         } else {
             snapshot::remove(file)?;
-            println!("rejected {path}");
         }
+        writeln!(out, "{verb} {path}").map_err(super::stdout_failed)?;
     }
-    let verb = if accept { "accepted" } else { "rejected" };
     match pending.len() {
-        0 => println!("no pending snapshots"),
-        count if accept => println!(
+        0 => writeln!(out, "no pending snapshots"),
+        count if accept => writeln!(
+            out,
             "{count} {verb}; `nbe record` refreshes their output.txt and output.cast, which `nbe check` compares with the snapshots"
         ),
-        count => println!("{count} {verb}"),
+        count => writeln!(out, "{count} {verb}"),
     }
+    .map_err(super::stdout_failed)?;
     Ok(exit::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! `nbe doctor`: what this machine offers nbe, and the exact commands that fix what is missing.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::config::{self, ToolsRequest};
@@ -22,16 +23,23 @@ const TOOLCHAINS: [(&str, &str); 8] = [
 
 /// Prints tools, versions and toolchains; exits 2 when a required tool is missing.
 pub fn doctor(root_flag: Option<&Path>, tools_flag: Option<PathBuf>, request: Request) -> Result<i32> {
+    let mut out = std::io::stdout().lock();
+    // Every line goes to stdout; a closed pipe ends doctor like any other failed write.
+    macro_rules! say {
+        ($($arg:tt)*) => {
+            writeln!(out, $($arg)*).map_err(super::stdout_failed)?
+        };
+    }
     // Tools need no repository: outside one, doctor still reports them, and the root as missing.
     let root = config::resolve_root(root_flag);
     match &root {
-        Ok(root) => println!("{:<12} {}", "root", root.display()),
-        Err(err) => println!("{:<12} none ({err})", "root"),
+        Ok(root) => say!("{:<12} {}", "root", root.display()),
+        Err(err) => say!("{:<12} none ({err})", "root"),
     }
     let resolved = ToolsRequest::new(tools_flag).resolve(root.as_deref().ok());
     let code = match resolved {
         Ok(found) => {
-            println!(
+            say!(
                 "{:<12} {} (from {})",
                 "tools dir",
                 found.dir.display(),
@@ -46,7 +54,7 @@ pub fn doctor(root_flag: Option<&Path>, tools_flag: Option<PathBuf>, request: Re
                 } else {
                     format!(" (the project pins {})", tool.version())
                 };
-                println!("{:<12} {}  {version}{pin}", tool.name, path.display());
+                say!("{:<12} {}  {version}{pin}", tool.name, path.display());
             }
             exit::SUCCESS
         }
@@ -56,24 +64,24 @@ pub fn doctor(root_flag: Option<&Path>, tools_flag: Option<PathBuf>, request: Re
         }
     };
     match tools::search_path("nsc") {
-        Some(path) => println!("{:<12} {} (optional)", "nsc", path.display()),
-        None => println!(
+        Some(path) => say!("{:<12} {} (optional)", "nsc", path.display()),
+        None => say!(
             "{:<12} not found (optional; only examples that manage operators need it)",
             "nsc"
         ),
     }
     match isolation::resolve(request) {
-        Ok(mode) => println!("{:<12} {mode}", "isolation"),
-        Err(err) => println!("{:<12} {err}", "isolation"),
+        Ok(mode) => say!("{:<12} {mode}", "isolation"),
+        Err(err) => say!("{:<12} {err}", "isolation"),
     }
-    println!("toolchains:");
+    say!("toolchains:");
     for (name, flag) in TOOLCHAINS {
         match tools::search_path(name) {
             Some(path) => {
                 let version = tools::version_of(&path, &[flag]).unwrap_or_default();
-                println!("  {name:<10} {version}");
+                say!("  {name:<10} {version}");
             }
-            None => println!("  {name:<10} not found"),
+            None => say!("  {name:<10} not found"),
         }
     }
     Ok(code)

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::catalog::{self, Catalog, Partition};
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::exit;
 
 /// Prints the categories, examples and clients under `prefix`.
@@ -66,7 +66,6 @@ pub fn list(config: &Config, prefix: Option<&str>, json: bool, partition: Option
         }
         text
     };
-    out.write_all(text.as_bytes())
-        .map_err(|e| Error::io("failed to write to stdout", e))?;
+    out.write_all(text.as_bytes()).map_err(super::stdout_failed)?;
     Ok(exit::SUCCESS)
 }

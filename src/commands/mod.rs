@@ -15,8 +15,14 @@ mod test;
 
 use crate::cli::{Cli, Command};
 use crate::config::{self, Config};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::execute::RunOptions;
+
+/// The error for a failed write to stdout; a closed pipe (`nbe list | head`) ends nbe quietly
+/// (see [`crate::run`]).
+pub(crate) fn stdout_failed(e: std::io::Error) -> Error {
+    Error::io("failed to write to stdout", e)
+}
 
 /// Runs the command line and returns the exit code.
 pub fn dispatch(cli: Cli) -> Result<i32> {

@@ -52,6 +52,6 @@ pub fn normalize(
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(normalized.as_bytes())
-        .map_err(|e| Error::io("failed to write to stdout", e))?;
+        .map_err(super::stdout_failed)?;
     Ok(exit::SUCCESS)
 }

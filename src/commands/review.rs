@@ -22,7 +22,7 @@ pub fn review(config: &Config, prefixes: &[String], color: ColorChoice) -> Resul
     let echo = !std::io::stdin().is_terminal();
     let mut answers = std::io::stdin().lock().lines();
     let mut out = std::io::stdout().lock();
-    let write_failed = |e| Error::io("failed to write to stdout", e);
+    let write_failed = super::stdout_failed;
     let (mut accepted, mut rejected, mut skipped) = (0, 0, 0);
     for (index, (path, file)) in pending.iter().enumerate() {
         let snap = snapshot::path(&catalog.root, path);

@@ -252,6 +252,27 @@ fn doctor_reports_tool_versions_and_how_to_install_missing_ones() {
 }
 
 #[test]
+fn a_reader_that_goes_away_ends_nbe_quietly() {
+    // `nbe doctor | head -1`: the pipe closes before doctor has written its later lines, which
+    // come after querying every tool's version.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nbe"))
+        .arg("--root")
+        .arg(project_root())
+        .arg("--tools-dir")
+        .arg(tools_dir())
+        .arg("doctor")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "nothing to tell a reader that left: {stderr}");
+}
+
+#[test]
 fn doctor_outside_a_repository_still_reports_the_tools() {
     let elsewhere = tempfile::tempdir().unwrap();
     let real = tools_dir();
