@@ -4,6 +4,9 @@
 
 include tools.versions
 
+# `make` alone builds nbe and installs the tools (the included fragments define targets too).
+.DEFAULT_GOAL := all
+
 SHELL := /bin/bash
 # Everything `make tools` and `make cargo-insta` install, and their stamps; the mk fragments use these names.
 TOOLS := $(CURDIR)/.tools
