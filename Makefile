@@ -54,9 +54,11 @@ build:
 run: build tools
 	$(NBE) run topologies/supercluster-arbiter
 
+# The fuzz crate is its own workspace: checking it here keeps it from rotting unseen.
 lint:
 	cargo fmt --check
 	cargo clippy --locked --all-targets -- -D warnings
+	cargo check --locked --manifest-path fuzz/Cargo.toml --target-dir target/fuzz
 
 unit: build tools cargo-insta
 	cargo test --locked

@@ -4,7 +4,7 @@
 //! Every example here starts its own nats-server on a port no other test uses (151xx), so the tests
 //! run in parallel.
 
-use crate::harness::{Repo, project_root};
+use crate::harness::{Repo, tools_dir};
 
 /// A script that starts a JetStream server on `port`, stores `value` in a KV bucket and reads it back.
 fn kv_script(port: u16, value: &str) -> String {
@@ -173,7 +173,7 @@ fn a_missing_snapshot_is_pending_locally_and_a_failure_on_ci() {
 
 #[test]
 fn cargo_insta_accepts_what_nbe_writes() {
-    let cargo_insta = project_root().join(".tools/bin/cargo-insta");
+    let cargo_insta = tools_dir().join("cargo-insta");
     assert!(
         cargo_insta.is_file(),
         "{} is needed: run `make cargo-insta` (make test does)",
