@@ -392,6 +392,26 @@ pub fn processes_with(marker: &str) -> Vec<String> {
     found
 }
 
+/// A TCP port nothing on the host listens on right now, for examples that run with
+/// `--isolation none` on the host network (other test processes on this host pick their own).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The entries of `dir`, sorted.
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// A marker unique to this test process and call, for finding processes a test started.
 pub fn marker(name: &str) -> String {
     format!("nbe-it-{name}-{}", std::process::id())

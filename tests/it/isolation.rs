@@ -4,8 +4,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::harness::{
-    KillOnDrop, Repo, eventually, marker, nbe_in, processes_with, programs_for_nobody, project_root,
-    tools_dir, wait_for,
+    KillOnDrop, Repo, entries, eventually, free_port, marker, nbe_in, processes_with, programs_for_nobody,
+    project_root, tools_dir, wait_for,
 };
 
 /// An example that hard-codes the default client port, as most examples do.
@@ -134,4 +134,82 @@ fn an_ordinary_user_gets_namespaces_through_a_user_namespace() {
         .code(0)
         .stdout_has("Published 5 bytes to \"isolated\"");
     assert_eq!(processes_with(&name), Vec::<String>::new());
+}
+
+#[test]
+fn without_namespaces_the_reaper_ends_servers_daemons_double_forks_and_term_ignorers() {
+    let name = marker("none-leak");
+    let (background, daemon) = (free_port(), free_port());
+    let script = format!(
+        r#"nats-server -p {background} --name {name}-bg > bg.log 2>&1 &
+setsid nats-server -p {daemon} --name {name}-daemon < /dev/null > daemon.log 2>&1 &
+( ( exec -a {name}-double-fork sleep 300 ) & ) < /dev/null > /dev/null 2>&1
+setsid bash -c 'trap "" TERM; while :; do sleep 0.2; done' {name}-stubborn < /dev/null > /dev/null 2>&1 &
+{}{}echo started
+"#,
+        wait_for(background),
+        wait_for(daemon)
+    );
+    let repo = Repo::new();
+    repo.script("leaks/everything", &script);
+    let out = repo
+        .nbe(["--isolation", "none", "run", "leaks/everything"])
+        .run()
+        .code(0)
+        .stdout_has("started");
+    assert!(out.elapsed < Duration::from_secs(60), "{out:?}");
+    assert_eq!(processes_with(&name), Vec::<String>::new());
+}
+
+#[test]
+fn without_namespaces_a_timeout_and_ctrl_c_leave_nothing() {
+    let name = marker("none-stop");
+    let port = free_port();
+    let script = format!(
+        "nats-server -p {port} --name {name} > s.log 2>&1 &\nsetsid bash -c 'exec -a {name}-daemon sleep 600' < /dev/null > /dev/null 2>&1 &\n{}echo ready\nsleep 600\n",
+        wait_for(port)
+    );
+    let repo = Repo::new();
+    repo.script("slow/hangs", &script);
+    let tmp = tempfile::tempdir().unwrap();
+    repo.nbe(["--isolation", "none", "run", "--timeout", "3s", "slow/hangs"])
+        .env("TMPDIR", tmp.path().to_str().unwrap())
+        .run()
+        .code(124)
+        .stdout_has("ready");
+    assert_eq!(processes_with(&name), Vec::<String>::new());
+    assert_eq!(entries(tmp.path()), Vec::<String>::new());
+    let mut running = repo
+        .nbe(["--isolation", "none", "run", "slow/hangs"])
+        .env("TMPDIR", tmp.path().to_str().unwrap())
+        .spawn();
+    assert_eq!(running.line(), "ready\n");
+    assert_eq!(
+        processes_with(&name).len(),
+        2,
+        "server and daemon run before the interrupt"
+    );
+    running.interrupt_and_expect_nothing_left(&name, tmp.path());
+}
+
+#[test]
+fn without_namespaces_runs_go_one_at_a_time_whatever_j_says() {
+    let lock = tempfile::tempdir().unwrap();
+    let lock = lock.path().join("lock");
+    let repo = Repo::new();
+    for n in 0..3 {
+        // A run finding the lock taken ran beside another one.
+        repo.script(
+            &format!("serial/run-{n}"),
+            &format!(
+                "set -e\nmkdir {0} || {{ echo overlapped; exit 1; }}\nsleep 1\nrmdir {0}\necho alone\n",
+                lock.display()
+            ),
+        );
+    }
+    repo.nbe(["--isolation", "none", "record", "-j", "3"])
+        .run()
+        .code(0)
+        .stderr_has("so they go one at a time (-j 1)")
+        .summary("3 passed, 0 failed, 0 skipped");
 }
