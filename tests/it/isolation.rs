@@ -370,9 +370,10 @@ fn without_namespaces_runs_go_one_at_a_time_whatever_j_says() {
 #[test]
 fn sigkill_comes_after_the_grace_period_and_only_to_what_ignored_sigterm() {
     let name = marker("grace");
-    // The stubborn process notes when SIGTERM came (in ms) and keeps noting that it is alive.
+    // The stubborn process notes when SIGTERM came (in ms) and keeps noting that it is alive, a
+    // line at a time (SIGKILL may cut the last line short).
     let script = format!(
-        r#"bash -c 'trap "date +%s%3N > termed" TERM; while :; do date +%s%3N > alive; sleep 0.05; done' {name}-stubborn &
+        r#"bash -c 'trap "date +%s%3N >> termed" TERM; while :; do date +%s%3N >> alive; sleep 0.05; done' {name}-stubborn &
 until [ -s alive ]; do sleep 0.05; done
 echo ready
 sleep 600
@@ -404,12 +405,12 @@ sleep 600
             .lines()
             .find_map(|l| l.strip_prefix("nbe: kept the run's temp dir: "))
             .unwrap();
-        let read = |file: &str| -> u64 {
+        let read = |file: &str| -> Vec<u64> {
             let path = std::path::Path::new(kept).join("work").join(file);
             let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            text.trim().parse().unwrap()
+            text.lines().filter_map(|line| line.parse().ok()).collect()
         };
-        let (termed, alive) = (read("termed"), read("alive"));
+        let (termed, alive) = (read("termed")[0], *read("alive").last().unwrap());
         std::fs::remove_dir_all(kept).unwrap();
         // The loop notes every 50 ms, so it was seen alive within ~0.1 s of SIGKILL.
         assert!(
