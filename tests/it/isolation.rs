@@ -1,5 +1,6 @@
 //! Hermetic runs and their clean end: namespaces, the run's init, the host fallback, and what a killed nbe leaves.
 
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -258,7 +259,7 @@ fn sigkill_to_nbe_ends_its_run_on_the_host() {
 #[test]
 fn a_namespaced_run_has_a_private_tmp() {
     let name = marker("private-tmp");
-    let host_file = std::path::Path::new("/tmp").join(&name);
+    let host_file = Path::new("/tmp").join(&name);
     let repo = Repo::new();
     // Both examples claim the same fixed path for a while; on a shared /tmp one of them would fail.
     for n in 0..2 {
@@ -269,18 +270,13 @@ fn a_namespaced_run_has_a_private_tmp() {
             ),
         );
     }
-    repo.nbe(["--isolation", "namespace", "record", "-j", "2"])
-        .run()
-        .code(0)
-        .summary("2 passed, 0 failed, 0 skipped");
+    let out = repo.nbe(["--isolation", "namespace", "record", "-j", "2"]).run();
+    let leaked = std::fs::remove_file(&host_file).is_ok();
+    assert!(!leaked, "{} leaked onto the host", host_file.display());
+    out.code(0).summary("2 passed, 0 failed, 0 skipped");
     assert_eq!(
         repo.read("examples/tmp/fixed-0/cli/output.txt"),
         "tmp is TMPDIR: yes\n"
-    );
-    assert!(
-        !host_file.exists(),
-        "{} leaked onto the host",
-        host_file.display()
     );
     Repo::new()
         .nbe(["doctor"])
@@ -392,26 +388,28 @@ sleep 600
                 "2s",
                 "slow/stubborn",
             ])
-            .run()
-            .code(124)
-            .stdout_has("ready");
-        assert_eq!(
-            processes_with(&name),
-            Vec::<String>::new(),
-            "SIGKILL came ({mode})"
-        );
+            .run();
         let kept = out
             .stderr
             .lines()
             .find_map(|l| l.strip_prefix("nbe: kept the run's temp dir: "))
-            .unwrap();
-        let read = |file: &str| -> Vec<u64> {
-            let path = std::path::Path::new(kept).join("work").join(file);
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            .unwrap_or_else(|| panic!("no kept temp dir ({mode}): {out:?}"));
+        // Read both notes, then remove the kept dir before anything can fail.
+        let notes = |file: &str| -> Vec<u64> {
+            let text = std::fs::read_to_string(Path::new(kept).join("work").join(file)).unwrap_or_default();
             text.lines().filter_map(|line| line.parse().ok()).collect()
         };
-        let (termed, alive) = (read("termed")[0], *read("alive").last().unwrap());
+        let (termed, alive) = (notes("termed"), notes("alive"));
         std::fs::remove_dir_all(kept).unwrap();
+        let out = out.code(124).stdout_has("ready");
+        assert_eq!(
+            processes_with(&name),
+            Vec::<String>::new(),
+            "SIGKILL came ({mode}): {out:?}"
+        );
+        let (Some(&termed), Some(&alive)) = (termed.first(), alive.last()) else {
+            panic!("the stubborn process noted no SIGTERM ({termed:?}) or no life ({alive:?}) ({mode})");
+        };
         // The loop notes every 50 ms, so it was seen alive within ~0.1 s of SIGKILL.
         assert!(
             alive >= termed + 1800,
