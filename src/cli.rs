@@ -144,10 +144,16 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         example: Option<String>,
     },
-    /// Brings up the loopback of a fresh network namespace, then execs the command (used by nbe itself).
-    #[command(name = "__loopback-exec", hide = true)]
-    LoopbackExec {
-        /// The command to exec.
+    /// Runs the command as the init of an example's run, after setting up its namespaces (used by nbe itself).
+    #[command(name = "__init", hide = true)]
+    Init {
+        /// Bring up the loopback interface of the run's network namespace.
+        #[arg(long)]
+        loopback: bool,
+        /// Bind this sandbox's tmp/ on /tmp in the run's mount namespace.
+        #[arg(long, value_name = "SANDBOX")]
+        private_tmp: Option<PathBuf>,
+        /// The command to run.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
         command: Vec<String>,
     },

@@ -70,9 +70,21 @@ pub fn doctor(root_flag: Option<&Path>, tools_flag: Option<PathBuf>, request: Re
             "nsc"
         ),
     }
-    match isolation::resolve(request) {
+    let mode = isolation::resolve(request);
+    match &mode {
         Ok(mode) => say!("{:<12} {mode}", "isolation"),
         Err(err) => say!("{:<12} {err}", "isolation"),
+    }
+    if mode.is_ok_and(|mode| mode.private_tmp()) {
+        say!(
+            "{:<12} private per run (the run's own temp dir, bound on /tmp)",
+            "tmp"
+        );
+    } else {
+        say!(
+            "{:<12} shared with the host (a private /tmp needs namespaces)",
+            "tmp"
+        );
     }
     say!("toolchains:");
     for (name, flag) in TOOLCHAINS {

@@ -79,6 +79,16 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
             let config = example.as_ref().map(|_| config()).transpose()?;
             normalize::normalize(config.as_ref(), file.as_deref(), explain, example.as_deref())
         }
-        Command::LoopbackExec { command } => Err(crate::runner::isolation::loopback_exec(&command)),
+        Command::Init {
+            loopback,
+            private_tmp,
+            command,
+        } => crate::runner::init::init(
+            crate::runner::init::Setup {
+                loopback,
+                private_tmp: private_tmp.as_deref(),
+            },
+            &command,
+        ),
     }
 }

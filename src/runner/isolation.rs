@@ -1,18 +1,23 @@
-//! Hermetic runs: each run in its own network and PID namespaces.
+//! Hermetic runs: each run in its own network, PID and mount namespaces.
 //!
 //! Examples hard-code ports (4222, 6222, 8222...). In a network namespace of its own a run has a
 //! private loopback, so two runs, or a server the user already has on 4222, never collide; in a
-//! PID namespace of its own every process of the run dies with it. nbe uses util-linux `unshare`
-//! (as root directly, otherwise through a user namespace where the kernel allows one), and brings
-//! the new loopback up itself, so no `ip` binary is needed. Where neither works, runs fall back to
-//! the host network, one at a time, after a pre-flight check that the example's ports are free.
+//! PID namespace of its own every process of the run dies with it; in a mount namespace of its own
+//! it has a private `/tmp`, so fixed paths neither collide nor litter the host. nbe uses util-linux
+//! `unshare` (as root directly, otherwise through a user namespace where the kernel allows one);
+//! the run's init (see [`super::init`]) brings the new loopback up and binds the private `/tmp`
+//! from inside, so no `ip` or `mount` binary is needed. Where namespaces do not work, runs fall
+//! back to the host network, one at a time, after a pre-flight check that the example's ports are
+//! free.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use nix::sys::signal::Signal;
 use regex::Regex;
 
+use super::{Sandbox, init};
 use crate::error::{Error, Result};
 
 /// What the user asked for with `--isolation`.
@@ -30,7 +35,7 @@ pub enum Request {
 /// How runs are actually isolated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
-    /// Private network and PID namespaces through `unshare`; `user` adds a user namespace (non-root).
+    /// Private network, PID and mount namespaces through `unshare`; `user` adds a user namespace (non-root).
     Namespace {
         /// The `unshare` binary.
         unshare: PathBuf,
@@ -47,24 +52,54 @@ impl Mode {
         matches!(self, Self::Namespace { .. })
     }
 
-    /// The command that runs `command` under this isolation. `nbe` is nbe's own executable, whose
-    /// hidden `__loopback-exec` brings the namespace's loopback up and then execs the command.
-    pub fn wrap(&self, nbe: &Path, command: &[&str]) -> Vec<String> {
+    /// True when each run gets a `/tmp` of its own.
+    pub fn private_tmp(&self) -> bool {
+        matches!(self, Self::Namespace { .. })
+    }
+
+    /// The command that runs `command` under this isolation, in the sandbox at `sandbox`.
+    ///
+    /// `nbe` is nbe's own executable: its hidden [`init::SUBCOMMAND`] is the run's init, which sets
+    /// up the namespaces from inside and runs the command as its child.
+    pub fn wrap(&self, nbe: &Path, sandbox: &Path, command: &[&str]) -> Vec<String> {
+        let mut wrapped: Vec<String> = Vec::new();
+        let nbe = nbe.display().to_string();
         match self {
-            Self::None => command.iter().map(|s| s.to_string()).collect(),
+            Self::None => wrapped.extend([nbe, init::SUBCOMMAND.into()]),
             Self::Namespace { unshare, user } => {
-                let mut wrapped = vec![unshare.display().to_string()];
+                wrapped.push(unshare.display().to_string());
                 if *user {
                     wrapped.extend(["--user".into(), "--map-root-user".into()]);
                 }
-                for flag in ["--net", "--pid", "--fork", "--kill-child", "--mount-proc", "--"] {
+                // `--kill-child`: the init dies with `unshare`, and the namespace with the init.
+                for flag in [
+                    "--net",
+                    "--pid",
+                    "--mount",
+                    "--propagation",
+                    "private",
+                    "--fork",
+                    "--kill-child",
+                    "--mount-proc",
+                    "--",
+                ] {
                     wrapped.push(flag.to_string());
                 }
-                wrapped.push(nbe.display().to_string());
-                wrapped.push(LOOPBACK_EXEC.to_string());
-                wrapped.extend(command.iter().map(|s| s.to_string()));
-                wrapped
+                wrapped.extend([nbe, init::SUBCOMMAND.into(), "--loopback".into()]);
+                wrapped.extend(["--private-tmp".into(), sandbox.display().to_string()]);
             }
+        }
+        wrapped.push("--".into());
+        wrapped.extend(command.iter().map(|s| s.to_string()));
+        wrapped
+    }
+
+    /// The signal the kernel sends the run's main process when nbe dies: `unshare` can only be
+    /// killed (its `--kill-child` ends the rest); nbe's init outside namespaces ends the run itself.
+    pub fn parent_death_signal(&self) -> Signal {
+        match self {
+            Self::Namespace { .. } => Signal::SIGKILL,
+            Self::None => Signal::SIGTERM,
         }
     }
 }
@@ -73,18 +108,15 @@ impl std::fmt::Display for Mode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Namespace { user: false, .. } => {
-                f.write_str("namespace (network + PID namespaces, as root)")
+                f.write_str("namespace (network, PID and mount namespaces, as root)")
             }
             Self::Namespace { user: true, .. } => {
-                f.write_str("namespace (network + PID namespaces in a user namespace)")
+                f.write_str("namespace (network, PID and mount namespaces in a user namespace)")
             }
             Self::None => f.write_str("none (host network, runs one at a time after a port check)"),
         }
     }
 }
-
-/// The hidden subcommand that runs inside the namespaces.
-pub const LOOPBACK_EXEC: &str = "__loopback-exec";
 
 /// Resolves `request` against what this machine supports; probing happens once per process, and
 /// not at all when no namespaces are asked for.
@@ -102,10 +134,12 @@ pub fn resolve(request: Request) -> Result<Mode> {
     }
 }
 
-/// Finds out whether namespaces work by starting a trivial program in them.
+/// Finds out whether namespaces work by starting a trivial program in them, with everything a run
+/// sets up (loopback, private `/tmp`).
 fn probe() -> std::result::Result<Mode, String> {
     let unshare = super::tools::search_path("unshare").ok_or("util-linux `unshare` is not on PATH")?;
     let nbe = std::env::current_exe().map_err(|e| format!("cannot locate nbe itself: {e}"))?;
+    let sandbox = Sandbox::empty().map_err(|e| e.to_string())?;
     let root = nix::unistd::Uid::effective().is_root();
     let mut last_error = String::new();
     for user in if root { vec![false, true] } else { vec![true] } {
@@ -113,9 +147,10 @@ fn probe() -> std::result::Result<Mode, String> {
             unshare: unshare.clone(),
             user,
         };
-        let command = mode.wrap(&nbe, &["true"]);
+        let command = mode.wrap(&nbe, sandbox.path(), &["true"]);
         let _spawning = super::reaper::spawning();
         let result = duct::cmd(&command[0], &command[1..])
+            .dir(sandbox.work())
             .stdin_null()
             .stdout_null()
             .stderr_capture()
@@ -128,45 +163,6 @@ fn probe() -> std::result::Result<Mode, String> {
         }
     }
     Err(format!("unshare failed ({last_error})"))
-}
-
-/// Brings up the loopback interface of the current network namespace, then replaces this
-/// process with `command` (the body of `nbe __loopback-exec`).
-pub fn loopback_exec(command: &[String]) -> Error {
-    if let Err(e) = loopback_up() {
-        return Error::io(
-            "failed to bring up the loopback interface in the run's network namespace",
-            e,
-        );
-    }
-    let Some((program, args)) = command.split_first() else {
-        return Error::Usage(format!("{LOOPBACK_EXEC} needs a command"));
-    };
-    let err = std::os::unix::process::CommandExt::exec(std::process::Command::new(program).args(args));
-    Error::io(format!("failed to start {program}"), err)
-}
-
-fn loopback_up() -> std::io::Result<()> {
-    // SAFETY: plain socket/ioctl calls on a zeroed `ifreq` whose name is set within bounds; the
-    // socket is closed on every path.
-    unsafe {
-        let fd = libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
-        if fd < 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        let mut request: libc::ifreq = std::mem::zeroed();
-        for (slot, byte) in request.ifr_name.iter_mut().zip(b"lo\0") {
-            *slot = *byte as libc::c_char;
-        }
-        let mut result = libc::ioctl(fd, libc::SIOCGIFFLAGS, &mut request);
-        if result == 0 {
-            request.ifr_ifru.ifru_flags |= (libc::IFF_UP | libc::IFF_RUNNING) as libc::c_short;
-            result = libc::ioctl(fd, libc::SIOCSIFFLAGS, &request);
-        }
-        let error = std::io::Error::last_os_error();
-        libc::close(fd);
-        if result < 0 { Err(error) } else { Ok(()) }
-    }
 }
 
 /// Ports a client's files mention in server configurations and URLs.
@@ -283,21 +279,33 @@ mod tests {
     }
 
     #[test]
-    fn wrapping_adds_unshare_and_the_loopback_step() {
+    fn wrapping_adds_unshare_and_the_init() {
         let mode = Mode::Namespace {
             unshare: "/usr/bin/unshare".into(),
             user: false,
         };
-        let wrapped = mode.wrap(Path::new("/bin/nbe"), &["bash", "main.sh"]);
+        let sandbox = Path::new("/tmp/nbe-1");
+        let wrapped = mode.wrap(Path::new("/bin/nbe"), sandbox, &["bash", "main.sh"]);
         assert_eq!(wrapped[0], "/usr/bin/unshare");
-        assert!(wrapped.contains(&"--net".to_string()) && wrapped.contains(&"--pid".to_string()));
+        for flag in ["--net", "--pid", "--mount", "--kill-child"] {
+            assert!(wrapped.contains(&flag.to_string()), "{flag}: {wrapped:?}");
+        }
         assert_eq!(
-            &wrapped[wrapped.len() - 4..],
-            ["/bin/nbe", LOOPBACK_EXEC, "bash", "main.sh"]
+            &wrapped[wrapped.len() - 8..],
+            [
+                "/bin/nbe",
+                init::SUBCOMMAND,
+                "--loopback",
+                "--private-tmp",
+                "/tmp/nbe-1",
+                "--",
+                "bash",
+                "main.sh"
+            ]
         );
         assert_eq!(
-            Mode::None.wrap(Path::new("/bin/nbe"), &["bash", "main.sh"]),
-            ["bash", "main.sh"]
+            Mode::None.wrap(Path::new("/bin/nbe"), sandbox, &["bash", "main.sh"]),
+            ["/bin/nbe", init::SUBCOMMAND, "--", "bash", "main.sh"]
         );
     }
 }

@@ -1,9 +1,12 @@
 //! Running one client: sandbox, clean environment, merged live output, timeout, and a clean end.
 //!
-//! duct starts the program with stdout and stderr on one pipe (so their order is kept) and waits for
-//! it. duct only knows its direct child, so the program runs in its own process group and
-//! [`reaper::Group`] ends the whole tree (see there for how).
+//! duct starts the run with stdout and stderr on one pipe (so their order is kept) and waits for
+//! it. The program runs under the run's [`init`], in namespaces or not (see [`isolation`]); duct
+//! only knows its direct child, so that child leads its own process group and [`reaper::Group`]
+//! ends the whole tree (see there for how). The kernel sends that child a parent-death signal when
+//! nbe dies, even by SIGKILL, so no run outlives nbe (see [`init`]).
 
+pub mod init;
 pub mod isolation;
 pub mod reaper;
 mod sandbox;
@@ -127,8 +130,10 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
         isolation::preflight(spec.label, &isolation::mentioned_ports(spec.client_dir))?;
     }
     let nbe = std::env::current_exe().map_err(|e| Error::io("failed to locate the nbe executable", e))?;
-    let command = spec.isolation.wrap(&nbe, spec.command);
     let sandbox = Sandbox::create(spec.client_dir)?;
+    let command = spec.isolation.wrap(&nbe, sandbox.path(), spec.command);
+    let death_signal = spec.isolation.parent_death_signal();
+    let parent = nix::unistd::getpid();
     let run_id = format!(
         "{}-{}",
         std::process::id(),
@@ -143,7 +148,9 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
         .ok_or_else(|| Error::Usage("empty command".into()))?;
     let started = Instant::now();
     let spawning = reaper::spawning();
-    // `before_spawn` is where duct lets us reach std's Command: the program leads a new process group.
+    // `before_spawn` is where duct lets us reach std's Command: the run leads a new process group,
+    // and dies with nbe. The kernel sends the parent-death signal when the thread that spawned the
+    // child ends; this thread waits here until the run is over, so only nbe's death sends it.
     let handle = duct::cmd(program, args)
         .dir(sandbox.work())
         .full_env(sandbox.environment(&spec.tools.dir, &run_id))
@@ -151,8 +158,12 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
         .stdout_file(writer)
         .stderr_file(writer_for_stderr)
         .unchecked()
-        .before_spawn(|command| {
-            std::os::unix::process::CommandExt::process_group(command, 0);
+        .before_spawn(move |command| {
+            use std::os::unix::process::CommandExt;
+            command.process_group(0);
+            // SAFETY: the hook runs in the child between fork and exec, and only makes
+            // async-signal-safe calls that neither allocate nor lock.
+            unsafe { command.pre_exec(move || die_with(parent, death_signal)) };
             Ok(())
         })
         .start()
@@ -260,6 +271,16 @@ fn pump(mut reader: os_pipe::PipeReader, chunks: mpsc::Sender<Message>) {
             Err(_) => return,
         }
     }
+}
+
+/// In a child before exec: asks for `signal` when `parent` dies, and fails if it already has.
+fn die_with(parent: nix::unistd::Pid, signal: nix::sys::signal::Signal) -> std::io::Result<()> {
+    nix::sys::prctl::set_pdeathsig(signal)?;
+    // nbe may have died between fork and the call above, and then no signal will ever come.
+    if nix::unistd::getppid() != parent {
+        return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
+    }
+    Ok(())
 }
 
 fn status_of(status: &std::process::ExitStatus) -> Termination {

@@ -1,11 +1,13 @@
 //! Ending every process an example started, wherever it went.
 //!
-//! duct starts the example and waits for it, but it only knows its direct child. Examples start
-//! servers in the background and some daemonize into a new session, out of the example's process
-//! group. So nbe (1) puts the example in its own process group, (2) marks its environment with a
-//! run id, and (3) becomes a child subreaper, so orphans are re-parented to nbe instead of init.
-//! A run's processes are then: its process group, everything carrying its run id, orphans
-//! re-parented to nbe that belong to no other live run, and all their descendants.
+//! duct starts a run's main process and waits for it, but it only knows that direct child. The
+//! run's init (see [`super::init`]) ends what the example leaves behind and forwards nbe's SIGTERM
+//! to it, yet nbe does not rely on it alone: a run that escaped its init, or an init that is stuck,
+//! must not outlive the run. So nbe (1) puts the main process in its own process group, (2) marks
+//! the run's environment with a run id, and (3) becomes a child subreaper, so orphans are
+//! re-parented to nbe instead of init. A run's processes are then: its process group, everything
+//! carrying its run id, orphans re-parented to nbe that belong to no other live run, and all their
+//! descendants.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
@@ -38,30 +40,65 @@ pub fn become_subreaper() -> std::io::Result<()> {
 
 /// A process as `/proc/<pid>/stat` shows it.
 #[derive(Debug, Clone)]
-struct Proc {
-    pid: i32,
-    ppid: i32,
-    pgid: i32,
-    zombie: bool,
-    name: String,
+pub(super) struct Proc {
+    /// Its process id.
+    pub pid: i32,
+    /// Its parent's.
+    pub ppid: i32,
+    /// Its process group's.
+    pub pgid: i32,
+    /// When it started, in clock ticks since boot: with the pid, it names one process for good.
+    pub start: u64,
+    /// Whether it has ended and waits to be reaped.
+    pub zombie: bool,
+    /// Its command name.
+    pub name: String,
 }
 
-fn read_proc(pid: i32) -> Option<Proc> {
+pub(super) fn read_proc(pid: i32) -> Option<Proc> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     let open = stat.find('(')?;
     let close = stat.rfind(')')?;
     let name = stat[open + 1..close].to_string();
-    let mut fields = stat[close + 2..].split(' ');
-    let state = fields.next()?;
-    let ppid = fields.next()?.parse().ok()?;
-    let pgid = fields.next()?.parse().ok()?;
+    // The fields after the name, from the third (state) on; the start time is the 22nd.
+    let fields: Vec<&str> = stat[close + 2..].split(' ').collect();
+    let state = fields.first()?;
     Some(Proc {
         pid,
-        ppid,
-        pgid,
-        zombie: state == "Z" || state == "X",
+        ppid: fields.get(1)?.parse().ok()?,
+        pgid: fields.get(2)?.parse().ok()?,
+        start: fields.get(19)?.parse().ok()?,
+        zombie: *state == "Z" || *state == "X",
         name,
     })
+}
+
+/// Every process below `pid` (children, their children...), as this process's `/proc` shows them.
+pub(super) fn descendants(pid: i32) -> Vec<Proc> {
+    let procs = all_procs();
+    let below = subtree(&procs, [pid]);
+    procs
+        .into_iter()
+        .filter(|p| p.pid != pid && below.contains(&p.pid))
+        .collect()
+}
+
+/// The pids of `roots` and everything below them among `procs`.
+fn subtree(procs: &[Proc], roots: impl IntoIterator<Item = i32>) -> BTreeSet<i32> {
+    let mut children: HashMap<i32, Vec<i32>> = HashMap::new();
+    for proc in procs {
+        children.entry(proc.ppid).or_default().push(proc.pid);
+    }
+    let mut stack: Vec<i32> = roots.into_iter().collect();
+    let mut found: BTreeSet<i32> = stack.iter().copied().collect();
+    while let Some(pid) = stack.pop() {
+        for child in children.get(&pid).into_iter().flatten() {
+            if found.insert(*child) {
+                stack.push(*child);
+            }
+        }
+    }
+    found
 }
 
 fn all_procs() -> Vec<Proc> {
@@ -124,23 +161,20 @@ impl Group {
                 roots.insert(proc.pid);
             }
         }
-        let mut children: HashMap<i32, Vec<i32>> = HashMap::new();
-        for proc in procs {
-            children.entry(proc.ppid).or_default().push(proc.pid);
-        }
-        let mut stack: Vec<i32> = roots.iter().copied().chain([self.main]).collect();
-        let mut found: BTreeSet<i32> = roots;
-        while let Some(pid) = stack.pop() {
-            for child in children.get(&pid).into_iter().flatten() {
-                if found.insert(*child) {
-                    stack.push(*child);
-                }
-            }
-        }
-        procs.iter().filter(|p| found.contains(&p.pid)).cloned().collect()
+        let found = subtree(procs, roots.iter().copied().chain([self.main]));
+        procs
+            .iter()
+            .filter(|p| p.pid != self.main && found.contains(&p.pid))
+            .cloned()
+            .collect()
     }
 
     /// Ends every process of the run: SIGTERM, then after `grace` SIGKILL. Reaps what nbe inherited.
+    ///
+    /// The main process's group (the run's init, and `unshare` in front of it) gets SIGTERM first;
+    /// the init forwards it to the example and ends the rest of what lives below it. So during the
+    /// grace period nbe sends SIGTERM itself only to what is not below the main process (a trap on
+    /// TERM runs once, as it would outside nbe); after it, SIGKILL goes to everything.
     ///
     /// Returns a description of each process that survived even SIGKILL (normally none).
     pub fn terminate(&self, grace: Duration) -> Vec<String> {
@@ -156,9 +190,10 @@ impl Group {
             if signal == Signal::SIGKILL {
                 let _ = killpg(Pid::from_raw(self.main), Signal::SIGKILL);
             }
-            let members = {
+            let (members, below_main) = {
                 let _no_spawn = spawning();
-                self.members(&all_procs())
+                let procs = all_procs();
+                (self.members(&procs), subtree(&procs, [self.main]))
             };
             let me = std::process::id() as i32;
             let mut alive = Vec::new();
@@ -170,7 +205,8 @@ impl Group {
                     continue;
                 }
                 alive.push(proc);
-                if signalled.insert((proc.pid, signal)) {
+                let left_to_the_init = signal == Signal::SIGTERM && below_main.contains(&proc.pid);
+                if !left_to_the_init && signalled.insert((proc.pid, signal)) {
                     let _ = kill(Pid::from_raw(proc.pid), signal);
                 }
             }
@@ -206,5 +242,6 @@ mod tests {
         let me = read_proc(std::process::id() as i32).unwrap();
         assert!(!me.zombie);
         assert!(me.ppid > 0);
+        assert!(me.start > 0);
     }
 }

@@ -1,11 +1,24 @@
 //! The sandbox a run happens in: a fresh temp dir with a copy of the client and a clean environment.
+//!
+//! A sandbox is removed when its run ends, but an nbe killed with SIGKILL cannot remove anything.
+//! So each temp dir names its owner (pid, start time and PID namespace of the nbe that made it) in
+//! an [`OWNER`] file, and the first sandbox an nbe creates sweeps away the temp dirs of owners that
+//! no longer run. A live nbe's dirs, kept dirs (`--keep` removes the owner file) and dirs nbe did
+//! not make (no owner file) are never touched.
 
 use std::path::{Path, PathBuf};
+use std::sync::Once;
 
 use crate::error::{Error, Result};
 
 /// Recording files live beside the program but are not part of it.
 const NOT_COPIED: [&str; 2] = ["output.txt", "output.cast"];
+
+/// The prefix of every sandbox's temp dir.
+const PREFIX: &str = "nbe-";
+
+/// The file in a sandbox's temp dir naming the nbe that owns it: `<pid> <start time> <pid namespace>`.
+const OWNER: &str = ".nbe-owner";
 
 /// A temp dir laid out as `work/` (the copy of the client, the working directory), `home/` and `tmp/`.
 #[derive(Debug)]
@@ -16,8 +29,17 @@ pub struct Sandbox {
 impl Sandbox {
     /// Creates the temp dir and copies the client's files into `work/`.
     pub fn create(client_dir: &Path) -> Result<Self> {
+        let sandbox = Self::empty()?;
+        copy_tree(client_dir, &sandbox.work())?;
+        Ok(sandbox)
+    }
+
+    /// Creates the temp dir with empty `work/`, `home/` and `tmp/`, marked as this nbe's.
+    pub fn empty() -> Result<Self> {
+        static SWEPT: Once = Once::new();
+        SWEPT.call_once(|| sweep(&std::env::temp_dir()));
         let dir = tempfile::Builder::new()
-            .prefix("nbe-")
+            .prefix(PREFIX)
             .tempdir()
             .map_err(|e| Error::io("failed to create a temp dir for the run", e))?;
         let sandbox = Self { dir };
@@ -25,12 +47,15 @@ impl Sandbox {
             std::fs::create_dir_all(&sub)
                 .map_err(|e| Error::io(format!("failed to create {}", sub.display()), e))?;
         }
-        copy_tree(client_dir, &sandbox.work())?;
+        if let Some(owner) = Owner::this_process() {
+            let path = sandbox.path().join(OWNER);
+            std::fs::write(&path, owner.to_string())
+                .map_err(|e| Error::io(format!("failed to write {}", path.display()), e))?;
+        }
         Ok(sandbox)
     }
 
     /// The temp dir itself.
-    #[cfg(test)]
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
@@ -50,8 +75,9 @@ impl Sandbox {
         self.dir.path().join("tmp")
     }
 
-    /// Keeps the temp dir on disk and returns its path.
+    /// Keeps the temp dir on disk and returns its path; no later nbe sweeps it away.
     pub fn keep(self) -> PathBuf {
+        let _ = std::fs::remove_file(self.path().join(OWNER));
         self.dir.keep()
     }
 
@@ -100,6 +126,73 @@ impl Sandbox {
     }
 }
 
+/// The nbe process that owns a sandbox, named so that a later nbe can tell whether it still runs.
+#[derive(Debug, PartialEq, Eq)]
+struct Owner {
+    pid: i32,
+    /// Start time in clock ticks since boot: a pid reused by another process starts later.
+    start: u64,
+    /// The PID namespace the pid belongs to, like `pid:[4026531836]`; pids of others mean nothing here.
+    namespace: String,
+}
+
+impl Owner {
+    fn this_process() -> Option<Self> {
+        let pid = std::process::id() as i32;
+        Some(Self {
+            pid,
+            start: super::reaper::read_proc(pid)?.start,
+            namespace: pid_namespace()?,
+        })
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        let mut fields = text.split_whitespace();
+        let owner = Self {
+            pid: fields.next()?.parse().ok()?,
+            start: fields.next()?.parse().ok()?,
+            namespace: fields.next()?.to_string(),
+        };
+        fields.next().is_none().then_some(owner)
+    }
+
+    /// True when this nbe is gone for sure: same PID namespace, and no process with its pid and start.
+    fn is_gone(&self, namespace: &str) -> bool {
+        self.namespace == namespace
+            && super::reaper::read_proc(self.pid).is_none_or(|p| p.start != self.start || p.zombie)
+    }
+}
+
+impl std::fmt::Display for Owner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{} {} {}", self.pid, self.start, self.namespace)
+    }
+}
+
+fn pid_namespace() -> Option<String> {
+    let link = std::fs::read_link("/proc/self/ns/pid").ok()?;
+    Some(link.to_string_lossy().into_owned())
+}
+
+/// Removes the sandboxes in `temp` whose owning nbe is gone; what cannot be removed stays.
+fn sweep(temp: &Path) {
+    let (Some(namespace), Ok(entries)) = (pid_namespace(), std::fs::read_dir(temp)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(PREFIX) {
+            continue;
+        }
+        let dir = entry.path();
+        let owner = std::fs::read_to_string(dir.join(OWNER))
+            .ok()
+            .and_then(|text| Owner::parse(&text));
+        if owner.is_some_and(|owner| owner.is_gone(&namespace)) {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+}
+
 /// Copies the files of `from` into `to`, keeping relative paths and modes.
 fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     for entry in walkdir::WalkDir::new(from).min_depth(1).sort_by_file_name() {
@@ -142,6 +235,44 @@ mod tests {
         let path = sandbox.path().to_path_buf();
         drop(sandbox);
         assert!(!path.exists(), "the temp dir is removed with the sandbox");
+    }
+
+    #[test]
+    fn a_sweep_removes_only_sandboxes_of_nbes_that_are_gone() {
+        let temp = tempfile::tempdir().unwrap();
+        let me = Owner::this_process().unwrap();
+        let gone = Owner {
+            start: me.start + 1,
+            ..Owner::this_process().unwrap()
+        };
+        let elsewhere = Owner {
+            start: me.start + 1,
+            namespace: "pid:[1]".into(),
+            ..Owner::this_process().unwrap()
+        };
+        for (name, owner) in [
+            ("nbe-live", Some(me)),
+            ("nbe-gone", Some(gone)),
+            ("nbe-other-namespace", Some(elsewhere)),
+            ("nbe-kept", None),
+        ] {
+            let dir = temp.path().join(name);
+            std::fs::create_dir_all(dir.join("work")).unwrap();
+            if let Some(owner) = owner {
+                std::fs::write(dir.join(OWNER), owner.to_string()).unwrap();
+            }
+        }
+        sweep(temp.path());
+        let mut left: Vec<String> = std::fs::read_dir(temp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["nbe-kept", "nbe-live", "nbe-other-namespace"]);
+        assert_eq!(
+            Owner::parse(&Owner::this_process().unwrap().to_string()),
+            Owner::this_process()
+        );
     }
 
     #[test]

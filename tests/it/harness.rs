@@ -243,13 +243,19 @@ impl Running {
         line
     }
 
+    /// The process id of this nbe.
+    pub fn pid(&self) -> u32 {
+        self.child.0.id()
+    }
+
     /// Sends SIGINT, as Ctrl-C in a terminal does.
     pub fn interrupt(&self) {
-        nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(self.child.0.id() as i32),
-            nix::sys::signal::Signal::SIGINT,
-        )
-        .unwrap();
+        self.signal(nix::sys::signal::Signal::SIGINT);
+    }
+
+    /// Sends `signal` to nbe alone (not to its process group).
+    pub fn signal(&self, signal: nix::sys::signal::Signal) {
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.pid() as i32), signal).unwrap();
     }
 
     /// Sends SIGINT and asserts what an interrupted nbe promises: exit 130, no process carrying
@@ -390,6 +396,56 @@ pub fn processes_with(marker: &str) -> Vec<String> {
         }
     }
     found
+}
+
+/// Live processes (zombies excluded) that belong to a run of the nbe with process id `nbe`: their
+/// environment carries that nbe's run id, whatever their name or parent.
+pub fn processes_of_runs_of(nbe: u32) -> Vec<String> {
+    let run_id = format!("NBE_RUN_ID={nbe}-");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(environ) = std::fs::read(format!("/proc/{pid}/environ")) else {
+            continue;
+        };
+        let ours = environ
+            .split(|b| *b == 0)
+            .any(|entry| entry.starts_with(run_id.as_bytes()));
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let zombie = stat
+            .rsplit_once(") ")
+            .is_none_or(|(_, rest)| rest.starts_with('Z'));
+        if ours && !zombie {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            found.push(format!(
+                "{pid}: {}",
+                String::from_utf8_lossy(&cmdline).replace('\0', " ")
+            ));
+        }
+    }
+    found
+}
+
+/// A TCP port nothing on the host listens on right now, for examples that run with
+/// `--isolation none` on the host network (other test processes on this host pick their own).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The entries of `dir`, sorted.
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }
 
 /// A marker unique to this test process and call, for finding processes a test started.

@@ -409,3 +409,66 @@ fn tools_are_found_by_flag_then_environment_then_project_then_path() {
         .code(0)
         .stdout_has("(from project .tools/bin)");
 }
+
+#[test]
+fn the_callers_nats_settings_locale_and_time_zone_never_reach_an_example() {
+    let repo = Repo::new();
+    repo.script(
+        "env/caller",
+        "env | grep -E '^(NATS_|NSC_)' | sort\necho \"LANG=$LANG LC_ALL=$LC_ALL TZ=$TZ\"\ndate -d @0 +%H:%M\n",
+    );
+    let out = repo
+        .nbe(["run", "env/caller"])
+        .env("NATS_URL", "nats://example.invalid:4222")
+        .env("NATS_CONTEXT", "production")
+        .env("NATS_CREDS", "/home/someone/admin.creds")
+        .env("NSC_HOME", "/home/someone/.nsc")
+        .env("LANG", "de_DE.UTF-8")
+        .env("LC_ALL", "fr_FR.UTF-8")
+        .env("TZ", "Asia/Tokyo")
+        .run()
+        .code(0);
+    assert_eq!(out.stdout, "LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC\n00:00\n");
+}
+
+#[test]
+fn stdout_and_stderr_keep_their_order() {
+    let repo = Repo::new();
+    repo.script(
+        "output/interleaved",
+        "for i in $(seq 200); do echo \"out $i\"; echo \"err $i\" >&2; done\n",
+    );
+    let expected: String = (1..=200).map(|i| format!("out {i}\nerr {i}\n")).collect();
+    let out = repo.nbe(["run", "output/interleaved"]).run().code(0);
+    assert_eq!(out.stdout, expected, "nbe run");
+    repo.nbe(["record"]).run().code(0);
+    assert_eq!(
+        repo.read("examples/output/interleaved/cli/output.txt"),
+        expected,
+        "nbe record"
+    );
+}
+
+#[test]
+fn test_and_record_fail_an_example_past_the_output_cap() {
+    let repo = Repo::new();
+    repo.script(
+        "noisy/flood",
+        "head -c 5000000 /dev/zero | tr '\\0' x\necho\necho survived\n",
+    );
+    for command in ["test", "record"] {
+        repo.nbe([command])
+            .run()
+            .code(1)
+            .stdout_has("printed more than 4 MiB of output; 805706 bytes were dropped")
+            .summary("0 passed, 1 failed, 0 skipped");
+    }
+    assert!(
+        !repo.exists("examples/noisy/flood/cli/output.txt"),
+        "a failed record writes nothing"
+    );
+    // Just under the cap, the whole output is kept.
+    repo.script("noisy/flood", "head -c 4194000 /dev/zero | tr '\\0' x\necho\n");
+    repo.nbe(["record"]).run().code(0);
+    assert_eq!(repo.read("examples/noisy/flood/cli/output.txt").len(), 4_194_001);
+}
