@@ -441,7 +441,7 @@ fn a_cast_edited_by_hand_fails_the_check_and_the_badge() {
             .run()
             .code(1)
             .stdout_has(&format!(
-                "{CLIENT}/output.cast does not show what output.txt holds"
+                "{CLIENT}: output.cast does not show what output.txt holds"
             ))
             .stdout_has(&format!("nbe record {CLIENT}"))
             .summary("0 passed, 1 failed, 0 skipped");
