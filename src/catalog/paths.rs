@@ -104,6 +104,14 @@ impl Tree<'_> {
     }
 }
 
+/// True when `path` exists and resolves (through every link) to a place inside `root`.
+pub fn resolves_inside(root: &Path, path: &Path) -> bool {
+    match (std::fs::canonicalize(root), std::fs::canonicalize(path)) {
+        (Ok(root), Ok(path)) => path.starts_with(root),
+        _ => false,
+    }
+}
+
 /// Where the link at `link` ends up, when that is inside `canonical_root`; a catalog error otherwise.
 fn resolve(canonical_root: &Path, link: &Path) -> Result<PathBuf> {
     let written = std::fs::read_link(link)

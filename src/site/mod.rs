@@ -26,7 +26,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::catalog::{Catalog, Client, Example, Selected};
+use crate::catalog::{Catalog, Client, Example, Selected, paths};
 use crate::check::Recording;
 use crate::error::{Error, Location, Result};
 use crate::normalize::transport::strip_ansi;
@@ -76,15 +76,21 @@ pub fn render(catalog: &Catalog, verifier: &dyn Verifier) -> Site {
     let mut site = Site::default();
     let mut warnings = Vec::new();
     let player_dir = catalog.root.join(PLAYER_DIR);
+    // The player is published like the examples, so it too must be a file the repository holds.
+    let mut read_player = |name: &str| {
+        let path = player_dir.join(name);
+        if !path.exists() || paths::resolves_inside(&catalog.root, &path) {
+            return std::fs::read(&path);
+        }
+        warnings.push(Warning {
+            location: Location::file(&path),
+            message: "leads outside the repository, so the pages use no player".into(),
+        });
+        Err(std::io::Error::other("outside the repository"))
+    };
     let player_files = [
-        (
-            "asciinema-player.min.js",
-            std::fs::read(player_dir.join("asciinema-player.min.js")),
-        ),
-        (
-            "asciinema-player.css",
-            std::fs::read(player_dir.join("asciinema-player.css")),
-        ),
+        ("asciinema-player.min.js", read_player("asciinema-player.min.js")),
+        ("asciinema-player.css", read_player("asciinema-player.css")),
     ];
     site.player = player_files.iter().all(|(_, read)| read.is_ok());
     if site.player {

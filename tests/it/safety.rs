@@ -195,6 +195,34 @@ fn a_symlink_that_leaves_the_repository_is_a_catalog_error_for_every_command() {
 }
 
 #[test]
+fn a_player_linked_out_of_the_repository_is_not_published() {
+    let repo = one_client();
+    let bundle = "node_modules/asciinema-player/dist/bundle";
+    repo.symlink(&format!("{bundle}/asciinema-player.min.js"), "/etc/passwd")
+        .write(&format!("{bundle}/asciinema-player.css"), ".ap {}\n");
+    let site = repo.path("site");
+    repo.nbe(["build", "--output"])
+        .args([&site])
+        .run()
+        .code(0)
+        .stderr_has(&format!(
+            "{bundle}/asciinema-player.min.js: leads outside the repository"
+        ));
+    assert!(!site.join("assets/asciinema-player.min.js").exists());
+    for entry in walkdir::WalkDir::new(&site) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(PASSWD_LINE),
+                "{}",
+                entry.path().display()
+            );
+        }
+    }
+}
+
+#[test]
 fn symlinks_inside_the_repository_are_followed_and_covered_by_the_files_hash() {
     let repo = Repo::new();
     repo.write(
