@@ -94,7 +94,7 @@ pub fn status_of(selected: Selected, recording: &Recording, normalizer: &Normali
     match &recording.cast {
         Ok(cast) => match std::str::from_utf8(cast)
             .map_err(|e| format!("output.cast is not UTF-8 ({e})"))
-            .and_then(record::validate_cast)
+            .and_then(|cast| record::cast_agrees(cast, raw))
         {
             Ok(()) => CheckStatus::Verified,
             Err(why) => CheckStatus::Failing(format!("{path}: {why}; {record}")),

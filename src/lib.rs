@@ -10,7 +10,8 @@
 //! - [`runner`] runs one client in a sandbox and ends every process it started;
 //! - [`normalize`] turns raw output into text that is stable across runs;
 //! - [`verdict`] judges a run against what its example declares;
-//! - [`snapshot`] reads and writes the insta-format baselines, [`record`] the recordings;
+//! - [`snapshot`] reads and writes the insta-format baselines, [`record`] the recordings, [`atomic`]
+//!   writes every file and [`lock`] keeps two nbe processes from writing one client at once;
 //! - [`report`] presents outcomes to people, machines and CI; [`check`] verifies without running;
 //! - [`execute`] runs many clients with shared options on a worker pool;
 //! - [`site`] renders the catalog and its recordings as a static docs site;
@@ -26,6 +27,7 @@ pub mod duration;
 pub mod error;
 pub mod execute;
 pub mod exit;
+pub mod lock;
 pub mod normalize;
 pub mod record;
 pub mod report;

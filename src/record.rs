@@ -1,7 +1,12 @@
 //! Recordings: `output.txt` (the raw merged output) and `output.cast` (an asciicast v2 session).
 //!
 //! The cast replays the output with the timings of the real run. Events never split a UTF-8
-//! character: the bytes of an incomplete trailing character are carried into the next event.
+//! character, nor a CRLF: the bytes of an incomplete trailing character, and a trailing carriage
+//! return, are carried into the next event.
+//!
+//! The two files must tell the same story: the text of a cast's output events, joined and with
+//! CRLF read as LF, is exactly `output.txt` ([`cast_agrees`]). `nbe check`, and the site's badge
+//! with it, hold a recording edited by hand to that.
 
 use std::time::Duration;
 
@@ -82,7 +87,12 @@ pub fn cast(output: &[u8], txt: &[u8], events: &[(Duration, usize)], timestamp: 
         }
         carry.extend_from_slice(&output[start..end]);
         start = end;
-        let complete = complete_len(&carry);
+        let mut complete = complete_len(&carry);
+        // A carriage return may be the first half of a CRLF; its event would turn the LF after it
+        // into a second CRLF, so it waits for what follows.
+        if carry[..complete].ends_with(b"\r") {
+            complete -= 1;
+        }
         if complete == 0 {
             continue;
         }
@@ -129,8 +139,10 @@ fn complete_len(bytes: &[u8]) -> usize {
     bytes.len()
 }
 
-/// Checks that `text` is an asciicast v2 file: a header, then events whose times never go back.
-pub fn validate_cast(text: &str) -> Result<(), String> {
+/// The text an asciicast v2 file shows: the data of its output (`"o"`) events joined, with CRLF
+/// read as LF. Fails, naming the line, unless `text` is a header and then events whose times
+/// never go back.
+pub fn cast_text(text: &str) -> Result<String, String> {
     let mut lines = text.lines().enumerate();
     let Some((_, first)) = lines.next() else {
         return Err("output.cast is empty".into());
@@ -141,23 +153,49 @@ pub fn validate_cast(text: &str) -> Result<(), String> {
         return Err("output.cast line 1 is not an asciicast v2 header".into());
     }
     let mut last = 0.0;
+    let mut shown = String::new();
     for (index, line) in lines {
         if line.trim().is_empty() {
             continue;
         }
         let bad = |why: &str| format!("output.cast line {}: {why}", index + 1);
         let event: serde_json::Value = serde_json::from_str(line).map_err(|e| bad(&e.to_string()))?;
-        let time = match event.as_array().map(Vec::as_slice) {
-            Some([time, kind, data]) if kind.is_string() && data.is_string() => time.as_f64(),
-            _ => None,
-        }
-        .ok_or_else(|| bad("not an event [time, kind, data]"))?;
+        let (time, kind, data) = match event.as_array().map(Vec::as_slice) {
+            Some([time, kind, data]) => (time.as_f64(), kind.as_str(), data.as_str()),
+            _ => (None, None, None),
+        };
+        let (Some(time), Some(kind), Some(data)) = (time, kind, data) else {
+            return Err(bad("not an event [time, kind, data]"));
+        };
         if time < last {
             return Err(bad(&format!("time {time} goes back from {last}")));
         }
         last = time;
+        if kind == "o" {
+            shown.push_str(data);
+        }
     }
-    Ok(())
+    Ok(shown.replace("\r\n", "\n"))
+}
+
+/// Checks that `cast` is a cast showing exactly the text of `output_txt` (both with CRLF read as
+/// LF), so that neither file can be edited without the other.
+pub fn cast_agrees(cast: &str, output_txt: &[u8]) -> Result<(), String> {
+    let shown = cast_text(cast)?;
+    let recorded = String::from_utf8_lossy(output_txt).replace("\r\n", "\n");
+    if shown == recorded {
+        return Ok(());
+    }
+    let line = shown
+        .split_inclusive('\n')
+        .zip(recorded.split_inclusive('\n'))
+        .take_while(|(a, b)| a == b)
+        .count()
+        + 1;
+    Err(format!(
+        "output.cast does not show what output.txt holds (they differ from line {line} of the output on); \
+         one of them was edited or damaged"
+    ))
 }
 
 #[cfg(test)]
@@ -192,15 +230,56 @@ mod tests {
         assert_eq!(lines[1], r#"[0.02,"o","é"]"#);
         assert_eq!(lines[2], r#"[0.03,"o","€x\r\n"]"#);
         assert_eq!(lines.len(), 3);
-        validate_cast(&cast).unwrap();
+        cast_text(&cast).unwrap();
+    }
+
+    #[test]
+    fn a_crlf_split_between_reads_stays_in_one_event() {
+        let output = b"a\r\nb\r\n";
+        let cast = cast(
+            output,
+            &output_txt(output),
+            &[(ms(1), 2), (ms(2), output.len())],
+            7,
+            "t",
+        );
+        let lines: Vec<_> = cast.lines().collect();
+        assert_eq!(lines[1], r#"[0.001,"o","a"]"#);
+        assert_eq!(
+            lines[2], r#"[0.002,"o","\r\nb\r\n"]"#,
+            "one CRLF, not a CR and then a CRLF"
+        );
+        cast_agrees(&cast, &output_txt(output)).unwrap();
+    }
+
+    #[test]
+    fn a_cast_agrees_with_its_output_txt_and_nothing_else() {
+        let output = "one\ntwo é\nthree\n".as_bytes();
+        let txt = output_txt(output);
+        let events = [(ms(1), 3), (ms(2), 9), (ms(3), output.len())];
+        let cast = cast(output, &txt, &events, 7, "t");
+        cast_agrees(&cast, &txt).unwrap();
+        cast_agrees(&cast, &output_txt(b"one\r\ntwo \xc3\xa9\r\nthree\r\n")).unwrap();
+        let err = cast_agrees(&cast, b"one\ntwo e\nthree\n").unwrap_err();
+        assert!(err.contains("from line 2"), "{err}");
+        assert!(
+            cast_agrees(&cast, b"one\ntwo \xc3\xa9\n").is_err(),
+            "a line missing"
+        );
+        let tampered = cast.replace("three", "four");
+        assert!(cast_agrees(&tampered, &txt).is_err());
+        // Input and marker events are not output.
+        let with_input =
+            "{\"version\": 2}\n[0.1, \"o\", \"a\\r\\n\"]\n[0.2, \"i\", \"typed\"]\n[0.3, \"m\", \"\"]\n";
+        cast_agrees(with_input, b"a\n").unwrap();
     }
 
     #[test]
     fn validation_rejects_broken_casts() {
-        assert!(validate_cast("").is_err());
-        assert!(validate_cast("{\"version\": 1}\n").is_err());
-        assert!(validate_cast("{\"version\": 2}\n[1.0, \"o\", \"a\"]\n[0.5, \"o\", \"b\"]\n").is_err());
-        assert!(validate_cast("{\"version\": 2}\n[1.0, \"o\"]\n").is_err());
+        assert!(cast_text("").is_err());
+        assert!(cast_text("{\"version\": 1}\n").is_err());
+        assert!(cast_text("{\"version\": 2}\n[1.0, \"o\", \"a\"]\n[0.5, \"o\", \"b\"]\n").is_err());
+        assert!(cast_text("{\"version\": 2}\n[1.0, \"o\"]\n").is_err());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::atomic::atomic_write;
-use crate::catalog::Selected;
+use crate::catalog::{Selected, paths};
 use crate::error::{Error, Result};
 use crate::runner::{Tools, tools};
 
@@ -216,33 +216,36 @@ pub fn all(root: &Path) -> Result<Vec<(PathBuf, String)>> {
     Ok(found)
 }
 
-/// `sha256:<hex>` over the client's files (sorted relative paths and contents, recordings excluded)
-/// and the example's meta.yaml, so that changing the program or its expectation makes a recording stale.
+/// `sha256:<hex>` over the client's own files (sorted relative paths and contents, and what each
+/// symbolic link says; see [`paths::own_files`]) and the example's meta.yaml, so that changing the
+/// program, a link or the expectation makes a recording stale.
 pub fn files_hash(selected: Selected) -> Result<String> {
     let client = selected.client;
-    let recordings = [client.output_txt(), client.output_cast()];
     let mut hasher = Sha256::new();
-    let mut add = |name: &str, path: &Path| -> Result<()> {
-        let bytes =
-            std::fs::read(path).map_err(|e| Error::io(format!("failed to read {}", path.display()), e))?;
+    let mut add = |name: &str, bytes: &[u8]| {
         // Lengths keep the encoding unambiguous: no file can pose as the end of another.
         hasher.update((name.len() as u64).to_le_bytes());
         hasher.update(name.as_bytes());
         hasher.update((bytes.len() as u64).to_le_bytes());
-        hasher.update(&bytes);
-        Ok(())
+        hasher.update(bytes);
     };
-    for entry in walkdir::WalkDir::new(&client.dir).sort_by_file_name() {
-        let entry =
-            entry.map_err(|e| Error::io(format!("failed to read {}", client.dir.display()), e.into()))?;
-        if !entry.file_type().is_file() || recordings.iter().any(|r| r == entry.path()) {
-            continue;
+    let read = |path: &Path| {
+        std::fs::read(path).map_err(|e| Error::io(format!("failed to read {}", path.display()), e))
+    };
+    for file in paths::own_files(&client.dir)? {
+        if let Some(link) = &file.link {
+            // No file name holds a NUL, so a link's entry never reads like a file's.
+            add(
+                &format!("{}\0link", file.relative),
+                link.as_os_str().as_encoded_bytes(),
+            );
         }
-        let relative = entry.path().strip_prefix(&client.dir).unwrap_or(entry.path());
-        add(&relative.to_string_lossy(), entry.path())?;
+        if let Some(path) = &file.file {
+            add(&file.relative, &read(path)?);
+        }
     }
     if selected.example.meta_path.is_file() {
-        add("../meta.yaml", &selected.example.meta_path)?;
+        add("../meta.yaml", &read(&selected.example.meta_path)?);
     }
     let digest = hasher.finalize();
     let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();

@@ -1,11 +1,13 @@
 //! The catalog: categories, examples and clients discovered under `examples/`, validated up front.
 //!
 //! Every problem is reported with the file, line and column it comes from, so a typo in a
-//! `meta.yaml` never turns into a confusing failure later.
+//! `meta.yaml` never turns into a confusing failure later. Before anything is read, [`paths`]
+//! checks that nothing under `examples/` or `snapshots/` leads outside the repository.
 
 mod kind;
 mod meta;
 mod partition;
+pub mod paths;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -146,6 +148,7 @@ impl Catalog {
                 searched: root.to_path_buf(),
             });
         }
+        paths::check_contained(root)?;
         let root_meta_path = examples_dir.join("meta.yaml");
         let (root_meta, root_text) = meta::read::<meta::RootMeta>(&root_meta_path)?;
         let names = ordered_dirs(
@@ -282,6 +285,14 @@ fn ordered_dirs(
     key: &str,
 ) -> Result<Vec<String>> {
     let present = subdirs(dir)?;
+    let what = if key == "categories" {
+        "category"
+    } else {
+        "example"
+    };
+    for name in &present {
+        paths::check_name(&dir.join(name), name, what, key, meta_path)?;
+    }
     if listed.is_empty() {
         return Ok(present);
     }

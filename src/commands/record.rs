@@ -13,6 +13,7 @@ use crate::cli::ReportArgs;
 use crate::config::Config;
 use crate::error::Result;
 use crate::execute::{self, RunOptions};
+use crate::lock;
 use crate::normalize::Normalizer;
 use crate::record;
 use crate::report::{ClientReport, Outcome};
@@ -64,6 +65,8 @@ fn record_client(
         return Ok(report(outcome, vec![note]));
     }
     let normalized = normalizer.normalize(&String::from_utf8_lossy(&result.output));
+    // Another nbe recording this client waits here, so its three files always come from one run.
+    let _lock = lock::exclusive(&selected.client.dir)?;
     let snap = Snapshot::new(root, selected, &options.tools, &normalized)?;
     let timestamp = start_time
         .duration_since(SystemTime::UNIX_EPOCH)

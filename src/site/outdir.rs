@@ -5,6 +5,7 @@
 //! the marker is refused, so `nbe build --output ~/Documents` can never delete a user's files.
 
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use nix::fcntl::{AT_FDCWD, RenameFlags, renameat2};
@@ -56,8 +57,11 @@ pub fn replace_with<T>(target: &Path, fill: impl FnOnce(&Path) -> Result<T>) -> 
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(|e| Error::io(format!("failed to create {}", parent.display()), e))?;
+    // A site is meant to be read, by a web server too: the directory gets the mode `mkdir` would
+    // give it (0777 less the umask), not a temp dir's private 0700.
     let staging = tempfile::Builder::new()
         .prefix(".nbe-site-")
+        .permissions(fs::Permissions::from_mode(0o777))
         .tempdir_in(parent)
         .map_err(|e| {
             Error::io(
@@ -68,8 +72,6 @@ pub fn replace_with<T>(target: &Path, fill: impl FnOnce(&Path) -> Result<T>) -> 
     let value = fill(staging.path())?;
     fs::write(staging.path().join(MARKER), MARKER_TEXT)
         .map_err(|e| Error::io("failed to write the site marker", e))?;
-    // Temp dirs are private (0700); a site is meant to be read, by a web server too.
-    set_mode(staging.path(), 0o755)?;
     if target.exists() {
         swap(staging.path(), target)?;
         // `staging` now holds the previous site, which its drop removes.
@@ -91,12 +93,6 @@ fn swap(new: &Path, old: &Path) -> Result<()> {
     fs::rename(old, &aside).map_err(|e| Error::io(context(), e))?;
     fs::rename(new, old).map_err(|e| Error::io(context(), e))?;
     fs::rename(&aside, new).map_err(|e| Error::io(context(), e))
-}
-
-fn set_mode(path: &Path, mode: u32) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(path, fs::Permissions::from_mode(mode))
-        .map_err(|e| Error::io(format!("failed to set permissions of {}", path.display()), e))
 }
 
 #[cfg(test)]

@@ -62,6 +62,24 @@ impl Repo {
         self.write(&format!("examples/{example}/cli/main.sh"), body)
     }
 
+    /// Makes `relative` a symbolic link whose target reads `target` (absolute, or relative to the
+    /// link's directory), creating the link's directories.
+    pub fn symlink(&self, relative: &str, target: impl AsRef<Path>) -> &Self {
+        let path = self.path(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let _ = std::fs::remove_file(&path);
+        std::os::unix::fs::symlink(target, path).unwrap();
+        self
+    }
+
+    /// The permission bits (`0o644`...) of a file or directory relative to the root.
+    #[track_caller]
+    pub fn mode(&self, relative: &str) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        let metadata = std::fs::metadata(self.path(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"));
+        metadata.permissions().mode() & 0o7777
+    }
+
     /// The text of a file relative to the root.
     #[track_caller]
     pub fn read(&self, relative: &str) -> String {
@@ -126,6 +144,20 @@ impl Nbe {
     /// Sets an environment variable.
     pub fn env(mut self, name: &str, value: &str) -> Self {
         self.command.env(name, value);
+        self
+    }
+
+    /// Runs nbe with the file mode creation mask `mask` (like `umask 022` in its shell).
+    pub fn umask(mut self, mask: u32) -> Self {
+        use std::os::unix::process::CommandExt;
+        let mask = nix::sys::stat::Mode::from_bits_truncate(mask);
+        // SAFETY: umask(2) is async-signal-safe, and the closure neither allocates nor locks.
+        unsafe {
+            self.command.pre_exec(move || {
+                nix::sys::stat::umask(mask);
+                Ok(())
+            });
+        }
         self
     }
 

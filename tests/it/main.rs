@@ -9,4 +9,5 @@ mod isolation;
 mod normalize;
 mod regress;
 mod run;
+mod safety;
 mod site;

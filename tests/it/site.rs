@@ -174,7 +174,7 @@ fn serve_refuses_addresses_beyond_loopback() {
 }
 
 /// A running `nbe serve` and the address it listens on, stopped when dropped.
-struct Server {
+pub(crate) struct Server {
     /// Held so that dropping the server stops it.
     _nbe: Running,
     addr: String,
@@ -182,7 +182,7 @@ struct Server {
 
 impl Server {
     /// Starts `nbe serve` on a free loopback port and reads the address from its first line.
-    fn start(repo: &Repo) -> Self {
+    pub(crate) fn start(repo: &Repo) -> Self {
         let mut nbe = repo.nbe(["serve", "--addr", "127.0.0.1:0"]).spawn();
         let line = nbe.line();
         let addr = line
@@ -195,7 +195,7 @@ impl Server {
     }
 
     /// Sends a raw request line (so nothing normalizes the path) and returns status and body.
-    fn get(&self, target: &str) -> (u16, String) {
+    pub(crate) fn get(&self, target: &str) -> (u16, String) {
         let mut stream = TcpStream::connect(&self.addr).unwrap();
         write!(stream, "GET {target} HTTP/1.1\r\nHost: {}\r\n\r\n", self.addr).unwrap();
         let mut response = String::new();
