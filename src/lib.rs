@@ -18,21 +18,19 @@
 
 pub mod atomic;
 pub mod catalog;
-pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod duration;
 pub mod error;
-pub mod execute;
 pub mod exit;
 pub mod normalize;
-pub mod record;
+pub mod recording;
 pub mod report;
 pub mod runner;
 pub mod site;
 pub mod snapshot;
-pub mod verdict;
+pub mod suite;
 
 pub use error::{Error, Result};
 

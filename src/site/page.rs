@@ -10,11 +10,12 @@ use crate::catalog::{Catalog, Category, Client, ClientKind, Example};
 use crate::error::Location;
 
 use super::Warning;
+use super::badge::Provenance;
 use super::highlight::highlight;
 use super::html::{escape, script_json};
 use super::markdown::{self, Context, page_url};
 use super::split::Split;
-use super::verify::{Provenance, Status};
+use crate::suite::verdict::Verdict;
 
 /// The name of the site, at the end of every `<title>`.
 pub const SITE_NAME: &str = "NATS examples";
@@ -46,8 +47,8 @@ pub struct ClientView<'a> {
     pub output: Option<String>,
     /// `output.cast`, verbatim.
     pub cast: Option<String>,
-    /// Verification status.
-    pub status: Status,
+    /// The verdict on its recording.
+    pub verdict: Verdict,
     /// Tool versions and date of the recording.
     pub provenance: Provenance,
 }
@@ -356,7 +357,7 @@ impl Model<'_> {
             cmd = escape(&command),
             source = escape(source_name),
         );
-        main.push_str(&provenance(&view.status, &view.provenance));
+        main.push_str(&provenance(&view.verdict, &view.provenance));
         main.push_str("<section class=\"program\" aria-labelledby=\"code\">\n<h2 id=\"code\">Code</h2>\n");
         let source_location = |line: usize| Location {
             path: client.main.clone(),
@@ -478,7 +479,7 @@ impl Model<'_> {
     }
 }
 
-fn provenance(status: &Status, provenance: &Provenance) -> String {
+fn provenance(verdict: &Verdict, provenance: &Provenance) -> String {
     let mut out = String::from("<dl class=\"provenance\">\n");
     let tools = match (&provenance.nats_server, &provenance.nats) {
         (Some(server), Some(cli)) => format!("nats-server {server} and nats {cli}"),
@@ -498,9 +499,9 @@ fn provenance(status: &Status, provenance: &Provenance) -> String {
     let _ = writeln!(
         out,
         "<dt>Status</dt><dd><span class=\"status {}\">{}</span> {}</dd>\n</dl>",
-        status.class(),
-        escape(status.word()),
-        escape(&status.explanation())
+        verdict.class(),
+        escape(verdict.word()),
+        escape(&verdict.explanation())
     );
     out
 }
@@ -526,7 +527,7 @@ mod tests {
     #[test]
     fn provenance_names_what_is_known() {
         let html = provenance(
-            &Status::Stale(String::new()),
+            &Verdict::Stale(String::new()),
             &Provenance {
                 nats_server: Some("v2.15.2".into()),
                 nats: None,
@@ -536,7 +537,7 @@ mod tests {
         assert!(html.contains("2025-11-25 with nats-server v2.15.2<"), "{html}");
         assert!(html.contains("class=\"status stale\""), "{html}");
         assert!(
-            !provenance(&Status::NotRecorded(String::new()), &Provenance::default()).contains("Recorded")
+            !provenance(&Verdict::NotRecorded(String::new()), &Provenance::default()).contains("Recorded")
         );
     }
 }

@@ -1,11 +1,111 @@
-//! Recordings: `output.txt` (the raw merged output) and `output.cast` (an asciicast v2 session).
+//! Recordings: `output.txt` (the raw merged output) and `output.cast` (an asciicast v2 session),
+//! written by `nbe record` and read, with the snapshot, by `nbe check`, the docs site and the
+//! scheduler. The one owner of the asciicast format.
 //!
 //! The cast replays the output with the timings of the real run. Events never split a UTF-8
 //! character: the bytes of an incomplete trailing character are carried into the next event.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
+
+use crate::atomic::atomic_write;
+use crate::catalog::{Catalog, Client, Selected};
+use crate::error::Result;
+use crate::snapshot::{self, Snapshot};
+
+/// A client's recorded files, each read once: its snapshot, `output.txt` and `output.cast`.
+///
+/// `nbe check` judges them; the docs site also shows them, so it reads them once for both.
+#[derive(Debug)]
+pub struct Recording {
+    /// The accepted snapshot; `None` when there is none.
+    pub snapshot: Result<Option<Snapshot>>,
+    /// The raw bytes of `output.txt`.
+    pub output: std::io::Result<Vec<u8>>,
+    /// The raw bytes of `output.cast`.
+    pub cast: std::io::Result<Vec<u8>>,
+}
+
+impl Recording {
+    /// Reads the recorded files of `selected`; a missing or unreadable file is kept as its error.
+    pub fn read(catalog: &Catalog, selected: Selected) -> Recording {
+        let client = selected.client;
+        Recording {
+            snapshot: Snapshot::read(&snapshot::path(&catalog.root, &client.path)),
+            output: std::fs::read(client.output_txt()),
+            cast: std::fs::read(client.output_cast()),
+        }
+    }
+}
+
+/// Writes the recordings of `client` from a run's `output` and `events` (see [`cast`]), each file
+/// replaced atomically; `started` is when the run began.
+pub fn write(
+    client: &Client,
+    output: &[u8],
+    events: &[(Duration, usize)],
+    started: SystemTime,
+) -> Result<()> {
+    let timestamp = started
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    let txt = output_txt(output);
+    let cast = cast(
+        output,
+        &txt,
+        events,
+        timestamp,
+        &format!("nbe run {}", client.path),
+    );
+    atomic_write(&client.output_txt(), &txt)?;
+    atomic_write(&client.output_cast(), cast.as_bytes())
+}
+
+/// How long the recorded run of `client` took: the time of the last event of its `output.cast`;
+/// `None` without a readable cast.
+pub fn duration(client: &Client) -> Option<Duration> {
+    let cast = std::fs::read(client.output_cast()).ok()?;
+    let last = cast
+        .split(|&b| b == b'\n')
+        .rev()
+        .find(|line| !line.iter().all(u8::is_ascii_whitespace))?;
+    let event: serde_json::Value = serde_json::from_slice(last).ok()?;
+    let seconds = event.as_array()?.first()?.as_f64()?;
+    Duration::try_from_secs_f64(seconds).ok()
+}
+
+/// The `timestamp` of an asciicast v2 header line, when there is one.
+pub fn cast_timestamp(cast: &[u8]) -> Option<i64> {
+    let header = cast.split(|&b| b == b'\n').next()?;
+    let header: serde_json::Value = serde_json::from_slice(header).ok()?;
+    header.get("timestamp")?.as_i64()
+}
+
+/// What is wrong with an `output.cast` file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CastError {
+    /// The bytes are not UTF-8.
+    #[error("output.cast is not UTF-8 ({0})")]
+    NotUtf8(std::str::Utf8Error),
+    /// The file is empty.
+    #[error("output.cast is empty")]
+    Empty,
+    /// The first line is not JSON.
+    #[error("output.cast line 1 is not JSON: {0}")]
+    HeaderNotJson(String),
+    /// The first line is JSON but not an asciicast v2 header.
+    #[error("output.cast line 1 is not an asciicast v2 header")]
+    NotV2,
+    /// An event line is wrong.
+    #[error("output.cast line {line}: {why}")]
+    Event {
+        /// One-based line number.
+        line: usize,
+        /// What is wrong with it.
+        why: String,
+    },
+}
 
 /// The terminal of the recorded session is as wide as the widest line (the nats CLI's tables are
 /// wide), within these bounds, so the player never wraps a table.
@@ -129,23 +229,27 @@ fn complete_len(bytes: &[u8]) -> usize {
     bytes.len()
 }
 
-/// Checks that `text` is an asciicast v2 file: a header, then events whose times never go back.
-pub fn validate_cast(text: &str) -> Result<(), String> {
+/// Checks that `cast` is an asciicast v2 file: a header, then events whose times never go back.
+pub fn validate_cast(cast: &[u8]) -> std::result::Result<(), CastError> {
+    let text = std::str::from_utf8(cast).map_err(CastError::NotUtf8)?;
     let mut lines = text.lines().enumerate();
     let Some((_, first)) = lines.next() else {
-        return Err("output.cast is empty".into());
+        return Err(CastError::Empty);
     };
     let header: serde_json::Value =
-        serde_json::from_str(first).map_err(|e| format!("output.cast line 1 is not JSON: {e}"))?;
+        serde_json::from_str(first).map_err(|e| CastError::HeaderNotJson(e.to_string()))?;
     if header.get("version").and_then(serde_json::Value::as_u64) != Some(2) {
-        return Err("output.cast line 1 is not an asciicast v2 header".into());
+        return Err(CastError::NotV2);
     }
     let mut last = 0.0;
     for (index, line) in lines {
         if line.trim().is_empty() {
             continue;
         }
-        let bad = |why: &str| format!("output.cast line {}: {why}", index + 1);
+        let bad = |why: &str| CastError::Event {
+            line: index + 1,
+            why: why.to_string(),
+        };
         let event: serde_json::Value = serde_json::from_str(line).map_err(|e| bad(&e.to_string()))?;
         let time = match event.as_array().map(Vec::as_slice) {
             Some([time, kind, data]) if kind.is_string() && data.is_string() => time.as_f64(),
@@ -192,15 +296,23 @@ mod tests {
         assert_eq!(lines[1], r#"[0.02,"o","é"]"#);
         assert_eq!(lines[2], r#"[0.03,"o","€x\r\n"]"#);
         assert_eq!(lines.len(), 3);
-        validate_cast(&cast).unwrap();
+        validate_cast(cast.as_bytes()).unwrap();
     }
 
     #[test]
     fn validation_rejects_broken_casts() {
-        assert!(validate_cast("").is_err());
-        assert!(validate_cast("{\"version\": 1}\n").is_err());
-        assert!(validate_cast("{\"version\": 2}\n[1.0, \"o\", \"a\"]\n[0.5, \"o\", \"b\"]\n").is_err());
-        assert!(validate_cast("{\"version\": 2}\n[1.0, \"o\"]\n").is_err());
+        assert_eq!(validate_cast(b""), Err(CastError::Empty));
+        assert_eq!(validate_cast(b"{\"version\": 1}\n"), Err(CastError::NotV2));
+        let back = validate_cast(b"{\"version\": 2}\n[1.0, \"o\", \"a\"]\n[0.5, \"o\", \"b\"]\n");
+        assert_eq!(
+            back.unwrap_err().to_string(),
+            "output.cast line 3: time 0.5 goes back from 1"
+        );
+        assert!(validate_cast(b"{\"version\": 2}\n[1.0, \"o\"]\n").is_err());
+        assert!(matches!(
+            validate_cast(b"{\"version\": 2}\n\xff\n"),
+            Err(CastError::NotUtf8(_))
+        ));
     }
 
     #[test]
