@@ -300,6 +300,24 @@ mod tests {
     }
 
     #[test]
+    fn a_recording_lasts_until_its_last_event() {
+        let dir = tempfile::tempdir().unwrap();
+        let client = Client {
+            path: "a/b/cli".into(),
+            kind: crate::catalog::ClientKind::Cli,
+            dir: dir.path().to_path_buf(),
+            main: dir.path().join("main.sh"),
+        };
+        assert_eq!(duration(&client), None, "no cast, no duration");
+        let output = b"one\ntwo\n";
+        let text = cast(output, output, &[(ms(250), 4), (ms(11_600), 8)], 7, "t");
+        std::fs::write(client.output_cast(), &text).unwrap();
+        assert_eq!(duration(&client), Some(ms(11_600)));
+        std::fs::write(client.output_cast(), "{\"version\": 2}\nnot json\n").unwrap();
+        assert_eq!(duration(&client), None);
+    }
+
+    #[test]
     fn validation_rejects_broken_casts() {
         assert_eq!(validate_cast(b""), Err(CastError::Empty));
         assert_eq!(validate_cast(b"{\"version\": 1}\n"), Err(CastError::NotV2));
