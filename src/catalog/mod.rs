@@ -368,7 +368,7 @@ fn load_example(
         .as_deref()
         .map(duration::parse)
         .transpose()
-        .map_err(|message| Error::catalog(meta::key_location(&meta_path, &text, "timeout"), message))?;
+        .map_err(|err| Error::catalog(meta::key_location(&meta_path, &text, "timeout"), err.to_string()))?;
     let error_lines = meta
         .expect
         .error_lines
