@@ -312,6 +312,51 @@ impl Model<'_> {
         };
         let category = self.category_of(example);
         let mut main = String::new();
+        self.client_intro(&mut main, view, category, depth, &files, warnings);
+        self.client_code(&mut main, view, depth, warnings);
+        Self::client_output(&mut main, view);
+        self.client_recording(&mut main, view, index, &files);
+        main.push_str("</article>\n");
+        let (prev, next) = self.neighbours(example, client.kind, depth);
+        let title = if own_dir {
+            format!(
+                "{} in {} · {} · {SITE_NAME}",
+                example.title,
+                client.kind.label(),
+                category.title
+            )
+        } else {
+            format!("{} · {} · {SITE_NAME}", example.title, category.title)
+        };
+        layout(
+            &Frame {
+                title,
+                description: markdown::plain(&example.description),
+                depth,
+                crumbs: vec![
+                    (page_url(depth, ""), "All examples".into()),
+                    (page_url(depth, &category.name), category.title.clone()),
+                ],
+                prev,
+                next,
+                player: self.player && view.cast.is_some(),
+            },
+            &main,
+        )
+    }
+
+    /// The top of a client's page: the example's title and description, the language tabs, the
+    /// command that runs it and what its recording was made with.
+    fn client_intro(
+        &self,
+        main: &mut String,
+        view: &ClientView,
+        category: &Category,
+        depth: usize,
+        files: &str,
+        warnings: &mut Vec<Warning>,
+    ) {
+        let (example, client) = (view.example, view.client);
         let _ = write!(
             main,
             "<article class=\"example\">\n<header class=\"intro\">\n<p class=\"eyebrow\"><a href=\"{}\">{}</a></p>\n<h1>{}</h1>\n",
@@ -358,6 +403,11 @@ impl Model<'_> {
             source = escape(source_name),
         );
         main.push_str(&provenance(&view.verdict, &view.provenance));
+    }
+
+    /// The program, as prose beside code, or as written when it could not be split.
+    fn client_code(&self, main: &mut String, view: &ClientView, depth: usize, warnings: &mut Vec<Warning>) {
+        let client = view.client;
         main.push_str("<section class=\"program\" aria-labelledby=\"code\">\n<h2 id=\"code\">Code</h2>\n");
         let source_location = |line: usize| Location {
             path: client.main.clone(),
@@ -396,14 +446,26 @@ impl Model<'_> {
                 );
             }
         }
-        main.push_str("</section>\n<section class=\"output\" aria-labelledby=\"output\">\n<h2 id=\"output\">Output</h2>\n");
+        main.push_str("</section>\n");
+    }
+
+    /// The recorded output as text.
+    fn client_output(main: &mut String, view: &ClientView) {
+        main.push_str(
+            "<section class=\"output\" aria-labelledby=\"output\">\n<h2 id=\"output\">Output</h2>\n",
+        );
         match &view.output {
             Some(output) => {
                 let _ = writeln!(main, "<pre class=\"terminal\">{}</pre>", escape(output));
             }
             None => main.push_str("<p class=\"note\">This client has not been recorded yet.</p>\n"),
         }
-        main.push_str("</section>\n<section class=\"recording\" aria-labelledby=\"recording\">\n<h2 id=\"recording\">Recording</h2>\n");
+        main.push_str("</section>\n");
+    }
+
+    /// The recording: the player when this build has it, else a download link.
+    fn client_recording(&self, main: &mut String, view: &ClientView, index: usize, files: &str) {
+        main.push_str("<section class=\"recording\" aria-labelledby=\"recording\">\n<h2 id=\"recording\">Recording</h2>\n");
         match (&view.cast, self.player) {
             (Some(cast), true) => {
                 let _ = write!(
@@ -425,33 +487,7 @@ impl Model<'_> {
             }
             (None, _) => main.push_str("<p class=\"note\">There is no recording of this client yet.</p>\n"),
         }
-        main.push_str("</section>\n</article>\n");
-        let (prev, next) = self.neighbours(example, client.kind, depth);
-        let title = if own_dir {
-            format!(
-                "{} in {} · {} · {SITE_NAME}",
-                example.title,
-                client.kind.label(),
-                category.title
-            )
-        } else {
-            format!("{} · {} · {SITE_NAME}", example.title, category.title)
-        };
-        layout(
-            &Frame {
-                title,
-                description: markdown::plain(&example.description),
-                depth,
-                crumbs: vec![
-                    (page_url(depth, ""), "All examples".into()),
-                    (page_url(depth, &category.name), category.title.clone()),
-                ],
-                prev,
-                next,
-                player: self.player && view.cast.is_some(),
-            },
-            &main,
-        )
+        main.push_str("</section>\n");
     }
 
     fn category_of(&self, example: &Example) -> &Category {
