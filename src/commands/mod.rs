@@ -1,7 +1,7 @@
 //! One module per subcommand, each wiring only: it takes resolved values and returns nbe's exit code.
 //!
 //! [`dispatch`] is where the raw command line becomes resolved configuration, once: the global
-//! flags into a [`Config`] (or, for `doctor`, the [`Globals`] it reports on), run and report flags
+//! flags into a [`Config`](crate::config::Config) (or, for `doctor`, the [`Globals`] it reports on), run and report flags
 //! into [`RunOptions`] and [`ReportSettings`](crate::config::ReportSettings).
 
 mod accept;
