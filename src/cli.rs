@@ -34,6 +34,13 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Parses the process's arguments; on a usage error (or `--help`, `--version`) clap prints and exits.
+    pub fn parse() -> Self {
+        <Self as Parser>::parse()
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
