@@ -1,14 +1,17 @@
-//! The command line, as clap derive structs and nothing else.
+//! The command line, as clap derive structs: the one module that knows clap.
+//!
+//! Raw flags are parsed here and turned into the plain values of [`crate::config`] by the `From`
+//! impls at the bottom; [`crate::commands::dispatch`] resolves them once, and nothing below it sees a
+//! clap type.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
-
-use crate::config::{ColorChoice, Format, Unreferenced, UpdateChoice};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::catalog::Partition;
-use crate::runner::isolation::Request;
+use crate::config::{self, Globals, ReportSettings, RunFlags};
+use crate::runner::isolation;
 
 /// Runs, tests, records and publishes NATS documentation examples against the real nats-server and nats.
 #[derive(Debug, Parser)]
@@ -23,12 +26,19 @@ pub struct Cli {
     pub tools_dir: Option<PathBuf>,
 
     /// How runs are isolated: private network and PID namespaces, or the host (one run at a time).
-    #[arg(long, global = true, value_enum, default_value_t = Request::Auto, env = "NBE_ISOLATION")]
-    pub isolation: Request,
+    #[arg(long, global = true, value_enum, default_value_t = Isolation::Auto, env = "NBE_ISOLATION")]
+    pub isolation: Isolation,
 
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Parses the process's arguments; on a usage error (or `--help`, `--version`) clap prints and exits.
+    pub fn parse() -> Self {
+        <Self as Parser>::parse()
+    }
 }
 
 /// The subcommands.
@@ -83,8 +93,8 @@ pub enum Command {
         #[command(flatten)]
         run: RunArgs,
         /// What to write when output and snapshot differ.
-        #[arg(long, env = "NBE_UPDATE", value_name = "MODE", value_enum, default_value_t = UpdateChoice::Auto)]
-        update: UpdateChoice,
+        #[arg(long, env = "NBE_UPDATE", value_name = "MODE", value_enum, default_value_t = Update::Auto)]
+        update: Update,
         /// Run every client N times and fail those whose normalized output varies.
         #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
         repeat: u32,
@@ -120,8 +130,8 @@ pub enum Command {
         /// Only the clients under these paths (default: all).
         prefixes: Vec<String>,
         /// When to colour the diffs.
-        #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto)]
-        color: ColorChoice,
+        #[arg(long, value_name = "WHEN", value_enum, default_value_t = Color::Auto)]
+        color: Color,
     },
     /// Accept pending snapshots (rename each .snap.new over its .snap).
     Accept {
@@ -183,6 +193,129 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
     /// When to colour the report.
-    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+/// Declares a clap value enum mirroring a plain enum of the core, with the conversion into it, so
+/// the core's enums stay free of clap. The variants' doc comments are the help text of the values.
+macro_rules! mirror {
+    ($(#[$meta:meta])* $name:ident => $target:path { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl From<$name> for $target {
+            fn from(value: $name) -> Self {
+                match value {
+                    $($name::$variant => Self::$variant),+
+                }
+            }
+        }
+    };
+}
+
+mirror! {
+    /// `--isolation`: how runs are isolated.
+    Isolation => isolation::Request {
+        /// Namespaces when this machine supports them, else `none`.
+        Auto,
+        /// Namespaces, or an error saying why they are not available.
+        Namespace,
+        /// The host network, one run at a time, after a port check.
+        None,
+    }
+}
+
+mirror! {
+    /// `--update`: what to write when output and snapshot differ.
+    Update => config::UpdateChoice {
+        /// `new` locally, `no` on CI.
+        Auto,
+        /// Write pending `.snap.new` files.
+        New,
+        /// Write the `.snap` files directly.
+        Always,
+        /// Write nothing.
+        No,
+    }
+}
+
+mirror! {
+    /// `--color`.
+    Color => config::ColorChoice {
+        /// Colour on a terminal unless `NO_COLOR` is set.
+        Auto,
+        /// Always colour.
+        Always,
+        /// Never colour.
+        Never,
+    }
+}
+
+mirror! {
+    /// `--format`: who reads the report.
+    Format => config::Format {
+        /// People: one line per client, diffs, the summary last.
+        Human,
+        /// Machines: one JSON object.
+        Json,
+    }
+}
+
+mirror! {
+    /// `--unreferenced`: what to do with snapshots no client references, after a full run.
+    Unreferenced => config::Unreferenced {
+        /// Report them.
+        Warn,
+        /// Report them and fail.
+        Reject,
+        /// Delete them.
+        Delete,
+    }
+}
+
+impl From<&Cli> for Globals {
+    fn from(cli: &Cli) -> Self {
+        Self {
+            root: cli.root.clone(),
+            tools_dir: cli.tools_dir.clone(),
+            isolation: cli.isolation.into(),
+        }
+    }
+}
+
+impl From<RunArgs> for RunFlags {
+    fn from(args: RunArgs) -> Self {
+        Self {
+            timeout: args.timeout,
+            jobs: args.jobs.map(|jobs| jobs as usize),
+            partition: args.partition,
+            keep: false,
+        }
+    }
+}
+
+impl From<ReportArgs> for ReportSettings {
+    fn from(args: ReportArgs) -> Self {
+        Self {
+            format: args.format.into(),
+            junit: args.junit,
+            color: args.color.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn update_values_are_the_documented_words() {
+        assert!(Update::from_str("sometimes", false).is_err());
+        assert_eq!(Update::from_str("always", false), Ok(Update::Always));
+        assert_eq!(config::UpdateChoice::from(Update::No), config::UpdateChoice::No);
+    }
 }

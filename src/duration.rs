@@ -2,11 +2,15 @@
 
 use std::time::Duration;
 
-/// Parses a human duration; the error says what a valid one looks like.
-pub fn parse(text: &str) -> Result<Duration, String> {
+/// A text that is not a duration; the message says what a valid one looks like.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid duration {0:?}: use a number with a unit, like 90s, 2m, 1m30s or 500ms")]
+pub struct InvalidDuration(String);
+
+/// Parses a human duration.
+pub fn parse(text: &str) -> Result<Duration, InvalidDuration> {
     let text = text.trim();
-    let invalid =
-        || format!("invalid duration {text:?}: use a number with a unit, like 90s, 2m, 1m30s or 500ms");
+    let invalid = || InvalidDuration(text.to_string());
     if text.is_empty() {
         return Err(invalid());
     }
@@ -62,7 +66,7 @@ mod tests {
     #[test]
     fn rejects_nonsense_with_a_hint() {
         for bad in ["", "s", "10 parsecs", "-3s", "3x"] {
-            let err = parse(bad).unwrap_err();
+            let err = parse(bad).unwrap_err().to_string();
             assert!(err.contains("like 90s"), "{bad}: {err}");
         }
     }

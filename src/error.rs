@@ -85,6 +85,29 @@ pub enum Error {
         /// Why it is not nbe's to replace.
         why: String,
     },
+    /// A snapshot file cannot be read as one.
+    #[error("{}: {reason}", path.display())]
+    CorruptSnapshot {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: crate::snapshot::ParseError,
+    },
+    /// An example needs a port that a process of the host already listens on (runs without namespaces).
+    #[error(
+        "{label} uses port {port}, which {owner} already listens on; stop it, or run with --isolation namespace where the machine allows it"
+    )]
+    PortInUse {
+        /// The client, `category/example/client`.
+        label: String,
+        /// The port.
+        port: u16,
+        /// Who listens on it, like `nats-server (pid 123)`.
+        owner: String,
+    },
+    /// A run was asked to start an empty command.
+    #[error("empty command")]
+    EmptyCommand,
     /// The command line is inconsistent, or names no example or client (the message suggests some).
     #[error("{0}")]
     Usage(String),

@@ -1,40 +1,47 @@
 //! nbe runs, tests, records and publishes NATS documentation examples.
 //!
-//! What flows through it:
+//! What flows through it (docs/ARCHITECTURE.md draws it larger):
 //!
 //! ```text
-//! examples/ tree -> catalog -> sandbox run -> capture -> normalize -> compare -> report
+//! cli -> config -> commands --+--> suite (test, record) --------------------------------> report
+//!   raw flags   resolved     |     run (runner) -> judge (verdict) -> normalize -> compare
+//!               once         |                                                  (snapshot, update)
+//!                            +--> check: recordings -> verdict -------------------------> report
+//!                            +--> site: catalog + recordings + verdicts -> static HTML
+//! catalog (examples/ tree, each example's compiled error lines and normalizer) feeds them all.
 //! ```
 //!
-//! - [`catalog`] discovers and validates categories, examples and clients;
+//! - [`cli`] parses the command line (the only module that knows clap); [`config`] holds the
+//!   flags resolved once; [`commands`] wires each subcommand and nothing more;
+//! - [`catalog`] discovers and validates categories, examples and clients, compiling what they declare;
+//! - [`suite`] is the pipeline of `test` and `record`: one function runs, judges, normalizes and
+//!   compares a client; its worker pool runs the longest first; [`suite::verdict`] is the one word
+//!   for judging a client, from a run or from its recording (`nbe check`, the site's badge);
 //! - [`runner`] runs one client in a sandbox and ends every process it started;
 //! - [`normalize`] turns raw output into text that is stable across runs;
-//! - [`verdict`] judges a run against what its example declares;
-//! - [`snapshot`] reads and writes the insta-format baselines, [`record`] the recordings, [`atomic`]
-//!   writes every file and [`lock`] keeps two nbe processes from writing one client at once;
-//! - [`report`] presents outcomes to people, machines and CI; [`check`] verifies without running;
-//! - [`execute`] runs many clients with shared options on a worker pool;
-//! - [`site`] renders the catalog and its recordings as a static docs site;
-//! - [`commands`] wires them into the subcommands of the command line ([`cli`]).
+//! - [`snapshot`] reads and writes the insta-format baselines (no processes);
+//!   [`recording`] owns `output.txt` and the asciicast format; [`atomic`] writes every file and
+//!   [`lock`] keeps two nbe processes from writing one client at once;
+//! - [`report`] holds the outcomes and the sentences for how a run ended, fans events out to the
+//!   reporters and decides the exit code ([`exit`]);
+//! - [`site`] renders the catalog and its recordings as a static docs site.
 
 pub mod atomic;
 pub mod catalog;
-pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod duration;
 pub mod error;
-pub mod execute;
 pub mod exit;
 pub mod lock;
 pub mod normalize;
-pub mod record;
+pub mod recording;
 pub mod report;
 pub mod runner;
 pub mod site;
 pub mod snapshot;
-pub mod verdict;
+pub mod suite;
 
 pub use error::{Error, Result};
 

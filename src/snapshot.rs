@@ -7,9 +7,10 @@
 //! nbe writes the header exactly as insta's own emitter does, so accepting with cargo-insta (which
 //! re-serializes the file) leaves the same bytes as accepting with nbe. Like insta, trailing
 //! whitespace of the body is not significant.
+//!
+//! Nothing here starts a process: the tool versions a snapshot records come from the caller.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -17,7 +18,6 @@ use sha2::{Digest, Sha256};
 use crate::atomic::atomic_write;
 use crate::catalog::{Selected, paths};
 use crate::error::{Error, Result};
-use crate::runner::{Tools, tools};
 
 /// The directory of the snapshots, relative to the repository root.
 pub const DIR: &str = "snapshots";
@@ -33,6 +33,29 @@ pub struct Info {
     pub nats: String,
     /// `sha256:<hex>` of the client's files and the example's meta.yaml (see [`files_hash`]).
     pub files_hash: String,
+}
+
+/// The versions of the tools a run used, as a snapshot records them (`v2.15.2`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolVersions {
+    /// `nats-server`'s.
+    pub nats_server: String,
+    /// `nats`'s.
+    pub nats: String,
+}
+
+/// Why a snapshot file cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    /// The first line is not `---`.
+    #[error("the file does not start with a `---` header line")]
+    NoHeader,
+    /// The header never ends.
+    #[error("the header has no closing `---` line")]
+    UnclosedHeader,
+    /// The header is not YAML.
+    #[error("the header is not valid YAML: {0}")]
+    HeaderNotYaml(String),
 }
 
 /// One snapshot file.
@@ -57,9 +80,8 @@ struct Header {
 }
 
 impl Snapshot {
-    /// The snapshot of `selected` for a body produced with `tools` from the current files.
-    pub fn new(root: &Path, selected: Selected, tools: &Tools, body: &str) -> Result<Self> {
-        let (nats_server, nats) = tool_versions(tools);
+    /// The snapshot of `selected` for a body produced with tools of `versions` from the current files.
+    pub fn new(root: &Path, selected: Selected, versions: &ToolVersions, body: &str) -> Result<Self> {
         let source = selected
             .client
             .main
@@ -70,8 +92,8 @@ impl Snapshot {
             expression: format!("nbe run {}", selected.client.path),
             info: Info {
                 nbe: env!("CARGO_PKG_VERSION").to_string(),
-                nats_server: nats_server.clone(),
-                nats: nats.clone(),
+                nats_server: versions.nats_server.clone(),
+                nats: versions.nats.clone(),
                 files_hash: files_hash(selected)?,
             },
             body: body.to_string(),
@@ -105,10 +127,10 @@ impl Snapshot {
     }
 
     /// Parses a snapshot file as insta does: header lines up to the second `---`, the rest is the body.
-    pub fn parse(text: &str) -> std::result::Result<Self, String> {
+    pub fn parse(text: &str) -> std::result::Result<Self, ParseError> {
         let mut lines = text.split_inclusive('\n');
         if lines.next().map(str::trim_end) != Some("---") {
-            return Err("the file does not start with a `---` header line".into());
+            return Err(ParseError::NoHeader);
         }
         let mut header = String::new();
         let mut closed = false;
@@ -120,11 +142,11 @@ impl Snapshot {
             header.push_str(line);
         }
         if !closed {
-            return Err("the header has no closing `---` line".into());
+            return Err(ParseError::UnclosedHeader);
         }
         let body: String = lines.collect();
         let header: Header =
-            serde_yaml::from_str(&header).map_err(|e| format!("the header is not valid YAML: {e}"))?;
+            serde_yaml::from_str(&header).map_err(|e| ParseError::HeaderNotYaml(e.to_string()))?;
         let info = |key: &str| -> String {
             match header.info.as_ref().and_then(|info| info.get(key)) {
                 Some(serde_yaml::Value::String(text)) => text.clone(),
@@ -157,7 +179,10 @@ impl Snapshot {
         };
         Self::parse(&text)
             .map(Some)
-            .map_err(|message| Error::Usage(format!("{}: {message}", path.display())))
+            .map_err(|reason| Error::CorruptSnapshot {
+                path: path.to_path_buf(),
+                reason,
+            })
     }
 
     /// Writes the snapshot to `path` atomically.
@@ -176,6 +201,15 @@ pub fn pending_path(snap: &Path) -> PathBuf {
     let mut name = snap.as_os_str().to_os_string();
     name.push(".new");
     PathBuf::from(name)
+}
+
+/// The pending snapshots of `clients`, in their order: (client path, `.snap.new` path).
+pub fn pending(root: &Path, clients: &[Selected]) -> Vec<(String, PathBuf)> {
+    clients
+        .iter()
+        .map(|s| (s.client.path.clone(), pending_path(&path(root, &s.client.path))))
+        .filter(|(_, pending)| pending.is_file())
+        .collect()
 }
 
 /// Accepts a pending snapshot: renames it over the accepted one (a rename is atomic).
@@ -250,20 +284,6 @@ pub fn files_hash(selected: Selected) -> Result<String> {
     let digest = hasher.finalize();
     let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
     Ok(format!("sha256:{hex}"))
-}
-
-/// The versions of `nats-server` and `nats`, asked once per process (every run uses the same tools).
-fn tool_versions(tools: &Tools) -> &'static (String, String) {
-    static VERSIONS: OnceLock<(String, String)> = OnceLock::new();
-    VERSIONS.get_or_init(|| {
-        let ask = |tool: tools::Tool| {
-            tools::version_of(&tools.path(tool), &["--version"])
-                // `nats-server: v2.15.2` and `v0.5.0`: the version is the last word.
-                .and_then(|line| line.split_whitespace().last().map(str::to_string))
-                .unwrap_or_else(|| "unknown".to_string())
-        };
-        (ask(tools::NATS_SERVER), ask(tools::NATS))
-    })
 }
 
 /// A YAML scalar quoted exactly when insta's emitter quotes it.
@@ -370,8 +390,11 @@ mod tests {
         let parsed = Snapshot::parse(text).unwrap();
         assert_eq!(parsed.expression, "x");
         assert_eq!(parsed.body, "body\n");
-        assert!(Snapshot::parse("no header\n").is_err());
-        assert!(Snapshot::parse("---\nsource: a\n").is_err());
+        assert_eq!(Snapshot::parse("no header\n"), Err(ParseError::NoHeader));
+        assert_eq!(
+            Snapshot::parse("---\nsource: a\n"),
+            Err(ParseError::UnclosedHeader)
+        );
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //!
 //! Every problem is reported with the file, line and column it comes from, so a typo in a
 //! `meta.yaml` never turns into a confusing failure later. Before anything is read, [`paths`]
-//! checks that nothing under `examples/` or `snapshots/` leads outside the repository.
+//! checks that nothing under `examples/` or `snapshots/` leads outside the repository. What an
+//! example declares is compiled here too (its `expect.error_lines` and its `normalize:` rules), so
+//! a bad regex stops every command that loads the catalog, before anything runs.
 
 mod kind;
 mod meta;
@@ -10,6 +12,7 @@ mod partition;
 pub mod paths;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use kind::ClientKind;
@@ -61,6 +64,9 @@ pub struct Example {
     pub timeout: Option<Duration>,
     /// Per-example normalization overrides.
     pub normalize: normalize::Rules,
+    /// The built-in rules plus `normalize`, compiled when the catalog loads; examples with the same
+    /// rules share one.
+    pub normalizer: Arc<normalize::Normalizer>,
     /// The declared outcome.
     pub expect: Expect,
     /// `expect.error_lines`, compiled when the catalog loads.
@@ -158,9 +164,10 @@ impl Catalog {
             &root_text,
             "categories",
         )?;
+        let normalizers = normalize::Shared::default();
         let categories = names
             .into_iter()
-            .map(|name| load_category(&examples_dir, name))
+            .map(|name| load_category(&examples_dir, name, &normalizers))
             .collect::<Result<Vec<_>>>()?;
         Ok(Self {
             root: root.to_path_buf(),
@@ -341,13 +348,13 @@ fn subdirs(dir: &Path) -> Result<Vec<String>> {
     Ok(names)
 }
 
-fn load_category(examples_dir: &Path, name: String) -> Result<Category> {
+fn load_category(examples_dir: &Path, name: String, normalizers: &normalize::Shared) -> Result<Category> {
     let dir = examples_dir.join(&name);
     let meta_path = dir.join("meta.yaml");
     let (meta, text) = meta::read::<meta::CategoryMeta>(&meta_path)?;
     let examples = ordered_dirs(&dir, &meta.examples, &meta_path, &text, "examples")?
         .into_iter()
-        .map(|example| load_example(&dir, &name, &example))
+        .map(|example| load_example(&dir, &name, &example, normalizers))
         .collect::<Result<Vec<_>>>()?;
     Ok(Category {
         title: meta.title.unwrap_or_else(|| title_case(&name)),
@@ -358,7 +365,12 @@ fn load_category(examples_dir: &Path, name: String) -> Result<Category> {
     })
 }
 
-fn load_example(category_dir: &Path, category: &str, name: &str) -> Result<Example> {
+fn load_example(
+    category_dir: &Path,
+    category: &str,
+    name: &str,
+    normalizers: &normalize::Shared,
+) -> Result<Example> {
     let dir = category_dir.join(name);
     let meta_path = dir.join("meta.yaml");
     let (meta, text) = meta::read::<meta::ExampleMeta>(&meta_path)?;
@@ -367,7 +379,7 @@ fn load_example(category_dir: &Path, category: &str, name: &str) -> Result<Examp
         .as_deref()
         .map(duration::parse)
         .transpose()
-        .map_err(|message| Error::catalog(meta::key_location(&meta_path, &text, "timeout"), message))?;
+        .map_err(|err| Error::catalog(meta::key_location(&meta_path, &text, "timeout"), err.to_string()))?;
     let error_lines = meta
         .expect
         .error_lines
@@ -387,6 +399,18 @@ fn load_example(category_dir: &Path, category: &str, name: &str) -> Result<Examp
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let normalizer = normalizers.get(&meta.normalize).map_err(|err| {
+        // The rule's own section (`redact[2].pattern` is under `redact:`), else `normalize:`.
+        let rule = match &err {
+            normalize::RuleError::Regex { rule, .. } | normalize::RuleError::Invalid { rule, .. } => rule,
+        };
+        let section = rule.split(['[', '.']).next().unwrap_or_default();
+        let location = match meta::key_location(&meta_path, &text, section) {
+            Location { line: Some(1), .. } => meta::key_location(&meta_path, &text, "normalize"),
+            found => found,
+        };
+        Error::catalog(location, format!("normalize: {err}"))
+    })?;
     let path = format!("{category}/{name}");
     let clients = load_clients(&dir, &path)?;
     if clients.is_empty() {
@@ -403,6 +427,7 @@ fn load_example(category_dir: &Path, category: &str, name: &str) -> Result<Examp
         description: meta.description.unwrap_or_default(),
         timeout,
         normalize: meta.normalize,
+        normalizer,
         expect: meta.expect,
         error_lines,
         path,

@@ -9,11 +9,16 @@ pub struct Partition {
     count: usize,
 }
 
-impl FromStr for Partition {
-    type Err = String;
+/// A text that is not a partition; the message says what a valid one looks like.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid partition {0:?}: use K/N with 1 <= K <= N, like 2/3")]
+pub struct InvalidPartition(String);
 
-    fn from_str(text: &str) -> Result<Self, String> {
-        let invalid = || format!("invalid partition {text:?}: use K/N with 1 <= K <= N, like 2/3");
+impl FromStr for Partition {
+    type Err = InvalidPartition;
+
+    fn from_str(text: &str) -> Result<Self, InvalidPartition> {
+        let invalid = || InvalidPartition(text.to_string());
         let (index, count) = text.split_once('/').ok_or_else(invalid)?;
         let index: usize = index.trim().parse().map_err(|_| invalid())?;
         let count: usize = count.trim().parse().map_err(|_| invalid())?;
@@ -54,7 +59,10 @@ mod tests {
     fn rejects_nonsense() {
         for bad in ["0/3", "4/3", "3", "a/b", "1/0", ""] {
             assert!(
-                bad.parse::<Partition>().unwrap_err().contains("like 2/3"),
+                bad.parse::<Partition>()
+                    .unwrap_err()
+                    .to_string()
+                    .contains("like 2/3"),
                 "{bad}"
             );
         }

@@ -1,7 +1,6 @@
 //! `nbe accept` and `nbe reject`: settle pending snapshots without looking at them.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use crate::catalog::Catalog;
 use crate::config::Config;
@@ -9,23 +8,10 @@ use crate::error::Result;
 use crate::exit;
 use crate::snapshot;
 
-/// The pending snapshots of the clients under `prefixes`: (client path, `.snap.new` path).
-pub fn pending(catalog: &Catalog, prefixes: &[String]) -> Result<Vec<(String, PathBuf)>> {
-    Ok(catalog
-        .select(prefixes)?
-        .into_iter()
-        .map(|s| {
-            let snap = snapshot::path(&catalog.root, &s.client.path);
-            (s.client.path.clone(), snapshot::pending_path(&snap))
-        })
-        .filter(|(_, pending)| pending.is_file())
-        .collect())
-}
-
 /// Accepts (or, with `accept` false, rejects) every pending snapshot under `prefixes`.
 pub fn settle(config: &Config, prefixes: &[String], accept: bool) -> Result<i32> {
     let catalog = Catalog::load(&config.root)?;
-    let pending = pending(&catalog, prefixes)?;
+    let pending = snapshot::pending(&catalog.root, &catalog.select(prefixes)?);
     let mut out = std::io::stdout().lock();
     let verb = if accept { "accepted" } else { "rejected" };
     for (path, file) in &pending {

@@ -7,14 +7,14 @@ use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::error::Result;
 use crate::exit;
-use crate::site::{self, verify::CheckVerifier};
+use crate::site::{self, badge::RecordingVerdicts};
 
 /// Builds the site into `output` (default `site/` under the root) and reports what it worked around.
 pub fn build(config: &Config, output: Option<&Path>) -> Result<i32> {
     let started = Instant::now();
     let catalog = Catalog::load(&config.root)?;
     let output = output.map_or_else(|| config.root.join("site"), Path::to_path_buf);
-    let site = site::build(&catalog, &CheckVerifier::default(), &output)?;
+    let site = site::build(&catalog, &RecordingVerdicts, &output)?;
     report(&site);
     eprintln!(
         "nbe: wrote {} pages to {} in {} ms",

@@ -1,37 +1,34 @@
-//! `nbe check`: verify recordings and snapshots without running anything.
+//! `nbe check`: the verdict on every recording, without running anything.
 
 use std::time::Instant;
 
-use super::regress::{self, Reporters};
 use crate::catalog::Catalog;
-use crate::check::{self, CheckStatus};
-use crate::cli::ReportArgs;
-use crate::config::{Config, Unreferenced};
+use crate::config::{Config, ReportSettings, Unreferenced};
 use crate::error::Result;
-use crate::report::{ClientReport, Outcome};
+use crate::recording::Recording;
+use crate::report::{ClientReport, Outcome, Reporters, ended};
+use crate::suite::verdict::{self, Verdict};
 
 /// Checks the clients under `prefixes` (all when empty) and returns the exit code.
 pub fn check(
     config: &Config,
     prefixes: &[String],
     unreferenced: Unreferenced,
-    report: &ReportArgs,
+    settings: &ReportSettings,
 ) -> Result<i32> {
     let catalog = Catalog::load(&config.root)?;
     let selected = catalog.select(prefixes)?;
-    let normalizers = regress::normalizers(&selected)?;
-    let mut reporters = Reporters::new(report, "nbe check");
+    let mut reporters = Reporters::new(settings, "nbe check");
     for s in selected {
         let started = Instant::now();
-        let recording = check::Recording::read(&catalog, s);
-        let status = check::status_of(s, &recording, &normalizers[s.example.path.as_str()]);
-        let outcome = match status {
-            CheckStatus::Verified => Outcome::Passed,
+        let recording = Recording::read(&catalog, s);
+        let outcome = match verdict::of_recording(s, &recording) {
+            Verdict::Verified => Outcome::Passed,
             // A client nbe cannot run yet has no recording to check; that is not its fault.
-            CheckStatus::NotRecorded(_) if s.client.kind.command().is_none() => Outcome::Skipped {
-                reason: regress::cannot_run(s.client.kind),
+            Verdict::NotRecorded(_) if s.client.kind.command().is_none() => Outcome::Skipped {
+                reason: ended::cannot_run(s.client.kind),
             },
-            CheckStatus::Stale(reason) | CheckStatus::Failing(reason) | CheckStatus::NotRecorded(reason) => {
+            Verdict::Stale(reason) | Verdict::Failing(reason) | Verdict::NotRecorded(reason) => {
                 Outcome::Failed {
                     reason,
                     tail: String::new(),

@@ -1,12 +1,11 @@
 //! `nbe doctor`: what this machine offers nbe, and the exact commands that fix what is missing.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
-use crate::config::{self, ToolsRequest};
+use crate::config::Globals;
 use crate::error::Result;
 use crate::exit;
-use crate::runner::isolation::{self, Request};
+use crate::runner::isolation;
 use crate::runner::tools::{self, REQUIRED};
 
 /// Toolchains examples may use, with the flag that prints their version.
@@ -22,7 +21,7 @@ const TOOLCHAINS: [(&str, &str); 8] = [
 ];
 
 /// Prints tools, versions and toolchains; exits 2 when a required tool is missing.
-pub fn doctor(root_flag: Option<&Path>, tools_flag: Option<PathBuf>, request: Request) -> Result<i32> {
+pub fn doctor(globals: &Globals) -> Result<i32> {
     let mut out = std::io::stdout().lock();
     // Every line goes to stdout; a closed pipe ends doctor like any other failed write.
     macro_rules! say {
@@ -31,12 +30,12 @@ pub fn doctor(root_flag: Option<&Path>, tools_flag: Option<PathBuf>, request: Re
         };
     }
     // Tools need no repository: outside one, doctor still reports them, and the root as missing.
-    let root = config::resolve_root(root_flag);
+    let root = globals.root();
     match &root {
         Ok(root) => say!("{:<12} {}", "root", root.display()),
         Err(err) => say!("{:<12} none ({err})", "root"),
     }
-    let resolved = ToolsRequest::new(tools_flag).resolve(root.as_deref().ok());
+    let resolved = globals.tools().resolve(root.as_deref().ok());
     let code = match resolved {
         Ok(found) => {
             say!(
@@ -70,7 +69,7 @@ pub fn doctor(root_flag: Option<&Path>, tools_flag: Option<PathBuf>, request: Re
             "nsc"
         ),
     }
-    let mode = isolation::resolve(request);
+    let mode = isolation::resolve(globals.isolation);
     match &mode {
         Ok(mode) => say!("{:<12} {mode}", "isolation"),
         Err(err) => say!("{:<12} {err}", "isolation"),

@@ -1,4 +1,8 @@
-//! One module per subcommand; each takes resolved values and returns nbe's exit code.
+//! One module per subcommand, each wiring only: it takes resolved values and returns nbe's exit code.
+//!
+//! [`dispatch`] is where the raw command line becomes resolved configuration, once: the global
+//! flags into a [`Config`](crate::config::Config) (or, for `doctor`, the [`Globals`] it reports on), run and report flags
+//! into [`RunOptions`] and [`ReportSettings`](crate::config::ReportSettings).
 
 mod accept;
 mod build;
@@ -7,16 +11,15 @@ mod doctor;
 mod list;
 mod normalize;
 mod record;
-mod regress;
 mod review;
 mod run;
 mod serve;
 mod test;
 
 use crate::cli::{Cli, Command};
-use crate::config::{self, Config};
+use crate::config::{self, Globals, RunFlags};
 use crate::error::{Error, Result};
-use crate::execute::RunOptions;
+use crate::suite::RunOptions;
 
 /// The error for a failed write to stdout; a closed pipe (`nbe list | head`) ends nbe quietly
 /// (see [`crate::run`]).
@@ -26,14 +29,23 @@ pub(crate) fn stdout_failed(e: std::io::Error) -> Error {
 
 /// Runs the command line and returns the exit code.
 pub fn dispatch(cli: Cli) -> Result<i32> {
-    let config = || Config::resolve(cli.root.as_deref(), cli.tools_dir.clone(), cli.isolation);
+    let globals = Globals::from(&cli);
+    let config = || globals.resolve();
     match cli.command {
         Command::List {
             prefix,
             json,
             partition,
         } => list::list(&config()?, prefix.as_deref(), json, partition),
-        Command::Run { path, timeout, keep } => run::run(&config()?, &path, timeout, keep),
+        Command::Run { path, timeout, keep } => {
+            let flags = RunFlags {
+                timeout,
+                jobs: None,
+                partition: None,
+                keep,
+            };
+            run::run(&config()?, &path, &flags)
+        }
         Command::Test {
             prefixes,
             run,
@@ -44,12 +56,12 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         } => {
             let config = config()?;
             let options = test::TestOptions {
-                run: RunOptions::resolve(&config, &run)?,
-                update: update.resolve(config::on_ci()),
+                run: RunOptions::resolve(&config, &run.into())?,
+                update: config::UpdateChoice::from(update).resolve(config::on_ci()),
                 repeat,
-                unreferenced,
+                unreferenced: unreferenced.into(),
             };
-            test::test(&config, &prefixes, &options, &report)
+            test::test(&config, &prefixes, &options, &report.into())
         }
         Command::Record {
             prefixes,
@@ -57,20 +69,20 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
             report,
         } => {
             let config = config()?;
-            let options = RunOptions::resolve(&config, &run)?;
-            record::record(&config, &prefixes, &options, &report)
+            let options = RunOptions::resolve(&config, &run.into())?;
+            record::record(&config, &prefixes, &options, &report.into())
         }
         Command::Check {
             prefixes,
             unreferenced,
             report,
-        } => check::check(&config()?, &prefixes, unreferenced, &report),
-        Command::Review { prefixes, color } => review::review(&config()?, &prefixes, color),
+        } => check::check(&config()?, &prefixes, unreferenced.into(), &report.into()),
+        Command::Review { prefixes, color } => review::review(&config()?, &prefixes, color.into()),
         Command::Accept { prefixes } => accept::settle(&config()?, &prefixes, true),
         Command::Reject { prefixes } => accept::settle(&config()?, &prefixes, false),
         Command::Build { output } => build::build(&config()?, output.as_deref()),
         Command::Serve { addr } => serve::serve(&config()?, &addr),
-        Command::Doctor => doctor::doctor(cli.root.as_deref(), cli.tools_dir.clone(), cli.isolation),
+        Command::Doctor => doctor::doctor(&globals),
         Command::Normalize {
             file,
             explain,

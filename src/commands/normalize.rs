@@ -2,10 +2,11 @@
 
 use std::io::{Read, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::catalog::Catalog;
 use crate::config::Config;
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
 use crate::exit;
 use crate::normalize::{Normalizer, Rules};
 
@@ -29,15 +30,13 @@ pub fn normalize(
         }
     }
     let text = String::from_utf8_lossy(&raw);
+    // An example's normalizer is compiled when the catalog loads, where a bad rule is a catalog error.
     let normalizer = match (config, example) {
         (Some(config), Some(path)) => {
-            let catalog = Catalog::load(&config.root)?;
-            let example = catalog.client(path)?.example;
-            Normalizer::new(&example.normalize).map_err(|err| {
-                Error::catalog(Location::file(&example.meta_path), format!("normalize: {err}"))
-            })?
+            Arc::clone(&Catalog::load(&config.root)?.client(path)?.example.normalizer)
         }
-        _ => Normalizer::new(&Rules::default()).map_err(|err| Error::Usage(err.to_string()))?,
+        // The built-in rules always compile; an error here would be nbe's own bug, reported as such.
+        _ => Arc::new(Normalizer::new(&Rules::default()).map_err(|err| Error::Usage(err.to_string()))?),
     };
     let normalized = if explain {
         let (normalized, explanations) = normalizer.explain(&text);

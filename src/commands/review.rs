@@ -4,7 +4,6 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use super::accept::pending;
 use crate::catalog::Catalog;
 use crate::config::{ColorChoice, Config};
 use crate::error::{Error, Result};
@@ -16,7 +15,7 @@ use crate::snapshot::{self, Snapshot};
 /// Reviews the pending snapshots under `prefixes`.
 pub fn review(config: &Config, prefixes: &[String], color: ColorChoice) -> Result<i32> {
     let catalog = Catalog::load(&config.root)?;
-    let pending = pending(&catalog, prefixes)?;
+    let pending = snapshot::pending(&catalog.root, &catalog.select(prefixes)?);
     let style = Style::new(color.enabled(std::io::stdout().is_terminal()));
     // Answers typed on a terminal echo themselves; piped ones are echoed so the transcript reads well.
     let echo = !std::io::stdin().is_terminal();

@@ -1,89 +1,40 @@
 //! `nbe run`: one client, live output, everything it started stopped afterwards.
 
 use std::io::Write;
-use std::time::Duration;
 
-use super::regress;
 use crate::catalog::Catalog;
-use crate::config::Config;
-use crate::duration;
+use crate::config::{Config, RunFlags};
 use crate::error::{Error, Result};
-use crate::execute;
-use crate::exit;
-use crate::report::Outcome;
-use crate::runner::{self, RunSpec, Termination};
+use crate::report::{ended, run_notes};
+use crate::suite::{Prepared, RunOptions, run_client};
 
 /// Runs the client at `path` and returns its exit status.
-pub fn run(config: &Config, path: &str, timeout: Duration, keep: bool) -> Result<i32> {
+pub fn run(config: &Config, path: &str, flags: &RunFlags) -> Result<i32> {
     let catalog = Catalog::load(&config.root)?;
     let selected = catalog.client(path)?;
     let client = selected.client;
-    let command = client.kind.command().ok_or_else(|| {
+    let cannot_run = || {
         Error::Usage(format!(
             "{}; only cli and shell clients run",
-            regress::cannot_run(client.kind)
+            ended::cannot_run(client.kind)
         ))
-    })?;
-    let tools = config.tools()?;
-    let isolation = config.isolation()?;
-    execute::prepare()?;
-    let timeout = execute::timeout_of(selected, timeout);
-    let spec = RunSpec {
-        label: &client.path,
-        client_dir: &client.dir,
-        command,
-        isolation: &isolation,
-        tools: &tools,
-        timeout,
-        keep,
     };
+    // Refused before the tools are looked for: they would not help.
+    if client.kind.command().is_none() {
+        return Err(cannot_run());
+    }
+    let options = RunOptions::resolve(config, flags)?;
+    let prepared = Prepared::process()?;
     let mut stdout = std::io::stdout();
-    let result = runner::run(&spec, &mut |bytes| {
+    let result = run_client(&prepared, selected, &options, &mut |bytes| {
         let _ = stdout.write_all(bytes);
         let _ = stdout.flush();
-    })?;
+    })?
+    .ok_or_else(cannot_run)?;
+    let (notes, code) = run_notes(&client.path, &result, options.timeout_of(selected));
     let mut stderr = std::io::stderr().lock();
-    match result.termination {
-        Termination::TimedOut => {
-            let _ = writeln!(
-                stderr,
-                "nbe: {} timed out after {}; stopped every process it started (raise `timeout:` in its meta.yaml or pass --timeout)",
-                client.path,
-                duration::display(timeout)
-            );
-        }
-        Termination::Interrupted => {
-            let _ = writeln!(
-                stderr,
-                "nbe: interrupted; stopped every process {} started",
-                client.path
-            );
-        }
-        Termination::Exited(0) => {}
-        Termination::Exited(code) => {
-            let _ = writeln!(stderr, "nbe: {} exited with status {code}", client.path);
-        }
-        Termination::Signaled(signal) => {
-            let _ = writeln!(stderr, "nbe: {} was killed by signal {signal}", client.path);
-        }
+    for note in notes {
+        let _ = writeln!(stderr, "nbe: {note}");
     }
-    if result.dropped > 0 {
-        let _ = writeln!(
-            stderr,
-            "nbe: output past {} MiB was not kept ({} bytes)",
-            runner::OUTPUT_CAP >> 20,
-            result.dropped
-        );
-    }
-    if let Some(dir) = &result.kept {
-        let _ = writeln!(stderr, "nbe: kept the run's temp dir: {}", dir.display());
-    }
-    if !result.leaked.is_empty() {
-        let leaked = Outcome::Leaked {
-            processes: result.leaked,
-        };
-        let _ = writeln!(stderr, "nbe: {}", leaked.message());
-        return Ok(exit::FAILURE.max(result.termination.exit_code()));
-    }
-    Ok(result.termination.exit_code())
+    Ok(code)
 }

@@ -7,7 +7,7 @@ use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::site::serve::{self, loopback_addr};
-use crate::site::{self, verify::CheckVerifier};
+use crate::site::{self, badge::RecordingVerdicts};
 
 use super::build::report;
 
@@ -24,7 +24,7 @@ pub fn serve(config: &Config, addr: &str) -> Result<i32> {
         let root = root.clone();
         move || {
             let catalog = Catalog::load(&root).map_err(|err| err.to_string())?;
-            let site = site::render(&catalog, &CheckVerifier::default());
+            let site = site::render(&catalog, &RecordingVerdicts);
             report(&site);
             Ok(site)
         }

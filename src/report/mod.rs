@@ -1,123 +1,26 @@
 //! Reports: what happened to each client, as outcomes, and the reporters that present them.
 //!
-//! Commands emit [`Event`]s; a [`Reporter`] consumes them: [`human::Human`] for people,
-//! [`json::Json`] for machines, [`junit::Junit`] for CI dashboards. A mismatch is an outcome, not an error.
+//! Each client ends in an [`Outcome`] (its own file, with the sentences that say how a run ended).
+//! [`Reporters`] fans [`Event`]s out to the [`Reporter`]s the settings ask for ([`human::Human`] for
+//! people, [`json::Json`] for machines, [`junit::Junit`] for CI dashboards), keeps the [`Summary`]
+//! and turns it into the exit code. A mismatch is an outcome, not an error.
 
 pub mod human;
 pub mod json;
 pub mod junit;
+mod outcome;
 pub mod progress;
+mod reporters;
 
 use std::time::Duration;
 
-use crate::duration;
+pub use outcome::{Outcome, ended, run_notes};
+pub use reporters::{Reporters, interrupted};
+
 use crate::error::Result;
 
 /// How many lines of output a failure shows.
 pub const TAIL_LINES: usize = 20;
-
-/// What happened to one client.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// It did what was declared and matched its snapshot.
-    Passed,
-    /// The normalized output differs from the snapshot, or there is no snapshot yet (`expected` is `None`).
-    Mismatch {
-        /// The snapshot body.
-        expected: Option<String>,
-        /// The normalized output of this run.
-        actual: String,
-    },
-    /// It exited with an unexpected status, printed undeclared error lines or its recording is wrong.
-    Failed {
-        /// What went wrong.
-        reason: String,
-        /// The last lines of its output, when there is output to show.
-        tail: String,
-    },
-    /// It ran past its timeout and was stopped.
-    TimedOut {
-        /// The timeout.
-        after: Duration,
-        /// The last lines of its output.
-        tail: String,
-    },
-    /// Processes it started survived even SIGKILL.
-    Leaked {
-        /// The survivors, as the runner describes them.
-        processes: Vec<String>,
-    },
-    /// Its normalized output varied between repeated runs.
-    Flaky {
-        /// The run (from 2) whose output differs from the first.
-        run: usize,
-        /// The first run's normalized output.
-        first: String,
-        /// That run's normalized output.
-        other: String,
-    },
-    /// It was not run.
-    Skipped {
-        /// Why not.
-        reason: String,
-    },
-}
-
-impl Outcome {
-    /// A stable machine name.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::Passed => "passed",
-            Self::Mismatch { .. } => "mismatch",
-            Self::Failed { .. } => "failed",
-            Self::TimedOut { .. } => "timed_out",
-            Self::Leaked { .. } => "leaked",
-            Self::Flaky { .. } => "flaky",
-            Self::Skipped { .. } => "skipped",
-        }
-    }
-
-    /// One line saying what happened; empty for a pass.
-    pub fn message(&self) -> String {
-        match self {
-            Self::Passed => String::new(),
-            Self::Mismatch { expected: None, .. } => "no snapshot yet".into(),
-            Self::Mismatch { .. } => "output differs from its snapshot".into(),
-            Self::Failed { reason, .. } | Self::Skipped { reason } => reason.clone(),
-            Self::TimedOut { after, .. } => format!(
-                "timed out after {}; raise `timeout:` in its meta.yaml or pass --timeout",
-                duration::display(*after)
-            ),
-            Self::Leaked { processes } => {
-                format!("these processes survived SIGKILL: {}", processes.join(", "))
-            }
-            Self::Flaky { run, .. } => format!("output varies between runs: run {run} differs from run 1"),
-        }
-    }
-
-    /// The diff or output tail that explains a failure, without colour; empty when there is none.
-    pub fn detail(&self, path: &str) -> String {
-        match self {
-            Self::Mismatch { expected, actual } => {
-                let old = format!("{}/{path}.snap", crate::snapshot::DIR);
-                diff(
-                    expected.as_deref().unwrap_or(""),
-                    actual,
-                    &old,
-                    &format!("{path} (this run)"),
-                )
-            }
-            Self::Flaky { run, first, other } => diff(
-                first,
-                other,
-                &format!("{path} (run 1)"),
-                &format!("{path} (run {run})"),
-            ),
-            Self::Failed { tail, .. } | Self::TimedOut { tail, .. } => tail.clone(),
-            Self::Passed | Self::Leaked { .. } | Self::Skipped { .. } => String::new(),
-        }
-    }
-}
 
 /// A unified diff of two texts, line by line, with three lines of context.
 pub fn diff(old: &str, new: &str, old_label: &str, new_label: &str) -> String {

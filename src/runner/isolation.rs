@@ -21,7 +21,7 @@ use super::{Sandbox, init};
 use crate::error::{Error, Result};
 
 /// What the user asked for with `--isolation`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Request {
     /// Namespaces when this machine supports them, else `none`.
     #[default]
@@ -196,9 +196,11 @@ pub fn preflight(label: &str, ports: &BTreeSet<u16>) -> Result<()> {
     for port in ports {
         if let Some((_, inode)) = listening.iter().find(|(p, _)| p == port) {
             let owner = owner_of(*inode).unwrap_or_else(|| "an unknown process".to_string());
-            return Err(Error::Usage(format!(
-                "{label} uses port {port}, which {owner} already listens on; stop it, or run with --isolation namespace where the machine allows it"
-            )));
+            return Err(Error::PortInUse {
+                label: label.to_string(),
+                port: *port,
+                owner,
+            });
         }
     }
     Ok(())

@@ -143,9 +143,7 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
     let writer_for_stderr = writer
         .try_clone()
         .map_err(|e| Error::io("failed to create the output pipe", e))?;
-    let (program, args) = command
-        .split_first()
-        .ok_or_else(|| Error::Usage("empty command".into()))?;
+    let (program, args) = command.split_first().ok_or(Error::EmptyCommand)?;
     let started = Instant::now();
     let spawning = reaper::spawning();
     // `before_spawn` is where duct lets us reach std's Command: the run leads a new process group,

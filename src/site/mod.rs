@@ -7,10 +7,11 @@
 //!
 //! - [`syntax`] tokenizes the catalog's languages; [`split`] cuts programs into prose and code;
 //!   [`highlight`] colours code; [`markdown`] renders prose and resolves links between examples;
-//! - [`verify`] says what a recording was made with and whether it is verified;
+//! - [`badge`] says what a recording was made with and the verdict on it;
 //! - [`page`] writes the HTML; `assets/` holds the stylesheet and the small script;
 //! - [`serve`] is the local preview server.
 
+pub mod badge;
 mod highlight;
 pub mod html;
 pub mod markdown;
@@ -19,7 +20,6 @@ mod page;
 pub mod serve;
 pub mod split;
 pub mod syntax;
-pub mod verify;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -27,19 +27,19 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::catalog::{Catalog, Client, Example, Selected, paths};
-use crate::check::Recording;
 use crate::error::{Error, Location, Result};
 use crate::normalize::transport::strip_ansi;
+use crate::recording::Recording;
 
+use badge::Verdicts;
 use page::{ClientView, Model, Program};
 use syntax::Syntax;
-use verify::Verifier;
 
 /// Where `npm ci` puts the player files, relative to the repository root.
 pub const PLAYER_DIR: &str = "node_modules/asciinema-player/dist/bundle";
 
 const STYLESHEET: &str = include_str!("assets/site.css");
-// The script shows at most 36 rows of a recording; `record::CAST_HEIGHT` lets nbe record up to 40.
+// The script shows at most 36 rows of a recording; `recording::CAST_HEIGHT` lets nbe record up to 40.
 // Taller recordings scroll in the player, so the two need not agree; changing either changes pages.
 const SCRIPT: &str = include_str!("assets/site.js");
 
@@ -71,8 +71,8 @@ pub struct Site {
     pub player: bool,
 }
 
-/// Renders the whole site of `catalog`, asking `verifier` for each client's status.
-pub fn render(catalog: &Catalog, verifier: &dyn Verifier) -> Site {
+/// Renders the whole site of `catalog`, asking `verdicts` for the verdict on each client.
+pub fn render(catalog: &Catalog, verdicts: &dyn Verdicts) -> Site {
     let mut site = Site::default();
     let mut warnings = Vec::new();
     let player_dir = catalog.root.join(PLAYER_DIR);
@@ -102,7 +102,7 @@ pub fn render(catalog: &Catalog, verifier: &dyn Verifier) -> Site {
     let known: BTreeSet<String> = catalog.all_paths().map(str::to_owned).collect();
     let clients: Vec<ClientView<'_>> = catalog
         .clients()
-        .map(|selected| read_client(catalog, selected, verifier, &mut site, &mut warnings))
+        .map(|selected| read_client(catalog, selected, verdicts, &mut site, &mut warnings))
         .collect();
     let model = Model {
         catalog,
@@ -167,7 +167,7 @@ fn page_client(example: &Example) -> Option<&Client> {
 fn read_client<'a>(
     catalog: &Catalog,
     selected: Selected<'a>,
-    verifier: &dyn Verifier,
+    verdicts: &dyn Verdicts,
     site: &mut Site,
     warnings: &mut Vec<Warning>,
 ) -> ClientView<'a> {
@@ -233,13 +233,13 @@ fn read_client<'a>(
         program,
         output,
         cast,
-        status: verifier.status(selected, &recording),
-        provenance: verify::provenance(&recording),
+        verdict: verdicts.of(selected, &recording),
+        provenance: badge::provenance(&recording),
     }
 }
 
 /// Terminal output as plain text, line by line: a carriage return ending a line is dropped (a CRLF
-/// file edited by hand reads like the LF-only ones `record::output_txt` writes; a lone carriage
+/// file edited by hand reads like the LF-only ones `recording::output_txt` writes; a lone carriage
 /// return stays), then ANSI escape sequences are removed with the normalizer's own pattern.
 fn terminal_text(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
@@ -291,7 +291,7 @@ pub fn write(site: &Site, dir: &Path) -> Result<()> {
 }
 
 /// Renders the site and puts it at `output`, replacing only a site nbe wrote before.
-pub fn build(catalog: &Catalog, verifier: &dyn Verifier, output: &Path) -> Result<Site> {
+pub fn build(catalog: &Catalog, verdicts: &dyn Verdicts, output: &Path) -> Result<Site> {
     let examples = catalog.root.join("examples");
     let absolute = std::path::absolute(output).map_err(|e| Error::io("failed to resolve --output", e))?;
     if absolute.starts_with(&examples) || examples.starts_with(&absolute) {
@@ -301,7 +301,7 @@ pub fn build(catalog: &Catalog, verifier: &dyn Verifier, output: &Path) -> Resul
             examples.display()
         )));
     }
-    let site = render(catalog, verifier);
+    let site = render(catalog, verdicts);
     outdir::replace_with(&absolute, |dir| write(&site, dir))?;
     Ok(site)
 }
@@ -309,14 +309,14 @@ pub fn build(catalog: &Catalog, verifier: &dyn Verifier, output: &Path) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::site::verify::Status;
+    use crate::suite::verdict::Verdict;
 
-    /// A verifier that trusts nothing, so tests do not depend on snapshot files.
+    /// Verdicts that trust nothing, so tests do not depend on snapshot files.
     struct Unrecorded;
 
-    impl Verifier for Unrecorded {
-        fn status(&self, _: Selected, _: &Recording) -> Status {
-            Status::NotRecorded(String::new())
+    impl Verdicts for Unrecorded {
+        fn of(&self, _: Selected, _: &Recording) -> Verdict {
+            Verdict::NotRecorded(String::new())
         }
     }
 

@@ -10,11 +10,12 @@ use crate::catalog::{Catalog, Category, Client, ClientKind, Example};
 use crate::error::Location;
 
 use super::Warning;
+use super::badge::Provenance;
 use super::highlight::highlight;
 use super::html::{escape, script_json};
 use super::markdown::{self, Context, page_url};
 use super::split::Split;
-use super::verify::{Provenance, Status};
+use crate::suite::verdict::Verdict;
 
 /// The name of the site, at the end of every `<title>`.
 pub const SITE_NAME: &str = "NATS examples";
@@ -46,8 +47,8 @@ pub struct ClientView<'a> {
     pub output: Option<String>,
     /// `output.cast`, verbatim.
     pub cast: Option<String>,
-    /// Verification status.
-    pub status: Status,
+    /// The verdict on its recording.
+    pub verdict: Verdict,
     /// Tool versions and date of the recording.
     pub provenance: Provenance,
 }
@@ -311,6 +312,51 @@ impl Model<'_> {
         };
         let category = self.category_of(example);
         let mut main = String::new();
+        self.client_intro(&mut main, view, category, depth, &files, warnings);
+        self.client_code(&mut main, view, depth, warnings);
+        Self::client_output(&mut main, view);
+        self.client_recording(&mut main, view, index, &files);
+        main.push_str("</article>\n");
+        let (prev, next) = self.neighbours(example, client.kind, depth);
+        let title = if own_dir {
+            format!(
+                "{} in {} · {} · {SITE_NAME}",
+                example.title,
+                client.kind.label(),
+                category.title
+            )
+        } else {
+            format!("{} · {} · {SITE_NAME}", example.title, category.title)
+        };
+        layout(
+            &Frame {
+                title,
+                description: markdown::plain(&example.description),
+                depth,
+                crumbs: vec![
+                    (page_url(depth, ""), "All examples".into()),
+                    (page_url(depth, &category.name), category.title.clone()),
+                ],
+                prev,
+                next,
+                player: self.player && view.cast.is_some(),
+            },
+            &main,
+        )
+    }
+
+    /// The top of a client's page: the example's title and description, the language tabs, the
+    /// command that runs it and what its recording was made with.
+    fn client_intro(
+        &self,
+        main: &mut String,
+        view: &ClientView,
+        category: &Category,
+        depth: usize,
+        files: &str,
+        warnings: &mut Vec<Warning>,
+    ) {
+        let (example, client) = (view.example, view.client);
         let _ = write!(
             main,
             "<article class=\"example\">\n<header class=\"intro\">\n<p class=\"eyebrow\"><a href=\"{}\">{}</a></p>\n<h1>{}</h1>\n",
@@ -356,7 +402,12 @@ impl Model<'_> {
             cmd = escape(&command),
             source = escape(source_name),
         );
-        main.push_str(&provenance(&view.status, &view.provenance));
+        main.push_str(&provenance(&view.verdict, &view.provenance));
+    }
+
+    /// The program, as prose beside code, or as written when it could not be split.
+    fn client_code(&self, main: &mut String, view: &ClientView, depth: usize, warnings: &mut Vec<Warning>) {
+        let client = view.client;
         main.push_str("<section class=\"program\" aria-labelledby=\"code\">\n<h2 id=\"code\">Code</h2>\n");
         let source_location = |line: usize| Location {
             path: client.main.clone(),
@@ -395,14 +446,26 @@ impl Model<'_> {
                 );
             }
         }
-        main.push_str("</section>\n<section class=\"output\" aria-labelledby=\"output\">\n<h2 id=\"output\">Output</h2>\n");
+        main.push_str("</section>\n");
+    }
+
+    /// The recorded output as text.
+    fn client_output(main: &mut String, view: &ClientView) {
+        main.push_str(
+            "<section class=\"output\" aria-labelledby=\"output\">\n<h2 id=\"output\">Output</h2>\n",
+        );
         match &view.output {
             Some(output) => {
                 let _ = writeln!(main, "<pre class=\"terminal\">{}</pre>", escape(output));
             }
             None => main.push_str("<p class=\"note\">This client has not been recorded yet.</p>\n"),
         }
-        main.push_str("</section>\n<section class=\"recording\" aria-labelledby=\"recording\">\n<h2 id=\"recording\">Recording</h2>\n");
+        main.push_str("</section>\n");
+    }
+
+    /// The recording: the player when this build has it, else a download link.
+    fn client_recording(&self, main: &mut String, view: &ClientView, index: usize, files: &str) {
+        main.push_str("<section class=\"recording\" aria-labelledby=\"recording\">\n<h2 id=\"recording\">Recording</h2>\n");
         match (&view.cast, self.player) {
             (Some(cast), true) => {
                 let _ = write!(
@@ -424,33 +487,7 @@ impl Model<'_> {
             }
             (None, _) => main.push_str("<p class=\"note\">There is no recording of this client yet.</p>\n"),
         }
-        main.push_str("</section>\n</article>\n");
-        let (prev, next) = self.neighbours(example, client.kind, depth);
-        let title = if own_dir {
-            format!(
-                "{} in {} · {} · {SITE_NAME}",
-                example.title,
-                client.kind.label(),
-                category.title
-            )
-        } else {
-            format!("{} · {} · {SITE_NAME}", example.title, category.title)
-        };
-        layout(
-            &Frame {
-                title,
-                description: markdown::plain(&example.description),
-                depth,
-                crumbs: vec![
-                    (page_url(depth, ""), "All examples".into()),
-                    (page_url(depth, &category.name), category.title.clone()),
-                ],
-                prev,
-                next,
-                player: self.player && view.cast.is_some(),
-            },
-            &main,
-        )
+        main.push_str("</section>\n");
     }
 
     fn category_of(&self, example: &Example) -> &Category {
@@ -478,7 +515,7 @@ impl Model<'_> {
     }
 }
 
-fn provenance(status: &Status, provenance: &Provenance) -> String {
+fn provenance(verdict: &Verdict, provenance: &Provenance) -> String {
     let mut out = String::from("<dl class=\"provenance\">\n");
     let tools = match (&provenance.nats_server, &provenance.nats) {
         (Some(server), Some(cli)) => format!("nats-server {server} and nats {cli}"),
@@ -498,9 +535,9 @@ fn provenance(status: &Status, provenance: &Provenance) -> String {
     let _ = writeln!(
         out,
         "<dt>Status</dt><dd><span class=\"status {}\">{}</span> {}</dd>\n</dl>",
-        status.class(),
-        escape(status.word()),
-        escape(&status.explanation())
+        verdict.class(),
+        escape(verdict.word()),
+        escape(&verdict.explanation())
     );
     out
 }
@@ -526,7 +563,7 @@ mod tests {
     #[test]
     fn provenance_names_what_is_known() {
         let html = provenance(
-            &Status::Stale(String::new()),
+            &Verdict::Stale(String::new()),
             &Provenance {
                 nats_server: Some("v2.15.2".into()),
                 nats: None,
@@ -536,7 +573,7 @@ mod tests {
         assert!(html.contains("2025-11-25 with nats-server v2.15.2<"), "{html}");
         assert!(html.contains("class=\"status stale\""), "{html}");
         assert!(
-            !provenance(&Status::NotRecorded(String::new()), &Provenance::default()).contains("Recorded")
+            !provenance(&Verdict::NotRecorded(String::new()), &Provenance::default()).contains("Recorded")
         );
     }
 }

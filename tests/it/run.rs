@@ -180,6 +180,33 @@ fn an_invalid_error_lines_regex_is_a_catalog_error_before_any_run() {
 }
 
 #[test]
+fn an_invalid_normalize_rule_is_the_same_catalog_error_for_every_command() {
+    let repo = Repo::new();
+    repo.write(
+        "examples/kv/masked/meta.yaml",
+        "title: Masked\nnormalize:\n  drop:\n    - '^ok$'\n  redact:\n    - pattern: 'unclosed ('\n      replace: x\n",
+    )
+    .script("kv/masked", "echo ran > ran.txt\n");
+    let expected = format!(
+        "{}:5:3: normalize: invalid regex in normalize rule redact[0].pattern",
+        repo.path("examples/kv/masked/meta.yaml").display()
+    );
+    for args in [
+        vec!["list"],
+        vec!["run", "kv/masked"],
+        vec!["test"],
+        vec!["record"],
+        vec!["check"],
+        vec!["build"],
+        vec!["normalize", "--example", "kv/masked", "-"],
+    ] {
+        repo.nbe(&args).stdin("").run().code(2).stderr_has(&expected);
+    }
+    assert!(!repo.exists("examples/kv/masked/cli/ran.txt"), "nothing ran");
+    assert!(!repo.exists("site"), "no site was written with a failing badge");
+}
+
+#[test]
 fn a_client_without_its_main_file_is_named() {
     let repo = Repo::new();
     repo.write("examples/kv/basics/cli/README", "no program here\n");

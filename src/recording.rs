@@ -1,4 +1,6 @@
-//! Recordings: `output.txt` (the raw merged output) and `output.cast` (an asciicast v2 session).
+//! Recordings: `output.txt` (the raw merged output) and `output.cast` (an asciicast v2 session),
+//! written by `nbe record` and read, with the snapshot, by `nbe check`, the docs site and the
+//! scheduler. The one owner of the asciicast format.
 //!
 //! The cast replays the output with the timings of the real run. Events never split a UTF-8
 //! character, nor a CRLF: the bytes of an incomplete trailing character, and a trailing carriage
@@ -8,9 +10,115 @@
 //! CRLF read as LF, is exactly `output.txt` ([`cast_agrees`]). `nbe check`, and the site's badge
 //! with it, hold a recording edited by hand to that.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
+
+use crate::atomic::atomic_write;
+use crate::catalog::{Catalog, Client, Selected};
+use crate::error::Result;
+use crate::snapshot::{self, Snapshot};
+
+/// A client's recorded files, each read once: its snapshot, `output.txt` and `output.cast`.
+///
+/// `nbe check` judges them; the docs site also shows them, so it reads them once for both.
+#[derive(Debug)]
+pub struct Recording {
+    /// The accepted snapshot; `None` when there is none.
+    pub snapshot: Result<Option<Snapshot>>,
+    /// The raw bytes of `output.txt`.
+    pub output: std::io::Result<Vec<u8>>,
+    /// The raw bytes of `output.cast`.
+    pub cast: std::io::Result<Vec<u8>>,
+}
+
+impl Recording {
+    /// Reads the recorded files of `selected`; a missing or unreadable file is kept as its error.
+    pub fn read(catalog: &Catalog, selected: Selected) -> Recording {
+        let client = selected.client;
+        Recording {
+            snapshot: Snapshot::read(&snapshot::path(&catalog.root, &client.path)),
+            output: std::fs::read(client.output_txt()),
+            cast: std::fs::read(client.output_cast()),
+        }
+    }
+}
+
+/// Writes the recordings of `client` from a run's `output` and `events` (see [`cast`]), each file
+/// replaced atomically; `started` is when the run began.
+pub fn write(
+    client: &Client,
+    output: &[u8],
+    events: &[(Duration, usize)],
+    started: SystemTime,
+) -> Result<()> {
+    let timestamp = started
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    let txt = output_txt(output);
+    let cast = cast(
+        output,
+        &txt,
+        events,
+        timestamp,
+        &format!("nbe run {}", client.path),
+    );
+    atomic_write(&client.output_txt(), &txt)?;
+    atomic_write(&client.output_cast(), cast.as_bytes())
+}
+
+/// How long the recorded run of `client` took: the time of the last event of its `output.cast`;
+/// `None` without a readable cast.
+pub fn duration(client: &Client) -> Option<Duration> {
+    let cast = std::fs::read(client.output_cast()).ok()?;
+    let last = cast
+        .split(|&b| b == b'\n')
+        .rev()
+        .find(|line| !line.iter().all(u8::is_ascii_whitespace))?;
+    let event: serde_json::Value = serde_json::from_slice(last).ok()?;
+    let seconds = event.as_array()?.first()?.as_f64()?;
+    Duration::try_from_secs_f64(seconds).ok()
+}
+
+/// The `timestamp` of an asciicast v2 header line, when there is one.
+pub fn cast_timestamp(cast: &[u8]) -> Option<i64> {
+    let header = cast.split(|&b| b == b'\n').next()?;
+    let header: serde_json::Value = serde_json::from_slice(header).ok()?;
+    header.get("timestamp")?.as_i64()
+}
+
+/// What is wrong with an `output.cast` file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CastError {
+    /// The bytes are not UTF-8.
+    #[error("output.cast is not UTF-8 ({0})")]
+    NotUtf8(std::str::Utf8Error),
+    /// The file is empty.
+    #[error("output.cast is empty")]
+    Empty,
+    /// The first line is not JSON.
+    #[error("output.cast line 1 is not JSON: {0}")]
+    HeaderNotJson(String),
+    /// The first line is JSON but not an asciicast v2 header.
+    #[error("output.cast line 1 is not an asciicast v2 header")]
+    NotV2,
+    /// An event line is wrong.
+    #[error("output.cast line {line}: {why}")]
+    Event {
+        /// One-based line number.
+        line: usize,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// The cast's text is not `output.txt`'s.
+    #[error(
+        "output.cast does not show what output.txt holds (they differ from line {line} of the output on); one of them was edited or damaged"
+    )]
+    Disagrees {
+        /// The first line of the output (one-based) where the two differ.
+        line: usize,
+    },
+}
 
 /// The terminal of the recorded session is as wide as the widest line (the nats CLI's tables are
 /// wide), within these bounds, so the player never wraps a table.
@@ -140,17 +248,18 @@ fn complete_len(bytes: &[u8]) -> usize {
 }
 
 /// The text an asciicast v2 file shows: the data of its output (`"o"`) events joined, with CRLF
-/// read as LF. Fails, naming the line, unless `text` is a header and then events whose times
+/// read as LF. Fails, naming the line, unless `cast` is a header and then events whose times
 /// never go back.
-pub fn cast_text(text: &str) -> Result<String, String> {
+pub fn cast_text(cast: &[u8]) -> std::result::Result<String, CastError> {
+    let text = std::str::from_utf8(cast).map_err(CastError::NotUtf8)?;
     let mut lines = text.lines().enumerate();
     let Some((_, first)) = lines.next() else {
-        return Err("output.cast is empty".into());
+        return Err(CastError::Empty);
     };
     let header: serde_json::Value =
-        serde_json::from_str(first).map_err(|e| format!("output.cast line 1 is not JSON: {e}"))?;
+        serde_json::from_str(first).map_err(|e| CastError::HeaderNotJson(e.to_string()))?;
     if header.get("version").and_then(serde_json::Value::as_u64) != Some(2) {
-        return Err("output.cast line 1 is not an asciicast v2 header".into());
+        return Err(CastError::NotV2);
     }
     let mut last = 0.0;
     let mut shown = String::new();
@@ -158,7 +267,10 @@ pub fn cast_text(text: &str) -> Result<String, String> {
         if line.trim().is_empty() {
             continue;
         }
-        let bad = |why: &str| format!("output.cast line {}: {why}", index + 1);
+        let bad = |why: &str| CastError::Event {
+            line: index + 1,
+            why: why.to_string(),
+        };
         let event: serde_json::Value = serde_json::from_str(line).map_err(|e| bad(&e.to_string()))?;
         let (time, kind, data) = match event.as_array().map(Vec::as_slice) {
             Some([time, kind, data]) => (time.as_f64(), kind.as_str(), data.as_str()),
@@ -180,7 +292,7 @@ pub fn cast_text(text: &str) -> Result<String, String> {
 
 /// Checks that `cast` is a cast showing exactly the text of `output_txt` (both with CRLF read as
 /// LF), so that neither file can be edited without the other.
-pub fn cast_agrees(cast: &str, output_txt: &[u8]) -> Result<(), String> {
+pub fn cast_agrees(cast: &[u8], output_txt: &[u8]) -> std::result::Result<(), CastError> {
     let shown = cast_text(cast)?;
     let recorded = String::from_utf8_lossy(output_txt).replace("\r\n", "\n");
     if shown == recorded {
@@ -192,10 +304,7 @@ pub fn cast_agrees(cast: &str, output_txt: &[u8]) -> Result<(), String> {
         .take_while(|(a, b)| a == b)
         .count()
         + 1;
-    Err(format!(
-        "output.cast does not show what output.txt holds (they differ from line {line} of the output on); \
-         one of them was edited or damaged"
-    ))
+    Err(CastError::Disagrees { line })
 }
 
 #[cfg(test)]
@@ -230,7 +339,7 @@ mod tests {
         assert_eq!(lines[1], r#"[0.02,"o","é"]"#);
         assert_eq!(lines[2], r#"[0.03,"o","€x\r\n"]"#);
         assert_eq!(lines.len(), 3);
-        cast_text(&cast).unwrap();
+        cast_text(cast.as_bytes()).unwrap();
     }
 
     #[test]
@@ -249,7 +358,7 @@ mod tests {
             lines[2], r#"[0.002,"o","\r\nb\r\n"]"#,
             "one CRLF, not a CR and then a CRLF"
         );
-        cast_agrees(&cast, &output_txt(output)).unwrap();
+        cast_agrees(cast.as_bytes(), &output_txt(output)).unwrap();
     }
 
     #[test]
@@ -258,28 +367,54 @@ mod tests {
         let txt = output_txt(output);
         let events = [(ms(1), 3), (ms(2), 9), (ms(3), output.len())];
         let cast = cast(output, &txt, &events, 7, "t");
-        cast_agrees(&cast, &txt).unwrap();
-        cast_agrees(&cast, &output_txt(b"one\r\ntwo \xc3\xa9\r\nthree\r\n")).unwrap();
-        let err = cast_agrees(&cast, b"one\ntwo e\nthree\n").unwrap_err();
-        assert!(err.contains("from line 2"), "{err}");
+        cast_agrees(cast.as_bytes(), &txt).unwrap();
+        cast_agrees(cast.as_bytes(), &output_txt(b"one\r\ntwo \xc3\xa9\r\nthree\r\n")).unwrap();
+        let err = cast_agrees(cast.as_bytes(), b"one\ntwo e\nthree\n").unwrap_err();
+        assert_eq!(err, CastError::Disagrees { line: 2 });
         assert!(
-            cast_agrees(&cast, b"one\ntwo \xc3\xa9\n").is_err(),
+            cast_agrees(cast.as_bytes(), b"one\ntwo \xc3\xa9\n").is_err(),
             "a line missing"
         );
         let tampered = cast.replace("three", "four");
-        assert!(cast_agrees(&tampered, &txt).is_err());
+        assert!(cast_agrees(tampered.as_bytes(), &txt).is_err());
         // Input and marker events are not output.
         let with_input =
             "{\"version\": 2}\n[0.1, \"o\", \"a\\r\\n\"]\n[0.2, \"i\", \"typed\"]\n[0.3, \"m\", \"\"]\n";
-        cast_agrees(with_input, b"a\n").unwrap();
+        cast_agrees(with_input.as_bytes(), b"a\n").unwrap();
+    }
+
+    #[test]
+    fn a_recording_lasts_until_its_last_event() {
+        let dir = tempfile::tempdir().unwrap();
+        let client = Client {
+            path: "a/b/cli".into(),
+            kind: crate::catalog::ClientKind::Cli,
+            dir: dir.path().to_path_buf(),
+            main: dir.path().join("main.sh"),
+        };
+        assert_eq!(duration(&client), None, "no cast, no duration");
+        let output = b"one\ntwo\n";
+        let text = cast(output, output, &[(ms(250), 4), (ms(11_600), 8)], 7, "t");
+        std::fs::write(client.output_cast(), &text).unwrap();
+        assert_eq!(duration(&client), Some(ms(11_600)));
+        std::fs::write(client.output_cast(), "{\"version\": 2}\nnot json\n").unwrap();
+        assert_eq!(duration(&client), None);
     }
 
     #[test]
     fn validation_rejects_broken_casts() {
-        assert!(cast_text("").is_err());
-        assert!(cast_text("{\"version\": 1}\n").is_err());
-        assert!(cast_text("{\"version\": 2}\n[1.0, \"o\", \"a\"]\n[0.5, \"o\", \"b\"]\n").is_err());
-        assert!(cast_text("{\"version\": 2}\n[1.0, \"o\"]\n").is_err());
+        assert_eq!(cast_text(b""), Err(CastError::Empty));
+        assert_eq!(cast_text(b"{\"version\": 1}\n"), Err(CastError::NotV2));
+        let back = cast_text(b"{\"version\": 2}\n[1.0, \"o\", \"a\"]\n[0.5, \"o\", \"b\"]\n");
+        assert_eq!(
+            back.unwrap_err().to_string(),
+            "output.cast line 3: time 0.5 goes back from 1"
+        );
+        assert!(cast_text(b"{\"version\": 2}\n[1.0, \"o\"]\n").is_err());
+        assert!(matches!(
+            cast_text(b"{\"version\": 2}\n\xff\n"),
+            Err(CastError::NotUtf8(_))
+        ));
     }
 
     #[test]

@@ -1,16 +1,13 @@
-//! What the site says about a client's recording: the tool versions and date, and whether it is verified.
+//! What the site says about a client's recording: its verdict as a badge, the tool versions and date.
 //!
-//! [`Verifier`] is the seam; [`CheckVerifier`] answers exactly as `nbe check` does, so a page never
-//! claims more than the checks prove.
+//! [`Verdicts`] is the seam; [`RecordingVerdicts`] answers exactly as `nbe check` does, so a page
+//! never claims more than the checks prove.
 
 use crate::catalog::Selected;
-use crate::check::{self, Recording};
-use crate::normalize::Shared;
+use crate::recording::{self, Recording};
+use crate::suite::verdict::{self, Verdict};
 
-/// Whether a client's recorded output can be trusted: `nbe check`'s own verdict.
-pub use crate::check::CheckStatus as Status;
-
-impl Status {
+impl Verdict {
     /// A short word for the page.
     pub fn word(&self) -> &'static str {
         match self {
@@ -45,10 +42,10 @@ impl Status {
     }
 }
 
-/// Decides the [`Status`] of a client.
-pub trait Verifier {
-    /// The status of `selected`, whose recorded files are `recording`.
-    fn status(&self, selected: Selected, recording: &Recording) -> Status;
+/// Decides the [`Verdict`] on a client's recording.
+pub trait Verdicts {
+    /// The verdict on `selected`, whose recorded files are `recording`.
+    fn of(&self, selected: Selected, recording: &Recording) -> Verdict;
 }
 
 /// What the recording was made with, as far as the files tell.
@@ -62,19 +59,13 @@ pub struct Provenance {
     pub date: Option<String>,
 }
 
-/// The verifier the site uses: exactly what `nbe check` decides, nothing run.
-/// Examples with the same normalization rules share one compiled normalizer.
+/// The verdicts the site uses: exactly what `nbe check` decides, nothing run.
 #[derive(Debug, Default)]
-pub struct CheckVerifier {
-    normalizers: Shared,
-}
+pub struct RecordingVerdicts;
 
-impl Verifier for CheckVerifier {
-    fn status(&self, selected: Selected, recording: &Recording) -> Status {
-        match self.normalizers.get(&selected.example.normalize) {
-            Ok(normalizer) => check::status_of(selected, recording, &normalizer),
-            Err(err) => Status::Failing(format!("normalize: {err}")),
-        }
+impl Verdicts for RecordingVerdicts {
+    fn of(&self, selected: Selected, recording: &Recording) -> Verdict {
+        verdict::of_recording(selected, recording)
     }
 }
 
@@ -94,16 +85,9 @@ pub fn provenance(recording: &Recording) -> Provenance {
             .cast
             .as_ref()
             .ok()
-            .and_then(|cast| cast_timestamp(cast))
+            .and_then(|cast| recording::cast_timestamp(cast))
             .map(date_of),
     }
-}
-
-/// The `timestamp` of an asciicast v2 header line, when there is one.
-fn cast_timestamp(cast: &[u8]) -> Option<i64> {
-    let header = cast.split(|&b| b == b'\n').next()?;
-    let header: serde_json::Value = serde_json::from_slice(header).ok()?;
-    header.get("timestamp")?.as_i64()
 }
 
 /// `YYYY-MM-DD` (UTC) of a unix timestamp, by the days-from-civil algorithm run backwards.
@@ -128,10 +112,10 @@ mod tests {
     #[test]
     fn classes_are_the_words_in_css_form() {
         for status in [
-            Status::Verified,
-            Status::Stale(String::new()),
-            Status::Failing(String::new()),
-            Status::NotRecorded(String::new()),
+            Verdict::Verified,
+            Verdict::Stale(String::new()),
+            Verdict::Failing(String::new()),
+            Verdict::NotRecorded(String::new()),
         ] {
             assert_eq!(status.class(), status.word().replace(' ', "-"));
         }

@@ -1,0 +1,247 @@
+//! What happened to one client, and the one place the sentences saying how a run ended are written.
+//!
+//! `nbe run` tells them about the client it ran ([`run_notes`]); `test` and `record` judge a run into
+//! an [`Outcome`] whose [`Outcome::message`] the reporters print; both use the phrases of [`ended`].
+
+use std::time::Duration;
+
+use super::diff;
+use crate::exit;
+use crate::runner::{self, RunResult, Termination};
+
+/// The phrases for how a run ended, each worded once.
+pub mod ended {
+    use std::time::Duration;
+
+    use crate::duration;
+    use crate::runner;
+
+    /// What to do about a timeout.
+    pub const RAISE_TIMEOUT: &str = "raise `timeout:` in its meta.yaml or pass --timeout";
+
+    /// `timed out after 2m`.
+    pub fn timed_out(after: Duration) -> String {
+        format!("timed out after {}", duration::display(after))
+    }
+
+    /// `exited with status 7`.
+    pub fn exited(status: i32) -> String {
+        format!("exited with status {status}")
+    }
+
+    /// `was killed by signal 9`.
+    pub fn killed(signal: i32) -> String {
+        format!("was killed by signal {signal}")
+    }
+
+    /// The processes of a run that survived even SIGKILL.
+    pub fn leaked(processes: &[String]) -> String {
+        format!("these processes survived SIGKILL: {}", processes.join(", "))
+    }
+
+    /// nbe was interrupted; `who` is a client path or "the examples".
+    pub fn interrupted(who: &str) -> String {
+        format!("interrupted; stopped every process {who} started")
+    }
+
+    /// A run printed more than [`runner::OUTPUT_CAP`]; as a problem of the run.
+    pub fn too_much_output(dropped: u64) -> String {
+        format!(
+            "printed more than {} MiB of output; {dropped} bytes were dropped",
+            runner::OUTPUT_CAP >> 20
+        )
+    }
+
+    /// Why nbe skips (or, for `nbe run`, refuses) a client of `kind`: it has no way to run one yet.
+    pub fn cannot_run(kind: impl std::fmt::Display) -> String {
+        format!("nbe cannot run {kind} clients yet")
+    }
+}
+
+/// What happened to one client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// It did what was declared and matched its snapshot.
+    Passed,
+    /// The normalized output differs from the snapshot, or there is no snapshot yet (`expected` is `None`).
+    Mismatch {
+        /// The snapshot body.
+        expected: Option<String>,
+        /// The normalized output of this run.
+        actual: String,
+    },
+    /// It exited with an unexpected status, printed undeclared error lines or its recording is wrong.
+    Failed {
+        /// What went wrong.
+        reason: String,
+        /// The last lines of its output, when there is output to show.
+        tail: String,
+    },
+    /// It ran past its timeout and was stopped.
+    TimedOut {
+        /// The timeout.
+        after: Duration,
+        /// The last lines of its output.
+        tail: String,
+    },
+    /// Processes it started survived even SIGKILL.
+    Leaked {
+        /// The survivors, as the runner describes them.
+        processes: Vec<String>,
+    },
+    /// Its normalized output varied between repeated runs.
+    Flaky {
+        /// The run (from 2) whose output differs from the first.
+        run: usize,
+        /// The first run's normalized output.
+        first: String,
+        /// That run's normalized output.
+        other: String,
+    },
+    /// It was not run.
+    Skipped {
+        /// Why not.
+        reason: String,
+    },
+}
+
+impl Outcome {
+    /// A stable machine name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Mismatch { .. } => "mismatch",
+            Self::Failed { .. } => "failed",
+            Self::TimedOut { .. } => "timed_out",
+            Self::Leaked { .. } => "leaked",
+            Self::Flaky { .. } => "flaky",
+            Self::Skipped { .. } => "skipped",
+        }
+    }
+
+    /// One line saying what happened; empty for a pass.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Passed => String::new(),
+            Self::Mismatch { expected: None, .. } => "no snapshot yet".into(),
+            Self::Mismatch { .. } => "output differs from its snapshot".into(),
+            Self::Failed { reason, .. } | Self::Skipped { reason } => reason.clone(),
+            Self::TimedOut { after, .. } => format!("{}; {}", ended::timed_out(*after), ended::RAISE_TIMEOUT),
+            Self::Leaked { processes } => ended::leaked(processes),
+            Self::Flaky { run, .. } => format!("output varies between runs: run {run} differs from run 1"),
+        }
+    }
+
+    /// The diff or output tail that explains a failure, without colour; empty when there is none.
+    pub fn detail(&self, path: &str) -> String {
+        match self {
+            Self::Mismatch { expected, actual } => {
+                let old = format!("{}/{path}.snap", crate::snapshot::DIR);
+                diff(
+                    expected.as_deref().unwrap_or(""),
+                    actual,
+                    &old,
+                    &format!("{path} (this run)"),
+                )
+            }
+            Self::Flaky { run, first, other } => diff(
+                first,
+                other,
+                &format!("{path} (run 1)"),
+                &format!("{path} (run {run})"),
+            ),
+            Self::Failed { tail, .. } | Self::TimedOut { tail, .. } => tail.clone(),
+            Self::Passed | Self::Leaked { .. } | Self::Skipped { .. } => String::new(),
+        }
+    }
+}
+
+/// What `nbe run` tells on stderr after running `path` with `timeout`, one line each (without the
+/// `nbe: ` prefix), and the exit code it ends with: the run's own, unless processes leaked.
+pub fn run_notes(path: &str, result: &RunResult, timeout: Duration) -> (Vec<String>, i32) {
+    let mut notes = Vec::new();
+    match result.termination {
+        Termination::TimedOut => notes.push(format!(
+            "{path} {}; stopped every process it started ({})",
+            ended::timed_out(timeout),
+            ended::RAISE_TIMEOUT
+        )),
+        Termination::Interrupted => notes.push(ended::interrupted(path)),
+        Termination::Exited(0) => {}
+        Termination::Exited(code) => notes.push(format!("{path} {}", ended::exited(code))),
+        Termination::Signaled(signal) => notes.push(format!("{path} {}", ended::killed(signal))),
+    }
+    if result.dropped > 0 {
+        notes.push(format!(
+            "output past {} MiB was not kept ({} bytes)",
+            runner::OUTPUT_CAP >> 20,
+            result.dropped
+        ));
+    }
+    if let Some(dir) = &result.kept {
+        notes.push(format!("kept the run's temp dir: {}", dir.display()));
+    }
+    let code = result.termination.exit_code();
+    if result.leaked.is_empty() {
+        return (notes, code);
+    }
+    notes.push(ended::leaked(&result.leaked));
+    (notes, exit::FAILURE.max(code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ended_with(termination: Termination) -> RunResult {
+        RunResult {
+            termination,
+            output: Vec::new(),
+            events: Vec::new(),
+            dropped: 0,
+            kept: None,
+            leaked: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn run_notes_say_how_the_run_ended() {
+        let timeout = Duration::from_secs(3);
+        let (notes, code) = run_notes("a/b/cli", &ended_with(Termination::Exited(0)), timeout);
+        assert_eq!((notes.len(), code), (0, 0));
+        let (notes, code) = run_notes("a/b/cli", &ended_with(Termination::Exited(7)), timeout);
+        assert_eq!(
+            (notes, code),
+            (vec!["a/b/cli exited with status 7".to_string()], 7)
+        );
+        let (notes, _) = run_notes("a/b/cli", &ended_with(Termination::TimedOut), timeout);
+        assert_eq!(
+            notes,
+            [
+                "a/b/cli timed out after 3s; stopped every process it started (raise `timeout:` in its meta.yaml or pass --timeout)"
+            ]
+        );
+        let mut leaked = ended_with(Termination::Exited(0));
+        leaked.leaked = vec!["sleep (pid 9)".into()];
+        let (notes, code) = run_notes("a/b/cli", &leaked, timeout);
+        assert_eq!(
+            (notes, code),
+            (
+                vec!["these processes survived SIGKILL: sleep (pid 9)".to_string()],
+                1
+            )
+        );
+    }
+
+    #[test]
+    fn a_timeout_outcome_says_what_to_do() {
+        let outcome = Outcome::TimedOut {
+            after: Duration::from_secs(1),
+            tail: String::new(),
+        };
+        assert_eq!(
+            outcome.message(),
+            "timed out after 1s; raise `timeout:` in its meta.yaml or pass --timeout"
+        );
+    }
+}

@@ -1,0 +1,113 @@
+//! The fan-out: one command's events to every reporter its settings ask for, the summary, and the
+//! exit code.
+
+use std::io::IsTerminal;
+use std::time::Instant;
+
+use super::human::{Human, Style};
+use super::json::Json;
+use super::junit::Junit;
+use super::{ClientReport, Event, Reporter, Summary, ended};
+use crate::catalog::Catalog;
+use crate::config::{self, Format, ReportSettings, Unreferenced};
+use crate::error::Result;
+use crate::exit;
+use crate::runner;
+use crate::snapshot;
+
+/// The exit code after a command stopped early because nbe was interrupted, if it was.
+pub fn interrupted() -> Option<i32> {
+    runner::interrupted().then(|| {
+        eprintln!("nbe: {}", ended::interrupted("the examples"));
+        exit::INTERRUPTED
+    })
+}
+
+/// The reporters of one command, and its counts.
+pub struct Reporters {
+    reporters: Vec<Box<dyn Reporter>>,
+    /// Whether a live progress display helps: people read stdout and stderr is a terminal.
+    live: bool,
+    summary: Summary,
+    started: Instant,
+    rejected: bool,
+}
+
+impl Reporters {
+    /// The reporters `settings` ask for; `suite` names the JUnit test suite.
+    pub fn new(settings: &ReportSettings, suite: &str) -> Self {
+        let live = settings.format == Format::Human && std::io::stderr().is_terminal() && !config::on_ci();
+        let mut reporters: Vec<Box<dyn Reporter>> = match settings.format {
+            Format::Human => {
+                let style = Style::new(settings.color.enabled(std::io::stdout().is_terminal()));
+                vec![Box::new(Human::new(std::io::stdout(), style))]
+            }
+            Format::Json => vec![Box::new(Json::new(std::io::stdout()))],
+        };
+        if let Some(path) = &settings.junit {
+            reporters.push(Box::new(Junit::new(path.clone(), suite)));
+        }
+        Self {
+            reporters,
+            live,
+            summary: Summary::default(),
+            started: Instant::now(),
+            rejected: false,
+        }
+    }
+
+    /// Whether a live progress display helps (people read the report on a terminal).
+    pub fn live(&self) -> bool {
+        self.live
+    }
+
+    fn emit(&mut self, event: Event) -> Result<()> {
+        self.reporters
+            .iter_mut()
+            .try_for_each(|reporter| reporter.report(event))
+    }
+
+    /// Reports a finished client.
+    pub fn finished(&mut self, report: &ClientReport) -> Result<()> {
+        self.summary.add(&report.outcome);
+        self.emit(Event::Finished(report))
+    }
+
+    /// After a full run: reports, deletes or rejects the snapshots no client of `catalog` references.
+    pub fn unreferenced(&mut self, catalog: &Catalog, action: Unreferenced) -> Result<()> {
+        let referenced: std::collections::HashSet<&str> =
+            catalog.clients().map(|s| s.client.path.as_str()).collect();
+        for (path, client) in snapshot::all(&catalog.root)? {
+            if referenced.contains(client.as_str()) {
+                continue;
+            }
+            let shown = path
+                .strip_prefix(&catalog.root)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
+            let deleted = action == Unreferenced::Delete;
+            if deleted {
+                snapshot::remove(&path)?;
+            }
+            self.rejected |= action == Unreferenced::Reject;
+            self.emit(Event::Unreferenced {
+                path: &shown,
+                deleted,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Reports the summary and returns the exit code: 0 when nothing failed, else 1.
+    pub fn done(mut self) -> Result<i32> {
+        self.summary.elapsed = self.started.elapsed();
+        let summary = self.summary;
+        self.emit(Event::Done(&summary))?;
+        Ok(if summary.failed > 0 || self.rejected {
+            exit::FAILURE
+        } else {
+            exit::SUCCESS
+        })
+    }
+}

@@ -1,0 +1,190 @@
+//! The regression suite: what `nbe test` and `nbe record` do to each client, and many at once.
+//!
+//! ```text
+//! Suite::client:  run (sandbox) -> judge (verdict) -> normalize -> compare (update)  -> ClientReport
+//!                                                               \-> record (recording + snapshot)
+//! Suite::run_all: pool (longest first, -j workers) -> Suite::client -> report::Reporters
+//! ```
+//!
+//! - [`RunOptions`] holds what every run shares, resolved once; [`run_client`] runs one client and
+//!   needs a [`Prepared`] process, so no command can forget the set-up;
+//! - [`verdict`] judges a run (and, for `nbe check` and the site, a recording);
+//! - each example's normalizer was compiled when the catalog loaded;
+//! - [`update`] is the policy for what a mismatch writes;
+//! - [`pool`] runs clients on worker threads, longest first.
+
+mod options;
+pub mod pool;
+mod prepared;
+pub mod update;
+pub mod verdict;
+
+use std::path::Path;
+use std::sync::OnceLock;
+use std::time::{Instant, SystemTime};
+
+pub use options::{DEFAULT_JOBS, RunOptions, run_client};
+pub use prepared::Prepared;
+
+use crate::catalog::Selected;
+use crate::config::UpdateMode;
+use crate::error::Result;
+use crate::lock;
+use crate::recording;
+use crate::report::progress::Progress;
+use crate::report::{ClientReport, Outcome, Reporters, ended};
+use crate::runner::tools;
+use crate::snapshot::{self, Snapshot, ToolVersions};
+
+/// What the suite does with each client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Task {
+    /// `nbe test`: run `repeat` times, compare with the snapshot, write what `update` asks for.
+    Test {
+        /// What to write on a mismatch.
+        update: UpdateMode,
+        /// Runs per client; a difference between them is a flake.
+        repeat: u32,
+    },
+    /// `nbe record`: run once and, when the run is a success, write `output.txt`, `output.cast`
+    /// and the accepted snapshot. A failed run touches nothing.
+    Record,
+}
+
+/// One command's suite: the repository, the shared run options and the prepared process.
+pub struct Suite<'a> {
+    root: &'a Path,
+    options: &'a RunOptions,
+    prepared: &'a Prepared,
+    task: Task,
+    /// Asked of the tools once, the first time a snapshot is written.
+    versions: OnceLock<ToolVersions>,
+}
+
+impl<'a> Suite<'a> {
+    /// The suite doing `task` in the repository at `root`.
+    pub fn new(root: &'a Path, options: &'a RunOptions, prepared: &'a Prepared, task: Task) -> Self {
+        Self {
+            root,
+            options,
+            prepared,
+            task,
+            versions: OnceLock::new(),
+        }
+    }
+
+    /// Does the task on every selected client with the options' workers, longest first, reporting
+    /// each as it finishes under a live progress display on a terminal. Stops at the first error of
+    /// nbe itself.
+    pub fn run_all(&self, selected: &[Selected], reporters: &mut Reporters) -> Result<()> {
+        let ordered = pool::longest_first(selected.to_vec(), self.options.jobs, |s| {
+            recording::duration(s.client)
+        });
+        let progress = Progress::new(ordered.len(), reporters.live());
+        let mut failure = Ok(());
+        pool::for_each(
+            &ordered,
+            self.options.jobs,
+            |s| {
+                progress.started(&s.client.path);
+                let report = self.client(*s);
+                progress.finished(&s.client.path);
+                report
+            },
+            |result| {
+                if failure.is_ok() {
+                    failure = result.and_then(|report| progress.suspend(|| reporters.finished(&report)));
+                }
+            },
+        );
+        progress.clear();
+        failure
+    }
+
+    /// Runs, judges, normalizes and compares (or records) one client.
+    pub fn client(&self, selected: Selected) -> Result<ClientReport> {
+        let started = Instant::now();
+        let start_time = SystemTime::now();
+        let report = |outcome, notes| ClientReport {
+            path: selected.client.path.clone(),
+            outcome,
+            elapsed: started.elapsed(),
+            notes,
+        };
+        let repeat = match self.task {
+            Task::Test { repeat, .. } => repeat,
+            Task::Record => 1,
+        };
+        let mut first: Option<(String, crate::runner::RunResult)> = None;
+        for run in 1..=repeat {
+            let Some(result) = run_client(self.prepared, selected, self.options, &mut |_| {})? else {
+                let reason = ended::cannot_run(selected.client.kind);
+                return Ok(report(Outcome::Skipped { reason }, Vec::new()));
+            };
+            if let Some(outcome) = verdict::of_run(selected, &result, self.options.timeout_of(selected)) {
+                let notes = match self.task {
+                    Task::Record => vec![format!(
+                        "not recorded: {}'s output.txt, output.cast and snapshot are untouched",
+                        selected.client.path
+                    )],
+                    Task::Test { .. } => Vec::new(),
+                };
+                return Ok(report(outcome, notes));
+            }
+            let normalized = selected
+                .example
+                .normalizer
+                .normalize(&String::from_utf8_lossy(&result.output));
+            match &first {
+                Some((first, _)) if first.trim_end() != normalized.trim_end() => {
+                    let outcome = Outcome::Flaky {
+                        run: run as usize,
+                        first: first.clone(),
+                        other: normalized,
+                    };
+                    let note = "make the output stable, or teach the normalizer what varies".to_string();
+                    return Ok(report(outcome, vec![note]));
+                }
+                Some(_) => {}
+                None => first = Some((normalized, result)),
+            }
+        }
+        let Some((actual, result)) = first else {
+            return Ok(report(Outcome::Passed, Vec::new()));
+        };
+        match self.task {
+            Task::Test { update, .. } => {
+                let (outcome, notes) =
+                    update::compare(self.root, selected, actual, update, || self.versions().clone())?;
+                Ok(report(outcome, notes))
+            }
+            Task::Record => {
+                // Another nbe recording this client waits here, so its three files always come
+                // from one run. Everything they hold is computed before the first is replaced.
+                let _lock = lock::exclusive(&selected.client.dir)?;
+                let snap = Snapshot::new(self.root, selected, self.versions(), &actual)?;
+                recording::write(selected.client, &result.output, &result.events, start_time)?;
+                let snap_path = snapshot::path(self.root, &selected.client.path);
+                snap.write(&snap_path)?;
+                snapshot::remove(&snapshot::pending_path(&snap_path))?;
+                Ok(report(Outcome::Passed, Vec::new()))
+            }
+        }
+    }
+
+    /// The versions of the tools the runs use, asked once.
+    fn versions(&self) -> &ToolVersions {
+        self.versions.get_or_init(|| {
+            let ask = |tool: tools::Tool| {
+                tools::version_of(&self.options.tools.path(tool), &["--version"])
+                    // `nats-server: v2.15.2` and `v0.5.0`: the version is the last word.
+                    .and_then(|line| line.split_whitespace().last().map(str::to_string))
+                    .unwrap_or_else(|| "unknown".to_string())
+            };
+            ToolVersions {
+                nats_server: ask(tools::NATS_SERVER),
+                nats: ask(tools::NATS),
+            }
+        })
+    }
+}
