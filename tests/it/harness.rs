@@ -505,3 +505,12 @@ pub fn programs_for_nobody() -> tempfile::TempDir {
     }
     dir
 }
+
+/// A temp dir that examples can reach from inside a run, for tests whose scripts meet the test at
+/// a shared path. It is not under `/tmp`: a namespaced run has a private `/tmp` of its own.
+pub fn shared_with_runs() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("nbe-it-shared-")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .unwrap()
+}

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{Outcome, Repo, eventually};
+use crate::harness::{Outcome, Repo, eventually, shared_with_runs};
 use crate::site::Server;
 
 /// The cli client every test here uses, and its files.
@@ -355,11 +355,12 @@ fn written_files_get_the_mode_a_plain_write_gives_under_the_umask() {
 #[test]
 fn two_records_of_one_client_at_once_leave_a_consistent_recording() {
     let repo = Repo::new();
+    let shared = shared_with_runs();
     for round in 0..3 {
         // The two runs meet at a barrier before their last lines, so both nbe processes hash and
         // write at about the same moment. The random line makes each run's recording its own, so
         // a recording mixed from both runs shows.
-        let barrier = repo.path(&format!("barrier-{round}"));
+        let barrier = shared.path().join(format!("barrier-{round}"));
         std::fs::create_dir_all(&barrier).unwrap();
         let barrier = barrier.display();
         repo.script(
@@ -398,7 +399,8 @@ fn two_records_of_one_client_at_once_leave_a_consistent_recording() {
 #[test]
 fn a_record_waits_while_another_nbe_writes_the_same_client() {
     let repo = Repo::new();
-    let ran = repo.path("ran");
+    let shared = shared_with_runs();
+    let ran = shared.path().join("ran");
     repo.script(
         "c/e",
         &format!("#!/bin/bash\necho hello\ntouch \"{}\"\n", ran.display()),
