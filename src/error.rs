@@ -111,6 +111,10 @@ pub enum Error {
     /// The command line is inconsistent, or names no example or client (the message suggests some).
     #[error("{0}")]
     Usage(String),
+    /// The reader of a listing on stdout went away (`nbe list | head -1`); nbe ends quietly with 0.
+    /// Commands with a verdict never stop for this (see [`crate::report::out`]).
+    #[error("the reader of stdout went away")]
+    ReaderGone,
     /// An operating-system call failed.
     #[error("{context}: {source}")]
     Io {

@@ -21,9 +21,12 @@ use crate::config::{self, Globals, RunFlags};
 use crate::error::{Error, Result};
 use crate::suite::RunOptions;
 
-/// The error for a failed write to stdout; a closed pipe (`nbe list | head`) ends nbe quietly
-/// (see [`crate::run`]).
+/// The error for a failed write of a listing to stdout; a closed pipe (`nbe list | head`) is
+/// [`Error::ReaderGone`], which ends nbe quietly (see [`crate::run`]).
 pub(crate) fn stdout_failed(e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return Error::ReaderGone;
+    }
     Error::io("failed to write to stdout", e)
 }
 

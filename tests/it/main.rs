@@ -11,3 +11,4 @@ mod regress;
 mod run;
 mod safety;
 mod site;
+mod verdicts;
