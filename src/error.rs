@@ -86,7 +86,7 @@ pub enum Error {
         why: String,
     },
     /// A snapshot file cannot be read as one.
-    #[error("{}: {reason}", path.display())]
+    #[error("{}: malformed snapshot: {reason}", Location { path: path.clone(), line: reason.line(), column: None })]
     CorruptSnapshot {
         /// The file.
         path: PathBuf,

@@ -9,8 +9,8 @@
 pub mod human;
 pub mod json;
 pub mod junit;
-mod outcome;
 pub mod out;
+mod outcome;
 pub mod progress;
 mod reporters;
 

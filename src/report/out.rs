@@ -100,9 +100,6 @@ mod tests {
             }
         }
         let mut out = UntilGone::new(Full);
-        assert_eq!(
-            out.write_all(b"x").unwrap_err().kind(),
-            ErrorKind::StorageFull
-        );
+        assert_eq!(out.write_all(b"x").unwrap_err().kind(), ErrorKind::StorageFull);
     }
 }

@@ -86,7 +86,7 @@ fn a_corrupt_snapshot_fails_its_client_and_the_others_run() {
             .run()
             .code(1)
             .stdout_has("FAIL cat/b/cli")
-            .stdout_has("snapshots/cat/b/cli.snap: the file does not start with a `---` header line")
+            .stdout_has("snapshots/cat/b/cli.snap:1: malformed snapshot: the file does not start with a `---` header line")
             .stdout_has("run `nbe record cat/b/cli` to rewrite it")
             .summary("2 passed, 1 failed, 0 skipped");
         assert_eq!(repo.read("snapshots/cat/b/cli.snap"), "not a snapshot\n");
@@ -169,13 +169,12 @@ fn stress_loads_every_core_while_the_clients_run_in_an_order_the_seed_replays() 
             .count()
     };
     let pid = stress.pid();
-    eventually(Duration::from_secs(10), "a busy thread at nice 19 per core", || {
-        threads_at_nice_19(pid) >= cores
-    });
-    let out = stress
-        .wait()
-        .code(0)
-        .summary("6 passed, 0 failed, 0 skipped");
+    eventually(
+        Duration::from_secs(10),
+        "a busy thread at nice 19 per core",
+        || threads_at_nice_19(pid) >= cores,
+    );
+    let out = stress.wait().code(0).summary("6 passed, 0 failed, 0 skipped");
     assert!(out.stderr.contains("--seed "), "{}", out.stderr);
     assert_eq!(processes_of_runs_of(pid), Vec::<String>::new());
 
