@@ -55,6 +55,8 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
             update,
             repeat,
             unreferenced,
+            stress,
+            seed,
             report,
         } => {
             let config = config()?;
@@ -63,6 +65,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
                 update: config::UpdateChoice::from(update).resolve(config::on_ci()),
                 repeat,
                 unreferenced: unreferenced.into(),
+                stress: stress.then(|| seed.unwrap_or_else(crate::suite::stress::new_seed)),
             };
             test::test(&config, &prefixes, &options, &report.into())
         }

@@ -141,14 +141,14 @@ fn reported_order(json: &str) -> Vec<String> {
 fn stress_loads_every_core_while_the_clients_run_in_an_order_the_seed_replays() {
     let names = ["a", "b", "c", "d", "e", "f"];
     let repo = repo_with(&names);
-    // One client takes a moment, so the load can be seen; it prints its own niceness, which must
-    // not be the load's.
+    // One client takes a moment, so the load can be seen. It prints its own niceness, recorded
+    // without the load: under the load it must be the same (nbe's, not the load's), or it mismatches.
     repo.script(
         "cat/a",
         "sleep 2\necho \"nice $(awk '{print $19}' /proc/self/stat)\"\n",
     );
     repo.nbe(["record"]).run().code(0);
-    assert_eq!(repo.read("examples/cat/a/cli/output.txt"), "nice 0\n");
+    assert!(repo.read("examples/cat/a/cli/output.txt").starts_with("nice "));
 
     let stress = repo.nbe(["test", "--stress", "-j", "1"]).spawn();
     let cores = std::thread::available_parallelism().unwrap().get();
