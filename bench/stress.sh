@@ -45,7 +45,7 @@ print(f"| {number} | {seed} | {len(results)} x {repeat} | {report['passed']} | {
 for r in results:
     if r["outcome"] not in ("passed", "skipped"):
         changed = [line for line in r["detail"].splitlines()
-                   if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+                   if line[:1] in ("+", "-") and not line.startswith(("+++", "---"))]
         shown = "; ".join(f"`{line.strip()}`" for line in changed[:4])
         print(f"pass {number}: {r['outcome']} {r['path']}: {r['message']}" + (f" ({shown})" if shown else ""),
               file=sys.stderr)

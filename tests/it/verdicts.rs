@@ -124,6 +124,14 @@ fn a_malformed_files_hash_is_a_malformed_snapshot_not_a_stale_one() {
         .code(1)
         .stdout_has(&expected)
         .summary("0 passed, 1 failed, 0 skipped");
+    // Without the hash, nbe cannot tell whether the recording is current: it does not guess.
+    repo.write("snapshots/cat/a/cli.snap", &format!("{before}{rest}"));
+    repo.nbe(["check"])
+        .run()
+        .code(1)
+        .stdout_has("the snapshot of cat/a/cli records no `info.files_hash`")
+        .stdout_has("run `nbe record cat/a/cli` to rewrite it")
+        .stdout_lacks("older than its files");
 }
 
 /// The client paths of a JSON report, in the order they were reported.
