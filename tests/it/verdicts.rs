@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{Repo, eventually, processes_of_runs_of};
+use crate::harness::{Repo, eventually, marker, processes_of_runs_of, processes_with};
 
 /// A repository with the cli clients `cat/a`, `cat/b`... each echoing its name.
 fn repo_with(examples: &[&str]) -> Repo {
@@ -60,7 +60,9 @@ fn a_reader_that_leaves_does_not_stop_nbe_record_nor_change_its_verdict() {
     let mut record = repo.nbe(["record", "-j", "1"]).spawn();
     assert!(record.line().contains("PASS cat/a/cli"));
     record.close_stdout();
+    let pid = record.pid();
     record.wait().code(1);
+    assert_eq!(processes_of_runs_of(pid), Vec::<String>::new());
     assert_eq!(repo.read("examples/cat/b/cli/output.txt"), "hello from b\n");
     assert!(repo.exists("snapshots/cat/b/cli.snap"));
     assert!(!repo.exists("examples/cat/c/cli/output.txt"));
@@ -134,6 +136,29 @@ fn a_malformed_files_hash_is_a_malformed_snapshot_not_a_stale_one() {
         .stdout_lacks("older than its files");
 }
 
+/// The cores this process may use, as nbe counts them for its load.
+fn cores() -> usize {
+    std::thread::available_parallelism().unwrap().get()
+}
+
+/// How many threads of the process `pid` run at nice 19, the `--stress` load's.
+fn threads_at_nice_19(pid: u32) -> usize {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter(|task| {
+            std::fs::read_to_string(task.path().join("stat")).is_ok_and(|stat| {
+                // The fields after the command name: state is the first, nice the 17th.
+                stat.rsplit_once(") ")
+                    .and_then(|(_, rest)| rest.split(' ').nth(16).map(|nice| nice == "19"))
+                    .unwrap_or(false)
+            })
+        })
+        .count()
+}
+
 /// The client paths of a JSON report, in the order they were reported.
 fn reported_order(json: &str) -> Vec<String> {
     let report: serde_json::Value = serde_json::from_str(json).unwrap();
@@ -159,28 +184,11 @@ fn stress_loads_every_core_while_the_clients_run_in_an_order_the_seed_replays() 
     assert!(repo.read("examples/cat/a/cli/output.txt").starts_with("nice "));
 
     let stress = repo.nbe(["test", "--stress", "-j", "1"]).spawn();
-    let cores = std::thread::available_parallelism().unwrap().get();
-    let threads_at_nice_19 = |pid: u32| {
-        let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-            return 0;
-        };
-        tasks
-            .flatten()
-            .filter(|task| {
-                std::fs::read_to_string(task.path().join("stat")).is_ok_and(|stat| {
-                    // The fields after the command name: state is the first, nice the 17th.
-                    stat.rsplit_once(") ")
-                        .and_then(|(_, rest)| rest.split(' ').nth(16).map(|nice| nice == "19"))
-                        .unwrap_or(false)
-                })
-            })
-            .count()
-    };
     let pid = stress.pid();
     eventually(
         Duration::from_secs(10),
         "a busy thread at nice 19 per core",
-        || threads_at_nice_19(pid) >= cores,
+        || threads_at_nice_19(pid) >= cores(),
     );
     let out = stress.wait().code(0).summary("6 passed, 0 failed, 0 skipped");
     assert!(out.stderr.contains("--seed "), "{}", out.stderr);
@@ -200,4 +208,21 @@ fn stress_loads_every_core_while_the_clients_run_in_an_order_the_seed_replays() 
     let mut sorted = first.clone();
     sorted.sort();
     assert_eq!(sorted, names.map(|name| format!("cat/{name}/cli")));
+}
+
+#[test]
+fn ctrl_c_under_stress_stops_the_load_and_every_run() {
+    let repo = Repo::new();
+    let name = marker("stress-interrupted");
+    // `; :` keeps bash from replacing itself with sleep, so the marker stays on a command line.
+    repo.script("slow/hang", &format!("bash -c 'sleep 600; :' {name}\n"));
+    let stress = repo.nbe(["test", "--stress"]).spawn();
+    let pid = stress.pid();
+    eventually(Duration::from_secs(20), "the load and the run", || {
+        threads_at_nice_19(pid) >= cores() && !processes_with(&name).is_empty()
+    });
+    stress.interrupt();
+    stress.wait().code(130).stderr_has("interrupted");
+    assert_eq!(processes_with(&name), Vec::<String>::new());
+    assert_eq!(processes_of_runs_of(pid), Vec::<String>::new());
 }
