@@ -363,7 +363,7 @@ pub(crate) fn known_nuids(blocks: &[Block]) -> HashSet<String> {
     for block in blocks {
         match block {
             Block::Line(_, text) => {
-                if let Some(c) = PING.captures(text) {
+                if let Some(c) = text.contains("rtt=").then(|| PING.captures(text)).flatten() {
                     found.insert(c[1].to_owned());
                 }
             }
@@ -458,17 +458,16 @@ impl Shapes {
             if !(rule.may_match)(&look) || !enabled(rule.name) {
                 continue;
             }
-            if original.as_ref().is_some_and(|o| !rule.regex.is_match(o)) {
-                continue;
-            }
             let out = match &rule.replace {
                 Replace::With(with) => rule.regex.replace_all(s, *with),
                 Replace::Fn(f) => rule
                     .regex
                     .replace_all(s, |c: &Captures| f(c, tokens).unwrap_or_else(|| c[0].to_owned())),
             };
+            // Checked only when the rule would change something: most candidates match nothing.
             if let Cow::Owned(out) = out
                 && out != *s
+                && original.as_ref().is_none_or(|o| rule.regex.is_match(o))
             {
                 let before = std::mem::replace(s, out);
                 original.get_or_insert(before);
