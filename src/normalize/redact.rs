@@ -190,8 +190,16 @@ fn rules() -> Vec<ShapeRule> {
         r(
             "bench-rate",
             |l| l.holds("/sec"),
-            r"\b\d[\d,]*(?:\.\d+)? ((?:msgs|[KMGT]?i?B)/sec)\b",
-            Replace::With("[rate] $1"),
+            r"\b\d[\d,]*(?:\.\d+)? (msgs|[KMGT]?i?B)/sec\b",
+            // The unit of a byte rate follows its size (`486 KiB/sec` on a slow run, `2 MiB/sec`
+            // on a fast one), so it goes with the number; `msgs` never changes.
+            Replace::Fn(|c, _| {
+                Some(if &c[1] == "msgs" {
+                    "[rate] msgs/sec".to_owned()
+                } else {
+                    "[size]/sec".to_owned()
+                })
+            }),
         ),
         r(
             "bench-stat",
@@ -695,8 +703,19 @@ mod tests {
         check(
             "bench-rate",
             "stats: 3,890,884 msgs/sec ~ 59 MiB/sec",
-            "stats: [rate] msgs/sec ~ [rate] MiB/sec",
+            "stats: [rate] msgs/sec ~ [size]/sec",
         );
+    }
+
+    /// Seen under load: a slow run printed `486 KiB/sec` where the snapshot had `MiB/sec`.
+    #[test]
+    fn bench_rates_in_any_unit_normalize_alike() {
+        let line = |rate: &str| apply(&format!("stats: 1,234 msgs/sec ~ {rate}")).0;
+        let want = line("59 MiB/sec");
+        for rate in ["486 KiB/sec", "1.5 GiB/sec", "900 B/sec", "12 KB/sec", "3 MB/sec"] {
+            assert_eq!(line(rate), want, "{rate}");
+        }
+        assert_eq!(want, "stats: [rate] msgs/sec ~ [size]/sec");
     }
 
     #[test]
