@@ -96,6 +96,9 @@ const SYSTEM_ACCOUNTS: [&str; 3] = ["$SYS", "SYS", "SYSTEM"];
 /// Traffic counters of account tables.
 const TRAFFIC_COLUMNS: [&str; 4] = ["In Msgs", "Out Msgs", "In Bytes", "Out Bytes"];
 
+/// Subscription counters of account tables.
+const SUBSCRIPTION_COLUMNS: [&str; 2] = ["Subs", "Subscriptions"];
+
 /// Column headers that hold lists of servers whose order (and leader marker) varies between runs.
 const PEER_COLUMNS: [&str; 5] = ["replicas", "cluster", "peers", "servers", "nodes"];
 
@@ -299,7 +302,7 @@ fn built_in_keys() -> Vec<Rule> {
 }
 
 /// Names of the built-in rules this module applies, for validating `disable:`.
-pub(crate) const NAMES: [&str; 28] = [
+pub(crate) const NAMES: [&str; 29] = [
     "uptime",
     "rtt",
     "process-memory",
@@ -328,6 +331,7 @@ pub(crate) const NAMES: [&str; 28] = [
     "id-lists",
     "processing-time",
     "system-traffic",
+    "system-subscriptions",
 ];
 
 /// The optional title or section regex of a per-example rule.
@@ -442,42 +446,60 @@ impl Profile {
                 });
             }
         }
-        Self::system_traffic(table, &columns, pass);
+        Self::system_account(table, &columns, pass);
     }
 
-    /// Masks the message and byte counters of the system account's row in account tables.
+    /// Masks the counters of the system account's row in account tables that depend on the
+    /// reporting tool rather than on the example.
     ///
-    /// The reporting tool itself talks to the servers through the system account, and the
-    /// replies it receives carry times and uptimes whose length varies, so these counters change
-    /// from run to run while every other account's are deterministic.
-    fn system_traffic(table: &mut Table, columns: &[String], pass: &mut Pass) {
-        if !pass.enabled("system-traffic") {
-            return;
-        }
+    /// The tool itself talks to the servers through the system account: the replies it receives
+    /// carry times and uptimes whose length varies (`system-traffic`), and the reply
+    /// subscriptions it holds when the server counts depend on timing (`system-subscriptions`:
+    /// `Subs` was 1 or 2 on a busy machine). Every other account's counters are deterministic and
+    /// kept.
+    fn system_account(table: &mut Table, columns: &[String], pass: &mut Pass) {
         let Some(account) = columns.iter().position(|c| c.eq_ignore_ascii_case("Account")) else {
             return;
         };
-        let traffic: Vec<usize> = columns
+        let masks: Vec<(usize, &str, &str)> = columns
             .iter()
             .enumerate()
-            .filter(|(_, c)| TRAFFIC_COLUMNS.iter().any(|t| c.eq_ignore_ascii_case(t)))
-            .map(|(i, _)| i)
+            .filter_map(|(i, c)| {
+                let (rule, with) = if TRAFFIC_COLUMNS.iter().any(|t| c.eq_ignore_ascii_case(t)) {
+                    ("system-traffic", "[traffic]")
+                } else if SUBSCRIPTION_COLUMNS.iter().any(|t| c.eq_ignore_ascii_case(t)) {
+                    ("system-subscriptions", "[subs]")
+                } else {
+                    return None;
+                };
+                pass.enabled(rule).then_some((i, rule, with))
+            })
             .collect();
+        if masks.is_empty() {
+            return;
+        }
         let title = table.title().to_owned();
         for row in &mut table.body {
             if !SYSTEM_ACCOUNTS.contains(&row.cells[account].as_str()) {
                 continue;
             }
-            let mut changed = false;
-            for &c in &traffic {
-                if !row.cells[c].is_empty() && row.cells[c] != "[traffic]" {
-                    row.cells[c] = "[traffic]".to_owned();
-                    changed = true;
+            let mut fired = Vec::new();
+            for &(c, rule, with) in &masks {
+                if !row.cells[c].is_empty() && row.cells[c] != with {
+                    row.cells[c] = with.to_owned();
+                    if !fired.contains(&rule) {
+                        fired.push(rule);
+                    }
                 }
             }
-            if changed {
-                pass.note(row.line, "system-traffic", || {
-                    format!("masked the system account's traffic in table \"{title}\"")
+            for rule in fired {
+                let what = if rule == "system-traffic" {
+                    "traffic"
+                } else {
+                    "subscriptions"
+                };
+                pass.note(row.line, rule, || {
+                    format!("masked the system account's {what} in table \"{title}\"")
                 });
             }
         }
@@ -913,8 +935,23 @@ mod tests {
     fn system_account_traffic_is_masked() {
         let table = "╭─────────┬──────────┬──────╮\n│ Account │ In Bytes │ Subs │\n├─────────┼──────────┼──────┤\n│ SYS     │ 1016 B   │ 1    │\n│ SHOP    │ 42 B     │ 2    │\n╰─────────┴──────────┴──────╯";
         let out = normalize(table);
-        assert!(out.contains("│ SYS     │ [traffic] │ 1    │"), "{out}");
-        assert!(out.contains("│ SHOP    │ 42 B      │ 2    │"), "{out}");
+        assert!(out.contains("│ SYS     │ [traffic] │ [subs] │"), "{out}");
+        assert!(out.contains("│ SHOP    │ 42 B      │ 2      │"), "{out}");
+    }
+
+    /// Seen under load: `nats server report accounts` counted 2 subscriptions of `SYS` in one
+    /// run and 1 in the next.
+    #[test]
+    fn system_account_subscriptions_are_masked() {
+        let table = |subs: u8| {
+            format!(
+                "╭─────────┬──────┬──────╮\n│ Account │ Subs │ Conn │\n├─────────┼──────┼──────┤\n│ SYS     │ {subs}    │ 1    │\n│ SHOP    │ 2    │ 2    │\n╰─────────┴──────┴──────╯"
+            )
+        };
+        let out = normalize(&table(1));
+        assert_eq!(out, normalize(&table(2)));
+        assert!(out.contains("│ SYS     │ [subs] │ 1    │"), "{out}");
+        assert!(out.contains("│ SHOP    │ 2      │ 2    │"), "{out}");
     }
 
     #[test]
