@@ -88,7 +88,7 @@ fn every_fixture_is_a_current_run_of_its_example() {
         names, listed,
         "every fixture names the example it was recorded from"
     );
-    let catalog = nbe::catalog::Catalog::load(&project_root()).expect("the shipped catalog loads");
+    let catalog = nbe::catalog::Catalog::load(project_root()).expect("the shipped catalog loads");
     for (name, path) in RECORDED {
         let example = catalog
             .examples()
