@@ -177,7 +177,12 @@ impl Profile {
                     && r.names.iter().any(|n| n.eq_ignore_ascii_case(column))
                     && in_scope(&r.scope, &title)
             });
-            let lower = column.to_ascii_lowercase();
+            // Only cells no column rule claims need to know what kind of column they are in.
+            let lower = if rule.is_none() {
+                column.to_ascii_lowercase()
+            } else {
+                String::new()
+            };
             let info = Column {
                 name: column,
                 key: sort.is_some_and(|(_, by)| by == c),
@@ -355,8 +360,7 @@ impl Profile {
                     && in_scope(&r.scope, &section)
             });
             let line = item.line;
-            let key = item.key.clone();
-            let what = || {
+            let what = |key: &str| {
                 if section.is_empty() {
                     format!("masked {key}")
                 } else {
@@ -377,6 +381,7 @@ impl Profile {
                     if placeholder::sort_changed(&mut list, |v| {
                         placeholder::sort_key([v.as_str()], [v.as_str()])
                     }) {
+                        let key = &item.key;
                         pass.note(line, &rule.name, || format!("sorted the {key} list"));
                     }
                     let mut list = list.into_iter();
@@ -388,7 +393,7 @@ impl Profile {
                 Some((rule, action)) => {
                     if apply(action, &mut item.value, true, pass) {
                         item.more.clear();
-                        pass.note(line, &rule.name, what);
+                        pass.note(line, &rule.name, || what(&item.key));
                     }
                 }
                 None => {
@@ -400,6 +405,7 @@ impl Profile {
                         && let Some(s) = peer_list(&item.value, false).filter(|s| *s != item.value)
                     {
                         item.value = s;
+                        let key = &item.key;
                         pass.note(line, LEADER_MARKER, || format!("removed leader marker in {key}"));
                     }
                 }
