@@ -53,7 +53,7 @@ pub struct Snapshot {
 struct Header {
     source: Option<String>,
     expression: Option<String>,
-    info: Option<serde_yaml::Value>,
+    info: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 impl Snapshot {
@@ -124,15 +124,12 @@ impl Snapshot {
         }
         let body: String = lines.collect();
         let header: Header =
-            serde_yaml::from_str(&header).map_err(|e| format!("the header is not valid YAML: {e}"))?;
+            serde_saphyr::from_str(&header).map_err(|e| format!("the header is not valid YAML: {e}"))?;
         let info = |key: &str| -> String {
             match header.info.as_ref().and_then(|info| info.get(key)) {
-                Some(serde_yaml::Value::String(text)) => text.clone(),
-                Some(serde_yaml::Value::Null) | None => String::new(),
-                Some(other) => serde_yaml::to_string(other)
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string(),
+                Some(serde_json::Value::String(text)) => text.clone(),
+                Some(serde_json::Value::Null) | None => String::new(),
+                Some(other) => other.to_string(),
             }
         };
         Ok(Self {

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde_saphyr::{DefaultMessageFormatter, MessageFormatter};
 
 use crate::error::{Error, Location, Result};
 use crate::normalize;
@@ -75,26 +76,22 @@ pub fn read<T: DeserializeOwned + Default>(path: &Path) -> Result<(T, String)> {
     {
         return Ok((T::default(), text));
     }
-    match serde_yaml::from_str(&text) {
+    // Snippets are off: nbe prints one line, `file:line:column: message; fix the YAML`.
+    let options = serde_saphyr::options! { with_snippet: false };
+    match serde_saphyr::from_str_with_options(&text, options) {
         Ok(value) => Ok((value, text)),
         Err(err) => {
             let location = match err.location() {
-                Some(at) => Location::at(path, at.line(), at.column()),
-                None => Location::at(path, 1, 1),
+                Some(at) if at.line() > 0 => {
+                    Location::at(path, at.line() as usize, at.column().max(1) as usize)
+                }
+                _ => Location::at(path, 1, 1),
             };
-            Err(Error::catalog(
-                location,
-                format!("{}; fix the YAML", strip_location(&err.to_string())),
-            ))
+            // The message without the " at line L, column C" the default rendering appends: nbe
+            // prints the location up front instead.
+            let message = DefaultMessageFormatter.format_message(&err);
+            Err(Error::catalog(location, format!("{message}; fix the YAML")))
         }
-    }
-}
-
-/// serde_yaml appends " at line L column C" to its messages; nbe prints the location up front instead.
-fn strip_location(message: &str) -> &str {
-    match message.rfind(" at line ") {
-        Some(at) => &message[..at],
-        None => message,
     }
 }
 
