@@ -180,6 +180,34 @@ fn an_invalid_error_lines_regex_is_a_catalog_error_before_any_run() {
 }
 
 #[test]
+fn meta_yaml_values_nothing_could_satisfy_are_catalog_errors_at_their_value() {
+    for (meta, at, message) in [
+        ("title: Never\ntimeout: 0s\n", "2:10", "`timeout` is zero"),
+        (
+            "expect:\n  exit_status: 300\n",
+            "2:16",
+            "`expect.exit_status` is 300, which no process can exit with",
+        ),
+        (
+            "normalize:\n  redact:\n    - {pattern: '(unclosed', replace: x}\n",
+            "3:17",
+            "invalid regex in normalize rule redact[0].pattern",
+        ),
+    ] {
+        let repo = Repo::new();
+        repo.write("examples/kv/never/meta.yaml", meta)
+            .script("kv/never", "echo ran > ran.txt\n");
+        let expected = format!(
+            "{}:{at}: {message}",
+            repo.path("examples/kv/never/meta.yaml").display()
+        );
+        repo.nbe(["list"]).run().code(2).stderr_has(&expected);
+        repo.nbe(["run", "kv/never"]).run().code(2).stderr_has(&expected);
+        assert!(!repo.path("examples/kv/never/cli/ran.txt").exists());
+    }
+}
+
+#[test]
 fn a_client_without_its_main_file_is_named() {
     let repo = Repo::new();
     repo.write("examples/kv/basics/cli/README", "no program here\n");
