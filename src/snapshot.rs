@@ -100,7 +100,7 @@ pub struct Snapshot {
 struct Header {
     source: Option<String>,
     expression: Option<String>,
-    info: Option<serde_yaml::Value>,
+    info: Option<serde_json::Value>,
 }
 
 impl Snapshot {
@@ -170,14 +170,14 @@ impl Snapshot {
         }
         let body: String = lines.collect();
         let fields: Header =
-            serde_yaml::from_str(&header).map_err(|e| ParseError::HeaderNotYaml(e.to_string()))?;
+            serde_saphyr::from_str(&header).map_err(|e| ParseError::HeaderNotYaml(e.to_string()))?;
         let malformed = |field: &str, why: String| ParseError::Field {
             field: field.to_string(),
             line: field_line(&header, field),
             why,
         };
         let info = fields.info.as_ref().filter(|info| !info.is_null());
-        if info.is_some_and(|info| !info.is_mapping()) {
+        if info.is_some_and(|info| !info.is_object()) {
             return Err(malformed(
                 "info",
                 format!("is not a mapping of {}", INFO_FIELDS.join(", ")),
@@ -185,13 +185,10 @@ impl Snapshot {
         }
         let info = |key: &str| -> std::result::Result<String, ParseError> {
             match info.and_then(|info| info.get(key)) {
-                Some(serde_yaml::Value::String(text)) => Ok(text.clone()),
-                Some(serde_yaml::Value::Null) | None => Ok(String::new()),
-                Some(value @ (serde_yaml::Value::Bool(_) | serde_yaml::Value::Number(_))) => {
-                    Ok(serde_yaml::to_string(value)
-                        .unwrap_or_default()
-                        .trim()
-                        .to_string())
+                Some(serde_json::Value::String(text)) => Ok(text.clone()),
+                Some(serde_json::Value::Null) | None => Ok(String::new()),
+                Some(value @ (serde_json::Value::Bool(_) | serde_json::Value::Number(_))) => {
+                    Ok(value.to_string())
                 }
                 Some(_) => Err(malformed(&format!("info.{key}"), "is not a single value".into())),
             }

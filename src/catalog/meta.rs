@@ -4,6 +4,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde_saphyr::granit_parser::{self, Event};
+use serde_saphyr::{DefaultMessageFormatter, MessageFormatter};
 
 use crate::error::{Error, Location, Result};
 use crate::normalize;
@@ -75,27 +77,108 @@ pub fn read<T: DeserializeOwned + Default>(path: &Path) -> Result<(T, String)> {
     {
         return Ok((T::default(), text));
     }
-    match serde_yaml::from_str(&text) {
+    // Snippets are off: nbe prints one line, `file:line:column: message; fix the YAML`.
+    let options = serde_saphyr::options! { with_snippet: false };
+    match serde_saphyr::from_str_with_options(&text, options) {
         Ok(value) => Ok((value, text)),
         Err(err) => {
             let location = match err.location() {
-                Some(at) => Location::at(path, at.line(), at.column()),
-                None => Location::at(path, 1, 1),
+                Some(at) if at.line() > 0 => {
+                    Location::at(path, at.line() as usize, at.column().max(1) as usize)
+                }
+                _ => Location::at(path, 1, 1),
             };
-            Err(Error::catalog(
-                location,
-                format!("{}; fix the YAML", strip_location(&err.to_string())),
-            ))
+            // The message without the " at line L, column C" the default rendering appends: nbe
+            // prints the location up front instead.
+            let message = DefaultMessageFormatter.format_message(&err);
+            Err(Error::catalog(location, format!("{message}; fix the YAML")))
         }
     }
 }
 
-/// serde_yaml appends " at line L column C" to its messages; nbe prints the location up front instead.
-fn strip_location(message: &str) -> &str {
-    match message.rfind(" at line ") {
-        Some(at) => &message[..at],
-        None => message,
+/// The location of the value at `steps` (mapping keys, and sequence indexes as numbers), like
+/// `["normalize", "redact", "2", "pattern"]`; the deepest part of the path the file has when
+/// not all of it is there, or the file start.
+///
+/// Semantic errors found after parsing (a zero timeout, a regex that does not compile) use it
+/// to point at the value the user wrote, in block or flow style alike.
+pub fn value_location(path: &Path, text: &str, steps: &[&str]) -> Location {
+    let at = |marker: granit_parser::Marker| Location::at(path, marker.line(), marker.col() + 1);
+    let mut best = Location::at(path, 1, 1);
+    let mut best_depth = 0;
+    // One frame per open collection: the path segment it was reached by, and its position.
+    enum Frame {
+        Mapping { segment: String, key: Option<String> },
+        Sequence { segment: String, next: usize },
     }
+    let mut frames: Vec<Frame> = Vec::new();
+    for event in granit_parser::Parser::new_from_str(text) {
+        let Ok((event, span)) = event else {
+            break;
+        };
+        let starts_collection = matches!(event, Event::MappingStart(..) | Event::SequenceStart(..));
+        if !starts_collection && !matches!(event, Event::Scalar(..) | Event::Alias(..)) {
+            if matches!(event, Event::MappingEnd | Event::SequenceEnd) {
+                frames.pop();
+            }
+            continue;
+        }
+        // A node is a mapping key, a value under a key, a sequence item, or the document root.
+        let segment = match frames.last_mut() {
+            Some(Frame::Mapping { key, .. }) if key.is_none() => {
+                let text = match &event {
+                    Event::Scalar(text, ..) => text.to_string(),
+                    _ => String::new(),
+                };
+                *key = Some(text);
+                if starts_collection {
+                    // A collection as a key: nothing nbe reads lives under it.
+                    frames.push(Frame::Mapping {
+                        segment: String::new(),
+                        key: None,
+                    });
+                }
+                continue;
+            }
+            Some(Frame::Mapping { key, .. }) => key.take(),
+            Some(Frame::Sequence { next, .. }) => {
+                *next += 1;
+                Some((*next - 1).to_string())
+            }
+            None => None,
+        };
+        let mut depth = 0;
+        let mut on_path = true;
+        for (step, part) in frames
+            .iter()
+            .map(|frame| match frame {
+                Frame::Mapping { segment, .. } | Frame::Sequence { segment, .. } => segment.as_str(),
+            })
+            .skip(1)
+            .chain(segment.as_deref())
+            .enumerate()
+        {
+            if steps.get(step) != Some(&part) {
+                on_path = false;
+                break;
+            }
+            depth = step + 1;
+        }
+        if on_path && segment.is_some() && depth > best_depth {
+            best = at(span.start);
+            best_depth = depth;
+            if depth == steps.len() {
+                return best;
+            }
+        }
+        let segment = segment.unwrap_or_default();
+        match event {
+            Event::MappingStart(..) => frames.push(Frame::Mapping { segment, key: None }),
+            Event::SequenceStart(..) => frames.push(Frame::Sequence { segment, next: 0 }),
+            _ => {}
+        }
+    }
+    best
 }
 
 /// The location of `key:` at the start of a line, or the file start.
@@ -168,5 +251,19 @@ mod tests {
         let path = Path::new("m.yaml");
         assert_eq!(item_location(path, text, "two").to_string(), "m.yaml:4:6");
         assert_eq!(key_location(path, text, "timeout").to_string(), "m.yaml:5:1");
+    }
+
+    #[test]
+    fn locates_values_by_path_in_block_and_flow_style() {
+        let text = "title: T\nnormalize:\n  redact:\n    - pattern: a\n      replace: b\n    - {pattern: '(', replace: c}\n  drop: ['x', \"[\"]\nexpect:\n  exit_status: 300\n";
+        let path = Path::new("m.yaml");
+        let at = |steps: &[&str]| value_location(path, text, steps).to_string();
+        assert_eq!(at(&["normalize", "redact", "1", "pattern"]), "m.yaml:6:17");
+        assert_eq!(at(&["normalize", "redact", "0", "replace"]), "m.yaml:5:16");
+        assert_eq!(at(&["normalize", "drop", "1"]), "m.yaml:7:15");
+        assert_eq!(at(&["expect", "exit_status"]), "m.yaml:9:16");
+        // The deepest part of the path that exists, else the file start.
+        assert_eq!(at(&["normalize", "redact", "7", "pattern"]), "m.yaml:4:5");
+        assert_eq!(at(&["timeout"]), "m.yaml:1:1");
     }
 }

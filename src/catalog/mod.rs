@@ -380,6 +380,21 @@ fn load_example(
         .map(duration::parse)
         .transpose()
         .map_err(|err| Error::catalog(meta::key_location(&meta_path, &text, "timeout"), err.to_string()))?;
+    if timeout.is_some_and(|t| t.is_zero()) {
+        return Err(Error::catalog(
+            meta::value_location(&meta_path, &text, &["timeout"]),
+            "`timeout` is zero, so every run would time out at once; give the example the time it needs, like `timeout: 90s`, or remove the key to use --timeout".to_string(),
+        ));
+    }
+    if !(0..=255).contains(&meta.expect.exit_status) {
+        return Err(Error::catalog(
+            meta::value_location(&meta_path, &text, &["expect", "exit_status"]),
+            format!(
+                "`expect.exit_status` is {}, which no process can exit with; use the status the example ends with, from 0 to 255 (128+N for a signal N)",
+                meta.expect.exit_status
+            ),
+        ));
+    }
     let error_lines = meta
         .expect
         .error_lines
@@ -400,16 +415,10 @@ fn load_example(
         })
         .collect::<Result<Vec<_>>>()?;
     let normalizer = normalizers.get(&meta.normalize).map_err(|err| {
-        // The rule's own section (`redact[2].pattern` is under `redact:`), else `normalize:`.
-        let rule = match &err {
-            normalize::RuleError::Regex { rule, .. } | normalize::RuleError::Invalid { rule, .. } => rule,
-        };
-        let section = rule.split(['[', '.']).next().unwrap_or_default();
-        let location = match meta::key_location(&meta_path, &text, section) {
-            Location { line: Some(1), .. } => meta::key_location(&meta_path, &text, "normalize"),
-            found => found,
-        };
-        Error::catalog(location, format!("normalize: {err}"))
+        Error::catalog(
+            rule_location(&meta_path, &text, &err),
+            format!("normalize: {err}; fix the rule (see docs/normalization.md)"),
+        )
     })?;
     let path = format!("{category}/{name}");
     let clients = load_clients(&dir, &path)?;
@@ -435,6 +444,14 @@ fn load_example(
         meta_path,
         clients,
     })
+}
+
+/// The location of the rule a normalizer error names, like `redact[2].pattern`.
+fn rule_location(meta_path: &Path, text: &str, err: &normalize::RuleError) -> Location {
+    let (normalize::RuleError::Regex { rule, .. } | normalize::RuleError::Invalid { rule, .. }) = err;
+    let rule = rule.replace('[', ".").replace(']', "");
+    let steps: Vec<&str> = std::iter::once("normalize").chain(rule.split('.')).collect();
+    meta::value_location(meta_path, text, &steps)
 }
 
 fn load_clients(dir: &Path, example_path: &str) -> Result<Vec<Client>> {
@@ -531,6 +548,72 @@ mod tests {
             catalog
                 .select_in(&["nowhere".to_string()], Some("1/3".parse().unwrap()))
                 .is_err()
+        );
+    }
+
+    /// Loads a repository whose only example has `meta` as its `meta.yaml`; the error is shown
+    /// relative to the example directory.
+    fn load_meta(meta: &str) -> std::result::Result<Catalog, String> {
+        let repo = tempfile::tempdir().unwrap();
+        let example = repo.path().join("examples/kv/put");
+        std::fs::create_dir_all(example.join("cli")).unwrap();
+        std::fs::write(example.join("cli/main.sh"), "").unwrap();
+        std::fs::write(example.join("meta.yaml"), meta).unwrap();
+        Catalog::load(repo.path()).map_err(|err| {
+            let err = err.to_string();
+            err.strip_prefix(&format!("{}/", example.display()))
+                .unwrap_or(&err)
+                .to_string()
+        })
+    }
+
+    fn meta_error(meta: &str) -> String {
+        load_meta(meta).expect_err("a catalog error")
+    }
+
+    #[test]
+    fn a_zero_timeout_is_refused_at_its_value() {
+        let err = meta_error("title: Put\ntimeout: 0s\n");
+        assert!(err.starts_with("meta.yaml:2:10: `timeout` is zero"), "{err}");
+        assert!(err.contains("like `timeout: 90s`"), "{err}");
+        let err = meta_error("timeout: 0\n");
+        assert!(err.starts_with("meta.yaml:1:10: `timeout` is zero"), "{err}");
+    }
+
+    #[test]
+    fn an_exit_status_outside_0_to_255_is_refused_at_its_value() {
+        let err = meta_error("expect:\n  exit_status: 300\n");
+        assert!(
+            err.starts_with("meta.yaml:2:16: `expect.exit_status` is 300, which no process can exit with"),
+            "{err}"
+        );
+        let err = meta_error("expect: {exit_status: -1}\n");
+        assert!(
+            err.starts_with("meta.yaml:1:23: `expect.exit_status` is -1"),
+            "{err}"
+        );
+        let catalog = load_meta("timeout: 1ms\nexpect: {exit_status: 255}\n").expect("valid");
+        assert_eq!(catalog.categories[0].examples[0].expect.exit_status, 255);
+    }
+
+    #[test]
+    fn a_bad_normalize_rule_is_refused_at_its_own_line_and_column() {
+        let err = meta_error(
+            "normalize:\n  redact:\n    - pattern: ok\n      replace: x\n    - pattern: 'a(b'\n      replace: y\n",
+        );
+        assert!(
+            err.starts_with("meta.yaml:5:16: normalize: invalid regex in normalize rule redact[1].pattern"),
+            "{err}"
+        );
+        let err = meta_error("normalize:\n  drop: ['fine', '[']\n");
+        assert!(
+            err.starts_with("meta.yaml:2:18: normalize: invalid regex in normalize rule drop[1]"),
+            "{err}"
+        );
+        let err = meta_error("normalize:\n  disable: [nope]\n");
+        assert!(
+            err.starts_with("meta.yaml:2:13: normalize: invalid normalize rule disable[0]"),
+            "{err}"
         );
     }
 }

@@ -305,7 +305,7 @@ mod tests {
     }
 
     fn rules(yaml: &str) -> Rules {
-        serde_yaml::from_str(yaml).expect("valid yaml")
+        serde_saphyr::from_str(yaml).expect("valid yaml")
     }
 
     #[test]
@@ -343,14 +343,14 @@ mod tests {
             normalize: Rules,
         }
         let meta: Meta =
-            serde_yaml::from_str(&yaml.replace("description: ...", "")).expect("valid meta.yaml");
+            serde_saphyr::from_str(&yaml.replace("description: ...", "")).expect("valid meta.yaml");
         assert_eq!(meta.normalize.unordered.len(), 2);
         Normalizer::new(&meta.normalize).expect("the documented rules compile");
     }
 
     #[test]
     fn unknown_fields_are_rejected() {
-        assert!(serde_yaml::from_str::<Rules>("colums: []").is_err());
+        assert!(serde_saphyr::from_str::<Rules>("colums: []").is_err());
     }
 
     #[test]

@@ -46,7 +46,7 @@ mod tests {
     #[test]
     fn spans_are_cut_to_the_range_and_escaped() {
         let source = "x := \"<b>\" // a < b\ny := 1\n";
-        let tokens = Syntax::of(ClientKind::Go).tokenize(source).unwrap();
+        let tokens = Syntax::of(ClientKind::Go).parse(source).unwrap().tokens;
         assert_eq!(
             highlight(source, &tokens, 0..19),
             "x := <span class=\"s\">&quot;&lt;b&gt;&quot;</span> <span class=\"c\">// a &lt; b</span>"

@@ -5,7 +5,7 @@
 //! replaces a directory nbe wrote. `nbe serve` serves a `Site` straight from memory. The same input
 //! always gives the same bytes: nothing depends on the clock, and every collection is ordered.
 //!
-//! - [`syntax`] tokenizes the catalog's languages; [`split`] cuts programs into prose and code;
+//! - [`syntax`] reads programs with real grammars (syntect, bat's syntax set); [`split`] cuts programs into prose and code;
 //!   [`highlight`] colours code; [`markdown`] renders prose and resolves links between examples;
 //! - [`badge`] says what a recording was made with and the verdict on it;
 //! - [`page`] writes the HTML; `assets/` holds the stylesheet and the small script;

@@ -9,10 +9,14 @@
 //!   lines it is a paragraph break, and prose followed by a blank line still describes the code after it;
 //! - a comment reading `<!break>` ends the section, to put two prose blocks one after the other;
 //! - heredocs and multi-line strings are code, whatever their lines look like.
+//!
+//! What is a comment, a string or a heredoc is the grammar's call (see [`super::syntax`]): the
+//! splitter reads the outermost comment and string scopes of one parse, and strips the comment
+//! markers the grammar marked.
 
 use std::ops::Range;
 
-use super::syntax::{LexError, Syntax, Token, TokenKind};
+use super::syntax::{LexError, Literal, Syntax, Token, TokenKind};
 
 /// Prose and the code it describes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -48,10 +52,10 @@ const BREAK: &str = "<!break>";
 
 /// Splits `source` written in `syntax` into sections.
 pub fn split(syntax: &Syntax, source: &str) -> Result<Split, LexError> {
-    let tokens = syntax.tokenize(source)?;
+    let parsed = syntax.parse(source)?;
     let mut sections = Vec::new();
     let mut current = Section::default();
-    for (index, line) in classify(syntax, source, &tokens).into_iter().enumerate() {
+    for (index, line) in classify(source, &parsed.literals).into_iter().enumerate() {
         let number = index + 1;
         match line {
             Line::Prose(text) if text.trim() == BREAK => finish(&mut sections, &mut current),
@@ -75,7 +79,10 @@ pub fn split(syntax: &Syntax, source: &str) -> Result<Split, LexError> {
         }
     }
     finish(&mut sections, &mut current);
-    Ok(Split { sections, tokens })
+    Ok(Split {
+        sections,
+        tokens: parsed.tokens,
+    })
 }
 
 /// Pushes the current section when it has anything, and starts an empty one.
@@ -90,7 +97,7 @@ fn finish(sections: &mut Vec<Section>, current: &mut Section) {
 }
 
 /// One [`Line`] per source line (a block comment yields one prose line per line it spans).
-fn classify<'a>(syntax: &Syntax, source: &'a str, tokens: &[Token]) -> Vec<Line<'a>> {
+fn classify<'a>(source: &'a str, literals: &[Literal]) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     let mut start = 0;
     while start < source.len() {
@@ -98,9 +105,8 @@ fn classify<'a>(syntax: &Syntax, source: &'a str, tokens: &[Token]) -> Vec<Line<
         let text = &source[start..end];
         let indent = text.len() - text.trim_start().len();
         // A string, heredoc or block comment that began on an earlier line makes this line code.
-        let inside_literal = token_at(tokens, start)
-            .is_some_and(|t| t.start < start && matches!(t.kind, TokenKind::Str | TokenKind::Comment));
-        let first = token_at(tokens, start + indent);
+        let inside_literal = literal_at(literals, start).is_some_and(|l| l.range.start < start);
+        let first = literal_at(literals, start + indent);
         let next = match first {
             _ if inside_literal => {
                 lines.push(Line::Code(start..end));
@@ -110,13 +116,21 @@ fn classify<'a>(syntax: &Syntax, source: &'a str, tokens: &[Token]) -> Vec<Line<
                 lines.push(Line::Blank);
                 end + 1
             }
-            Some(comment) if comment.kind == TokenKind::Comment && comment.start == start + indent => {
-                let close_line_end = source[comment.end..]
+            // A shebang is a comment to the grammar, and code to the reader.
+            Some(comment) if comment.range.start == 0 && text.starts_with("#!") => {
+                lines.push(Line::Code(start..end));
+                end + 1
+            }
+            // Some grammars count the indentation before a comment as part of it.
+            Some(comment)
+                if comment.kind == TokenKind::Comment
+                    && (start..=start + indent).contains(&comment.range.start) =>
+            {
+                let close_line_end = source[comment.range.end..]
                     .find('\n')
-                    .map_or(source.len(), |at| comment.end + at);
-                if source[comment.end..close_line_end].trim().is_empty() {
-                    let body = &source[comment.start..comment.end];
-                    lines.extend(comment_prose(syntax, body).into_iter().map(Line::Prose));
+                    .map_or(source.len(), |at| comment.range.end + at);
+                if source[comment.range.end..close_line_end].trim().is_empty() {
+                    lines.extend(comment_prose(source, comment).into_iter().map(Line::Prose));
                     close_line_end + 1
                 } else {
                     // Code after a block comment on the same line: the whole line is code.
@@ -134,39 +148,50 @@ fn classify<'a>(syntax: &Syntax, source: &'a str, tokens: &[Token]) -> Vec<Line<
     lines
 }
 
-/// The token containing byte `at`.
-fn token_at(tokens: &[Token], at: usize) -> Option<&Token> {
-    let index = tokens.partition_point(|t| t.end <= at);
-    tokens.get(index).filter(|t| t.start <= at)
+/// The literal containing byte `at`.
+fn literal_at(literals: &[Literal], at: usize) -> Option<&Literal> {
+    let index = literals.partition_point(|l| l.range.end <= at);
+    literals.get(index).filter(|l| l.range.start <= at)
 }
 
-/// The prose lines of one comment: markers, decoration and one leading space removed.
-fn comment_prose<'a>(syntax: &Syntax, comment: &'a str) -> Vec<&'a str> {
-    if let Some(text) = comment.strip_prefix(syntax.line_comment) {
-        // `///` and `//!` are documentation comments in Rust; their extra marker is not prose.
-        let text = match syntax.line_comment {
-            "//" => text.strip_prefix(['/', '!']).unwrap_or(text),
-            _ => text,
+/// The prose lines of one comment, one per source line it spans: markers removed (newlines kept,
+/// so line numbers stay right), then one leading space; a block comment's lines also lose their
+/// indentation and `*` decoration. Empty edges are dropped by `split`.
+fn comment_prose<'a>(source: &'a str, comment: &Literal) -> Vec<&'a str> {
+    let mut lines = Vec::new();
+    let mut at = comment.range.start;
+    for line in source[comment.range.clone()].split_inclusive('\n') {
+        let range = at..at + line.trim_end_matches('\n').len();
+        at += line.len();
+        // Opening markers (`#`, `///`, ` *`), with the blanks before them, go; so does a closing
+        // marker (`*/`) and what follows it.
+        let (mut from, mut to) = (range.start, range.end);
+        loop {
+            let word = from + source[from..to].len() - source[from..to].trim_start_matches([' ', '\t']).len();
+            match comment.markers.iter().find(|m| m.start <= word && m.end > word) {
+                Some(marker) if word < to => from = marker.end.min(to),
+                _ => break,
+            }
+        }
+        if let Some(close) = comment
+            .markers
+            .iter()
+            .map(|m| m.start)
+            .filter(|at| (from..to).contains(at))
+            .min()
+        {
+            to = close;
+        }
+        let text = &source[from..to];
+        let text = if comment.block {
+            let text = text.trim_start();
+            text.strip_prefix('*').unwrap_or(text).trim_end()
+        } else {
+            text
         };
-        return vec![text.strip_prefix(' ').unwrap_or(text)];
+        lines.push(text.strip_prefix(' ').unwrap_or(text));
     }
-    let Some((open, close)) = syntax.block_comment else {
-        return vec![comment];
-    };
-    let inner = comment
-        .strip_prefix(open)
-        .and_then(|c| c.strip_suffix(close))
-        .unwrap_or(comment);
-    let inner = inner.strip_prefix('*').unwrap_or(inner);
-    // One entry per source line, so line numbers stay right; empty edges are dropped by `split`.
-    inner
-        .split('\n')
-        .map(|line| {
-            let line = line.trim_start();
-            let line = line.strip_prefix('*').unwrap_or(line);
-            line.strip_prefix(' ').unwrap_or(line).trim_end()
-        })
-        .collect()
+    lines
 }
 
 #[cfg(test)]

@@ -188,7 +188,7 @@ fn an_invalid_normalize_rule_is_the_same_catalog_error_for_every_command() {
     )
     .script("kv/masked", "echo ran > ran.txt\n");
     let expected = format!(
-        "{}:5:3: normalize: invalid regex in normalize rule redact[0].pattern",
+        "{}:6:16: normalize: invalid regex in normalize rule redact[0].pattern",
         repo.path("examples/kv/masked/meta.yaml").display()
     );
     for args in [
@@ -204,6 +204,34 @@ fn an_invalid_normalize_rule_is_the_same_catalog_error_for_every_command() {
     }
     assert!(!repo.exists("examples/kv/masked/cli/ran.txt"), "nothing ran");
     assert!(!repo.exists("site"), "no site was written with a failing badge");
+}
+
+#[test]
+fn meta_yaml_values_nothing_could_satisfy_are_catalog_errors_at_their_value() {
+    for (meta, at, message) in [
+        ("title: Never\ntimeout: 0s\n", "2:10", "`timeout` is zero"),
+        (
+            "expect:\n  exit_status: 300\n",
+            "2:16",
+            "`expect.exit_status` is 300, which no process can exit with",
+        ),
+        (
+            "normalize:\n  redact:\n    - {pattern: '(unclosed', replace: x}\n",
+            "3:17",
+            "normalize: invalid regex in normalize rule redact[0].pattern",
+        ),
+    ] {
+        let repo = Repo::new();
+        repo.write("examples/kv/never/meta.yaml", meta)
+            .script("kv/never", "echo ran > ran.txt\n");
+        let expected = format!(
+            "{}:{at}: {message}",
+            repo.path("examples/kv/never/meta.yaml").display()
+        );
+        repo.nbe(["list"]).run().code(2).stderr_has(&expected);
+        repo.nbe(["run", "kv/never"]).run().code(2).stderr_has(&expected);
+        assert!(!repo.path("examples/kv/never/cli/ran.txt").exists());
+    }
 }
 
 #[test]
