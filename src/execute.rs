@@ -1,8 +1,11 @@
 //! Running many clients: the options every run shares, and a worker pool.
 //!
-//! `test` and `record` run clients through [`run_client`] only, so what every run needs (tools,
-//! timeout, isolation, parallelism, partition) lives in [`RunOptions`], resolved in one place.
+//! `test`, `record` and `run` start clients through [`run_selected`] only, so what every run
+//! needs (tools, cache, timeout, isolation, parallelism, partition) lives in [`RunOptions`],
+//! resolved in one place, and making a client ready (its toolchain, dependencies and build, see
+//! [`toolchain`]) happens in one place too.
 
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -12,6 +15,7 @@ use crate::cli::RunArgs;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::runner::isolation::Mode;
+use crate::runner::toolchain::{self, NotReady};
 use crate::runner::{self, RunResult, RunSpec, Tools};
 
 /// Parallel runs when nothing else is asked for: examples mostly wait on servers, so more runs than
@@ -31,6 +35,10 @@ pub struct RunOptions {
     pub jobs: usize,
     /// Only this CI partition of the examples.
     pub partition: Option<Partition>,
+    /// The cache root for dependencies and builds, resolved before any sandbox moves `HOME`.
+    pub cache: PathBuf,
+    /// The repository root, holding the kinds' defaults folders (`clients/<kind>/`).
+    pub root: PathBuf,
 }
 
 impl RunOptions {
@@ -56,6 +64,21 @@ impl RunOptions {
             isolation,
             jobs,
             partition: args.partition,
+            cache: toolchain::cache_root()?,
+            root: config.root.clone(),
+        })
+    }
+
+    /// The options of `nbe run`: one client, `timeout` unless its meta.yaml says otherwise.
+    pub fn single(config: &Config, timeout: Duration) -> Result<Self> {
+        Ok(Self {
+            tools: config.tools()?,
+            timeout,
+            isolation: config.isolation()?,
+            jobs: 1,
+            partition: None,
+            cache: toolchain::cache_root()?,
+            root: config.root.clone(),
         })
     }
 
@@ -75,21 +98,43 @@ pub fn timeout_of(selected: Selected, default: Duration) -> Duration {
     selected.example.timeout.unwrap_or(default)
 }
 
-/// Runs one client with its output buffered; `Ok(None)` when nbe cannot run its kind.
-pub fn run_client(selected: Selected, options: &RunOptions) -> Result<Option<RunResult>> {
-    let Some(command) = selected.client.kind.command() else {
-        return Ok(None);
+/// Runs one client with its output buffered; `Ok(Err)` when it cannot run (see [`run_selected`]).
+pub fn run_client(selected: Selected, options: &RunOptions) -> Result<Result<RunResult, NotReady>> {
+    run_selected(selected, options, false, &mut |_| {})
+}
+
+/// Makes one client ready (its kind's toolchain, dependencies and build, reused when unchanged),
+/// then runs it with its server fixture, streaming its output to `sink`. `Ok(Err)` says why it
+/// cannot run: a missing toolchain (with the fix) or a failed build (with the compiler's messages).
+pub fn run_selected(
+    selected: Selected,
+    options: &RunOptions,
+    keep: bool,
+    sink: &mut dyn FnMut(&[u8]),
+) -> Result<Result<RunResult, NotReady>> {
+    let client = toolchain::Client {
+        kind: selected.client.kind,
+        dir: &selected.client.dir,
+        root: &options.root,
     };
+    let ready = match toolchain::make_ready(client, &options.tools, &options.cache)? {
+        Ok(ready) => ready,
+        Err(not_ready) => return Ok(Err(not_ready)),
+    };
+    let command: Vec<&str> = ready.command.iter().map(String::as_str).collect();
     let spec = RunSpec {
         label: &selected.client.path,
         client_dir: &selected.client.dir,
-        command,
+        command: &command,
         tools: &options.tools,
         timeout: timeout_of(selected, options.timeout),
-        keep: false,
+        keep,
         isolation: &options.isolation,
+        defaults: ready.defaults.as_deref(),
+        env: &ready.env,
+        server: selected.example.server_for(selected.client),
     };
-    runner::run(&spec, &mut |_| {}).map(Some)
+    runner::run(&spec, sink).map(Ok)
 }
 
 /// Prepares the process to run examples: it adopts orphaned grandchildren and stops cleanly on Ctrl-C.

@@ -21,6 +21,7 @@ pub fn check(
     let selected = catalog.select(prefixes)?;
     let normalizers = regress::normalizers(&selected)?;
     let mut reporters = Reporters::new(report, "nbe check");
+    regress::problems(&mut reporters, &catalog, prefixes, None)?;
     for s in selected {
         let started = Instant::now();
         let recording = check::Recording::read(&catalog, s);
@@ -28,8 +29,8 @@ pub fn check(
         let outcome = match status {
             CheckStatus::Verified => Outcome::Passed,
             // A client nbe cannot run yet has no recording to check; that is not its fault.
-            CheckStatus::NotRecorded(_) if s.client.kind.command().is_none() => Outcome::Skipped {
-                reason: regress::cannot_run(s.client.kind),
+            CheckStatus::NotRecorded(_) if let Some(reason) = s.client.kind.unrunnable() => Outcome::Skipped {
+                reason: format!("nbe cannot run {} clients here: {reason}", s.client.kind),
             },
             CheckStatus::Stale(reason) | CheckStatus::Failing(reason) | CheckStatus::NotRecorded(reason) => {
                 Outcome::Failed {

@@ -35,7 +35,7 @@ pub fn list(config: &Config, prefix: Option<&str>, json: bool, partition: Option
                             "path": example.path,
                             "title": example.title,
                             "description": example.description,
-                            "clients": example.clients.iter().map(|c| c.kind.dir_name()).collect::<Vec<_>>(),
+                            "clients": example.clients.iter().map(|c| c.dir_name()).collect::<Vec<_>>(),
                         })
                     })
                     .collect();
@@ -55,7 +55,7 @@ pub fn list(config: &Config, prefix: Option<&str>, json: bool, partition: Option
             let examples: Vec<_> = category.examples.iter().filter(|e| wanted(&e.path)).collect();
             let width = examples.iter().map(|e| e.path.len()).max().unwrap_or(0);
             for example in examples {
-                let clients: Vec<_> = example.clients.iter().map(|c| c.kind.dir_name()).collect();
+                let clients: Vec<_> = example.clients.iter().map(|c| c.dir_name()).collect();
                 text.push_str(&format!(
                     "  {:width$}  {}  [{}]\n",
                     example.path,

@@ -80,5 +80,11 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
             normalize::normalize(config.as_ref(), file.as_deref(), explain, example.as_deref())
         }
         Command::LoopbackExec { command } => Err(crate::runner::isolation::loopback_exec(&command)),
+        Command::Fixture {
+            server,
+            dir,
+            ports,
+            command,
+        } => crate::runner::fixture::exec(&server, &dir, &ports, &command),
     }
 }

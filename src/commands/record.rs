@@ -30,6 +30,7 @@ pub fn record(
     let normalizers = regress::normalizers(&selected)?;
     execute::prepare()?;
     let mut reporters = Reporters::new(report, "nbe record");
+    regress::problems(&mut reporters, &catalog, prefixes, options.partition)?;
     reporters.run_all(&selected, options.jobs, |s| {
         record_client(&catalog.root, s, &normalizers[s.example.path.as_str()], options)
     })?;
@@ -55,9 +56,9 @@ fn record_client(
         elapsed: started.elapsed(),
         notes,
     };
-    let Some(result) = execute::run_client(selected, options)? else {
-        let reason = regress::cannot_run(selected.client.kind);
-        return Ok(report(Outcome::Skipped { reason }, Vec::new()));
+    let result = match execute::run_client(selected, options)? {
+        Ok(result) => result,
+        Err(not_ready) => return Ok(report(regress::not_ready(not_ready), Vec::new())),
     };
     if let Some(outcome) = regress::run_failure(selected, &result, options) {
         let note = format!("not recorded: {path}'s output.txt, output.cast and snapshot are untouched");

@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::catalog::{Catalog, ClientKind, Selected};
+use crate::catalog::{Catalog, Selected};
 use crate::cli::ReportArgs;
 use crate::config::{self, Format, Unreferenced};
 use crate::error::{Error, Location, Result};
@@ -19,6 +19,7 @@ use crate::report::junit::Junit;
 use crate::report::progress::Progress;
 use crate::report::{ClientReport, Event, Reporter, Summary};
 use crate::report::{Outcome, tail};
+use crate::runner::toolchain::NotReady;
 use crate::runner::{self, RunResult, Termination};
 use crate::snapshot;
 use crate::verdict;
@@ -38,9 +39,37 @@ pub fn normalizers<'a>(selected: &[Selected<'a>]) -> Result<HashMap<&'a str, Arc
     Ok(normalizers)
 }
 
-/// Why nbe skips (or, for `nbe run`, refuses) a client of `kind`: it has no way to run one yet.
-pub fn cannot_run(kind: ClientKind) -> String {
-    format!("nbe cannot run {kind} clients yet")
+/// The outcome of a client that could not run: skipped (with the fix), or failed to build.
+pub fn not_ready(not_ready: NotReady) -> Outcome {
+    match not_ready {
+        NotReady::Skipped(reason) => Outcome::Skipped { reason },
+        NotReady::Failed(messages) => Outcome::Failed {
+            reason: "it did not build".into(),
+            tail: messages,
+        },
+    }
+}
+
+/// Every catalog problem under `prefixes` (within `partition`) as a failed client, so a broken
+/// example is reported where it is and the others still run.
+pub fn problems(
+    reporters: &mut Reporters,
+    catalog: &Catalog,
+    prefixes: &[String],
+    partition: Option<crate::catalog::Partition>,
+) -> Result<()> {
+    for problem in catalog.problems_in(prefixes, partition) {
+        reporters.finished(&ClientReport {
+            path: problem.path.clone(),
+            outcome: Outcome::Failed {
+                reason: problem.error().to_string(),
+                tail: String::new(),
+            },
+            elapsed: std::time::Duration::ZERO,
+            notes: Vec::new(),
+        })?;
+    }
+    Ok(())
 }
 
 /// Why a run is not a success, judged against the example's declared expectation; `None` when it is one.
@@ -50,7 +79,7 @@ pub fn run_failure(selected: Selected, result: &RunResult, options: &RunOptions)
         Termination::TimedOut => {
             return Some(Outcome::TimedOut {
                 after: execute::timeout_of(selected, options.timeout),
-                tail: tail(&output),
+                tail: tail(&output) + &result.server_log,
             });
         }
         Termination::Interrupted => {
@@ -81,7 +110,7 @@ pub fn run_failure(selected: Selected, result: &RunResult, options: &RunOptions)
     }
     (!problems.is_empty()).then(|| Outcome::Failed {
         reason: problems.join("; "),
-        tail: tail(&output),
+        tail: tail(&output) + &result.server_log,
     })
 }
 
@@ -172,7 +201,8 @@ impl Reporters {
         let referenced: std::collections::HashSet<&str> =
             catalog.clients().map(|s| s.client.path.as_str()).collect();
         for (path, client) in snapshot::all(&catalog.root)? {
-            if referenced.contains(client.as_str()) {
+            // A client that did not load keeps its snapshot: it is broken, not gone.
+            if referenced.contains(client.as_str()) || catalog.problems.iter().any(|p| p.touches(&client)) {
                 continue;
             }
             let shown = path

@@ -3,46 +3,41 @@
 use std::io::Write;
 use std::time::Duration;
 
-use super::regress;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::duration;
 use crate::error::{Error, Result};
-use crate::execute;
+use crate::execute::{self, RunOptions};
 use crate::exit;
 use crate::report::Outcome;
-use crate::runner::{self, RunSpec, Termination};
+use crate::runner::toolchain::NotReady;
+use crate::runner::{self, Termination};
 
 /// Runs the client at `path` and returns its exit status.
 pub fn run(config: &Config, path: &str, timeout: Duration, keep: bool) -> Result<i32> {
     let catalog = Catalog::load(&config.root)?;
     let selected = catalog.client(path)?;
     let client = selected.client;
-    let command = client.kind.command().ok_or_else(|| {
-        Error::Usage(format!(
-            "{}; only cli and shell clients run",
-            regress::cannot_run(client.kind)
-        ))
-    })?;
-    let tools = config.tools()?;
-    let isolation = config.isolation()?;
+    let options = RunOptions::single(config, timeout)?;
     execute::prepare()?;
     let timeout = execute::timeout_of(selected, timeout);
-    let spec = RunSpec {
-        label: &client.path,
-        client_dir: &client.dir,
-        command,
-        isolation: &isolation,
-        tools: &tools,
-        timeout,
-        keep,
-    };
     let mut stdout = std::io::stdout();
-    let result = runner::run(&spec, &mut |bytes| {
+    let result = execute::run_selected(selected, &options, keep, &mut |bytes| {
         let _ = stdout.write_all(bytes);
         let _ = stdout.flush();
     })?;
+    let result = match result {
+        Ok(result) => result,
+        Err(NotReady::Skipped(reason)) => return Err(Error::Usage(format!("{}: {reason}", client.path))),
+        Err(NotReady::Failed(messages)) => {
+            eprintln!("nbe: {} did not build\n{messages}", client.path);
+            return Ok(exit::FAILURE);
+        }
+    };
     let mut stderr = std::io::stderr().lock();
+    if !matches!(result.termination, Termination::Exited(0)) && !result.server_log.is_empty() {
+        let _ = stderr.write_all(result.server_log.as_bytes());
+    }
     match result.termination {
         Termination::TimedOut => {
             let _ = writeln!(

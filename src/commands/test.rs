@@ -33,6 +33,7 @@ pub fn test(config: &Config, prefixes: &[String], options: &TestOptions, report:
     let normalizers = regress::normalizers(&selected)?;
     execute::prepare()?;
     let mut reporters = Reporters::new(report, "nbe test");
+    regress::problems(&mut reporters, &catalog, prefixes, options.run.partition)?;
     reporters.run_all(&selected, options.run.jobs, |s| {
         test_client(&catalog.root, s, &normalizers[s.example.path.as_str()], options)
     })?;
@@ -61,9 +62,9 @@ fn test_client(
     };
     let mut first: Option<String> = None;
     for run in 1..=options.repeat {
-        let Some(result) = execute::run_client(selected, &options.run)? else {
-            let reason = regress::cannot_run(selected.client.kind);
-            return Ok(report(Outcome::Skipped { reason }, Vec::new()));
+        let result = match execute::run_client(selected, &options.run)? {
+            Ok(result) => result,
+            Err(not_ready) => return Ok(report(regress::not_ready(not_ready), Vec::new())),
         };
         if let Some(outcome) = regress::run_failure(selected, &result, &options.run) {
             return Ok(report(outcome, Vec::new()));

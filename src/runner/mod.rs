@@ -4,9 +4,11 @@
 //! it. duct only knows its direct child, so the program runs in its own process group and
 //! [`reaper::Group`] ends the whole tree (see there for how).
 
+pub mod fixture;
 pub mod isolation;
 pub mod reaper;
 mod sandbox;
+pub mod toolchain;
 pub mod tools;
 
 use std::io::Read;
@@ -19,6 +21,7 @@ use std::time::{Duration, Instant};
 pub use sandbox::Sandbox;
 pub use tools::Tools;
 
+use crate::catalog::Server;
 use crate::error::{Error, Result};
 use crate::exit;
 
@@ -74,6 +77,12 @@ pub struct RunSpec<'a> {
     pub keep: bool,
     /// Namespaces, or the host.
     pub isolation: &'a isolation::Mode,
+    /// Files laid under the client's in the work dir (its kind's defaults folder), if any.
+    pub defaults: Option<&'a Path>,
+    /// Environment added to the sandbox's (the products of preparing and building).
+    pub env: &'a [(String, String)],
+    /// The servers nbe starts for the run before the program (see [`fixture`]).
+    pub server: Server,
 }
 
 /// How a run ended.
@@ -116,19 +125,43 @@ pub struct RunResult {
     pub kept: Option<PathBuf>,
     /// Processes that survived even SIGKILL.
     pub leaked: Vec<String>,
+    /// The server fixture's logs (the last lines of each), empty without one; shown when a run fails.
+    pub server_log: String,
 }
+
+/// The most lines of each fixture server's log kept for a failed run.
+const SERVER_LOG_LINES: usize = 60;
 
 /// A source of unique run ids within this nbe process.
 static RUN_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Runs `spec`, streaming output to `sink` as it arrives.
 pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
-    if !spec.isolation.parallel_safe() {
+    let nodes = fixture::nodes(spec.server);
+    // A fixture on the host gets free ports, so only a program bringing its own servers is checked.
+    if !spec.isolation.parallel_safe() && nodes == 0 {
         isolation::preflight(spec.label, &isolation::mentioned_ports(spec.client_dir))?;
     }
     let nbe = std::env::current_exe().map_err(|e| Error::io("failed to locate the nbe executable", e))?;
-    let command = spec.isolation.wrap(&nbe, spec.command);
     let sandbox = Sandbox::create(spec.client_dir)?;
+    if let Some(defaults) = spec.defaults {
+        sandbox.lay_under(defaults)?;
+    }
+    let with_fixture: Vec<String>;
+    let command = if nodes > 0 {
+        let ports = if spec.isolation.parallel_safe() {
+            (0..nodes as u16).map(fixture::standard_ports).collect()
+        } else {
+            fixture::free_ports(nodes)?
+        };
+        let server = spec.tools.path(tools::NATS_SERVER);
+        with_fixture = std::iter::once(nbe.display().to_string())
+            .chain(fixture::wrap(&server, &sandbox.server_dir(), &ports, spec.command))
+            .collect();
+        spec.isolation.wrap(&nbe, &with_fixture.iter().map(String::as_str).collect::<Vec<_>>())
+    } else {
+        spec.isolation.wrap(&nbe, spec.command)
+    };
     let run_id = format!(
         "{}-{}",
         std::process::id(),
@@ -146,7 +179,12 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
     // `before_spawn` is where duct lets us reach std's Command: the program leads a new process group.
     let handle = duct::cmd(program, args)
         .dir(sandbox.work())
-        .full_env(sandbox.environment(&spec.tools.dir, &run_id))
+        .full_env(
+            sandbox
+                .environment(&spec.tools.dir, &run_id)
+                .into_iter()
+                .chain(spec.env.iter().cloned()),
+        )
         .stdin_null()
         .stdout_file(writer)
         .stderr_file(writer_for_stderr)
@@ -223,6 +261,7 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
     drop(group);
     let _ = waiter.join();
     let _ = pump.join();
+    let server_log = server_log(&sandbox.server_dir());
     let kept = spec.keep.then(|| sandbox.keep());
     Ok(RunResult {
         termination,
@@ -231,7 +270,24 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
         dropped,
         kept,
         leaked,
+        server_log,
     })
+}
+
+/// The last lines of each fixture server's log in `dir`, each under a header naming it.
+fn server_log(dir: &Path) -> String {
+    let mut text = String::new();
+    for log in fixture::logs(dir) {
+        let content = std::fs::read_to_string(&log).unwrap_or_default();
+        let lines: Vec<&str> = content.lines().collect();
+        let name = log.file_name().unwrap_or_default().to_string_lossy();
+        text.push_str(&format!("--- nats-server log {name} (last {SERVER_LOG_LINES} lines)\n"));
+        for line in &lines[lines.len().saturating_sub(SERVER_LOG_LINES)..] {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    text
 }
 
 /// What the reading and waiting threads tell the run loop.

@@ -184,7 +184,7 @@ fn read_client<'a>(
                 bytes.clone(),
             );
             match String::from_utf8(bytes) {
-                Ok(source) => match split::split(Syntax::of(client.kind), &source) {
+                Ok(source) => match split::split(Syntax::of(client.kind.language()), &source) {
                     Ok(split) => Program::Split { source, split },
                     Err(err) => {
                         warn(
