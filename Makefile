@@ -18,6 +18,7 @@ export NBE_TOOLS_DIR := $(TOOLS_BIN)
 include mk/regress.mk
 include mk/site.mk
 include mk/normalize.mk
+include mk/toolchains.mk
 
 .PHONY: all run test tools build unit lint examples-test bench clean-tools
 
@@ -51,19 +52,19 @@ FORCE:
 build:
 	cargo build --locked
 
-run: build tools
+run: build tools toolchains
 	$(NBE) run topologies/supercluster-arbiter
 
 lint:
 	cargo fmt --check
 	cargo clippy --locked --all-targets -- -D warnings
 
-unit: build tools cargo-insta
+unit: build tools toolchains cargo-insta
 	cargo test --locked
 
 # Every shipped example against its snapshot, then the recordings. A mismatch writes a pending
 # .snap.new locally, as insta does; with CI set (CI providers set it) nothing is written.
-examples-test: build tools
+examples-test: build tools toolchains
 	$(NBE) test --repeat 2
 	$(NBE) check
 
