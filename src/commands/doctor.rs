@@ -3,23 +3,16 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::catalog::Kind;
 use crate::config::{self, ToolsRequest};
 use crate::error::Result;
 use crate::exit;
 use crate::runner::isolation::{self, Request};
-use crate::runner::tools::{self, REQUIRED};
+use crate::runner::toolchain;
+use crate::runner::tools::{self, REQUIRED, Source, Tools};
 
-/// Toolchains examples may use, with the flag that prints their version.
-const TOOLCHAINS: [(&str, &str); 8] = [
-    ("bash", "--version"),
-    ("curl", "--version"),
-    ("go", "version"),
-    ("python3", "--version"),
-    ("node", "--version"),
-    ("cargo", "--version"),
-    ("java", "--version"),
-    ("unshare", "--version"),
-];
+/// Programs scripts and runs use beyond the client kinds' toolchains, with the flag printing their version.
+const TOOLCHAINS: [(&str, &str); 3] = [("bash", "--version"), ("curl", "--version"), ("unshare", "--version")];
 
 /// Prints tools, versions and toolchains; exits 2 when a required tool is missing.
 pub fn doctor(root_flag: Option<&Path>, tools_flag: Option<PathBuf>, request: Request) -> Result<i32> {
@@ -37,6 +30,14 @@ pub fn doctor(root_flag: Option<&Path>, tools_flag: Option<PathBuf>, request: Re
         Err(err) => say!("{:<12} none ({err})", "root"),
     }
     let resolved = ToolsRequest::new(tools_flag).resolve(root.as_deref().ok());
+    // Kinds' toolchains are looked up like at run time: the tools dir first (deno and uv live there).
+    let kinds_tools = match &resolved {
+        Ok(found) => found.clone(),
+        Err(_) => Tools {
+            dir: root.as_deref().map_or_else(|_| PathBuf::new(), |root| root.join(".tools").join("bin")),
+            source: Source::Path,
+        },
+    };
     let code = match resolved {
         Ok(found) => {
             say!(
@@ -82,6 +83,17 @@ pub fn doctor(root_flag: Option<&Path>, tools_flag: Option<PathBuf>, request: Re
                 say!("  {name:<10} {version}");
             }
             None => say!("  {name:<10} not found"),
+        }
+    }
+    say!("client kinds:");
+    for kind in Kind::all() {
+        match toolchain::check(kind, &kinds_tools) {
+            Ok(()) => {
+                let (toolchain, library) = toolchain::versions(kind, &kinds_tools, root.as_deref().ok());
+                let versions: Vec<String> = toolchain.into_iter().chain(library).collect();
+                say!("  {:<10} ready  {}", kind.name(), versions.join("; "));
+            }
+            Err(reason) => say!("  {:<10} not ready: {reason}", kind.name()),
         }
     }
     Ok(code)

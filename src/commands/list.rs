@@ -12,6 +12,7 @@ use crate::exit;
 /// Prints the categories, examples and clients under `prefix`.
 pub fn list(config: &Config, prefix: Option<&str>, json: bool, partition: Option<Partition>) -> Result<i32> {
     let catalog = Catalog::load(&config.root)?;
+    super::warn_problems(&catalog);
     let prefixes: Vec<String> = prefix.into_iter().map(str::to_string).collect();
     let selected = catalog.select_in(&prefixes, partition)?;
     let wanted = |path: &str| {

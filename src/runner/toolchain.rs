@@ -132,21 +132,21 @@ pub fn make_ready(client: Client, tools: &Tools, cache: &Path) -> Result<Result<
         tools,
         cache,
         files: &files,
-        env: &env,
+        env,
         copy: None,
     };
-    let mut products = Vec::new();
+    // Each product is visible to the steps after it (a build may use the prepared dependencies).
     for (step, script, inputs, var) in [
         ("prepare", &spec.prepare, Inputs::Deps, "NBE_PREPARED"),
         ("build", &spec.build, Inputs::All, "NBE_BUILT"),
     ] {
         let Some(script) = script else { continue };
         match steps.product(step, script, inputs)? {
-            Ok(dir) => products.push((var.to_string(), dir.display().to_string())),
+            Ok(dir) => steps.env.push((var.to_string(), dir.display().to_string())),
             Err(failure) => return Ok(Err(failure)),
         }
     }
-    env.extend(products);
+    let env = steps.env;
     let run = spec.run.clone().unwrap_or_default();
     Ok(Ok(Ready {
         defaults,
@@ -172,7 +172,8 @@ struct Steps<'a> {
     cache: &'a Path,
     /// Relative path to source file, defaults first and the client's own on top.
     files: &'a BTreeMap<PathBuf, PathBuf>,
-    env: &'a [(String, String)],
+    /// The environment of the steps: the kind's, then each product made so far.
+    env: Vec<(String, String)>,
     /// The laid-out copy the steps run in, made on first need.
     copy: Option<tempfile::TempDir>,
 }
@@ -204,7 +205,7 @@ impl Steps<'_> {
         }
         create_dir(&product)?;
         let work = self.copy()?.to_path_buf();
-        let (ok, output) = run_step(script, &work, &product, self.env, self.tools)?;
+        let (ok, output) = run_step(script, &work, &product, &self.env, self.tools)?;
         if !ok {
             let _ = std::fs::remove_dir_all(&product);
             let shown = self.shown(&diagnostics(&output, self.spec.diagnostics.as_deref(), &work));
@@ -226,7 +227,7 @@ impl Steps<'_> {
             hasher.update(part.as_bytes());
             hasher.update([0]);
         }
-        for (name, value) in self.env {
+        for (name, value) in &self.env {
             hasher.update(format!("{name}={value}\0").as_bytes());
         }
         let chosen: Vec<(&PathBuf, &PathBuf)> = match inputs {

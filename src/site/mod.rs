@@ -305,6 +305,17 @@ mod tests {
     use super::*;
     use crate::site::verify::Status;
 
+    #[test]
+    fn every_kinds_comment_syntax_is_the_one_its_tokenizer_splits_on() {
+        for kind in crate::catalog::Kind::all() {
+            let syntax = Syntax::of(kind.language());
+            assert_eq!(syntax.line_comment, kind.spec().line_comment, "{kind}");
+            if let Some((open, close)) = &kind.spec().block_comment {
+                assert_eq!(syntax.block_comment, Some((open.as_str(), close.as_str())), "{kind}");
+            }
+        }
+    }
+
     /// A verifier that trusts nothing, so tests do not depend on snapshot files.
     struct Unrecorded;
 
