@@ -23,23 +23,24 @@ await jsm.streams.add({
   retention: RetentionPolicy.Workqueue,
   storage: StorageType.File,
 });
-console.log("Created stream JOBS with work queue retention");
+console.log("Created work queue stream JOBS");
 
 // Two durable pull consumers, each owning one kind of job. Their filters,
 // `jobs.email` and `jobs.image`, do not overlap.
-await jsm.consumers.add("JOBS", pullConsumer("mailer", "jobs.email"));
-await jsm.consumers.add("JOBS", pullConsumer("thumbnailer", "jobs.image"));
-console.log("Created consumers mailer (jobs.email) and thumbnailer (jobs.image)");
+await createConsumer("mailer", "jobs.email");
+await createConsumer("thumbnailer", "jobs.image");
 
-// On a work queue every job has exactly one owner, so the server refuses a
-// second consumer whose filter overlaps an existing one. The error carries
-// JetStream's own code for the reason.
+// A work queue refuses a consumer whose filter overlaps another's: a second
+// consumer for `jobs.email` could take jobs the mailer expects. The server's
+// answer is a `JetStreamApiError`, which names the reason and carries its
+// own error code.
 try {
-  await jsm.consumers.add("JOBS", pullConsumer("mailer-2", "jobs.email"));
+  await jsm.consumers.add("JOBS", pullConfig("second-mailer", "jobs.email"));
   throw new Error("a second consumer on jobs.email was accepted");
 } catch (err) {
   if (!(err instanceof JetStreamApiError)) throw err;
-  console.log(`A second consumer on jobs.email was refused (JetStream error ${err.code})`);
+  const { description, err_code } = err.apiError();
+  console.log(`A second consumer on jobs.email was refused: ${description} (error ${err_code})`);
 }
 
 // Queue up five jobs: two emails and three images. Each publish waits for
@@ -52,47 +53,48 @@ const queued = [
   ["jobs.image", "thumbnail of photo-3.jpg"],
 ];
 for (const [subject, job] of queued) {
-  const ack = await js.publish(subject, job);
-  console.log(`Queued ${job} as sequence ${ack.seq}`);
+  await js.publish(subject, job);
 }
-await printState(5);
+console.log("Queued 2 email jobs and 3 image jobs");
+await showStream(5);
 
-// The mailer takes both email jobs and acknowledges them. `consume()` keeps
-// pulling batches from the consumer in the background and yields them one
-// by one; the worker stops after the two it expects.
+// The mailer takes both email jobs and acknowledges them. Acknowledged jobs
+// leave the stream: three remain, all images, and the first sequence moves
+// past the finished emails.
 await work("mailer", 2);
+await showStream(3);
 
-// Acknowledged jobs are removed: three messages remain, all images, and the
-// first sequence has moved past the finished emails.
-const { state } = await printState(3);
-console.log("Messages per subject:");
-for (const [subject, count] of Object.entries(state.subjects ?? {})) {
-  console.log(`  ${subject}: ${count}`);
-}
-
-// The thumbnailer works through the images. Afterwards the stream is empty,
-// but its sequence numbers keep counting: the first sequence now points at
-// 6, where the next job will be stored.
+// The thumbnailer works through the images. Then the stream is empty, but
+// its sequence numbers keep counting: the next job will be number 6.
 await work("thumbnailer", 3);
-await printState(0);
+await showStream(0);
 await nc.close();
+
+// Adds a durable pull consumer that receives the jobs on one subject and
+// must acknowledge each of them.
+async function createConsumer(name, subject) {
+  await jsm.consumers.add("JOBS", pullConfig(name, subject));
+  console.log(`Created consumer ${name} for ${subject}`);
+}
 
 // The configuration of a durable pull consumer that reads one subject and
 // needs every message acknowledged.
-function pullConsumer(name, subject) {
+function pullConfig(name, subject) {
   return { durable_name: name, filter_subject: subject, ack_policy: AckPolicy.Explicit };
 }
 
 // Takes `count` jobs from a consumer and acknowledges each one, waiting for
-// the server to confirm the acknowledgement (`ackAck`).
+// the server to confirm the acknowledgement (`ackAck`). `consume()` keeps
+// pulling batches from the consumer in the background and yields them one
+// by one; the worker stops after the jobs it expects.
 async function work(name, count) {
   const consumer = await js.consumers.get("JOBS", name);
   const messages = await consumer.consume();
   const done = (async () => {
     let handled = 0;
     for await (const msg of messages) {
+      console.log(`The ${name} did: ${msg.string()}`);
       await msg.ackAck();
-      console.log(`${name} did ${msg.string()}`);
       if (++handled === count) break;
     }
   })();
@@ -102,20 +104,22 @@ async function work(name, count) {
   await messages.close();
 }
 
-// Prints how many messages the stream holds and its sequence range.
-//
-// The server removes an acknowledged message from a work queue a moment
-// after it confirms the acknowledgement, so this first waits (up to five
-// seconds) until the stream holds the `expected` number of messages.
-async function printState(expected) {
+// Prints how many messages the stream holds, per subject, and its first and
+// last sequence. The server removes acknowledged messages a moment after
+// confirming the acknowledgement, so it first waits (up to five seconds)
+// until the stream holds the expected number of messages.
+async function showStream(expected) {
   for (let attempt = 0; ; attempt++) {
     const info = await jsm.streams.info("JOBS", { subjects_filter: ">" });
-    const { messages, first_seq, last_seq } = info.state;
+    const { messages, first_seq, last_seq, subjects = {} } = info.state;
     if (messages === expected) {
       console.log(
-        `Stream JOBS: ${messages} messages, first sequence ${first_seq}, last sequence ${last_seq}`,
+        `Stream JOBS holds ${messages} messages, first sequence ${first_seq}, last sequence ${last_seq}`,
       );
-      return info;
+      for (const subject of Object.keys(subjects).sort()) {
+        console.log(`  ${subject}: ${subjects[subject]}`);
+      }
+      return;
     }
     if (attempt === 100) {
       throw new Error(`JOBS holds ${messages} messages, expected ${expected}`);
