@@ -25,7 +25,10 @@ async fn main() -> Result<(), async_nats::Error> {
     // Five orders arrive before anyone reads them. Each acknowledgement from
     // the stream names the sequence the order was stored under.
     for n in 1..=5 {
-        let ack = js.publish("orders.new", format!("order {n}").into()).await?.await?;
+        let ack = js
+            .publish("orders.new", format!("order {n}").into())
+            .await?
+            .await?;
         println!("Published order {n}: stored as sequence {}", ack.sequence);
     }
 
@@ -48,7 +51,10 @@ async fn main() -> Result<(), async_nats::Error> {
         })
         .await?;
     let info = processor.info().await?;
-    println!("Created consumer processor: {} messages to process", info.num_pending);
+    println!(
+        "Created consumer processor: {} messages to process",
+        info.num_pending
+    );
 
     // Ask for a batch of two messages, waiting at most five seconds for
     // them. Each message's metadata tells where it sits in the stream, how

@@ -33,7 +33,10 @@ async fn main() -> Result<(), async_nats::Error> {
     // second consumer for `jobs.email` could take jobs the mailer expects.
     // The server's answer is a JetStream API error, which names the reason
     // and carries its own error code.
-    match jobs.create_consumer(pull_config("second-mailer", "jobs.email")).await {
+    match jobs
+        .create_consumer(pull_config("second-mailer", "jobs.email"))
+        .await
+    {
         Ok(_) => return Err("a second consumer on jobs.email was accepted".into()),
         Err(err) => match err.kind() {
             stream::ConsumerErrorKind::JetStream(api) => {
@@ -98,11 +101,7 @@ fn pull_config(name: &str, subject: &str) -> consumer::pull::Config {
 /// the server to confirm the acknowledgement (`double_ack`). `messages()`
 /// keeps pulling batches from the consumer in the background and yields
 /// them one by one; the worker stops after the jobs it expects.
-async fn work(
-    name: &str,
-    consumer: &consumer::PullConsumer,
-    count: usize,
-) -> Result<(), async_nats::Error> {
+async fn work(name: &str, consumer: &consumer::PullConsumer, count: usize) -> Result<(), async_nats::Error> {
     let mut messages = consumer.messages().await?.take(count);
     while let Some(message) = tokio::time::timeout(Duration::from_secs(5), messages.next())
         .await

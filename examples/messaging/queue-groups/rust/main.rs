@@ -17,9 +17,7 @@ async fn main() -> Result<(), async_nats::Error> {
     // channel.
     let (handled_tx, mut handled) = mpsc::unbounded_channel();
     for _ in 0..2 {
-        let mut jobs = client
-            .queue_subscribe("jobs.resize", "resizers".into())
-            .await?;
+        let mut jobs = client.queue_subscribe("jobs.resize", "resizers".into()).await?;
         let handled_tx = handled_tx.clone();
         tokio::spawn(async move {
             while let Some(job) = jobs.next().await {
