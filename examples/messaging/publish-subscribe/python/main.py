@@ -27,8 +27,15 @@ async def main():
 
     # Core NATS stores nothing: a message published before a subscription
     # reaches the server is simply not delivered to it. `flush` waits for
-    # the server to answer a ping, and since it handles a connection's
-    # commands in order, both subscriptions are then in place.
+    # the server to answer a ping, and since the server handles a
+    # connection's commands in order, the subscriptions sent before the ping
+    # are then in place.
+    #
+    # nats-py 2.16 writes that ping straight to the socket, possibly ahead of
+    # commands still waiting in its buffer, so the program flushes twice: by
+    # the time the first answer is back the subscriptions have been sent, and
+    # the second answer confirms that the server has them.
+    await subscriber.flush()
     await subscriber.flush()
 
     # Four messages. `orders.eu.new` matches both patterns, `orders.us.new`

@@ -32,8 +32,15 @@ async def main():
     await service.subscribe("greet.hello", cb=greet)
 
     # A request sent before the subscription reaches the server would find
-    # nobody to answer. `flush` returns once the server has processed
-    # everything the service sent so far, its subscription included.
+    # nobody to answer. `flush` waits for the server to answer a ping, and
+    # since the server handles a connection's commands in order, the
+    # subscription sent before the ping is then in place.
+    #
+    # nats-py 2.16 writes that ping straight to the socket, possibly ahead of
+    # commands still waiting in its buffer, so the service flushes twice: by
+    # the time the first answer is back the subscription has been sent, and
+    # the second answer confirms that the server has it.
+    await service.flush()
     await service.flush()
     print("Service listening on greet.hello")
 
