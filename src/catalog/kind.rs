@@ -162,7 +162,9 @@ fn parse(text: &str) -> Result<Vec<KindSpec>, String> {
     for spec in &table.kind {
         for name in std::iter::once(&spec.name).chain(&spec.aliases) {
             if !names.insert(name.as_str()) {
-                return Err(format!("clients/kinds.toml: the directory name {name:?} is used twice"));
+                return Err(format!(
+                    "clients/kinds.toml: the directory name {name:?} is used twice"
+                ));
             }
         }
         if spec.run.is_none() && spec.unrunnable.is_none() {
@@ -320,7 +322,11 @@ mod tests {
         };
         let twice = format!("{}{}", row("a", "run = \"x\""), row("a", "run = \"x\""));
         assert!(parse(&twice).unwrap_err().contains("\"a\" is used twice"));
-        assert!(parse(&row("b", "")).unwrap_err().contains("needs either `run` or `unrunnable`"));
+        assert!(
+            parse(&row("b", ""))
+                .unwrap_err()
+                .contains("needs either `run` or `unrunnable`")
+        );
         let bad = row("c", "run = \"x\"\nsurprise = 1");
         assert!(parse(&bad).unwrap_err().contains("surprise"));
     }

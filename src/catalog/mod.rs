@@ -12,9 +12,9 @@ mod partition;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use kind::{Kind, KindSpec, Language, Server};
 /// The tokenizer family under the name the site's tokenizer (`src/site/syntax.rs`) still uses.
 pub use kind::Language as ClientKind;
+pub use kind::{Kind, KindSpec, Language, Server};
 pub use meta::Expect;
 pub use partition::Partition;
 
@@ -232,7 +232,9 @@ impl Catalog {
         }
         self.problems
             .iter()
-            .filter(|p| prefixes.is_empty() || prefixes.iter().any(|prefix| p.touches(prefix.trim_matches('/'))))
+            .filter(|p| {
+                prefixes.is_empty() || prefixes.iter().any(|prefix| p.touches(prefix.trim_matches('/')))
+            })
             .collect()
     }
 
@@ -439,7 +441,13 @@ fn load_category(examples_dir: &Path, name: String, problems: &mut Vec<Problem>)
         Err(err) => return Err(err),
     };
     let mut examples = Vec::new();
-    for example in ordered_dirs(&dir, &meta.examples, (&meta_path, &text), ("examples", &name), problems)? {
+    for example in ordered_dirs(
+        &dir,
+        &meta.examples,
+        (&meta_path, &text),
+        ("examples", &name),
+        problems,
+    )? {
         match load_example(&dir, &name, &example, problems) {
             Ok(Some(example)) => examples.push(example),
             Ok(None) => {}
@@ -549,7 +557,10 @@ fn load_clients(dir: &Path, example_path: &str, problems: &mut Vec<Problem>) -> 
                 path,
                 Error::catalog(
                     Location::file(&client_dir),
-                    format!("the {kind} client has no {}; add the program there", kind.main_file()),
+                    format!(
+                        "the {kind} client has no {}; add the program there",
+                        kind.main_file()
+                    ),
                 ),
             ));
             continue;

@@ -29,9 +29,11 @@ pub fn check(
         let outcome = match status {
             CheckStatus::Verified => Outcome::Passed,
             // A client nbe cannot run yet has no recording to check; that is not its fault.
-            CheckStatus::NotRecorded(_) if let Some(reason) = s.client.kind.unrunnable() => Outcome::Skipped {
-                reason: format!("nbe cannot run {} clients here: {reason}", s.client.kind),
-            },
+            CheckStatus::NotRecorded(_) if let Some(reason) = s.client.kind.unrunnable() => {
+                Outcome::Skipped {
+                    reason: format!("nbe cannot run {} clients here: {reason}", s.client.kind),
+                }
+            }
             CheckStatus::Stale(reason) | CheckStatus::Failing(reason) | CheckStatus::NotRecorded(reason) => {
                 Outcome::Failed {
                     reason,

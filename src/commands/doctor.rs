@@ -12,7 +12,11 @@ use crate::runner::toolchain;
 use crate::runner::tools::{self, REQUIRED, Source, Tools};
 
 /// Programs scripts and runs use beyond the client kinds' toolchains, with the flag printing their version.
-const TOOLCHAINS: [(&str, &str); 3] = [("bash", "--version"), ("curl", "--version"), ("unshare", "--version")];
+const TOOLCHAINS: [(&str, &str); 3] = [
+    ("bash", "--version"),
+    ("curl", "--version"),
+    ("unshare", "--version"),
+];
 
 /// Prints tools, versions and toolchains; exits 2 when a required tool is missing.
 pub fn doctor(root_flag: Option<&Path>, tools_flag: Option<PathBuf>, request: Request) -> Result<i32> {
@@ -34,7 +38,9 @@ pub fn doctor(root_flag: Option<&Path>, tools_flag: Option<PathBuf>, request: Re
     let kinds_tools = match &resolved {
         Ok(found) => found.clone(),
         Err(_) => Tools {
-            dir: root.as_deref().map_or_else(|_| PathBuf::new(), |root| root.join(".tools").join("bin")),
+            dir: root
+                .as_deref()
+                .map_or_else(|_| PathBuf::new(), |root| root.join(".tools").join("bin")),
             source: Source::Path,
         },
     };

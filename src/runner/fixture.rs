@@ -184,7 +184,8 @@ impl Drop for Servers {
 fn start(nats_server: &Path, dir: &Path, index: usize, node: &Ports, all: &[Ports]) -> Result<Child> {
     let name = format!("n{}", index + 1);
     let store = dir.join(&name);
-    std::fs::create_dir_all(&store).map_err(|e| Error::io(format!("failed to create {}", store.display()), e))?;
+    std::fs::create_dir_all(&store)
+        .map_err(|e| Error::io(format!("failed to create {}", store.display()), e))?;
     let mut command = Command::new(nats_server);
     command
         .args(["-a", "127.0.0.1", "-n", &name, "-js"])
@@ -270,7 +271,12 @@ mod tests {
     #[test]
     fn ports_round_trip_through_the_command_line() {
         let ports = vec![standard_ports(0), standard_ports(1), standard_ports(2)];
-        let wrapped = wrap(Path::new("/t/nats-server"), Path::new("/d"), &ports, &["bash", "-c", "x"]);
+        let wrapped = wrap(
+            Path::new("/t/nats-server"),
+            Path::new("/d"),
+            &ports,
+            &["bash", "-c", "x"],
+        );
         assert_eq!(wrapped[..2], [FIXTURE_EXEC, "/t/nats-server"]);
         assert_eq!(parse_ports(&wrapped[3]).unwrap(), ports);
         assert_eq!(wrapped[wrapped.len() - 3..], ["bash", "-c", "x"]);

@@ -156,9 +156,15 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
         };
         let server = spec.tools.path(tools::NATS_SERVER);
         with_fixture = std::iter::once(nbe.display().to_string())
-            .chain(fixture::wrap(&server, &sandbox.server_dir(), &ports, spec.command))
+            .chain(fixture::wrap(
+                &server,
+                &sandbox.server_dir(),
+                &ports,
+                spec.command,
+            ))
             .collect();
-        spec.isolation.wrap(&nbe, &with_fixture.iter().map(String::as_str).collect::<Vec<_>>())
+        spec.isolation
+            .wrap(&nbe, &with_fixture.iter().map(String::as_str).collect::<Vec<_>>())
     } else {
         spec.isolation.wrap(&nbe, spec.command)
     };
@@ -281,7 +287,9 @@ fn server_log(dir: &Path) -> String {
         let content = std::fs::read_to_string(&log).unwrap_or_default();
         let lines: Vec<&str> = content.lines().collect();
         let name = log.file_name().unwrap_or_default().to_string_lossy();
-        text.push_str(&format!("--- nats-server log {name} (last {SERVER_LOG_LINES} lines)\n"));
+        text.push_str(&format!(
+            "--- nats-server log {name} (last {SERVER_LOG_LINES} lines)\n"
+        ));
         for line in &lines[lines.len().saturating_sub(SERVER_LOG_LINES)..] {
             text.push_str(line);
             text.push('\n');

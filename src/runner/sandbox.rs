@@ -60,7 +60,8 @@ impl Sandbox {
     pub fn lay_under(&self, defaults: &Path) -> Result<()> {
         let work = self.work();
         for entry in walkdir::WalkDir::new(defaults).min_depth(1).sort_by_file_name() {
-            let entry = entry.map_err(|e| Error::io(format!("failed to read {}", defaults.display()), e.into()))?;
+            let entry =
+                entry.map_err(|e| Error::io(format!("failed to read {}", defaults.display()), e.into()))?;
             let target = work.join(entry.path().strip_prefix(defaults).unwrap_or(entry.path()));
             let result = if entry.file_type().is_dir() {
                 std::fs::create_dir_all(&target)
@@ -70,7 +71,10 @@ impl Sandbox {
                 std::fs::copy(entry.path(), &target).map(drop)
             };
             result.map_err(|e| {
-                Error::io(format!("failed to copy {} into the sandbox", entry.path().display()), e)
+                Error::io(
+                    format!("failed to copy {} into the sandbox", entry.path().display()),
+                    e,
+                )
             })?;
         }
         Ok(())
@@ -179,8 +183,14 @@ mod tests {
         std::fs::write(defaults.path().join("Cargo.lock"), "lock\n").unwrap();
         let sandbox = Sandbox::create(client.path()).unwrap();
         sandbox.lay_under(defaults.path()).unwrap();
-        assert_eq!(std::fs::read_to_string(sandbox.work().join("Cargo.toml")).unwrap(), "mine\n");
-        assert_eq!(std::fs::read_to_string(sandbox.work().join("Cargo.lock")).unwrap(), "lock\n");
+        assert_eq!(
+            std::fs::read_to_string(sandbox.work().join("Cargo.toml")).unwrap(),
+            "mine\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(sandbox.work().join("Cargo.lock")).unwrap(),
+            "lock\n"
+        );
     }
 
     #[test]

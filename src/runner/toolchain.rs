@@ -40,7 +40,11 @@ const MAX_DIAGNOSTICS: usize = 30;
 ///
 /// Resolved from nbe's own environment, before any sandbox replaces `HOME`.
 pub fn cache_root() -> Result<PathBuf> {
-    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |name| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     let root = var("NBE_CACHE_DIR")
         .or_else(|| var("XDG_CACHE_HOME").map(|dir| dir.join("nbe")))
         .or_else(|| var("HOME").map(|home| home.join(".cache").join("nbe")))
@@ -83,8 +87,15 @@ pub fn check(kind: Kind, tools: &Tools) -> Result<(), String> {
             find_program(need, tools).is_some()
         };
         if !found {
-            let what = if need.starts_with('/') { "is missing" } else { "is not on PATH" };
-            return Err(format!("{need} {what}, so {kind} clients cannot run; fix: {}", spec.fix));
+            let what = if need.starts_with('/') {
+                "is missing"
+            } else {
+                "is not on PATH"
+            };
+            return Err(format!(
+                "{need} {what}, so {kind} clients cannot run; fix: {}",
+                spec.fix
+            ));
         }
     }
     Ok(())
@@ -123,7 +134,12 @@ pub fn make_ready(client: Client, tools: &Tools, cache: &Path) -> Result<Result<
     let mut env: Vec<(String, String)> = spec
         .env
         .iter()
-        .map(|(name, value)| (name.clone(), value.replace("{cache}", &cache.display().to_string())))
+        .map(|(name, value)| {
+            (
+                name.clone(),
+                value.replace("{cache}", &cache.display().to_string()),
+            )
+        })
         .collect();
     env.push(("NBE_CACHE".into(), cache.display().to_string()));
     let mut steps = Steps {
@@ -235,12 +251,17 @@ impl Steps<'_> {
             Inputs::Deps => self
                 .files
                 .iter()
-                .filter(|(relative, _)| self.spec.deps.iter().any(|dep| relative.as_path() == Path::new(dep)))
+                .filter(|(relative, _)| {
+                    self.spec
+                        .deps
+                        .iter()
+                        .any(|dep| relative.as_path() == Path::new(dep))
+                })
                 .collect(),
         };
         for (relative, source) in chosen {
-            let bytes =
-                std::fs::read(source).map_err(|e| Error::io(format!("failed to read {}", source.display()), e))?;
+            let bytes = std::fs::read(source)
+                .map_err(|e| Error::io(format!("failed to read {}", source.display()), e))?;
             hasher.update(relative.to_string_lossy().as_bytes());
             hasher.update([0]);
             hasher.update((bytes.len() as u64).to_le_bytes());
@@ -269,7 +290,11 @@ impl Steps<'_> {
             }
             self.copy = Some(dir);
         }
-        Ok(self.copy.as_ref().map(tempfile::TempDir::path).unwrap_or(Path::new(".")))
+        Ok(self
+            .copy
+            .as_ref()
+            .map(tempfile::TempDir::path)
+            .unwrap_or(Path::new(".")))
     }
 
     /// `path` relative to the repository root, when it is inside it.
@@ -285,7 +310,10 @@ impl Steps<'_> {
             .iter()
             .map(|line| {
                 let trimmed = line.strip_prefix("./").unwrap_or(line);
-                let file: String = trimmed.chars().take_while(|c| *c != ':' && !c.is_whitespace()).collect();
+                let file: String = trimmed
+                    .chars()
+                    .take_while(|c| *c != ':' && !c.is_whitespace())
+                    .collect();
                 let source = self.files.get(Path::new(&file));
                 match source {
                     Some(source) if source.starts_with(self.client.dir) => {
@@ -306,11 +334,16 @@ fn overlay(defaults: Option<&Path>, client: &Path) -> Result<BTreeMap<PathBuf, P
     let mut files = BTreeMap::new();
     for (dir, skip_recordings) in defaults.map(|d| (d, false)).into_iter().chain([(client, true)]) {
         for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
-            let entry = entry.map_err(|e| Error::io(format!("failed to read {}", dir.display()), e.into()))?;
+            let entry =
+                entry.map_err(|e| Error::io(format!("failed to read {}", dir.display()), e.into()))?;
             if !entry.file_type().is_file() {
                 continue;
             }
-            let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_path_buf();
+            let relative = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(entry.path())
+                .to_path_buf();
             if skip_recordings && RECORDINGS.iter().any(|name| relative == Path::new(name)) {
                 continue;
             }
@@ -397,7 +430,11 @@ fn diagnostics(output: &str, pattern: Option<&str>, work: &Path) -> Vec<String> 
         .filter(|line| !line.trim().is_empty())
         .collect();
     let picked: Vec<String> = match pattern.and_then(|p| regex::Regex::new(p).ok()) {
-        Some(pattern) => lines.iter().filter(|line| pattern.is_match(line)).cloned().collect(),
+        Some(pattern) => lines
+            .iter()
+            .filter(|line| pattern.is_match(line))
+            .cloned()
+            .collect(),
         None => Vec::new(),
     };
     let chosen = if picked.is_empty() { lines } else { picked };
@@ -472,7 +509,13 @@ mod tests {
         let work = Path::new("/cache/tmp/go-x");
         let output = "# nbe.example/client\n./main.go:7:2: undefined: nats.Nope\n/cache/tmp/go-x/main.go:9:1: missing return\nnote: noise\n";
         let got = diagnostics(output, Some(r"^[^\s:]+\.go:\d+(:\d+)?: "), work);
-        assert_eq!(got, ["./main.go:7:2: undefined: nats.Nope", "main.go:9:1: missing return"]);
+        assert_eq!(
+            got,
+            [
+                "./main.go:7:2: undefined: nats.Nope",
+                "main.go:9:1: missing return"
+            ]
+        );
         let fallback = diagnostics("a\n\nb\n", Some("nomatch"), work);
         assert_eq!(fallback, ["a", "b"]);
     }

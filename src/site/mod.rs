@@ -311,7 +311,11 @@ mod tests {
             let syntax = Syntax::of(kind.language());
             assert_eq!(syntax.line_comment, kind.spec().line_comment, "{kind}");
             if let Some((open, close)) = &kind.spec().block_comment {
-                assert_eq!(syntax.block_comment, Some((open.as_str(), close.as_str())), "{kind}");
+                assert_eq!(
+                    syntax.block_comment,
+                    Some((open.as_str(), close.as_str())),
+                    "{kind}"
+                );
             }
         }
     }

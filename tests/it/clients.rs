@@ -217,7 +217,11 @@ fn parallel_builds_of_same_named_programs_never_mix() {
     for example in &examples {
         for kind in ["go", "rust"] {
             let output = repo.read(&format!("examples/{example}/{kind}/output.txt"));
-            assert_eq!(output.trim(), format!("{kind} {example} {nonce}"), "{example}/{kind}");
+            assert_eq!(
+                output.trim(),
+                format!("{kind} {example} {nonce}"),
+                "{example}/{kind}"
+            );
         }
     }
 }
@@ -261,7 +265,11 @@ fn a_build_error_reads_like_a_test_failure_with_file_and_line() {
         .run()
         .code(1)
         .stderr_has("examples/talk/broken/go/main.go:7:14: undefined: undefinedName");
-    assert!(out.stderr.lines().count() < 6, "the message, not a wall of tool output: {}", out.stderr);
+    assert!(
+        out.stderr.lines().count() < 6,
+        "the message, not a wall of tool output: {}",
+        out.stderr
+    );
     repo.nbe(["test", "talk/broken/c"])
         .env("NBE_CACHE_DIR", cache_dir().to_str().unwrap())
         .run()
@@ -324,7 +332,10 @@ fn meta_yaml_chooses_a_jetstream_server_or_a_cluster_and_logs_stay_out_of_the_ou
         .code(0)
         .stdout_has("stream made at nats://127.0.0.1:4222")
         .stdout_lacks("Server is ready");
-    repo.nbe(["run", "fix/trio"]).run().code(0).stdout_has("three replicas");
+    repo.nbe(["run", "fix/trio"])
+        .run()
+        .code(0)
+        .stdout_has("three replicas");
     repo.nbe(["run", "fix/fails"])
         .run()
         .code(3)
