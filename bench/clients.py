@@ -45,8 +45,8 @@ def direct(kind, client_dir, cache):
     work = tempfile.mkdtemp(prefix="nbe-bench-")
     shutil.copytree(os.path.join(ROOT, "clients", kind), work, dirs_exist_ok=True)
     shutil.copytree(client_dir, work, dirs_exist_ok=True)
-    built = (glob.glob(f"{cache}/{kind}/build/*") or [""])[0]
-    prepared = (glob.glob(f"{cache}/{kind}/prepare/*") or [""])[0]
+    built = (glob.glob(f"{cache}/products/{kind}/build/*") or [""])[0]
+    prepared = (glob.glob(f"{cache}/products/{kind}/prepare/*") or [""])[0]
     port = free_port()
     store = tempfile.mkdtemp(prefix="nbe-bench-js-")
     server = subprocess.Popen(

@@ -4,8 +4,9 @@
 //! (`clients/<kind>/`: `go.mod`, `Cargo.toml`...) is laid under it, files of the client winning,
 //! in a throwaway copy in the cache. There the kind's `prepare` step (dependencies, keyed by a hash
 //! of the `deps` files) and `build` step (keyed by a hash of every file) run, each writing one
-//! product directory in the cache root. A product is complete once its `.nbe-ready` stamp exists,
-//! so an unchanged client never prepares or builds again, and a step that died half-way is redone.
+//! product directory in the cache root (`products/<kind>/<step>/<hash>`). A product is complete
+//! once its `.nbe-ready` stamp exists, so an unchanged client never prepares or builds again, and a
+//! step that died half-way is redone.
 //!
 //! Parallel runs share the cache. Each product is made under a file lock of its own (or of its
 //! kind, for tools writing one shared output path like cargo's `target/debug/client`); the tools'
@@ -199,7 +200,8 @@ impl Steps<'_> {
     fn product(&mut self, step: &str, script: &str, inputs: Inputs) -> Result<Result<PathBuf, NotReady>> {
         let kind = self.client.kind.name();
         let key = self.key(step, script, inputs)?;
-        let product = self.cache.join(kind).join(step).join(&key);
+        // Apart from the tools' own caches (`go/build` is GOCACHE), so cleaning one never loses the other.
+        let product = self.cache.join("products").join(kind).join(step).join(&key);
         if product.join(READY).exists() {
             return Ok(Ok(product));
         }
