@@ -47,6 +47,21 @@ def direct(kind, client_dir, cache):
     shutil.copytree(client_dir, work, dirs_exist_ok=True)
     built = (glob.glob(f"{cache}/products/{kind}/build/*") or [""])[0]
     prepared = (glob.glob(f"{cache}/products/{kind}/prepare/*") or [""])[0]
+    command = {
+        "go": [f"{built}/client"],
+        "rust": [f"{built}/client"],
+        "c": [f"{built}/client"],
+        "python": [f"{prepared}/venv/bin/python", "main.py"],
+        "node": ["node", "main.js"],
+        "deno": ["deno", "run", "--quiet", "--cached-only", "--no-lock", "--allow-net", "--allow-env",
+                 "--allow-read", "--config", "deno.json", "main.ts"],
+        "java": ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", "CLASSPATH", "Main"],
+    }[kind]
+    if kind == "java":
+        with open(f"{prepared}/classpath") as classpath:
+            command[4] = built + ":" + classpath.read().strip()
+    if kind == "node":
+        os.symlink(f"{prepared}/node_modules", os.path.join(work, "node_modules"))
     port = free_port()
     store = tempfile.mkdtemp(prefix="nbe-bench-js-")
     server = subprocess.Popen(
@@ -57,19 +72,6 @@ def direct(kind, client_dir, cache):
     time.sleep(1)
     env = dict(os.environ, PATH=f"{TOOLS}:{os.environ['PATH']}", NATS_URL=f"nats://127.0.0.1:{port}",
                DENO_DIR=f"{cache}/deno", DENO_NO_UPDATE_CHECK="1")
-    command = {
-        "go": [f"{built}/client"],
-        "rust": [f"{built}/client"],
-        "c": [f"{built}/client"],
-        "python": [f"{prepared}/venv/bin/python", "main.py"],
-        "node": ["node", "main.js"],
-        "deno": ["deno", "run", "--quiet", "--cached-only", "--no-lock", "--allow-net", "--allow-env",
-                 "--allow-read", "--config", "deno.json", "main.ts"],
-        "java": ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-                 built + ":" + open(f"{prepared}/classpath").read().strip() if prepared else "", "Main"],
-    }[kind]
-    if kind == "node":
-        os.symlink(f"{prepared}/node_modules", os.path.join(work, "node_modules"))
     try:
         return timed(command, cwd=work, env=env)
     finally:
