@@ -72,9 +72,10 @@ test: lint unit examples-test browser-test
 	@echo "make test: all checks passed"
 
 # Benchmarks with written-down results in docs/PERFORMANCE.md (release build; a quiet machine helps).
-bench: tools
+bench: tools toolchains
 	cargo build --locked --release
 	python3 bench/harness.py messaging/publish-subscribe 15
+	python3 bench/clients.py messaging/publish-subscribe
 	bench/parallel.sh 2 1 2 4 6 8
 	cargo bench --locked --bench normalize
 
