@@ -34,6 +34,7 @@ pub fn test(
         repeat: options.repeat,
     };
     let mut reporters = Reporters::new(settings, "nbe test");
+    reporters.problems(&catalog, prefixes, options.run.partition)?;
     Suite::new(&catalog.root, &options.run, &prepared, task).run_all(&selected, &mut reporters)?;
     if let Some(code) = report::interrupted() {
         return Ok(code);

@@ -190,7 +190,7 @@ fn read_client<'a>(
                 bytes.clone(),
             );
             match String::from_utf8(bytes) {
-                Ok(source) => match split::split(Syntax::of(client.kind), &source) {
+                Ok(source) => match split::split(Syntax::of(client.kind.language()), &source) {
                     Ok(split) => Program::Split { source, split },
                     Err(err) => {
                         warn(
@@ -310,6 +310,21 @@ pub fn build(catalog: &Catalog, verdicts: &dyn Verdicts, output: &Path) -> Resul
 mod tests {
     use super::*;
     use crate::suite::verdict::Verdict;
+
+    #[test]
+    fn every_kinds_comment_syntax_is_the_one_its_tokenizer_splits_on() {
+        for kind in crate::catalog::Kind::all() {
+            let syntax = Syntax::of(kind.language());
+            assert_eq!(syntax.line_comment, kind.spec().line_comment, "{kind}");
+            if let Some((open, close)) = &kind.spec().block_comment {
+                assert_eq!(
+                    syntax.block_comment,
+                    Some((open.as_str(), close.as_str())),
+                    "{kind}"
+                );
+            }
+        }
+    }
 
     /// Verdicts that trust nothing, so tests do not depend on snapshot files.
     struct Unrecorded;
