@@ -101,6 +101,13 @@ pub enum Command {
         /// After a full run, what to do with snapshots no client references.
         #[arg(long, value_name = "ACTION", value_enum, default_value_t = Unreferenced::Warn)]
         unreferenced: Unreferenced,
+        /// Keep every core busy with a low-priority load meanwhile and start the clients in a
+        /// shuffled order, so timing dependences show up as on a busy CI machine.
+        #[arg(long)]
+        stress: bool,
+        /// The seed of the --stress order, to replay one (default: a new one, printed).
+        #[arg(long, value_name = "N", requires = "stress")]
+        seed: Option<u64>,
         #[command(flatten)]
         report: ReportArgs,
     },

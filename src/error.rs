@@ -86,7 +86,7 @@ pub enum Error {
         why: String,
     },
     /// A snapshot file cannot be read as one.
-    #[error("{}: {reason}", path.display())]
+    #[error("{}: malformed snapshot: {reason}", Location { path: path.clone(), line: reason.line(), column: None })]
     CorruptSnapshot {
         /// The file.
         path: PathBuf,
@@ -111,6 +111,10 @@ pub enum Error {
     /// The command line is inconsistent, or names no example or client (the message suggests some).
     #[error("{0}")]
     Usage(String),
+    /// The reader of a listing on stdout went away (`nbe list | head -1`); nbe ends quietly with 0.
+    /// Commands with a verdict never stop for this (see [`crate::report::out`]).
+    #[error("the reader of stdout went away")]
+    ReaderGone,
     /// An operating-system call failed.
     #[error("{context}: {source}")]
     Io {

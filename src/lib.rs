@@ -49,8 +49,9 @@ pub use error::{Error, Result};
 pub fn run(cli: cli::Cli) -> i32 {
     match commands::dispatch(cli) {
         Ok(code) => code,
-        // The reader of stdout went away (`nbe list | head -1`): nothing is left to tell it.
-        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
+        // The reader of a listing went away (`nbe list | head -1`): nothing is left to tell it.
+        // `test`, `record` and `check` never get here for that: their verdict is the exit status.
+        Err(Error::ReaderGone) => exit::SUCCESS,
         Err(err) => {
             eprintln!("nbe: {err}");
             exit::USAGE

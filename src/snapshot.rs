@@ -56,7 +56,31 @@ pub enum ParseError {
     /// The header is not YAML.
     #[error("the header is not valid YAML: {0}")]
     HeaderNotYaml(String),
+    /// A field of the header holds what nbe never writes there, like a `files_hash` that is no hash.
+    #[error("`{field}` {why}")]
+    Field {
+        /// The field, like `info.files_hash`.
+        field: String,
+        /// The line of the file it is on, when it can be told.
+        line: Option<usize>,
+        /// What is wrong with it.
+        why: String,
+    },
 }
+
+impl ParseError {
+    /// The line of the file the problem is on, when it is known.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Self::Field { line, .. } => *line,
+            Self::NoHeader => Some(1),
+            Self::UnclosedHeader | Self::HeaderNotYaml(_) => None,
+        }
+    }
+}
+
+/// The fields under `info:`, in the order nbe writes them.
+const INFO_FIELDS: [&str; 4] = ["nbe", "nats_server", "nats", "files_hash"];
 
 /// One snapshot file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,26 +169,48 @@ impl Snapshot {
             return Err(ParseError::UnclosedHeader);
         }
         let body: String = lines.collect();
-        let header: Header =
+        let fields: Header =
             serde_yaml::from_str(&header).map_err(|e| ParseError::HeaderNotYaml(e.to_string()))?;
-        let info = |key: &str| -> String {
-            match header.info.as_ref().and_then(|info| info.get(key)) {
-                Some(serde_yaml::Value::String(text)) => text.clone(),
-                Some(serde_yaml::Value::Null) | None => String::new(),
-                Some(other) => serde_yaml::to_string(other)
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string(),
+        let malformed = |field: &str, why: String| ParseError::Field {
+            field: field.to_string(),
+            line: field_line(&header, field),
+            why,
+        };
+        let info = fields.info.as_ref().filter(|info| !info.is_null());
+        if info.is_some_and(|info| !info.is_mapping()) {
+            return Err(malformed(
+                "info",
+                format!("is not a mapping of {}", INFO_FIELDS.join(", ")),
+            ));
+        }
+        let info = |key: &str| -> std::result::Result<String, ParseError> {
+            match info.and_then(|info| info.get(key)) {
+                Some(serde_yaml::Value::String(text)) => Ok(text.clone()),
+                Some(serde_yaml::Value::Null) | None => Ok(String::new()),
+                Some(value @ (serde_yaml::Value::Bool(_) | serde_yaml::Value::Number(_))) => {
+                    Ok(serde_yaml::to_string(value)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string())
+                }
+                Some(_) => Err(malformed(&format!("info.{key}"), "is not a single value".into())),
             }
         };
+        let files_hash = info("files_hash")?;
+        if !files_hash.is_empty() && !is_files_hash(&files_hash) {
+            return Err(malformed(
+                "info.files_hash",
+                format!("is `{files_hash}`, not `sha256:` and 64 hexadecimal digits as nbe writes it"),
+            ));
+        }
         Ok(Self {
-            source: header.source.unwrap_or_default(),
-            expression: header.expression.unwrap_or_default(),
+            source: fields.source.unwrap_or_default(),
+            expression: fields.expression.unwrap_or_default(),
             info: Info {
-                nbe: info("nbe"),
-                nats_server: info("nats_server"),
-                nats: info("nats"),
-                files_hash: info("files_hash"),
+                nbe: info("nbe")?,
+                nats_server: info("nats_server")?,
+                nats: info("nats")?,
+                files_hash,
             },
             body: body.replace("\r\n", "\n"),
         })
@@ -286,6 +332,42 @@ pub fn files_hash(selected: Selected) -> Result<String> {
     Ok(format!("sha256:{hex}"))
 }
 
+/// True for what [`files_hash`] returns: `sha256:` and 64 lowercase hexadecimal digits.
+fn is_files_hash(text: &str) -> bool {
+    text.strip_prefix("sha256:").is_some_and(|hex| {
+        hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+/// The line of the snapshot file that `field` (`source`, or `info.files_hash` under `info:`) is on,
+/// found in `header`, the text between the `---` lines, as nbe and insta write it: a key per line.
+/// The line of `info:` when its fields are not on lines of their own.
+fn field_line(header: &str, field: &str) -> Option<usize> {
+    let lines: Vec<&str> = header.lines().collect();
+    // The header starts on the file's line 2, after the opening `---`.
+    let line = |index: usize| index + 2;
+    let key = |text: &str, name: &str| {
+        text.strip_prefix(name)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    };
+    let (parent, child) = match field.split_once('.') {
+        Some((parent, child)) => (parent, Some(child)),
+        None => (field, None),
+    };
+    let start = lines.iter().position(|text| key(text, parent))?;
+    let Some(child) = child else {
+        return Some(line(start));
+    };
+    let nested = lines[start + 1..]
+        .iter()
+        .take_while(|text| text.starts_with([' ', '\t']))
+        .position(|text| key(text.trim_start(), child));
+    Some(line(nested.map_or(start, |index| start + 1 + index)))
+}
+
 /// A YAML scalar quoted exactly when insta's emitter quotes it.
 fn yaml_scalar(value: &str) -> String {
     if !needs_quotes(value) {
@@ -359,7 +441,7 @@ mod tests {
                 nbe: "0.1.0".into(),
                 nats_server: "v2.15.2".into(),
                 nats: "v0.5.0".into(),
-                files_hash: "sha256:00ff".into(),
+                files_hash: format!("sha256:{}", "00ff".repeat(16)),
             },
             body: "hello\n  world\n\n".into(),
         }
@@ -367,10 +449,13 @@ mod tests {
 
     #[test]
     fn renders_the_insta_header() {
+        let hash = "00ff".repeat(16);
         assert_eq!(
             sample().render(),
-            "---\nsource: examples/kv/put/cli/main.sh\nexpression: nbe run kv/put/cli\ninfo:\n  nbe: 0.1.0\n  \
-             nats_server: v2.15.2\n  nats: v0.5.0\n  files_hash: \"sha256:00ff\"\n---\nhello\n  world\n"
+            format!(
+                "---\nsource: examples/kv/put/cli/main.sh\nexpression: nbe run kv/put/cli\ninfo:\n  nbe: 0.1.0\n  \
+                 nats_server: v2.15.2\n  nats: v0.5.0\n  files_hash: \"sha256:{hash}\"\n---\nhello\n  world\n"
+            )
         );
     }
 
@@ -394,6 +479,36 @@ mod tests {
         assert_eq!(
             Snapshot::parse("---\nsource: a\n"),
             Err(ParseError::UnclosedHeader)
+        );
+    }
+
+    #[test]
+    fn malformed_fields_are_named_with_their_line() {
+        let with_hash = |hash: &str| {
+            let valid = format!("\"sha256:{}\"", "00ff".repeat(16));
+            sample().render().replace(&valid, hash)
+        };
+        let valid = format!("\"sha256:{}\"", "0f".repeat(32));
+        assert!(Snapshot::parse(&with_hash(&valid)).is_ok());
+        let err = Snapshot::parse(&with_hash("sha256:00ff")).unwrap_err();
+        assert_eq!(err.line(), Some(8));
+        assert_eq!(
+            err.to_string(),
+            "`info.files_hash` is `sha256:00ff`, not `sha256:` and 64 hexadecimal digits as nbe writes it"
+        );
+        let upper = format!("\"sha256:{}\"", "0F".repeat(32));
+        assert!(Snapshot::parse(&with_hash(&upper)).is_err());
+        let err = Snapshot::parse(&sample().render().replace("nats: v0.5.0", "nats: [v0.5.0]")).unwrap_err();
+        assert_eq!(
+            (err.to_string().as_str(), err.line()),
+            ("`info.nats` is not a single value", Some(7))
+        );
+        let err = Snapshot::parse("---\nsource: a\ninfo: 7\n---\nbody\n").unwrap_err();
+        assert_eq!(err.line(), Some(3));
+        let err = Snapshot::parse("---\ninfo: {nbe: {a: 1}}\n---\n").unwrap_err();
+        assert_eq!(
+            (err.to_string().as_str(), err.line()),
+            ("`info.nbe` is not a single value", Some(2))
         );
     }
 

@@ -21,9 +21,12 @@ use crate::config::{self, Globals, RunFlags};
 use crate::error::{Error, Result};
 use crate::suite::RunOptions;
 
-/// The error for a failed write to stdout; a closed pipe (`nbe list | head`) ends nbe quietly
-/// (see [`crate::run`]).
+/// The error for a failed write of a listing to stdout; a closed pipe (`nbe list | head`) is
+/// [`Error::ReaderGone`], which ends nbe quietly (see [`crate::run`]).
 pub(crate) fn stdout_failed(e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return Error::ReaderGone;
+    }
     Error::io("failed to write to stdout", e)
 }
 
@@ -59,6 +62,8 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
             update,
             repeat,
             unreferenced,
+            stress,
+            seed,
             report,
         } => {
             let config = config()?;
@@ -67,6 +72,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
                 update: config::UpdateChoice::from(update).resolve(config::on_ci()),
                 repeat,
                 unreferenced: unreferenced.into(),
+                stress: stress.then(|| seed.unwrap_or_else(crate::suite::stress::new_seed)),
             };
             test::test(&config, &prefixes, &options, &report.into())
         }

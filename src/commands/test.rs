@@ -4,7 +4,8 @@ use crate::catalog::Catalog;
 use crate::config::{Config, ReportSettings, Unreferenced, UpdateMode};
 use crate::error::Result;
 use crate::report::{self, Reporters};
-use crate::suite::{Prepared, RunOptions, Suite, Task};
+use crate::suite::stress::{self, Load};
+use crate::suite::{Order, Prepared, RunOptions, Suite, Task};
 
 /// How `nbe test` runs.
 #[derive(Debug)]
@@ -17,6 +18,8 @@ pub struct TestOptions {
     pub repeat: u32,
     /// What to do with unreferenced snapshots after a full run.
     pub unreferenced: Unreferenced,
+    /// `--stress`, with the seed of its order.
+    pub stress: Option<u64>,
 }
 
 /// Tests the clients under `prefixes` (all when empty) and returns the exit code.
@@ -35,7 +38,22 @@ pub fn test(
     };
     let mut reporters = Reporters::new(settings, "nbe test");
     reporters.problems(&catalog, prefixes, options.run.partition)?;
-    Suite::new(&catalog.root, &options.run, &prepared, task).run_all(&selected, &mut reporters)?;
+    let mut suite = Suite::new(&catalog.root, &options.run, &prepared, task);
+    // The load lives until the clients are done, and stops however this function returns.
+    let _load = match options.stress {
+        Some(seed) => {
+            let load = Load::start()?;
+            eprintln!(
+                "nbe: stress: {} busy threads at nice {} keep every core busy; the clients start in a shuffled order (`--stress --seed {seed}` replays it)",
+                load.threads(),
+                stress::NICE
+            );
+            suite = suite.in_order(Order::Shuffled(seed));
+            Some(load)
+        }
+        None => None,
+    };
+    suite.run_all(&selected, &mut reporters)?;
     if let Some(code) = report::interrupted() {
         return Ok(code);
     }

@@ -3,11 +3,13 @@
 //! Each client ends in an [`Outcome`] (its own file, with the sentences that say how a run ended).
 //! [`Reporters`] fans [`Event`]s out to the [`Reporter`]s the settings ask for ([`human::Human`] for
 //! people, [`json::Json`] for machines, [`junit::Junit`] for CI dashboards), keeps the [`Summary`]
-//! and turns it into the exit code. A mismatch is an outcome, not an error.
+//! and turns it into the exit code. A mismatch is an outcome, not an error. A reader of stdout that
+//! goes away ends the report, not the command nor its verdict ([`out::UntilGone`]).
 
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod out;
 mod outcome;
 pub mod progress;
 mod reporters;

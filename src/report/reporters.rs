@@ -7,6 +7,7 @@ use std::time::Instant;
 use super::human::{Human, Style};
 use super::json::Json;
 use super::junit::Junit;
+use super::out::UntilGone;
 use super::{ClientReport, Event, Outcome, Reporter, Summary, ended};
 use crate::catalog::{Catalog, Partition};
 use crate::config::{self, Format, ReportSettings, Unreferenced};
@@ -40,9 +41,9 @@ impl Reporters {
         let mut reporters: Vec<Box<dyn Reporter>> = match settings.format {
             Format::Human => {
                 let style = Style::new(settings.color.enabled(std::io::stdout().is_terminal()));
-                vec![Box::new(Human::new(std::io::stdout(), style))]
+                vec![Box::new(Human::new(UntilGone::new(std::io::stdout()), style))]
             }
-            Format::Json => vec![Box::new(Json::new(std::io::stdout()))],
+            Format::Json => vec![Box::new(Json::new(UntilGone::new(std::io::stdout())))],
         };
         if let Some(path) = &settings.junit {
             reporters.push(Box::new(Junit::new(path.clone(), suite)));

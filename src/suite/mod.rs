@@ -12,11 +12,13 @@
 //! - [`verdict`] judges a run (and, for `nbe check` and the site, a recording);
 //! - each example's normalizer was compiled when the catalog loaded;
 //! - [`update`] is the policy for what a mismatch writes;
-//! - [`pool`] runs clients on worker threads, longest first.
+//! - [`pool`] runs clients on worker threads, longest first;
+//! - [`stress`] is `nbe test --stress`: a low-priority load on every core and a shuffled order.
 
 mod options;
 pub mod pool;
 mod prepared;
+pub mod stress;
 pub mod update;
 pub mod verdict;
 
@@ -52,12 +54,22 @@ pub enum Task {
     Record,
 }
 
+/// The order the clients start in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// The longest recorded first with several workers, catalog order with one ([`pool::longest_first`]).
+    LongestFirst,
+    /// The order this seed decides ([`stress::shuffled`]).
+    Shuffled(u64),
+}
+
 /// One command's suite: the repository, the shared run options and the prepared process.
 pub struct Suite<'a> {
     root: &'a Path,
     options: &'a RunOptions,
     prepared: &'a Prepared,
     task: Task,
+    order: Order,
     /// Asked of the tools once, the first time a snapshot is written.
     versions: OnceLock<ToolVersions>,
 }
@@ -70,17 +82,26 @@ impl<'a> Suite<'a> {
             options,
             prepared,
             task,
+            order: Order::LongestFirst,
             versions: OnceLock::new(),
         }
     }
 
-    /// Does the task on every selected client with the options' workers, longest first, reporting
+    /// The same suite, starting the clients in `order`.
+    pub fn in_order(self, order: Order) -> Self {
+        Self { order, ..self }
+    }
+
+    /// Does the task on every selected client with the options' workers, in the suite's order, reporting
     /// each as it finishes under a live progress display on a terminal. Stops at the first error of
     /// nbe itself.
     pub fn run_all(&self, selected: &[Selected], reporters: &mut Reporters) -> Result<()> {
-        let ordered = pool::longest_first(selected.to_vec(), self.options.jobs, |s| {
-            recording::duration(s.client)
-        });
+        let ordered = match self.order {
+            Order::LongestFirst => pool::longest_first(selected.to_vec(), self.options.jobs, |s| {
+                recording::duration(s.client)
+            }),
+            Order::Shuffled(seed) => stress::shuffled(selected.to_vec(), seed),
+        };
         let progress = Progress::new(ordered.len(), reporters.live());
         let mut failure = Ok(());
         pool::for_each(

@@ -2,7 +2,8 @@
 //!
 //! As in insta: a match removes a stale pending snapshot; a mismatch writes a pending `.snap.new`
 //! (`--update new`, the local default), overwrites the `.snap` (`always`), or writes nothing (`no`,
-//! the default on CI) and says how to record on purpose.
+//! the default on CI) and says how to record on purpose. A snapshot that cannot be read fails its
+//! client, whatever the mode, and is left as it is for `nbe record` (or the user) to rewrite.
 
 use std::path::Path;
 
@@ -11,6 +12,7 @@ use crate::config::UpdateMode;
 use crate::error::Result;
 use crate::report::Outcome;
 use crate::snapshot::{self, Snapshot, ToolVersions};
+use crate::suite::verdict;
 
 /// Compares `actual` with the snapshot of `selected` and writes what `update` asks for; returns
 /// the outcome and what was done about it. `versions` is asked only when a snapshot is written.
@@ -25,7 +27,20 @@ pub fn compare(
     let snap_path = snapshot::path(root, path);
     let pending = snapshot::pending_path(&snap_path);
     let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
-    let existing = Snapshot::read(&snap_path)?;
+    let existing = match Snapshot::read(&snap_path) {
+        Ok(existing) => existing,
+        // A snapshot that cannot be read fails its client alone; nothing is written over it.
+        Err(err) => {
+            let reason = verdict::unusable_snapshot(path, &err);
+            return Ok((
+                Outcome::Failed {
+                    reason,
+                    tail: String::new(),
+                },
+                Vec::new(),
+            ));
+        }
+    };
     let mut notes = Vec::new();
     if existing.as_ref().is_some_and(|snap| snap.matches(&actual)) {
         // A pending snapshot from an earlier mismatch is stale once the client passes again.

@@ -11,6 +11,7 @@ use std::time::Duration;
 use regex::Regex;
 
 use crate::catalog::Selected;
+use crate::error::Error;
 use crate::recording::{self, Recording};
 use crate::report::{Outcome, ended, tail};
 use crate::runner::{RunResult, Termination};
@@ -78,7 +79,7 @@ pub fn of_recording(selected: Selected, recording: &Recording) -> Verdict {
     let snap = match &recording.snapshot {
         Ok(Some(snap)) => snap,
         Ok(None) => return Verdict::NotRecorded(format!("{path} has no snapshot; {record}")),
-        Err(err) => return Verdict::Failing(format!("{err}; {record}")),
+        Err(err) => return Verdict::Failing(unusable_snapshot(path, err)),
     };
     let raw = match &recording.output {
         Ok(raw) => raw,
@@ -87,6 +88,11 @@ pub fn of_recording(selected: Selected, recording: &Recording) -> Verdict {
         }
         Err(e) => return Verdict::Failing(format!("failed to read {path}/output.txt: {e}")),
     };
+    if snap.info.files_hash.is_empty() {
+        return Verdict::Failing(format!(
+            "the snapshot of {path} records no `info.files_hash`, so nbe cannot tell whether its recording is current; run `nbe record {path}` to rewrite it"
+        ));
+    }
     match snapshot::files_hash(selected) {
         Ok(hash) if hash == snap.info.files_hash => {}
         Ok(_) => {
@@ -124,6 +130,12 @@ pub fn of_recording(selected: Selected, recording: &Recording) -> Verdict {
         }
         Err(e) => Verdict::Failing(format!("failed to read {path}/output.cast: {e}")),
     }
+}
+
+/// Why the snapshot of the client at `path` cannot be used, and the fix: `nbe record` rewrites it.
+/// One client's failure, in `nbe test` as in `nbe check`: the other clients still run.
+pub fn unusable_snapshot(path: &str, err: &Error) -> String {
+    format!("{err}; run `nbe record {path}` to rewrite it")
 }
 
 /// The lines that mean something went wrong, whatever the language: a line matching one of these

@@ -227,7 +227,7 @@ impl Nbe {
             bytes
         });
         Running {
-            stdout: BufReader::new(child.stdout.take().unwrap()),
+            stdout: Some(BufReader::new(child.stdout.take().unwrap())),
             child: KillOnDrop(child),
             stderr: Some(stderr),
             started,
@@ -262,7 +262,8 @@ impl Drop for KillOnDrop {
 /// An `nbe` that is running: stdout is read on demand, stderr is collected as it comes.
 pub struct Running {
     child: KillOnDrop,
-    stdout: BufReader<ChildStdout>,
+    /// `None` once the test closed its end, as a reader that goes away (`| head -1`) does.
+    stdout: Option<BufReader<ChildStdout>>,
     stderr: Option<JoinHandle<Vec<u8>>>,
     started: Instant,
 }
@@ -271,8 +272,15 @@ impl Running {
     /// Reads the next line of stdout, with its newline.
     pub fn line(&mut self) -> String {
         let mut line = String::new();
-        self.stdout.read_line(&mut line).unwrap();
+        let stdout = self.stdout.as_mut().expect("stdout was closed");
+        stdout.read_line(&mut line).unwrap();
         line
+    }
+
+    /// Closes the read end of nbe's stdout, as `| head -1` does once it has its line: nbe's next
+    /// write to it fails with a broken pipe.
+    pub fn close_stdout(&mut self) {
+        self.stdout = None;
     }
 
     /// The process id of this nbe.
@@ -303,7 +311,9 @@ impl Running {
     /// Waits for the end; the outcome's stdout is what [`Running::line`] had not read.
     pub fn wait(mut self) -> Outcome {
         let mut stdout = Vec::new();
-        self.stdout.read_to_end(&mut stdout).unwrap();
+        if let Some(reader) = self.stdout.as_mut() {
+            reader.read_to_end(&mut stdout).unwrap();
+        }
         let status = self.child.0.wait().unwrap();
         let stderr = self.stderr.take().unwrap().join().unwrap();
         Outcome {

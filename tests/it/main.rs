@@ -12,3 +12,4 @@ mod regress;
 mod run;
 mod safety;
 mod site;
+mod verdicts;
