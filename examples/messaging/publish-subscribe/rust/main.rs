@@ -25,10 +25,10 @@ async fn main() -> Result<(), async_nats::Error> {
     let mut eu_orders = subscriber.subscribe("orders.eu.>").await?;
 
     // Core NATS stores nothing: a message published before a subscription
-    // reaches the server is simply not delivered to it. `flush` waits for
-    // the server to answer a ping, and since it handles a connection's
-    // commands in order, both subscriptions are then in place.
-    subscriber.flush().await?;
+    // reaches the server is simply not delivered to it. The server handles a
+    // connection's commands in order, so once a message the subscriber sends
+    // itself has come back, both subscriptions are in place.
+    round_trip(&subscriber).await?;
 
     // Four messages. `orders.eu.new` matches both patterns, `orders.us.new`
     // only the first, and the two other European subjects only the second.
@@ -68,5 +68,17 @@ async fn receive(
         let body = String::from_utf8_lossy(&message.payload);
         println!("  {}: {body}", message.subject);
     }
+    Ok(())
+}
+
+/// Returns once the server has handled every command `client` sent before.
+/// `flush` only writes them out; a message the client sends to its own inbox
+/// comes back after the server has processed all that came before it, on
+/// that connection, in order.
+async fn round_trip(client: &async_nats::Client) -> Result<(), async_nats::Error> {
+    let inbox = client.new_inbox();
+    let mut echo = client.subscribe(inbox.clone()).await?;
+    client.publish(inbox, "".into()).await?;
+    echo.next().await.ok_or("the connection closed")?;
     Ok(())
 }

@@ -40,9 +40,10 @@ async fn main() -> Result<(), async_nats::Error> {
     });
 
     // A request sent before the subscription reaches the server would find
-    // nobody to answer. `flush` returns once the server has processed
-    // everything the service sent so far, its subscription included.
-    service.flush().await?;
+    // nobody to answer. The server handles a connection's commands in order,
+    // so once a message the service sends itself has come back, its
+    // subscription is in place.
+    round_trip(&service).await?;
     println!("Service listening on greet.hello");
 
     // `request` publishes the message with a fresh inbox as its reply
@@ -65,5 +66,17 @@ async fn main() -> Result<(), async_nats::Error> {
     service.drain().await?;
     service_task.await??;
     println!("Service stopped");
+    Ok(())
+}
+
+/// Returns once the server has handled every command `client` sent before.
+/// `flush` only writes them out; a message the client sends to its own inbox
+/// comes back after the server has processed all that came before it, on
+/// that connection, in order.
+async fn round_trip(client: &async_nats::Client) -> Result<(), async_nats::Error> {
+    let inbox = client.new_inbox();
+    let mut echo = client.subscribe(inbox.clone()).await?;
+    client.publish(inbox, "".into()).await?;
+    echo.next().await.ok_or("the connection closed")?;
     Ok(())
 }
