@@ -346,3 +346,24 @@ fn meta_yaml_chooses_a_jetstream_server_or_a_cluster_and_logs_stay_out_of_the_ou
     let out = repo.nbe(["--isolation", "none", "run", "fix/js"]).run().code(0);
     assert!(!out.stdout.contains(":4222"), "{}", out.stdout);
 }
+
+#[test]
+fn a_cache_under_tmp_stays_visible_behind_the_runs_private_tmp() {
+    let repo = repo_with_defaults();
+    repo.write("examples/talk/greet/c/main.c", PROGRAMS[6].2);
+    // A namespaced run binds its own dir on /tmp; the products it runs (here the built binary,
+    // through NBE_BUILT) are bound back because the run's environment names them.
+    let cache = tempfile::Builder::new()
+        .prefix("cache-under-tmp-")
+        .tempdir_in("/tmp")
+        .unwrap();
+    repo.nbe(["run", "talk/greet/c"])
+        .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+        .run()
+        .code(0)
+        .stdout_has("c received: hello from c");
+    assert!(
+        cache.path().join("products/c/build").is_dir(),
+        "the build went to the cache under /tmp"
+    );
+}
