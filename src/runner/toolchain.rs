@@ -22,11 +22,9 @@ use sha2::{Digest, Sha256};
 
 use super::reaper;
 use super::tools::{Tools, is_executable, search_path};
+use crate::catalog::paths::{RECORDINGS, TEMP_PREFIX};
 use crate::catalog::{Kind, KindSpec};
 use crate::error::{Error, Result};
-
-/// Files beside a program that are recordings, not part of it.
-const RECORDINGS: [&str; 2] = ["output.txt", "output.cast"];
 
 /// The stamp that marks a finished product.
 const READY: &str = ".nbe-ready";
@@ -346,7 +344,11 @@ fn overlay(defaults: Option<&Path>, client: &Path) -> Result<BTreeMap<PathBuf, P
                 .strip_prefix(dir)
                 .unwrap_or(entry.path())
                 .to_path_buf();
-            if skip_recordings && RECORDINGS.iter().any(|name| relative == Path::new(name)) {
+            // nbe's temp files (a recording being written) are never part of the program.
+            let temp = relative
+                .file_name()
+                .is_some_and(|name| name.to_string_lossy().starts_with(TEMP_PREFIX));
+            if temp || skip_recordings && RECORDINGS.iter().any(|name| relative == Path::new(name)) {
                 continue;
             }
             files.insert(relative, entry.path().to_path_buf());
@@ -491,7 +493,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn client_files_win_over_defaults_and_recordings_stay_out() {
+    fn client_files_win_over_defaults_and_recordings_and_temp_files_stay_out() {
         let defaults = tempfile::tempdir().unwrap();
         let client = tempfile::tempdir().unwrap();
         std::fs::write(defaults.path().join("go.mod"), "module default\n").unwrap();
@@ -499,6 +501,7 @@ mod tests {
         std::fs::write(client.path().join("go.mod"), "module mine\n").unwrap();
         std::fs::write(client.path().join("main.go"), "package main\n").unwrap();
         std::fs::write(client.path().join("output.txt"), "old\n").unwrap();
+        std::fs::write(client.path().join(".nbe-Ab12.tmp"), "being written\n").unwrap();
         let files = overlay(Some(defaults.path()), client.path()).unwrap();
         let names: Vec<_> = files.keys().map(|p| p.display().to_string()).collect();
         assert_eq!(names, ["go.mod", "go.sum", "main.go"]);
