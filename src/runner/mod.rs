@@ -4,7 +4,9 @@
 //! it. The program runs under the run's [`init`], in namespaces or not (see [`isolation`]); duct
 //! only knows its direct child, so that child leads its own process group and [`reaper::Group`]
 //! ends the whole tree (see there for how). The kernel sends that child a parent-death signal when
-//! nbe dies, even by SIGKILL, so no run outlives nbe (see [`init`]).
+//! nbe dies, even by SIGKILL, so no run outlives nbe (see [`init`]). A client of a language kind
+//! is made ready first ([`toolchain`]); its run gets the kind's defaults laid under its files and,
+//! when it needs one, a server [`fixture`] started by `nbe __fixture` under the init.
 
 pub mod fixture;
 pub mod init;
