@@ -73,14 +73,19 @@ examples-test: build tools toolchains
 test: lint unit examples-test browser-test
 	@echo "make test: all checks passed"
 
-# Benchmarks with written-down results in docs/PERFORMANCE.md (release build; a quiet machine helps,
-# except for bench/stress.sh, which loads every core itself and exits 1 on a failure or a flake).
+# Every table in docs/PERFORMANCE.md, in the order it shows them (release build; a quiet machine
+# helps, and the document says how loaded the machine was for each result); bench/stress.sh loads
+# every core itself and exits 1 on a failure or a flake.
 bench: tools toolchains
 	cargo build --locked --release
 	python3 bench/harness.py messaging/publish-subscribe 15
-	python3 bench/clients.py messaging/publish-subscribe
 	bench/parallel.sh 2 1 2 4 6 8
+	bench/check.sh 100
 	cargo bench --locked --bench normalize
+	bench/site.sh 100 1
+	bench/site.sh 120 3
+	bench/site.sh 300 3
+	python3 bench/clients.py messaging/publish-subscribe
 	bench/stress.sh 2 5
 
 clean-tools:

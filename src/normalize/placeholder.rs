@@ -70,7 +70,8 @@ impl Tokens {
 
     /// Replaces every token in `s` with `[class-N]`, numbering values by first resolution.
     pub(crate) fn resolve(&mut self, s: &mut String) {
-        if !s.contains(OPEN) {
+        // Every token starts with OPEN, whose UTF-8 starts with 0xEE: a byte search is enough.
+        if !s.as_bytes().contains(&0xEE) {
             return;
         }
         *s = rewrite(s, |class, i| {
@@ -106,7 +107,11 @@ pub(crate) fn erase(s: &str) -> Cow<'_, str> {
 /// Sorting compares this form first, so neither a raw value nor a number decides which of two
 /// rows comes first; the full text only breaks ties. Sorting again after numbering then orders
 /// rows that differ only in their identifiers by number, whatever order they arrived in.
-pub(crate) fn order_key(s: &str) -> String {
+pub(crate) fn order_key(s: &str) -> Cow<'_, str> {
+    // Without a bracket or a token there is nothing to hide, which is most cells.
+    if !s.contains(['[', OPEN]) {
+        return Cow::Borrowed(s);
+    }
     let erased = erase(s);
     let mut out = String::with_capacity(erased.len());
     let mut rest = erased.as_ref();
@@ -135,7 +140,7 @@ pub(crate) fn order_key(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// The sort key of a row, record or list item: the `hidden` texts with identifiers hidden (see
@@ -143,31 +148,50 @@ pub(crate) fn order_key(s: &str) -> String {
 pub(crate) fn sort_key<'a>(
     hidden: impl IntoIterator<Item = &'a str>,
     raw: impl IntoIterator<Item = &'a str>,
-) -> Vec<String> {
+) -> Vec<Cow<'a, str>> {
     let hidden = hidden.into_iter().map(order_key);
-    hidden.chain(raw.into_iter().map(str::to_owned)).collect()
+    hidden.chain(raw.into_iter().map(Cow::Borrowed)).collect()
 }
 
 /// Sorts `items` stably by `key`, computed once per item; returns true if the order changed.
-pub(crate) fn sort_changed<T, K: Ord>(items: &mut [T], key: impl FnMut(&T) -> K) -> bool {
+///
+/// Keys are texts borrowed from the item where they can be (see [`sort_key`]), so most rows are
+/// compared without copying a cell.
+pub(crate) fn sort_changed<T>(items: &mut [T], key: impl for<'a> FnMut(&'a T) -> Vec<Cow<'a, str>>) -> bool {
+    match sorted_order(items, key) {
+        Some(order) => {
+            reorder(items, order);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Where each item of a stable sort of `items` by `key` comes from, or `None` when they are
+/// sorted already.
+fn sorted_order<'a, T, K: Ord>(items: &'a [T], key: impl FnMut(&'a T) -> K) -> Option<Vec<usize>> {
     // The index makes every key distinct, so an unstable sort of the pairs is a stable sort.
     let mut keyed: Vec<(K, usize)> = items.iter().map(key).zip(0..).collect();
     if keyed.is_sorted() {
-        return false;
+        return None;
     }
     keyed.sort_unstable();
-    // Slot `i` takes the item that stood at `keyed[i].1`. If that slot is before `i`, a swap
-    // already sent its item on to the slot whose item it took, so follow the chain; record where
-    // the item was found, for later slots to follow in turn.
-    for i in 0..keyed.len() {
-        let mut from = keyed[i].1;
+    Some(keyed.into_iter().map(|(_, from)| from).collect())
+}
+
+/// Moves the item that stood at `order[i]` to slot `i`, for every `i`.
+fn reorder<T>(items: &mut [T], mut order: Vec<usize>) {
+    // If slot `order[i]` is before `i`, a swap already sent its item on to the slot whose item it
+    // took, so follow the chain; record where the item was found, for later slots to follow in
+    // turn.
+    for i in 0..order.len() {
+        let mut from = order[i];
         while from < i {
-            from = keyed[from].1;
+            from = order[from];
         }
-        keyed[i].1 = from;
+        order[i] = from;
         items.swap(i, from);
     }
-    true
 }
 
 /// Rewrites every token of `s` with `f(class, index)`.
@@ -238,6 +262,11 @@ mod tests {
 
     #[test]
     fn sort_changed_is_stable_and_tells_whether_the_order_changed() {
+        fn sort_changed<T, K: Ord>(items: &mut [T], key: impl FnMut(&T) -> K) -> bool {
+            sorted_order(items, key)
+                .map(|order| reorder(items, order))
+                .is_some()
+        }
         let mut items = [(2, 'a'), (1, 'b'), (2, 'c'), (0, 'd'), (1, 'e')];
         assert!(sort_changed(&mut items, |i| i.0));
         assert_eq!(items, [(0, 'd'), (1, 'b'), (1, 'e'), (2, 'a'), (2, 'c')]);

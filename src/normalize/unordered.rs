@@ -1,5 +1,7 @@
 //! Unordered regions: output written concurrently by several processes, compared in sorted order.
 
+use std::borrow::Cow;
+
 use regex::Regex;
 
 use super::document::Block;
@@ -21,6 +23,9 @@ enum Region {
 pub(crate) struct Unordered {
     name: String,
     region: Region,
+    /// Text every line of a built-in region holds, tested before the regex: a cheap way to rule
+    /// out most lines.
+    literal: Option<&'static str>,
 }
 
 impl Unordered {
@@ -41,7 +46,11 @@ impl Unordered {
                 });
             }
         };
-        Ok(Unordered { name, region })
+        Ok(Unordered {
+            name,
+            region,
+            literal: None,
+        })
     }
 
     /// The built-in rules, by name: lines the `nats` CLI prints in the order concurrent work ends.
@@ -53,13 +62,18 @@ impl Unordered {
 
     /// The compiled built-in rules, in the order of [`Self::BUILT_IN`].
     pub(crate) fn built_in() -> Vec<Unordered> {
-        let lines = |name: &str, pattern: &str| Unordered {
+        let lines = |name: &str, literal, pattern: &str| Unordered {
             name: name.to_owned(),
             region: Region::Lines(Regex::new(pattern).expect("built-in unordered regexes are valid")),
+            literal: Some(literal),
         };
         vec![
-            lines(Self::BUILT_IN[0], r"^\S+(?: \S+)? +rtt=\S+$"),
-            lines(Self::BUILT_IN[1], r"^(?:\[time\] )?\[\d+\] Starting\b"),
+            lines(Self::BUILT_IN[0], " rtt=", r"^\S+(?: \S+)? +rtt=\S+$"),
+            lines(
+                Self::BUILT_IN[1],
+                "] Starting",
+                r"^(?:\[time\] )?\[\d+\] Starting\b",
+            ),
         ]
     }
 
@@ -70,7 +84,7 @@ impl Unordered {
 
     /// Sorts the regions this rule finds in `blocks`.
     pub(crate) fn apply(&self, blocks: &mut [Block], pass: &mut Pass) {
-        let line_matches = |b: &Block, re: &Regex| matches!(b, Block::Line(_, t) if re.is_match(t));
+        let line_matches = |b: &Block, re: &Regex| matches!(b, Block::Line(_, t) if self.literal.is_none_or(|l| t.contains(l)) && re.is_match(t));
         let mut i = 0;
         while i < blocks.len() {
             let (from, to) = match &self.region {
@@ -123,7 +137,9 @@ fn sort_blocks(blocks: &mut [Block]) -> bool {
     placeholder::sort_changed(blocks, |b| {
         let mut out = String::new();
         b.render(&mut out);
-        placeholder::sort_key([out.as_str()], [out.as_str()])
+        // The rendering is the block's text only for the moment: the key keeps its own copy.
+        let key = placeholder::sort_key([out.as_str()], [out.as_str()]);
+        key.into_iter().map(|k| Cow::Owned(k.into_owned())).collect()
     })
 }
 

@@ -6,9 +6,10 @@ set -euo pipefail
 nats-server -a 127.0.0.1 -p 4222 -m 8222 > server.log 2>&1 &
 export NATS_URL="nats://127.0.0.1:4222"
 
-# Discovery commands collect answers until their timeout passes, since
-# they cannot know how many instances exist. Two seconds is plenty on a
-# single local server, even on a busy machine; the default is five.
+# Discovery commands cannot know how many instances exist. `ls`, `info`
+# and `stats` stop 300ms after the last answer; `ping` listens until its
+# timeout passes. Two seconds is plenty on a single local server, even on
+# a busy machine; the default is five.
 export NATS_TIMEOUT=2s
 
 # Wait until the server is healthy, for up to 30 seconds.
@@ -25,11 +26,13 @@ done
 # endpoint, `echo`. Every instance gets its own random id.
 nats service serve greeter > instance1.log 2>&1 &
 
-# Wait (up to 30 seconds) until `want` instances answer a ping.
+# Wait (up to 30 seconds) until `want` instances report their statistics.
+# Asking for statistics returns as soon as the answers stop coming, where
+# a ping would wait out the whole timeout on every try.
 await_instances() {
   local want=$1
   for attempt in $(seq 1 150); do
-    [ "$(nats service ping greeter 2>/dev/null | grep -c 'greeter')" -ge "$want" ] && return 0
+    [ "$(nats service stats greeter --json 2>/dev/null | grep -c '"id":')" -ge "$want" ] && return 0
     sleep 0.2
   done
   echo "the service instances did not start" >&2
@@ -56,5 +59,6 @@ nats service ls
 # the second none yet.
 nats service stats greeter
 
-# A ping reaches every instance, and each answers with its id.
-nats service ping greeter
+# A ping reaches every instance, and each answers with its id. Both
+# instances are known to be up, so one second of listening is enough.
+nats service ping greeter --timeout 1s

@@ -1,9 +1,14 @@
-//! The built-in profile for the `nats` CLI, plus the per-example column, sort and key rules.
+//! The profile engine: column, sort and key rules applied to parsed tables and key/value blocks,
+//! the built-in ones for the `nats` CLI ([`built_in`]) after the per-example ones.
 //!
 //! Column rules name table columns (`Uptime`, `RTT`, `Mem`...), key rules name `Key: value` lines
 //! within sections (`Messages` under `Statistics:` but not under `State:`), and sort rules name
-//! the tables whose row order is not defined. Everything a rule does not claim still goes through
-//! the value-shape rules of [`super::redact`]. Per-example rules come first, so they win.
+//! the tables whose row order is not defined ([`order`]). Everything a rule does not claim still
+//! goes through the value-shape rules of [`super::redact`]. Per-example rules come first, so they
+//! win.
+
+mod built_in;
+mod order;
 
 use regex::Regex;
 
@@ -11,8 +16,13 @@ use super::keyvalue;
 use super::placeholder;
 use super::redact;
 use super::rules::Rules;
-use super::table::{Row, Table};
+use super::table::Table;
 use super::{Pass, RuleError, compile};
+use built_in::{
+    CONFIG_WORDS, LEAD_CLUSTER, MARKERS, PEER_COLUMNS, SUBSCRIPTION_COLUMNS, SYSTEM_ACCOUNTS,
+    TRAFFIC_COLUMNS, mask,
+};
+use order::{sort_grid, sort_id_lists, sort_rows};
 
 /// What a column or key rule does to a value.
 #[derive(Debug, Clone)]
@@ -56,12 +66,35 @@ pub(crate) struct Profile {
     keys: Vec<Rule>,
 }
 
-/// Suffixes natscli puts on server names: `*` for the leader, `!` for a replica that is offline or
-/// not current. Both depend on timing.
-const MARKERS: [char; 2] = ['*', '!'];
+/// Rules the engine applies itself, beside the tables of [`built_in`].
+const LEADER_MARKER: &str = "leader-marker";
+const DURATION: &str = "duration";
+const LEAD_CLUSTER_RULE: &str = "lead-cluster";
+const GRID_ORDER: &str = "grid-order";
+const ID_LISTS: &str = "id-lists";
+const SYSTEM_TRAFFIC: &str = "system-traffic";
+const SYSTEM_SUBSCRIPTIONS: &str = "system-subscriptions";
+const OWN_RULES: [&str; 7] = [
+    LEADER_MARKER,
+    DURATION,
+    LEAD_CLUSTER_RULE,
+    GRID_ORDER,
+    ID_LISTS,
+    SYSTEM_TRAFFIC,
+    SYSTEM_SUBSCRIPTIONS,
+];
 
-/// How `nats server report jetstream` names the meta leader's cluster in the RAFT table title.
-const LEAD_CLUSTER: &str = "Lead cluster: ";
+/// Names of the built-in rules this module applies, for validating `disable:`: derived from the
+/// built-in tables and the engine's own rules, so the list cannot miss one.
+pub(crate) fn names() -> impl Iterator<Item = &'static str> {
+    let tables = built_in::COLUMNS
+        .iter()
+        .chain(built_in::KEYS.iter())
+        .map(|r| r.name.as_str());
+    tables
+        .chain(built_in::SORTS.iter().map(|s| s.name.as_str()))
+        .chain(OWN_RULES)
+}
 
 /// What the cell rules need to know about a column, worked out once per table.
 struct Column<'a> {
@@ -73,262 +106,6 @@ struct Column<'a> {
     /// A column of configured durations (see [`CONFIG_WORDS`]).
     config: bool,
 }
-
-/// Column headers whose durations are configuration (`Ack Wait`, `Duplicate Window`), not measurements.
-const CONFIG_WORDS: [&str; 12] = [
-    "wait",
-    "window",
-    "timeout",
-    "max",
-    "ttl",
-    "frequency",
-    "backoff",
-    "interval",
-    "heartbeat",
-    "delay",
-    "limit",
-    "duration",
-];
-
-/// Names conventionally given to the system account.
-const SYSTEM_ACCOUNTS: [&str; 3] = ["$SYS", "SYS", "SYSTEM"];
-
-/// Traffic counters of account tables.
-const TRAFFIC_COLUMNS: [&str; 4] = ["In Msgs", "Out Msgs", "In Bytes", "Out Bytes"];
-
-/// Column headers that hold lists of servers whose order (and leader marker) varies between runs.
-const PEER_COLUMNS: [&str; 5] = ["replicas", "cluster", "peers", "servers", "nodes"];
-
-fn scope(pattern: &str) -> Option<Regex> {
-    Some(Regex::new(&format!("(?i){pattern}")).expect("valid built-in scope"))
-}
-
-fn mask(with: &str) -> Action {
-    Action::Mask {
-        with: with.to_owned(),
-        fill: false,
-    }
-}
-
-fn rule(name: &str, scope: Option<Regex>, names: &[&str], action: Action) -> Rule {
-    Rule {
-        name: name.to_owned(),
-        scope,
-        names: names.iter().map(|n| n.to_string()).collect(),
-        action,
-    }
-}
-
-fn built_in_columns() -> Vec<Rule> {
-    vec![
-        rule("uptime", None, &["Uptime"], mask("[uptime]")),
-        rule("rtt", None, &["RTT"], mask("[rtt]")),
-        rule("process-memory", None, &["Mem"], mask("[memory]")),
-        rule("cpu", None, &["CPU %", "CPU"], mask("[cpu]")),
-        rule("cores", None, &["Cores"], mask("[cores]")),
-        rule(
-            "activity",
-            None,
-            &[
-                "Active",
-                "Last Message",
-                "Last Update",
-                "Last Activity",
-                "Last Seen",
-                "Last Active",
-                "Last Delivery",
-                "Last Ack",
-                "Idle",
-                "Age",
-                "Seen",
-            ],
-            mask("[duration]"),
-        ),
-        rule("raft-id", None, &["ID", "Server ID"], Action::Id("id")),
-        rule(
-            "leader",
-            None,
-            &["Leader"],
-            Action::Mask {
-                with: "[leader]".to_owned(),
-                fill: true,
-            },
-        ),
-        rule(
-            "raft-state",
-            scope("^RAFT"),
-            &["Current", "Lag"],
-            mask("[raft-state]"),
-        ),
-        rule(
-            "api-counters",
-            scope("^JetStream Summary"),
-            &["API Req", "API Err", "Pending"],
-            mask("[count]"),
-        ),
-        rule("connection-id", None, &["CID"], mask("[cid]")),
-        // Servers in the meta leader's cluster carry more system subscriptions.
-        rule(
-            "subscriptions",
-            scope("^Server Overview"),
-            &["Subs"],
-            mask("[subs]"),
-        ),
-    ]
-}
-
-fn built_in_sorts() -> Vec<Sort> {
-    let sort = |title: &str, by: &[&str]| Sort {
-        name: "sort-rows".to_owned(),
-        scope: scope(title),
-        by: by.iter().map(|b| b.to_string()).collect(),
-        requires: None,
-    };
-    vec![
-        sort("^Server Overview", &["Name"]),
-        sort("^Cluster Overview", &["Cluster"]),
-        sort("^JetStream Summary", &["Server"]),
-        sort("^RAFT Meta Group", &["Name", "Connection Name", "Server"]),
-        sort("^Connections per server", &["Server"]),
-        sort("^Stream Report", &["Stream"]),
-        sort("^Consumer report", &["Consumer"]),
-        // Listed in the order of the JetStream API's paged replies.
-        sort("^Key-Value Buckets", &["Bucket"]),
-        sort("^Object Store Buckets", &["Bucket"]),
-        sort("^All Services", &["Name"]),
-        sort("Service Statistics$", &["ID"]),
-        // Ordered by a count whose ties come in reply order.
-        sort(r"^Top \d+ Connections", &["Name", "Account"]),
-        sort(r"Accounts Overview$", &["Account"]),
-        // Server tables of other natscli versions or titles: a name column plus a cluster column.
-        Sort {
-            name: "sort-rows".to_owned(),
-            scope: None,
-            by: vec!["Name".to_owned(), "Server".to_owned()],
-            requires: Some("Cluster"),
-        },
-    ]
-}
-
-fn built_in_keys() -> Vec<Rule> {
-    let stats = || scope("^Statistics$");
-    let js = || scope("^JetStream$");
-    vec![
-        rule("uptime", None, &["Uptime"], mask("[uptime]")),
-        rule(
-            "start-time",
-            None,
-            &["Start Time", "Config Load Time", "Configuration Load Time"],
-            mask("[timestamp]"),
-        ),
-        rule("go-version", None, &["Go Version"], mask("[go-version]")),
-        rule("git-commit", None, &["Git Commit"], mask("[git-commit]")),
-        rule(
-            "config-digest",
-            None,
-            &["Configuration Digest", "Config Digest"],
-            mask("[digest]"),
-        ),
-        rule("cpu", stats(), &["CPU Cores", "CPU"], mask("[cpu]")),
-        rule("cores", stats(), &["GOMAXPROCS", "Cores"], mask("[cores]")),
-        rule("process-memory", stats(), &["Memory"], mask("[memory]")),
-        rule("traffic", stats(), &["Messages", "Bytes"], mask("[traffic]")),
-        rule("subscriptions", stats(), &["Subscriptions"], mask("[subs]")),
-        rule(
-            "machine-limits",
-            js(),
-            &[
-                "Max Memory",
-                "Max File",
-                "Maximum Memory Storage",
-                "Maximum File Storage",
-            ],
-            mask("[size]"),
-        ),
-        rule(
-            "api-counters",
-            js(),
-            &["API Requests", "API Errors"],
-            mask("[count]"),
-        ),
-        rule("rtt", None, &["RTT"], mask("[rtt]")),
-        rule(
-            "activity",
-            None,
-            &[
-                "Active",
-                "Last Seen",
-                "Last Activity",
-                "Last Active",
-                "Last Delivery",
-                "Last Ack",
-            ],
-            mask("[duration]"),
-        ),
-        rule("connection-id", None, &["Client ID"], mask("[cid]")),
-        // Service endpoint statistics: `Processing Time: 338µs (average 113µs)`.
-        rule(
-            "processing-time",
-            None,
-            &["Processing Time", "Average Processing Time"],
-            mask("[duration]"),
-        ),
-        rule(
-            "list-order",
-            None,
-            &[
-                "Clusters",
-                "Client URLs",
-                "URLs",
-                "Cluster URLs",
-                "Gateway URLs",
-                "Leafnode URLs",
-                "Server URLs",
-                "Websocket URLs",
-                "MQTT URLs",
-            ],
-            Action::SortList,
-        ),
-        rule(
-            "cluster-peers",
-            scope("cluster"),
-            &["Leader", "Replica"],
-            Action::Peers,
-        ),
-    ]
-}
-
-/// Names of the built-in rules this module applies, for validating `disable:`.
-pub(crate) const NAMES: [&str; 28] = [
-    "uptime",
-    "rtt",
-    "process-memory",
-    "cpu",
-    "cores",
-    "activity",
-    "raft-id",
-    "leader",
-    "raft-state",
-    "api-counters",
-    "connection-id",
-    "sort-rows",
-    "start-time",
-    "go-version",
-    "git-commit",
-    "config-digest",
-    "traffic",
-    "subscriptions",
-    "machine-limits",
-    "list-order",
-    "cluster-peers",
-    "leader-marker",
-    "duration",
-    "lead-cluster",
-    "grid-order",
-    "id-lists",
-    "processing-time",
-    "system-traffic",
-];
 
 /// The optional title or section regex of a per-example rule.
 fn example_scope(rule: String, pattern: Option<&str>) -> Result<Option<Regex>, RuleError> {
@@ -364,7 +141,7 @@ impl Profile {
                 example_mask(name, "table", c.table.as_deref(), &c.column, c.mask.as_deref())
             })
             .collect::<Result<Vec<_>, _>>()?;
-        columns.extend(built_in_columns());
+        columns.extend(built_in::COLUMNS.iter().cloned());
         let mut sorts = Vec::new();
         for (i, s) in rules.sort.iter().enumerate() {
             let name = format!("sort[{i}]");
@@ -375,7 +152,7 @@ impl Profile {
                 name,
             });
         }
-        sorts.extend(built_in_sorts());
+        sorts.extend(built_in::SORTS.iter().cloned());
         let mut keys = rules
             .keys
             .iter()
@@ -385,7 +162,7 @@ impl Profile {
                 example_mask(name, "section", k.section.as_deref(), &k.key, k.mask.as_deref())
             })
             .collect::<Result<Vec<_>, _>>()?;
-        keys.extend(built_in_keys());
+        keys.extend(built_in::KEYS.iter().cloned());
         Ok(Profile { columns, sorts, keys })
     }
 
@@ -400,7 +177,12 @@ impl Profile {
                     && r.names.iter().any(|n| n.eq_ignore_ascii_case(column))
                     && in_scope(&r.scope, &title)
             });
-            let lower = column.to_ascii_lowercase();
+            // Only cells no column rule claims need to know what kind of column they are in.
+            let lower = if rule.is_none() {
+                column.to_ascii_lowercase()
+            } else {
+                String::new()
+            };
             let info = Column {
                 name: column,
                 key: sort.is_some_and(|(_, by)| by == c),
@@ -431,53 +213,71 @@ impl Profile {
             pass.shapes(&mut title.cells[0], title.line);
             // Which cluster hosts the meta leader changes between runs of a supercluster.
             let text = &mut title.cells[0];
-            if pass.enabled("lead-cluster")
+            if pass.enabled(LEAD_CLUSTER_RULE)
                 && let Some(at) = text.find(LEAD_CLUSTER)
                 && text[at + LEAD_CLUSTER.len()..] != *"[cluster]"
             {
                 text.truncate(at + LEAD_CLUSTER.len());
                 text.push_str("[cluster]");
-                pass.note(title.line, "lead-cluster", || {
+                pass.note(title.line, LEAD_CLUSTER_RULE, || {
                     "masked the meta leader's cluster".to_owned()
                 });
             }
         }
-        Self::system_traffic(table, &columns, pass);
+        Self::system_account(table, &columns, pass);
     }
 
-    /// Masks the message and byte counters of the system account's row in account tables.
+    /// Masks the counters of the system account's row in account tables that depend on the
+    /// reporting tool rather than on the example.
     ///
-    /// The reporting tool itself talks to the servers through the system account, and the
-    /// replies it receives carry times and uptimes whose length varies, so these counters change
-    /// from run to run while every other account's are deterministic.
-    fn system_traffic(table: &mut Table, columns: &[String], pass: &mut Pass) {
-        if !pass.enabled("system-traffic") {
-            return;
-        }
+    /// The tool itself talks to the servers through the system account: the replies it receives
+    /// carry times and uptimes whose length varies (`system-traffic`), and the reply
+    /// subscriptions it holds when the server counts depend on timing (`system-subscriptions`:
+    /// `Subs` was 1 or 2 on a busy machine). Every other account's counters are deterministic and
+    /// kept.
+    fn system_account(table: &mut Table, columns: &[String], pass: &mut Pass) {
         let Some(account) = columns.iter().position(|c| c.eq_ignore_ascii_case("Account")) else {
             return;
         };
-        let traffic: Vec<usize> = columns
+        let masks: Vec<(usize, &str, &str)> = columns
             .iter()
             .enumerate()
-            .filter(|(_, c)| TRAFFIC_COLUMNS.iter().any(|t| c.eq_ignore_ascii_case(t)))
-            .map(|(i, _)| i)
+            .filter_map(|(i, c)| {
+                let (rule, with) = if TRAFFIC_COLUMNS.iter().any(|t| c.eq_ignore_ascii_case(t)) {
+                    (SYSTEM_TRAFFIC, "[traffic]")
+                } else if SUBSCRIPTION_COLUMNS.iter().any(|t| c.eq_ignore_ascii_case(t)) {
+                    (SYSTEM_SUBSCRIPTIONS, "[subs]")
+                } else {
+                    return None;
+                };
+                pass.enabled(rule).then_some((i, rule, with))
+            })
             .collect();
+        if masks.is_empty() {
+            return;
+        }
         let title = table.title().to_owned();
         for row in &mut table.body {
             if !SYSTEM_ACCOUNTS.contains(&row.cells[account].as_str()) {
                 continue;
             }
-            let mut changed = false;
-            for &c in &traffic {
-                if !row.cells[c].is_empty() && row.cells[c] != "[traffic]" {
-                    row.cells[c] = "[traffic]".to_owned();
-                    changed = true;
+            let mut fired = Vec::new();
+            for &(c, rule, with) in &masks {
+                if !row.cells[c].is_empty() && row.cells[c] != with {
+                    row.cells[c] = with.to_owned();
+                    if !fired.contains(&rule) {
+                        fired.push(rule);
+                    }
                 }
             }
-            if changed {
-                pass.note(row.line, "system-traffic", || {
-                    format!("masked the system account's traffic in table \"{title}\"")
+            for rule in fired {
+                let what = if rule == SYSTEM_TRAFFIC {
+                    "traffic"
+                } else {
+                    "subscriptions"
+                };
+                pass.note(row.line, rule, || {
+                    format!("masked the system account's {what} in table \"{title}\"")
                 });
             }
         }
@@ -512,13 +312,13 @@ impl Profile {
                 format!("sorted rows of table \"{title}\" by {column}")
             });
         }
-        if pass.enabled("grid-order") && sort_grid(table) {
-            pass.note(table.lines.0, "grid-order", || {
+        if pass.enabled(GRID_ORDER) && sort_grid(table) {
+            pass.note(table.lines.0, GRID_ORDER, || {
                 format!("sorted the records of table \"{title}\"")
             });
         }
-        if pass.enabled("id-lists") && sort_id_lists(&mut table.body) {
-            pass.note(table.lines.0, "id-lists", || {
+        if pass.enabled(ID_LISTS) && sort_id_lists(&mut table.body) {
+            pass.note(table.lines.0, ID_LISTS, || {
                 format!("sorted a list of identifiers in table \"{title}\"")
             });
         }
@@ -527,7 +327,7 @@ impl Profile {
     /// Cleans a cell no column rule claimed: leader markers, peer lists, shapes, durations.
     fn cell(cell: &mut String, column: &Column, line: usize, title: &str, pass: &mut Pass) {
         let name = column.name;
-        if pass.enabled("leader-marker") {
+        if pass.enabled(LEADER_MARKER) {
             let stripped = if column.key {
                 cell.strip_suffix(MARKERS).map(str::to_owned)
             } else {
@@ -535,15 +335,15 @@ impl Profile {
             };
             if let Some(s) = stripped.filter(|s| s != cell) {
                 *cell = s;
-                pass.note(line, "leader-marker", || {
+                pass.note(line, LEADER_MARKER, || {
                     format!("removed leader marker in {name} column of table \"{title}\"")
                 });
             }
         }
         pass.shapes(cell, line);
-        if !column.config && pass.enabled("duration") && redact::is_duration(cell) {
+        if !column.config && pass.enabled(DURATION) && redact::is_duration(cell) {
             *cell = "[duration]".to_owned();
-            pass.note(line, "duration", || {
+            pass.note(line, DURATION, || {
                 format!("masked a measured duration in {name} column of table \"{title}\"")
             });
         }
@@ -560,8 +360,7 @@ impl Profile {
                     && in_scope(&r.scope, &section)
             });
             let line = item.line;
-            let key = item.key.clone();
-            let what = || {
+            let what = |key: &str| {
                 if section.is_empty() {
                     format!("masked {key}")
                 } else {
@@ -582,6 +381,7 @@ impl Profile {
                     if placeholder::sort_changed(&mut list, |v| {
                         placeholder::sort_key([v.as_str()], [v.as_str()])
                     }) {
+                        let key = &item.key;
                         pass.note(line, &rule.name, || format!("sorted the {key} list"));
                     }
                     let mut list = list.into_iter();
@@ -593,7 +393,7 @@ impl Profile {
                 Some((rule, action)) => {
                     if apply(action, &mut item.value, true, pass) {
                         item.more.clear();
-                        pass.note(line, &rule.name, what);
+                        pass.note(line, &rule.name, || what(&item.key));
                     }
                 }
                 None => {
@@ -601,13 +401,12 @@ impl Profile {
                     for (n, more) in &mut item.more {
                         pass.shapes(more, *n);
                     }
-                    if pass.enabled("leader-marker")
+                    if pass.enabled(LEADER_MARKER)
                         && let Some(s) = peer_list(&item.value, false).filter(|s| *s != item.value)
                     {
                         item.value = s;
-                        pass.note(line, "leader-marker", || {
-                            format!("removed leader marker in {key}")
-                        });
+                        let key = &item.key;
+                        pass.note(line, LEADER_MARKER, || format!("removed leader marker in {key}"));
                     }
                 }
             }
@@ -717,108 +516,11 @@ fn peer_list(cell: &str, peer_column: bool) -> Option<String> {
     Some(names.join(", "))
 }
 
-/// Sorts body rows by a column, keeping continuation rows (empty first cell) with their row.
-/// Returns true if the order changed.
-fn sort_rows(body: &mut Vec<Row>, by: usize) -> bool {
-    let mut groups: Vec<Vec<Row>> = Vec::new();
-    for row in body.drain(..) {
-        match groups.last_mut() {
-            Some(group) if row.cells.first().is_some_and(String::is_empty) => group.push(row),
-            _ => groups.push(vec![row]),
-        }
-    }
-    let changed = placeholder::sort_changed(&mut groups, |g| {
-        let first = g[0].cells.iter().map(String::as_str);
-        placeholder::sort_key(
-            std::iter::once(g[0].cells[by].as_str()).chain(first.clone()),
-            first,
-        )
-    });
-    body.extend(groups.into_iter().flatten());
-    changed
-}
-
-/// How many columns a record has when the header repeats a group of columns
-/// (`Subject │ Count │ Subject │ Count`): records are then laid out row by row, several per row.
-fn grid_width(header: &[String]) -> Option<usize> {
-    let n = header.len();
-    (1..=n / 2)
-        .filter(|k| n.is_multiple_of(*k))
-        .find(|&k| header.chunks(k).all(|c| c == &header[..k]))
-}
-
-/// Sorts the records of a grid table (see [`grid_width`]), which natscli fills in hash or
-/// reply order, and lays them out again row by row. Returns true if the order changed.
-fn sort_grid(table: &mut Table) -> bool {
-    let Some(k) = table.header.first().and_then(|h| grid_width(&h.cells)) else {
-        return false;
-    };
-    let empty = vec![String::new(); k];
-    let mut records: Vec<Vec<String>> = table
-        .body
-        .iter()
-        .flat_map(|r| r.cells.chunks(k).map(<[String]>::to_vec))
-        .filter(|r| *r != empty)
-        .collect();
-    let changed = placeholder::sort_changed(&mut records, |r| {
-        let texts = r.iter().map(String::as_str);
-        placeholder::sort_key(texts.clone(), texts)
-    });
-    if !changed {
-        return false;
-    }
-    let mut cells = records.into_iter().chain(std::iter::repeat(empty));
-    for row in &mut table.body {
-        let per_row = row.cells.len() / k;
-        row.cells = cells.by_ref().take(per_row).flatten().collect();
-    }
-    true
-}
-
-/// Sorts multi-line cells that list identifiers (one per line, the other cells of the
-/// continuation rows empty), such as the instance ids of one service. Returns true if any changed.
-fn sort_id_lists(body: &mut [Row]) -> bool {
-    let mut changed = false;
-    let mut start = 0;
-    while start < body.len() {
-        let len = 1 + body[start + 1..]
-            .iter()
-            .take_while(|r| r.cells.first().is_some_and(String::is_empty))
-            .count();
-        let group = &mut body[start..start + len];
-        start += len;
-        if len < 2 {
-            continue;
-        }
-        let width = group[0].cells.len();
-        for c in 1..width {
-            let only_c = group[1..]
-                .iter()
-                .all(|r| r.cells.iter().enumerate().all(|(i, v)| i == c || v.is_empty()));
-            let is_id = |v: &String| {
-                let key = placeholder::order_key(v);
-                key.starts_with('[') && key.ends_with(']') && !key[1..].contains(['[', ' '])
-            };
-            if !only_c || !group.iter().all(|r| is_id(&r.cells[c])) {
-                continue;
-            }
-            let mut list: Vec<String> = group
-                .iter_mut()
-                .map(|r| std::mem::take(&mut r.cells[c]))
-                .collect();
-            changed |=
-                placeholder::sort_changed(&mut list, |v| placeholder::sort_key([v.as_str()], [v.as_str()]));
-            for (row, v) in group.iter_mut().zip(list) {
-                row.cells[c] = v;
-            }
-        }
-    }
-    changed
-}
-
 #[cfg(test)]
 mod tests {
+    use super::order::grid_width;
     use super::*;
+    use crate::normalize::table::Row;
 
     #[test]
     fn peer_lists_lose_markers_and_sort() {
@@ -913,8 +615,23 @@ mod tests {
     fn system_account_traffic_is_masked() {
         let table = "╭─────────┬──────────┬──────╮\n│ Account │ In Bytes │ Subs │\n├─────────┼──────────┼──────┤\n│ SYS     │ 1016 B   │ 1    │\n│ SHOP    │ 42 B     │ 2    │\n╰─────────┴──────────┴──────╯";
         let out = normalize(table);
-        assert!(out.contains("│ SYS     │ [traffic] │ 1    │"), "{out}");
-        assert!(out.contains("│ SHOP    │ 42 B      │ 2    │"), "{out}");
+        assert!(out.contains("│ SYS     │ [traffic] │ [subs] │"), "{out}");
+        assert!(out.contains("│ SHOP    │ 42 B      │ 2      │"), "{out}");
+    }
+
+    /// Seen under load: `nats server report accounts` counted 2 subscriptions of `SYS` in one
+    /// run and 1 in the next.
+    #[test]
+    fn system_account_subscriptions_are_masked() {
+        let table = |subs: u8| {
+            format!(
+                "╭─────────┬──────┬──────╮\n│ Account │ Subs │ Conn │\n├─────────┼──────┼──────┤\n│ SYS     │ {subs}    │ 1    │\n│ SHOP    │ 2    │ 2    │\n╰─────────┴──────┴──────╯"
+            )
+        };
+        let out = normalize(&table(1));
+        assert_eq!(out, normalize(&table(2)));
+        assert!(out.contains("│ SYS     │ [subs] │ 1    │"), "{out}");
+        assert!(out.contains("│ SHOP    │ 2      │ 2    │"), "{out}");
     }
 
     #[test]
@@ -926,11 +643,20 @@ mod tests {
     }
 
     #[test]
-    fn built_in_names_are_listed() {
-        let listed = |n: &str| NAMES.contains(&n);
-        for r in built_in_columns().iter().chain(&built_in_keys()) {
-            assert!(listed(&r.name), "{}", r.name);
+    fn names_cover_the_tables_and_the_engine() {
+        let names: Vec<&str> = names().collect();
+        for name in [
+            "uptime",
+            "sort-rows",
+            "cluster-peers",
+            LEADER_MARKER,
+            SYSTEM_SUBSCRIPTIONS,
+        ] {
+            assert!(names.contains(&name), "{name}");
         }
-        assert!(built_in_sorts().iter().all(|s| listed(&s.name)));
+        assert!(
+            names.iter().all(|n| !n.is_empty() && !n.contains('[')),
+            "{names:?}"
+        );
     }
 }
