@@ -18,6 +18,7 @@ export NBE_TOOLS_DIR := $(TOOLS_BIN)
 include mk/regress.mk
 include mk/site.mk
 include mk/normalize.mk
+include mk/toolchains.mk
 
 .PHONY: all run test tools build unit lint examples-test bench clean-tools
 
@@ -51,7 +52,7 @@ FORCE:
 build:
 	cargo build --locked
 
-run: build tools
+run: build tools toolchains
 	$(NBE) run topologies/supercluster-arbiter
 
 # The fuzz crate is its own workspace: checking it here keeps it from rotting unseen.
@@ -60,12 +61,12 @@ lint:
 	cargo clippy --locked --all-targets -- -D warnings
 	cargo check --locked --manifest-path fuzz/Cargo.toml --target-dir target/fuzz
 
-unit: build tools cargo-insta
+unit: build tools toolchains cargo-insta
 	cargo test --locked
 
 # Every shipped example against its snapshot, then the recordings. A mismatch writes a pending
 # .snap.new locally, as insta does; with CI set (CI providers set it) nothing is written.
-examples-test: build tools
+examples-test: build tools toolchains
 	$(NBE) test --repeat 2
 	$(NBE) check
 
@@ -75,7 +76,7 @@ test: lint unit examples-test browser-test
 # Every table in docs/PERFORMANCE.md, in the order it shows them (release build; a quiet machine
 # helps, and the document says how loaded the machine was for each result); bench/stress.sh loads
 # every core itself and exits 1 on a failure or a flake.
-bench: tools
+bench: tools toolchains
 	cargo build --locked --release
 	python3 bench/harness.py messaging/publish-subscribe 15
 	bench/parallel.sh 2 1 2 4 6 8
@@ -84,6 +85,7 @@ bench: tools
 	bench/site.sh 100 1
 	bench/site.sh 120 3
 	bench/site.sh 300 3
+	python3 bench/clients.py messaging/publish-subscribe
 	bench/stress.sh 2 5
 
 clean-tools:

@@ -174,6 +174,19 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
         command: Vec<String>,
     },
+    /// Starts a run's server fixture, runs the command beside it, then stops it (used by nbe itself).
+    #[command(name = "__fixture", hide = true)]
+    Fixture {
+        /// The nats-server binary.
+        server: PathBuf,
+        /// Where the servers keep their store dirs and logs.
+        dir: PathBuf,
+        /// Each server's client/cluster/http ports, servers separated by commas.
+        ports: String,
+        /// The command to run.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+        command: Vec<String>,
+    },
 }
 
 /// How examples are run by `test` and `record`.

@@ -388,7 +388,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let client = Client {
             path: "a/b/cli".into(),
-            kind: crate::catalog::ClientKind::Cli,
+            kind: crate::catalog::Kind::CLI,
             dir: dir.path().to_path_buf(),
             main: dir.path().join("main.sh"),
         };

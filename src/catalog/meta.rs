@@ -48,6 +48,8 @@ pub struct ExampleMeta {
     /// What a successful run looks like when it is not "exit 0 without error lines".
     #[serde(default)]
     pub expect: Expect,
+    /// The server fixture nbe starts for the clients: `none`, `jetstream` or `cluster`.
+    pub server: Option<super::Server>,
 }
 
 /// The declared outcome of an example that is meant to show a failure.

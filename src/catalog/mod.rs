@@ -2,9 +2,11 @@
 //!
 //! Every problem is reported with the file, line and column it comes from, so a typo in a
 //! `meta.yaml` never turns into a confusing failure later. Before anything is read, [`paths`]
-//! checks that nothing under `examples/` or `snapshots/` leads outside the repository. What an
-//! example declares is compiled here too (its `expect.error_lines` and its `normalize:` rules), so
-//! a bad regex stops every command that loads the catalog, before anything runs.
+//! checks that nothing under `examples/` or `snapshots/` leads outside the repository. A problem
+//! belongs to the category, example or client it touches ([`Problem`]): the rest of the catalog
+//! loads and runs around it, so one half-made example never blocks the others. What an example
+//! declares is compiled here too (its `expect.error_lines` and its `normalize:` rules), so a bad
+//! regex is a problem of that example, found before anything runs.
 
 mod kind;
 mod meta;
@@ -15,7 +17,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use kind::ClientKind;
+/// The tokenizer family under the name the site's tokenizer (`src/site/syntax.rs`) still uses.
+pub use kind::{Kind, KindSpec, Server};
 pub use meta::Expect;
 pub use partition::Partition;
 
@@ -30,6 +33,46 @@ pub struct Catalog {
     pub root: PathBuf,
     /// Categories in reading order.
     pub categories: Vec<Category>,
+    /// What is wrong with the parts that did not load, in discovery order.
+    pub problems: Vec<Problem>,
+}
+
+/// A catalog error confined to one category, example or client, which did not load.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// The path of what it touches: `category`, `category/example` or `category/example/client`.
+    pub path: String,
+    /// Where the problem is.
+    pub location: Location,
+    /// What is wrong and what to do about it.
+    pub message: String,
+}
+
+impl Problem {
+    /// The problem as an error.
+    pub fn error(&self) -> Error {
+        Error::catalog(self.location.clone(), self.message.clone())
+    }
+
+    /// True when the problem touches something under `prefix`, or the thing `prefix` names.
+    pub fn touches(&self, prefix: &str) -> bool {
+        segment_prefix(&self.path, prefix) || segment_prefix(prefix, &self.path)
+    }
+
+    fn new(path: String, error: Error) -> Self {
+        match error {
+            Error::Catalog { location, message } => Self {
+                path,
+                location,
+                message,
+            },
+            other => Self {
+                location: Location::file(&path),
+                message: other.to_string(),
+                path,
+            },
+        }
+    }
 }
 
 /// A group of examples.
@@ -67,6 +110,8 @@ pub struct Example {
     /// The built-in rules plus `normalize`, compiled when the catalog loads; examples with the same
     /// rules share one.
     pub normalizer: Arc<normalize::Normalizer>,
+    /// The server fixture from `meta.yaml`, overriding each kind's default.
+    pub server: Option<Server>,
     /// The declared outcome.
     pub expect: Expect,
     /// `expect.error_lines`, compiled when the catalog loads.
@@ -80,8 +125,13 @@ impl Example {
     pub fn default_client(&self) -> Option<&Client> {
         match self.clients.as_slice() {
             [only] => Some(only),
-            clients => clients.iter().find(|c| c.kind == ClientKind::Cli),
+            clients => clients.iter().find(|c| c.kind == Kind::CLI),
         }
+    }
+
+    /// The server fixture `client` runs with: the example's choice, else its kind's default.
+    pub fn server_for(&self, client: &Client) -> Server {
+        self.server.unwrap_or(client.kind.default_server())
     }
 }
 
@@ -91,7 +141,7 @@ pub struct Client {
     /// `category/example/kind`.
     pub path: String,
     /// The language.
-    pub kind: ClientKind,
+    pub kind: Kind,
     /// The client directory.
     pub dir: PathBuf,
     /// The main program file.
@@ -99,6 +149,10 @@ pub struct Client {
 }
 
 impl Client {
+    /// The name of its directory: its kind's name, or one of the kind's aliases.
+    pub fn dir_name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
     /// The raw recorded output.
     pub fn output_txt(&self) -> PathBuf {
         self.dir.join("output.txt")
@@ -157,22 +211,40 @@ impl Catalog {
         paths::check_contained(root)?;
         let root_meta_path = examples_dir.join("meta.yaml");
         let (root_meta, root_text) = meta::read::<meta::RootMeta>(&root_meta_path)?;
+        let mut problems = Vec::new();
         let names = ordered_dirs(
             &examples_dir,
             &root_meta.categories,
-            &root_meta_path,
-            &root_text,
-            "categories",
+            (&root_meta_path, &root_text),
+            ("categories", ""),
+            &mut problems,
         )?;
         let normalizers = normalize::Shared::default();
-        let categories = names
-            .into_iter()
-            .map(|name| load_category(&examples_dir, name, &normalizers))
-            .collect::<Result<Vec<_>>>()?;
+        let mut categories = Vec::new();
+        for name in names {
+            if let Some(category) = load_category(&examples_dir, name, &normalizers, &mut problems)? {
+                categories.push(category);
+            }
+        }
         Ok(Self {
             root: root.to_path_buf(),
             categories,
+            problems,
         })
+    }
+
+    /// The problems touching `prefixes` (every one when empty), within `partition`: problems
+    /// sit in the first partition, since what they touch did not load and has no position.
+    pub fn problems_in(&self, prefixes: &[String], partition: Option<Partition>) -> Vec<&Problem> {
+        if partition.is_some_and(|partition| !partition.contains(0)) {
+            return Vec::new();
+        }
+        self.problems
+            .iter()
+            .filter(|p| {
+                prefixes.is_empty() || prefixes.iter().any(|prefix| p.touches(prefix.trim_matches('/')))
+            })
+            .collect()
     }
 
     /// Every example, in catalog order.
@@ -211,7 +283,9 @@ impl Catalog {
     pub fn select_in(&self, prefixes: &[String], partition: Option<Partition>) -> Result<Vec<Selected<'_>>> {
         let prefixes: Vec<&str> = prefixes.iter().map(|p| p.trim_matches('/')).collect();
         for prefix in &prefixes {
-            if !self.clients().any(|s| segment_prefix(&s.client.path, prefix)) {
+            if !self.clients().any(|s| segment_prefix(&s.client.path, prefix))
+                && !self.problems.iter().any(|p| p.touches(prefix))
+            {
                 return Err(self.not_found(prefix));
             }
         }
@@ -236,7 +310,11 @@ impl Catalog {
             return Ok(selected);
         }
         let Some(example) = self.examples().find(|example| example.path == path) else {
-            return Err(self.not_found(path));
+            // What the path names did not load: its own problem says why.
+            return Err(match self.problems.iter().find(|p| p.touches(path)) {
+                Some(problem) => problem.error(),
+                None => self.not_found(path),
+            });
         };
         let client = example.default_client().ok_or_else(|| {
             let names: Vec<_> = example.clients.iter().map(|c| c.path.as_str()).collect();
@@ -284,12 +362,16 @@ pub fn segment_prefix(path: &str, prefix: &str) -> bool {
 
 /// The sub-directories of `dir` in the order `listed` gives them, checked both ways: every listed
 /// name exists and every directory is listed. Without a list, alphabetical order.
+///
+/// A name listed twice, listed but missing, or present but unlisted is a problem of that one
+/// child (`parent/name`), which is left out; the others load. `meta` is the list's file and text,
+/// `key` its YAML key and the parent's catalog path.
 fn ordered_dirs(
     dir: &Path,
     listed: &[String],
-    meta_path: &Path,
-    text: &str,
-    key: &str,
+    (meta_path, text): (&Path, &str),
+    (key, parent): (&str, &str),
+    problems: &mut Vec<Problem>,
 ) -> Result<Vec<String>> {
     let present = subdirs(dir)?;
     let what = if key == "categories" {
@@ -303,34 +385,49 @@ fn ordered_dirs(
     if listed.is_empty() {
         return Ok(present);
     }
+    let child = |name: &str| match parent {
+        "" => name.to_string(),
+        parent => format!("{parent}/{name}"),
+    };
     let mut seen = std::collections::HashSet::new();
+    let mut ordered = Vec::new();
     for name in listed {
         if !seen.insert(name) {
-            return Err(Error::catalog(
-                meta::item_location(meta_path, text, name),
-                format!("{name:?} is listed twice under `{key}`; remove one"),
-            ));
-        }
-        if !present.contains(name) {
-            return Err(Error::catalog(
-                meta::item_location(meta_path, text, name),
-                format!(
-                    "`{key}` lists {name:?} but {} does not exist; create it or remove the entry",
-                    dir.join(name).display()
+            problems.push(Problem::new(
+                child(name),
+                Error::catalog(
+                    meta::item_location(meta_path, text, name),
+                    format!("{name:?} is listed twice under `{key}`; remove one"),
                 ),
             ));
+        } else if !present.contains(name) {
+            problems.push(Problem::new(
+                child(name),
+                Error::catalog(
+                    meta::item_location(meta_path, text, name),
+                    format!(
+                        "`{key}` lists {name:?} but {} does not exist; create it or remove the entry",
+                        dir.join(name).display()
+                    ),
+                ),
+            ));
+        } else {
+            ordered.push(name.clone());
         }
     }
-    if let Some(missing) = present.iter().find(|name| !listed.contains(name)) {
-        return Err(Error::catalog(
-            meta::key_location(meta_path, text, key),
-            format!(
-                "{} is not listed under `{key}`; add {missing:?} to the list",
-                dir.join(missing).display()
+    for missing in present.iter().filter(|name| !listed.contains(name)) {
+        problems.push(Problem::new(
+            child(missing),
+            Error::catalog(
+                meta::key_location(meta_path, text, key),
+                format!(
+                    "{} is not listed under `{key}`; add {missing:?} to the list",
+                    dir.join(missing).display()
+                ),
             ),
         ));
     }
-    Ok(listed.to_vec())
+    Ok(ordered)
 }
 
 /// The names of the visible (not dot-named) sub-directories of `dir`, sorted.
@@ -348,29 +445,56 @@ fn subdirs(dir: &Path) -> Result<Vec<String>> {
     Ok(names)
 }
 
-fn load_category(examples_dir: &Path, name: String, normalizers: &normalize::Shared) -> Result<Category> {
+/// Loads a category; `None` when its `meta.yaml` is broken (a problem of the whole category).
+fn load_category(
+    examples_dir: &Path,
+    name: String,
+    normalizers: &normalize::Shared,
+    problems: &mut Vec<Problem>,
+) -> Result<Option<Category>> {
     let dir = examples_dir.join(&name);
     let meta_path = dir.join("meta.yaml");
-    let (meta, text) = meta::read::<meta::CategoryMeta>(&meta_path)?;
-    let examples = ordered_dirs(&dir, &meta.examples, &meta_path, &text, "examples")?
-        .into_iter()
-        .map(|example| load_example(&dir, &name, &example, normalizers))
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Category {
+    let (meta, text) = match meta::read::<meta::CategoryMeta>(&meta_path) {
+        Ok(read) => read,
+        Err(err @ Error::Catalog { .. }) => {
+            problems.push(Problem::new(name, err));
+            return Ok(None);
+        }
+        Err(err) => return Err(err),
+    };
+    let mut examples = Vec::new();
+    for example in ordered_dirs(
+        &dir,
+        &meta.examples,
+        (&meta_path, &text),
+        ("examples", &name),
+        problems,
+    )? {
+        match load_example(&dir, &name, &example, normalizers, problems) {
+            Ok(Some(example)) => examples.push(example),
+            Ok(None) => {}
+            Err(err @ Error::Catalog { .. }) => problems.push(Problem::new(format!("{name}/{example}"), err)),
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(Some(Category {
         title: meta.title.unwrap_or_else(|| title_case(&name)),
         description: meta.description.unwrap_or_default(),
         name,
         dir,
         examples,
-    })
+    }))
 }
 
+/// Loads an example; a catalog error is a problem of the example, and `None` means every client
+/// it has is broken (their problems are recorded).
 fn load_example(
     category_dir: &Path,
     category: &str,
     name: &str,
     normalizers: &normalize::Shared,
-) -> Result<Example> {
+    problems: &mut Vec<Problem>,
+) -> Result<Option<Example>> {
     let dir = category_dir.join(name);
     let meta_path = dir.join("meta.yaml");
     let (meta, text) = meta::read::<meta::ExampleMeta>(&meta_path)?;
@@ -421,7 +545,11 @@ fn load_example(
         )
     })?;
     let path = format!("{category}/{name}");
-    let clients = load_clients(&dir, &path)?;
+    let before = problems.len();
+    let clients = load_clients(&dir, &path, problems)?;
+    if clients.is_empty() && problems.len() > before {
+        return Ok(None);
+    }
     if clients.is_empty() {
         return Err(Error::catalog(
             Location::file(&dir),
@@ -431,19 +559,20 @@ fn load_example(
             ),
         ));
     }
-    Ok(Example {
+    Ok(Some(Example {
         title: meta.title.unwrap_or_else(|| title_case(name)),
         description: meta.description.unwrap_or_default(),
         timeout,
         normalize: meta.normalize,
         normalizer,
+        server: meta.server,
         expect: meta.expect,
         error_lines,
         path,
         dir,
         meta_path,
         clients,
-    })
+    }))
 }
 
 /// The location of the rule a normalizer error names, like `redact[2].pattern`.
@@ -454,32 +583,43 @@ fn rule_location(meta_path: &Path, text: &str, err: &normalize::RuleError) -> Lo
     meta::value_location(meta_path, text, &steps)
 }
 
-fn load_clients(dir: &Path, example_path: &str) -> Result<Vec<Client>> {
+/// The clients of an example in tab order; a directory that is no client kind, or a client
+/// without its main file, is a problem of that client and left out.
+fn load_clients(dir: &Path, example_path: &str, problems: &mut Vec<Problem>) -> Result<Vec<Client>> {
     let mut clients = Vec::new();
     for name in subdirs(dir)? {
         let client_dir = dir.join(&name);
-        let Some(kind) = ClientKind::from_dir_name(&name) else {
-            let known: Vec<_> = ClientKind::ALL.iter().map(|k| k.dir_name()).collect();
-            return Err(Error::catalog(
-                Location::file(&client_dir),
-                format!(
-                    "{name:?} is not a client kind; rename the directory to one of: {}",
-                    known.join(", ")
+        let path = format!("{example_path}/{name}");
+        let Some(kind) = Kind::from_dir_name(&name) else {
+            let known: Vec<_> = Kind::all().map(Kind::name).collect();
+            problems.push(Problem::new(
+                path,
+                Error::catalog(
+                    Location::file(&client_dir),
+                    format!(
+                        "{name:?} is not a client kind; rename the directory to one of: {}",
+                        known.join(", ")
+                    ),
                 ),
             ));
+            continue;
         };
         let main = client_dir.join(kind.main_file());
         if !main.is_file() {
-            return Err(Error::catalog(
-                Location::file(&client_dir),
-                format!(
-                    "the {kind} client has no {}; add the program there",
-                    kind.main_file()
+            problems.push(Problem::new(
+                path,
+                Error::catalog(
+                    Location::file(&client_dir),
+                    format!(
+                        "the {kind} client has no {}; add the program there",
+                        kind.main_file()
+                    ),
                 ),
             ));
+            continue;
         }
         clients.push(Client {
-            path: format!("{example_path}/{name}"),
+            path,
             kind,
             dir: client_dir,
             main,

@@ -13,6 +13,7 @@ use crate::site::{self, badge::RecordingVerdicts};
 pub fn build(config: &Config, output: Option<&Path>) -> Result<i32> {
     let started = Instant::now();
     let catalog = Catalog::load(&config.root)?;
+    super::warn_problems(&catalog);
     let output = output.map_or_else(|| config.root.join("site"), Path::to_path_buf);
     let site = site::build(&catalog, &RecordingVerdicts, &output)?;
     report(&site);

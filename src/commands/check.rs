@@ -6,7 +6,7 @@ use crate::catalog::Catalog;
 use crate::config::{Config, ReportSettings, Unreferenced};
 use crate::error::Result;
 use crate::recording::Recording;
-use crate::report::{ClientReport, Outcome, Reporters, ended};
+use crate::report::{ClientReport, Outcome, Reporters};
 use crate::suite::verdict::{self, Verdict};
 
 /// Checks the clients under `prefixes` (all when empty) and returns the exit code.
@@ -19,15 +19,16 @@ pub fn check(
     let catalog = Catalog::load(&config.root)?;
     let selected = catalog.select(prefixes)?;
     let mut reporters = Reporters::new(settings, "nbe check");
+    reporters.problems(&catalog, prefixes, None)?;
     for s in selected {
         let started = Instant::now();
         let recording = Recording::read(&catalog, s);
         let outcome = match verdict::of_recording(s, &recording) {
             Verdict::Verified => Outcome::Passed,
             // A client nbe cannot run yet has no recording to check; that is not its fault.
-            Verdict::NotRecorded(_) if s.client.kind.command().is_none() => Outcome::Skipped {
-                reason: ended::cannot_run(s.client.kind),
-            },
+            Verdict::NotRecorded(_) if let Some(reason) = s.client.kind.cannot_run_here() => {
+                Outcome::Skipped { reason }
+            }
             Verdict::Stale(reason) | Verdict::Failing(reason) | Verdict::NotRecorded(reason) => {
                 Outcome::Failed {
                     reason,

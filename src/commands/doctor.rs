@@ -2,21 +2,20 @@
 
 use std::io::Write;
 
+use std::path::PathBuf;
+
+use crate::catalog::Kind;
 use crate::config::Globals;
 use crate::error::Result;
 use crate::exit;
 use crate::runner::isolation;
-use crate::runner::tools::{self, REQUIRED};
+use crate::runner::toolchain;
+use crate::runner::tools::{self, REQUIRED, Source, Tools};
 
-/// Toolchains examples may use, with the flag that prints their version.
-const TOOLCHAINS: [(&str, &str); 8] = [
+/// Programs scripts and runs use beyond the client kinds' toolchains, with the flag printing their version.
+const TOOLCHAINS: [(&str, &str); 3] = [
     ("bash", "--version"),
     ("curl", "--version"),
-    ("go", "version"),
-    ("python3", "--version"),
-    ("node", "--version"),
-    ("cargo", "--version"),
-    ("java", "--version"),
     ("unshare", "--version"),
 ];
 
@@ -36,6 +35,16 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
         Err(err) => say!("{:<12} none ({err})", "root"),
     }
     let resolved = globals.tools().resolve(root.as_deref().ok());
+    // Kinds' toolchains are looked up like at run time: the tools dir first (deno and uv live there).
+    let kinds_tools = match &resolved {
+        Ok(found) => found.clone(),
+        Err(_) => Tools {
+            dir: root
+                .as_deref()
+                .map_or_else(|_| PathBuf::new(), |root| root.join(".tools").join("bin")),
+            source: Source::Path,
+        },
+    };
     let code = match resolved {
         Ok(found) => {
             say!(
@@ -93,6 +102,17 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
                 say!("  {name:<10} {version}");
             }
             None => say!("  {name:<10} not found"),
+        }
+    }
+    say!("client kinds:");
+    for kind in Kind::all() {
+        match toolchain::check(kind, &kinds_tools) {
+            Ok(()) => {
+                let (toolchain, library) = toolchain::versions(kind, &kinds_tools, root.as_deref().ok());
+                let versions: Vec<String> = toolchain.into_iter().chain(library).collect();
+                say!("  {:<10} ready  {}", kind.name(), versions.join("; "));
+            }
+            Err(reason) => say!("  {:<10} not ready: {reason}", kind.name()),
         }
     }
     Ok(code)

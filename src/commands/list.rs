@@ -12,6 +12,7 @@ use crate::exit;
 /// Prints the categories, examples and clients under `prefix`.
 pub fn list(config: &Config, prefix: Option<&str>, json: bool, partition: Option<Partition>) -> Result<i32> {
     let catalog = Catalog::load(&config.root)?;
+    super::warn_problems(&catalog);
     let prefixes: Vec<String> = prefix.into_iter().map(str::to_string).collect();
     let selected = catalog.select_in(&prefixes, partition)?;
     let wanted = |path: &str| {
@@ -35,7 +36,7 @@ pub fn list(config: &Config, prefix: Option<&str>, json: bool, partition: Option
                             "path": example.path,
                             "title": example.title,
                             "description": example.description,
-                            "clients": example.clients.iter().map(|c| c.kind.dir_name()).collect::<Vec<_>>(),
+                            "clients": example.clients.iter().map(|c| c.dir_name()).collect::<Vec<_>>(),
                         })
                     })
                     .collect();
@@ -55,7 +56,7 @@ pub fn list(config: &Config, prefix: Option<&str>, json: bool, partition: Option
             let examples: Vec<_> = category.examples.iter().filter(|e| wanted(&e.path)).collect();
             let width = examples.iter().map(|e| e.path.len()).max().unwrap_or(0);
             for example in examples {
-                let clients: Vec<_> = example.clients.iter().map(|c| c.kind.dir_name()).collect();
+                let clients: Vec<_> = example.clients.iter().map(|c| c.dir_name()).collect();
                 text.push_str(&format!(
                     "  {:width$}  {}  [{}]\n",
                     example.path,

@@ -30,6 +30,13 @@ pub(crate) fn stdout_failed(e: std::io::Error) -> Error {
     Error::io("failed to write to stdout", e)
 }
 
+/// Warns about every part of the catalog that did not load: `list` and `build` show the rest.
+pub(crate) fn warn_problems(catalog: &crate::catalog::Catalog) {
+    for problem in &catalog.problems {
+        eprintln!("nbe: warning: {} left out: {}", problem.path, problem.error());
+    }
+}
+
 /// Runs the command line and returns the exit code.
 pub fn dispatch(cli: Cli) -> Result<i32> {
     let globals = Globals::from(&cli);
@@ -108,5 +115,11 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
             },
             &command,
         ),
+        Command::Fixture {
+            server,
+            dir,
+            ports,
+            command,
+        } => crate::runner::fixture::exec(&server, &dir, &ports, &command),
     }
 }

@@ -21,6 +21,7 @@ pub fn record(
     let selected = options.select(&catalog, prefixes)?;
     let prepared = Prepared::process()?;
     let mut reporters = Reporters::new(settings, "nbe record");
+    reporters.problems(&catalog, prefixes, options.partition)?;
     Suite::new(&catalog.root, options, &prepared, Task::Record).run_all(&selected, &mut reporters)?;
     if let Some(code) = report::interrupted() {
         return Ok(code);

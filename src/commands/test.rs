@@ -37,6 +37,7 @@ pub fn test(
         repeat: options.repeat,
     };
     let mut reporters = Reporters::new(settings, "nbe test");
+    reporters.problems(&catalog, prefixes, options.run.partition)?;
     let mut suite = Suite::new(&catalog.root, &options.run, &prepared, task);
     // The load lives until the clients are done, and stops however this function returns.
     let _load = match options.stress {

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::diff;
 use crate::exit;
+use crate::runner::toolchain::NotReady;
 use crate::runner::{self, RunResult, Termination};
 
 /// The phrases for how a run ended, each worded once.
@@ -50,11 +51,6 @@ pub mod ended {
             "printed more than {} MiB of output; {dropped} bytes were dropped",
             runner::OUTPUT_CAP >> 20
         )
-    }
-
-    /// Why nbe skips (or, for `nbe run`, refuses) a client of `kind`: it has no way to run one yet.
-    pub fn cannot_run(kind: impl std::fmt::Display) -> String {
-        format!("nbe cannot run {kind} clients yet")
     }
 }
 
@@ -106,6 +102,18 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The outcome of a client that could not run: skipped (its kind cannot run here, or its
+    /// toolchain is missing, with the fix), or failed to build (with the compiler's messages).
+    pub fn not_ready(not_ready: NotReady) -> Self {
+        match not_ready {
+            NotReady::Skipped(reason) => Self::Skipped { reason },
+            NotReady::Failed(messages) => Self::Failed {
+                reason: "it did not build".into(),
+                tail: messages,
+            },
+        }
+    }
+
     /// A stable machine name.
     pub fn name(&self) -> &'static str {
         match self {
@@ -201,6 +209,7 @@ mod tests {
             dropped: 0,
             kept: None,
             leaked: Vec::new(),
+            server_log: String::new(),
         }
     }
 

@@ -8,8 +8,8 @@ use super::human::{Human, Style};
 use super::json::Json;
 use super::junit::Junit;
 use super::out::UntilGone;
-use super::{ClientReport, Event, Reporter, Summary, ended};
-use crate::catalog::Catalog;
+use super::{ClientReport, Event, Outcome, Reporter, Summary, ended};
+use crate::catalog::{Catalog, Partition};
 use crate::config::{self, Format, ReportSettings, Unreferenced};
 use crate::error::Result;
 use crate::exit;
@@ -74,12 +74,35 @@ impl Reporters {
         self.emit(Event::Finished(report))
     }
 
+    /// Reports every catalog problem under `prefixes` (within `partition`) as a failed client, so a
+    /// broken example fails where it is and the others still run.
+    pub fn problems(
+        &mut self,
+        catalog: &Catalog,
+        prefixes: &[String],
+        partition: Option<Partition>,
+    ) -> Result<()> {
+        for problem in catalog.problems_in(prefixes, partition) {
+            self.finished(&ClientReport {
+                path: problem.path.clone(),
+                outcome: Outcome::Failed {
+                    reason: problem.error().to_string(),
+                    tail: String::new(),
+                },
+                elapsed: std::time::Duration::ZERO,
+                notes: Vec::new(),
+            })?;
+        }
+        Ok(())
+    }
+
     /// After a full run: reports, deletes or rejects the snapshots no client of `catalog` references.
     pub fn unreferenced(&mut self, catalog: &Catalog, action: Unreferenced) -> Result<()> {
         let referenced: std::collections::HashSet<&str> =
             catalog.clients().map(|s| s.client.path.as_str()).collect();
         for (path, client) in snapshot::all(&catalog.root)? {
-            if referenced.contains(client.as_str()) {
+            // A client that did not load keeps its snapshot: it is broken, not gone.
+            if referenced.contains(client.as_str()) || catalog.problems.iter().any(|p| p.touches(&client)) {
                 continue;
             }
             let shown = path

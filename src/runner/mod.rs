@@ -4,12 +4,16 @@
 //! it. The program runs under the run's [`init`], in namespaces or not (see [`isolation`]); duct
 //! only knows its direct child, so that child leads its own process group and [`reaper::Group`]
 //! ends the whole tree (see there for how). The kernel sends that child a parent-death signal when
-//! nbe dies, even by SIGKILL, so no run outlives nbe (see [`init`]).
+//! nbe dies, even by SIGKILL, so no run outlives nbe (see [`init`]). A client of a language kind
+//! is made ready first ([`toolchain`]); its run gets the kind's defaults laid under its files and,
+//! when it needs one, a server [`fixture`] started by `nbe __fixture` under the init.
 
+pub mod fixture;
 pub mod init;
 pub mod isolation;
 pub mod reaper;
 mod sandbox;
+pub mod toolchain;
 pub mod tools;
 
 use std::io::Read;
@@ -22,6 +26,7 @@ use std::time::{Duration, Instant};
 pub use sandbox::Sandbox;
 pub use tools::Tools;
 
+use crate::catalog::Server;
 use crate::error::{Error, Result};
 use crate::exit;
 
@@ -77,6 +82,12 @@ pub struct RunSpec<'a> {
     pub keep: bool,
     /// Namespaces, or the host.
     pub isolation: &'a isolation::Mode,
+    /// Files laid under the client's in the work dir (its kind's defaults folder), if any.
+    pub defaults: Option<&'a Path>,
+    /// Environment added to the sandbox's (the products of preparing and building).
+    pub env: &'a [(String, String)],
+    /// The servers nbe starts for the run before the program (see [`fixture`]).
+    pub server: Server,
 }
 
 /// How a run ended.
@@ -119,19 +130,49 @@ pub struct RunResult {
     pub kept: Option<PathBuf>,
     /// Processes that survived even SIGKILL.
     pub leaked: Vec<String>,
+    /// The server fixture's logs (the last lines of each), empty without one; shown when a run fails.
+    pub server_log: String,
 }
+
+/// The most lines of each fixture server's log kept for a failed run.
+const SERVER_LOG_LINES: usize = 60;
 
 /// A source of unique run ids within this nbe process.
 static RUN_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Runs `spec`, streaming output to `sink` as it arrives.
 pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
-    if !spec.isolation.parallel_safe() {
+    let nodes = fixture::nodes(spec.server);
+    // A fixture on the host gets free ports, so only a program bringing its own servers is checked.
+    if !spec.isolation.parallel_safe() && nodes == 0 {
         isolation::preflight(spec.label, &isolation::mentioned_ports(spec.client_dir))?;
     }
     let nbe = std::env::current_exe().map_err(|e| Error::io("failed to locate the nbe executable", e))?;
     let sandbox = Sandbox::create(spec.client_dir)?;
-    let command = spec.isolation.wrap(&nbe, sandbox.path(), spec.command);
+    if let Some(defaults) = spec.defaults {
+        sandbox.lay_under(defaults)?;
+    }
+    // With a fixture, the init runs `nbe __fixture`, which starts the servers beside the program.
+    let inner: Vec<String> = if nodes > 0 {
+        let ports = if spec.isolation.parallel_safe() {
+            (0..nodes as u16).map(fixture::standard_ports).collect()
+        } else {
+            fixture::free_ports(nodes)?
+        };
+        let server = spec.tools.path(tools::NATS_SERVER);
+        std::iter::once(nbe.display().to_string())
+            .chain(fixture::wrap(
+                &server,
+                &sandbox.server_dir(),
+                &ports,
+                spec.command,
+            ))
+            .collect()
+    } else {
+        spec.command.iter().map(ToString::to_string).collect()
+    };
+    let inner: Vec<&str> = inner.iter().map(String::as_str).collect();
+    let command = spec.isolation.wrap(&nbe, sandbox.path(), &inner);
     let death_signal = spec.isolation.parent_death_signal();
     let parent = nix::unistd::getpid();
     let run_id = format!(
@@ -151,7 +192,12 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
     // child ends; this thread waits here until the run is over, so only nbe's death sends it.
     let handle = duct::cmd(program, args)
         .dir(sandbox.work())
-        .full_env(sandbox.environment(&spec.tools.dir, &run_id))
+        .full_env(
+            sandbox
+                .environment(&spec.tools.dir, &run_id)
+                .into_iter()
+                .chain(spec.env.iter().cloned()),
+        )
         .stdin_null()
         .stdout_file(writer)
         .stderr_file(writer_for_stderr)
@@ -232,6 +278,7 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
     drop(group);
     let _ = waiter.join();
     let _ = pump.join();
+    let server_log = server_log(&sandbox.server_dir());
     let kept = spec.keep.then(|| sandbox.keep());
     Ok(RunResult {
         termination,
@@ -240,7 +287,26 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
         dropped,
         kept,
         leaked,
+        server_log,
     })
+}
+
+/// The last lines of each fixture server's log in `dir`, each under a header naming it.
+fn server_log(dir: &Path) -> String {
+    let mut text = String::new();
+    for log in fixture::logs(dir) {
+        let content = std::fs::read_to_string(&log).unwrap_or_default();
+        let lines: Vec<&str> = content.lines().collect();
+        let name = log.file_name().unwrap_or_default().to_string_lossy();
+        text.push_str(&format!(
+            "--- nats-server log {name} (last {SERVER_LOG_LINES} lines)\n"
+        ));
+        for line in &lines[lines.len().saturating_sub(SERVER_LOG_LINES)..] {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    text
 }
 
 /// What the reading and waiting threads tell the run loop.

@@ -75,6 +75,36 @@ impl Sandbox {
         self.dir.path().join("tmp")
     }
 
+    /// Where the server fixture keeps its store dirs and logs.
+    pub fn server_dir(&self) -> PathBuf {
+        self.dir.path().join("server")
+    }
+
+    /// Copies the files of `defaults` into `work/` where the client has no file of that name:
+    /// a kind's defaults folder under a client that normally holds only its program.
+    pub fn lay_under(&self, defaults: &Path) -> Result<()> {
+        let work = self.work();
+        for entry in walkdir::WalkDir::new(defaults).min_depth(1).sort_by_file_name() {
+            let entry =
+                entry.map_err(|e| Error::io(format!("failed to read {}", defaults.display()), e.into()))?;
+            let target = work.join(entry.path().strip_prefix(defaults).unwrap_or(entry.path()));
+            let result = if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target)
+            } else if target.exists() {
+                Ok(())
+            } else {
+                std::fs::copy(entry.path(), &target).map(drop)
+            };
+            result.map_err(|e| {
+                Error::io(
+                    format!("failed to copy {} into the sandbox", entry.path().display()),
+                    e,
+                )
+            })?;
+        }
+        Ok(())
+    }
+
     /// Keeps the temp dir on disk and returns its path; no later nbe sweeps it away.
     pub fn keep(self) -> PathBuf {
         let _ = std::fs::remove_file(self.path().join(OWNER));
@@ -272,6 +302,25 @@ mod tests {
         assert_eq!(
             Owner::parse(&Owner::this_process().unwrap().to_string()),
             Owner::this_process()
+        );
+    }
+
+    #[test]
+    fn defaults_go_under_the_clients_own_files() {
+        let client = tempfile::tempdir().unwrap();
+        let defaults = tempfile::tempdir().unwrap();
+        std::fs::write(client.path().join("Cargo.toml"), "mine\n").unwrap();
+        std::fs::write(defaults.path().join("Cargo.toml"), "default\n").unwrap();
+        std::fs::write(defaults.path().join("Cargo.lock"), "lock\n").unwrap();
+        let sandbox = Sandbox::create(client.path()).unwrap();
+        sandbox.lay_under(defaults.path()).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(sandbox.work().join("Cargo.toml")).unwrap(),
+            "mine\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(sandbox.work().join("Cargo.lock")).unwrap(),
+            "lock\n"
         );
     }
 

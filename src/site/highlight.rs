@@ -40,13 +40,13 @@ pub fn highlight(source: &str, tokens: &[Token], range: Range<usize>) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::ClientKind;
+    use crate::catalog::Kind;
     use crate::site::syntax::Syntax;
 
     #[test]
     fn spans_are_cut_to_the_range_and_escaped() {
         let source = "x := \"<b>\" // a < b\ny := 1\n";
-        let tokens = Syntax::of(ClientKind::Go).parse(source).unwrap().tokens;
+        let tokens = Syntax::of(Kind::named("go")).parse(source).unwrap().tokens;
         assert_eq!(
             highlight(source, &tokens, 0..19),
             "x := <span class=\"s\">&quot;&lt;b&gt;&quot;</span> <span class=\"c\">// a &lt; b</span>"

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use crate::catalog::{Catalog, Category, Client, ClientKind, Example};
+use crate::catalog::{Catalog, Category, Client, Example, Kind};
 use crate::error::Location;
 
 use super::Warning;
@@ -197,13 +197,6 @@ impl Model<'_> {
         rendered.html
     }
 
-    /// The tabs shown for an example: every kind but Shell, which only shows when present.
-    fn tab_kinds(example: &Example) -> impl Iterator<Item = ClientKind> + '_ {
-        ClientKind::ALL
-            .into_iter()
-            .filter(|kind| *kind != ClientKind::Shell || example.clients.iter().any(|c| c.kind == *kind))
-    }
-
     fn client_links(example: &Example, depth: usize) -> String {
         let mut out = String::from("<ul class=\"langs\">");
         for client in &example.clients {
@@ -308,7 +301,7 @@ impl Model<'_> {
         let files = if own_dir {
             String::new()
         } else {
-            format!("{}/", client.kind.dir_name())
+            format!("{}/", client.dir_name())
         };
         let category = self.category_of(example);
         let mut main = String::new();
@@ -367,29 +360,19 @@ impl Model<'_> {
         let meta = Location::file(&example.meta_path);
         main.push_str(&self.markdown(&example.description, &meta, &example.path, depth, warnings));
         main.push_str("</header>\n<nav class=\"tabs\" aria-label=\"Languages\"><ul>\n");
-        for kind in Self::tab_kinds(example) {
-            match example.clients.iter().find(|c| c.kind == kind) {
-                Some(other) => {
-                    let current = if other.kind == client.kind {
-                        " aria-current=\"page\""
-                    } else {
-                        ""
-                    };
-                    let _ = writeln!(
-                        main,
-                        "<li><a href=\"{}\"{current}>{}</a></li>",
-                        href(depth, &other.path),
-                        escape(kind.label())
-                    );
-                }
-                None => {
-                    let _ = writeln!(
-                        main,
-                        "<li><span class=\"absent\" title=\"No {label} version of this example yet\">{label}<span class=\"sr\"> (not available)</span></span></li>",
-                        label = escape(kind.label())
-                    );
-                }
-            }
+        // A tab per language the example has, in tab order: a reader never meets a dead tab.
+        for other in &example.clients {
+            let current = if other.kind == client.kind {
+                " aria-current=\"page\""
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                main,
+                "<li><a href=\"{}\"{current}>{}</a></li>",
+                href(depth, &other.path),
+                escape(other.kind.label())
+            );
         }
         let command = format!("nbe run {}", client.path);
         let source_name = client.kind.main_file();
@@ -430,7 +413,7 @@ impl Model<'_> {
                         let _ = writeln!(
                             main,
                             "<pre class=\"code\"><code class=\"language-{}\">{}</code></pre>",
-                            client.kind.dir_name(),
+                            client.kind.name(),
                             highlight(source, &split.tokens, section.code.clone())
                         );
                     }
@@ -499,7 +482,7 @@ impl Model<'_> {
     }
 
     /// The previous and next examples in catalog order, in the same language when they have it.
-    fn neighbours(&self, example: &Example, kind: ClientKind, depth: usize) -> (Option<Link>, Option<Link>) {
+    fn neighbours(&self, example: &Example, kind: Kind, depth: usize) -> (Option<Link>, Option<Link>) {
         let examples: Vec<&Example> = self.catalog.examples().collect();
         let at = examples.iter().position(|e| e.path == example.path).unwrap_or(0);
         let link = |other: &Example| {

@@ -197,10 +197,10 @@ fn comment_prose<'a>(source: &'a str, comment: &Literal) -> Vec<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::ClientKind;
+    use crate::catalog::Kind;
 
     /// Sections as (prose, code) pairs.
-    fn parts(kind: ClientKind, source: &str) -> Vec<(String, String)> {
+    fn parts(kind: Kind, source: &str) -> Vec<(String, String)> {
         split(Syntax::of(kind), source)
             .unwrap()
             .sections
@@ -220,7 +220,7 @@ mod tests {
     fn bash_keeps_the_shebang_and_heredocs_as_code() {
         let source = "#!/bin/bash\nset -e\n\n# Write the *config*.\n# It has two lines.\ncat <<EOF > a.conf\n# a config comment\n\nport: 1\nEOF\necho ok # trailing\n";
         assert_eq!(
-            parts(ClientKind::Cli, source),
+            parts(Kind::named("cli"), source),
             pairs(&[
                 ("", "#!/bin/bash\nset -e"),
                 (
@@ -235,7 +235,7 @@ mod tests {
     fn blank_lines_separate_code_and_break_splits_prose() {
         let source = "# One.\n#\n# Still one.\n\na\n\nb\n# <!break>\n# Two.\n# <!break>\n# Three.\nc\n";
         assert_eq!(
-            parts(ClientKind::Shell, source),
+            parts(Kind::named("shell"), source),
             pairs(&[
                 ("One.\n\nStill one.", "a"),
                 ("", "b"),
@@ -248,10 +248,10 @@ mod tests {
     #[test]
     fn hash_languages_split_the_same_way() {
         for kind in [
-            ClientKind::Python,
-            ClientKind::Ruby,
-            ClientKind::Elixir,
-            ClientKind::Crystal,
+            Kind::named("python"),
+            Kind::named("ruby"),
+            Kind::named("elixir"),
+            Kind::named("crystal"),
         ] {
             let source = "# Connect.\nnc = connect(\"nats://127.0.0.1:4222\") # inline\n\n  # Indented prose.\n  nc.close\n";
             assert_eq!(
@@ -268,12 +268,12 @@ mod tests {
     #[test]
     fn slash_languages_split_line_and_block_comments() {
         for kind in [
-            ClientKind::Go,
-            ClientKind::JavaScript,
-            ClientKind::Rust,
-            ClientKind::CSharp,
-            ClientKind::Java,
-            ClientKind::C,
+            Kind::named("go"),
+            Kind::named("node"),
+            Kind::named("rust"),
+            Kind::named("csharp"),
+            Kind::named("java"),
+            Kind::named("c"),
         ] {
             let source = "/**\n * Header prose.\n *\n * - a list\n */\nx = 1; /* inline */\n\t// Line prose.\n\ty = \"// not a comment\";\n";
             assert_eq!(
@@ -290,14 +290,17 @@ mod tests {
     #[test]
     fn multiline_strings_with_blank_lines_stay_one_block() {
         let source = "s := `first\n\n// still the string`\nt := 2\n";
-        assert_eq!(parts(ClientKind::Go, source), pairs(&[("", source.trim_end())]));
+        assert_eq!(
+            parts(Kind::named("go"), source),
+            pairs(&[("", source.trim_end())])
+        );
     }
 
     #[test]
     fn rust_doc_comments_are_prose() {
         assert_eq!(
             parts(
-                ClientKind::Rust,
+                Kind::named("rust"),
                 "//! Module prose.\n/// Item prose.\nfn main() {}\n"
             ),
             pairs(&[("Module prose.\nItem prose.", "fn main() {}")])
@@ -307,21 +310,21 @@ mod tests {
     #[test]
     fn c_preprocessor_lines_are_code() {
         assert_eq!(
-            parts(ClientKind::C, "#include <stdio.h>\n"),
+            parts(Kind::named("c"), "#include <stdio.h>\n"),
             pairs(&[("", "#include <stdio.h>")])
         );
     }
 
     #[test]
     fn sections_know_their_first_line() {
-        let split = split(Syntax::of(ClientKind::Cli), "#!/bin/sh\n\n\n# Two.\nb\n").unwrap();
+        let split = split(Syntax::of(Kind::named("cli")), "#!/bin/sh\n\n\n# Two.\nb\n").unwrap();
         let lines: Vec<usize> = split.sections.iter().map(|s| s.line).collect();
         assert_eq!(lines, [1, 4]);
     }
 
     #[test]
     fn unterminated_block_comments_are_reported() {
-        let err = split(Syntax::of(ClientKind::Java), "class A {}\n/* oops\n").unwrap_err();
+        let err = split(Syntax::of(Kind::named("java")), "class A {}\n/* oops\n").unwrap_err();
         assert_eq!(err.line, 2);
     }
 }

@@ -20,7 +20,7 @@ use std::sync::LazyLock;
 use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
-use crate::catalog::ClientKind;
+use crate::catalog::Kind;
 
 /// The grammars, loaded once per process from the compressed dump compiled into nbe, and only by
 /// the commands that render code. Regexes are compiled lazily, as a grammar first needs them.
@@ -98,7 +98,7 @@ pub struct Syntax {
 
 impl Syntax {
     /// The grammar of a client kind's programs, chosen by the extension of its main file.
-    pub fn of(kind: ClientKind) -> &'static Syntax {
+    pub fn of(kind: Kind) -> &'static Syntax {
         Self::for_file(Path::new(kind.main_file()))
     }
 
@@ -330,7 +330,7 @@ pub fn line_of(src: &[u8], at: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn kinds(kind: ClientKind, source: &str) -> Vec<(TokenKind, &str)> {
+    fn kinds(kind: Kind, source: &str) -> Vec<(TokenKind, &str)> {
         Syntax::of(kind)
             .parse(source)
             .unwrap()
@@ -341,7 +341,7 @@ mod tests {
             .collect()
     }
 
-    fn literals(kind: ClientKind, source: &str) -> Vec<(TokenKind, &str)> {
+    fn literals(kind: Kind, source: &str) -> Vec<(TokenKind, &str)> {
         Syntax::of(kind)
             .parse(source)
             .unwrap()
@@ -353,7 +353,7 @@ mod tests {
 
     #[test]
     fn every_kind_has_a_real_grammar() {
-        for kind in ClientKind::ALL {
+        for kind in Kind::all() {
             assert_ne!(Syntax::of(kind).name(), "Plain Text", "{kind}");
         }
         for (file, grammar) in [
@@ -375,7 +375,7 @@ mod tests {
     #[test]
     fn tokens_cover_every_byte() {
         let source = "#!/bin/bash\n# hi\nx=\"a#b\" # c\ncat <<EOF\n# not a comment\nEOF\n";
-        let tokens = Syntax::of(ClientKind::Cli).parse(source).unwrap().tokens;
+        let tokens = Syntax::of(Kind::named("cli")).parse(source).unwrap().tokens;
         let mut at = 0;
         for token in tokens {
             assert_eq!(token.start, at);
@@ -386,13 +386,13 @@ mod tests {
 
     #[test]
     fn shell_comments_start_words_only() {
-        let got = kinds(ClientKind::Cli, "echo $# a#b # real\n");
+        let got = kinds(Kind::named("cli"), "echo $# a#b # real\n");
         assert_eq!(
             got,
             [(TokenKind::Variable, "$#"), (TokenKind::Comment, "# real\n")]
         );
         assert_eq!(
-            literals(ClientKind::Cli, "echo $# a#b # real\n"),
+            literals(Kind::named("cli"), "echo $# a#b # real\n"),
             [(TokenKind::Comment, "# real")]
         );
     }
@@ -402,22 +402,22 @@ mod tests {
         let source = "cat <<-'EOF' > a.conf\n\t# port\n\tport: 1\n\tEOF\necho ok\n";
         // The redirection after the heredoc's opening is not part of it; its body is.
         assert_eq!(
-            literals(ClientKind::Cli, source),
+            literals(Kind::named("cli"), source),
             [
                 (TokenKind::Str, "<<-'EOF'"),
                 (TokenKind::Str, "\n\t# port\n\tport: 1\n\tEOF")
             ]
         );
         assert!(
-            kinds(ClientKind::Cli, source).contains(&(TokenKind::Str, "\n\t# port\n\tport: 1\n\t")),
+            kinds(Kind::named("cli"), source).contains(&(TokenKind::Str, "\n\t# port\n\tport: 1\n\t")),
             "{:?}",
-            kinds(ClientKind::Cli, source)
+            kinds(Kind::named("cli"), source)
         );
     }
 
     #[test]
     fn unterminated_heredocs_and_block_comments_are_errors_with_lines() {
-        let err = Syntax::of(ClientKind::Cli)
+        let err = Syntax::of(Kind::named("cli"))
             .parse("a\ncat <<EOF\nbody\n")
             .unwrap_err();
         assert_eq!(err.line, 2);
@@ -425,7 +425,7 @@ mod tests {
             err.message,
             "unterminated string or heredoc: what `cat <<EOF` opens never ends"
         );
-        let err = Syntax::of(ClientKind::Go)
+        let err = Syntax::of(Kind::named("go"))
             .parse("package main\n\n/* never\nclosed\n")
             .unwrap_err();
         assert_eq!(err.line, 3);
@@ -435,7 +435,7 @@ mod tests {
     #[test]
     fn c_family_strings_comments_and_numbers() {
         let got = kinds(
-            ClientKind::Go,
+            Kind::named("go"),
             "x := \"// no\" // yes\ny := `raw\n/* raw */` + 42\n",
         );
         assert_eq!(
@@ -451,7 +451,7 @@ mod tests {
 
     #[test]
     fn rust_lifetimes_are_not_strings() {
-        let got = kinds(ClientKind::Rust, "fn f<'a>(c: char) -> bool { c == 'x' }");
+        let got = kinds(Kind::named("rust"), "fn f<'a>(c: char) -> bool { c == 'x' }");
         assert!(got.contains(&(TokenKind::Str, "'x'")), "{got:?}");
         assert!(!got.contains(&(TokenKind::Str, "'a")), "{got:?}");
     }
@@ -459,7 +459,7 @@ mod tests {
     #[test]
     fn python_triple_quotes_hide_hashes() {
         assert_eq!(
-            literals(ClientKind::Python, "s = \"\"\"\n# not\n\"\"\"\n# yes\n"),
+            literals(Kind::named("python"), "s = \"\"\"\n# not\n\"\"\"\n# yes\n"),
             [
                 (TokenKind::Str, "\"\"\"\n# not\n\"\"\""),
                 (TokenKind::Comment, "# yes")
@@ -470,7 +470,7 @@ mod tests {
     #[test]
     fn comment_markers_are_located() {
         let source = "/**\n * Doc.\n */\n/// Item.\n";
-        let parsed = Syntax::of(ClientKind::Rust).parse(source).unwrap();
+        let parsed = Syntax::of(Kind::named("rust")).parse(source).unwrap();
         let markers: Vec<Vec<&str>> = parsed
             .literals
             .iter()

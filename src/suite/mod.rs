@@ -6,8 +6,9 @@
 //! Suite::run_all: pool (longest first, -j workers) -> Suite::client -> report::Reporters
 //! ```
 //!
-//! - [`RunOptions`] holds what every run shares, resolved once; [`run_client`] runs one client and
-//!   needs a [`Prepared`] process, so no command can forget the set-up;
+//! - [`RunOptions`] holds what every run shares, resolved once; [`run_client`] makes one client
+//!   ready (toolchain, dependencies, build: [`crate::runner::toolchain`]) and runs it beside its
+//!   server fixture, and needs a [`Prepared`] process, so no command can forget the set-up;
 //! - [`verdict`] judges a run (and, for `nbe check` and the site, a recording);
 //! - each example's normalizer was compiled when the catalog loaded;
 //! - [`update`] is the policy for what a mismatch writes;
@@ -34,7 +35,7 @@ use crate::error::Result;
 use crate::lock;
 use crate::recording;
 use crate::report::progress::Progress;
-use crate::report::{ClientReport, Outcome, Reporters, ended};
+use crate::report::{ClientReport, Outcome, Reporters};
 use crate::runner::tools;
 use crate::snapshot::{self, Snapshot, ToolVersions};
 
@@ -138,9 +139,9 @@ impl<'a> Suite<'a> {
         };
         let mut first: Option<(String, crate::runner::RunResult)> = None;
         for run in 1..=repeat {
-            let Some(result) = run_client(self.prepared, selected, self.options, &mut |_| {})? else {
-                let reason = ended::cannot_run(selected.client.kind);
-                return Ok(report(Outcome::Skipped { reason }, Vec::new()));
+            let result = match run_client(self.prepared, selected, self.options, &mut |_| {})? {
+                Ok(result) => result,
+                Err(not_ready) => return Ok(report(Outcome::not_ready(not_ready), Vec::new())),
             };
             if let Some(outcome) = verdict::of_run(selected, &result, self.options.timeout_of(selected)) {
                 let notes = match self.task {

@@ -1,6 +1,10 @@
-//! What every run of a command shares, resolved once: tools, timeout, isolation, parallelism,
-//! partition; and running one client with them.
+//! What every run of a command shares, resolved once: tools, cache, timeout, isolation,
+//! parallelism, partition; and running one client with them.
+//!
+//! `test`, `record` and `run` start clients through [`run_client`] only, so making a client ready
+//! (its kind's toolchain, dependencies and build, see [`toolchain`]) happens in one place too.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use super::Prepared;
@@ -8,6 +12,7 @@ use crate::catalog::{Catalog, Partition, Selected};
 use crate::config::{Config, RunFlags};
 use crate::error::Result;
 use crate::runner::isolation::Mode;
+use crate::runner::toolchain::{self, NotReady};
 use crate::runner::{self, RunResult, RunSpec, Tools};
 
 /// Parallel runs when nothing else is asked for: examples mostly wait on servers, so more runs than
@@ -29,6 +34,10 @@ pub struct RunOptions {
     pub partition: Option<Partition>,
     /// Keep each run's temp dir (`nbe run --keep`).
     pub keep: bool,
+    /// The cache root for dependencies and builds, resolved before any sandbox moves `HOME`.
+    pub cache: PathBuf,
+    /// The repository root, holding the kinds' defaults folders (`clients/<kind>/`).
+    pub root: PathBuf,
 }
 
 impl RunOptions {
@@ -54,6 +63,8 @@ impl RunOptions {
             jobs,
             partition: flags.partition,
             keep: flags.keep,
+            cache: toolchain::cache_root()?,
+            root: config.root.clone(),
         })
     }
 
@@ -73,25 +84,38 @@ impl RunOptions {
     }
 }
 
-/// Runs one client, streaming its output to `sink` as it arrives; `Ok(None)` when nbe cannot run
-/// its kind. `_prepared` proves the process adopts orphans and stops cleanly on Ctrl-C.
+/// Makes one client ready (its kind's toolchain, dependencies and build, reused when unchanged),
+/// then runs it with its server fixture, streaming its output to `sink` as it arrives. `Ok(Err)`
+/// says why it cannot run: a kind nbe cannot run here or a missing toolchain (with the fix), or a
+/// failed build (with the compiler's messages). `_prepared` proves the process adopts orphans and
+/// stops cleanly on Ctrl-C.
 pub fn run_client(
     _prepared: &Prepared,
     selected: Selected,
     options: &RunOptions,
     sink: &mut dyn FnMut(&[u8]),
-) -> Result<Option<RunResult>> {
-    let Some(command) = selected.client.kind.command() else {
-        return Ok(None);
+) -> Result<Result<RunResult, NotReady>> {
+    let client = toolchain::Client {
+        kind: selected.client.kind,
+        dir: &selected.client.dir,
+        root: &options.root,
     };
+    let ready = match toolchain::make_ready(client, &options.tools, &options.cache)? {
+        Ok(ready) => ready,
+        Err(not_ready) => return Ok(Err(not_ready)),
+    };
+    let command: Vec<&str> = ready.command.iter().map(String::as_str).collect();
     let spec = RunSpec {
         label: &selected.client.path,
         client_dir: &selected.client.dir,
-        command,
+        command: &command,
         tools: &options.tools,
         timeout: options.timeout_of(selected),
         keep: options.keep,
         isolation: &options.isolation,
+        defaults: ready.defaults.as_deref(),
+        env: &ready.env,
+        server: selected.example.server_for(selected.client),
     };
-    runner::run(&spec, sink).map(Some)
+    runner::run(&spec, sink).map(Ok)
 }

@@ -25,7 +25,7 @@ pub fn of_run(selected: Selected, result: &RunResult, timeout: Duration) -> Opti
         Termination::TimedOut => {
             return Some(Outcome::TimedOut {
                 after: timeout,
-                tail: tail(&output),
+                tail: tail(&output) + &result.server_log,
             });
         }
         Termination::Interrupted => {
@@ -50,9 +50,10 @@ pub fn of_run(selected: Selected, result: &RunResult, timeout: Duration) -> Opti
     if result.dropped > 0 {
         problems.push(ended::too_much_output(result.dropped));
     }
+    // The fixture's logs, kept out of the output, explain a failure the program could not see.
     (!problems.is_empty()).then(|| Outcome::Failed {
         reason: problems.join("; "),
-        tail: tail(&output),
+        tail: tail(&output) + &result.server_log,
     })
 }
 

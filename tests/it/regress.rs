@@ -287,7 +287,8 @@ fn junit_and_json_count_what_the_summary_counts() {
     let repo = Repo::new();
     repo.script("kv/one", &kv_script(15108, "one"))
         .script("kv/two", &kv_script(15109, "two"))
-        .write("examples/kv/two/go/main.go", "package main\n");
+        // A kind nbe cannot run here is a skip.
+        .write("examples/kv/two/ruby/main.rb", "puts 'two'\n");
     repo.nbe(["record", "kv/one"]).run().code(0);
     let junit = repo.path("reports/junit.xml");
     repo.nbe(["test", "-j", "2", "--junit"])

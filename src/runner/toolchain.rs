@@ -1,0 +1,527 @@
+//! Preparing and building a client before it runs: what the kinds table says, done once per input.
+//!
+//! A client directory normally holds only its program. Its kind's defaults folder
+//! (`clients/<kind>/`: `go.mod`, `Cargo.toml`...) is laid under it, files of the client winning,
+//! in a throwaway copy in the cache. There the kind's `prepare` step (dependencies, keyed by a hash
+//! of the `deps` files) and `build` step (keyed by a hash of every file) run, each writing one
+//! product directory in the cache root (`products/<kind>/<step>/<hash>`). A product is complete
+//! once its `.nbe-ready` stamp exists, so an unchanged client never prepares or builds again, and a
+//! step that died half-way is redone.
+//!
+//! Parallel runs share the cache. Each product is made under a file lock of its own (or of its
+//! kind, for tools writing one shared output path like cargo's `target/debug/client`); the tools'
+//! own caches (`GOCACHE`, cargo's target dir, uv, npm) lock themselves. Steps run outside the run's
+//! namespaces with the caller's `HOME`, so registries are reachable and rustup finds its toolchain;
+//! the run itself only sees the products, through `NBE_PREPARED` and `NBE_BUILT`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+use super::reaper;
+use super::tools::{Tools, is_executable, search_path};
+use crate::catalog::paths::{RECORDINGS, TEMP_PREFIX};
+use crate::catalog::{Kind, KindSpec};
+use crate::error::{Error, Result};
+
+/// The stamp that marks a finished product.
+const READY: &str = ".nbe-ready";
+
+/// How long a prepare or build step may take before nbe gives up on it.
+const STEP_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
+/// The most lines of compiler messages shown for a failed build.
+const MAX_DIAGNOSTICS: usize = 30;
+
+/// The cache root: `NBE_CACHE_DIR`, else `$XDG_CACHE_HOME/nbe`, else `$HOME/.cache/nbe`.
+///
+/// Resolved from nbe's own environment, before any sandbox replaces `HOME`.
+pub fn cache_root() -> Result<PathBuf> {
+    let var = |name| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let root = var("NBE_CACHE_DIR")
+        .or_else(|| var("XDG_CACHE_HOME").map(|dir| dir.join("nbe")))
+        .or_else(|| var("HOME").map(|home| home.join(".cache").join("nbe")))
+        .ok_or_else(|| {
+            Error::Usage("no cache directory: set NBE_CACHE_DIR (or XDG_CACHE_HOME or HOME)".into())
+        })?;
+    std::path::absolute(&root).map_err(|e| Error::io("failed to resolve the cache directory", e))
+}
+
+/// What a client needs to run once it is prepared and built.
+#[derive(Debug)]
+pub struct Ready {
+    /// The kind's defaults folder, laid under the client's files in the work dir.
+    pub defaults: Option<PathBuf>,
+    /// The command run in the work dir.
+    pub command: Vec<String>,
+    /// Environment added to the sandbox's.
+    pub env: Vec<(String, String)>,
+}
+
+/// Why a client cannot run, when it cannot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotReady {
+    /// The kind cannot run here, or its toolchain is missing: the reason, with the fix.
+    Skipped(String),
+    /// Preparing or building failed: the compiler's messages, paths relative to the repository.
+    Failed(String),
+}
+
+/// Checks the kind's requirements: `Err` names the first one missing and the fix.
+pub fn check(kind: Kind, tools: &Tools) -> Result<(), String> {
+    if let Some(sentence) = kind.cannot_run_here() {
+        return Err(sentence);
+    }
+    let spec = kind.spec();
+    for need in &spec.requires {
+        let found = if need.starts_with('/') {
+            Path::new(need).exists()
+        } else {
+            find_program(need, tools).is_some()
+        };
+        if !found {
+            let what = if need.starts_with('/') {
+                "is missing"
+            } else {
+                "is not on PATH"
+            };
+            return Err(format!(
+                "{need} {what}, so {kind} clients cannot run; fix: {}",
+                spec.fix
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The program `name` in the tools dir, else on `PATH`.
+pub fn find_program(name: &str, tools: &Tools) -> Option<PathBuf> {
+    let in_tools = tools.dir.join(name);
+    if is_executable(&in_tools) {
+        return Some(in_tools);
+    }
+    search_path(name)
+}
+
+/// A client to make ready: its files, where its kind's defaults are, and how to name it in messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Client<'a> {
+    /// The kind.
+    pub kind: Kind,
+    /// The client directory.
+    pub dir: &'a Path,
+    /// The repository root: it holds `clients/<kind>/`, and messages show paths relative to it.
+    pub root: &'a Path,
+}
+
+/// Prepares and builds `client` as its kind says, reusing what an earlier run made from the same
+/// inputs; `Err` is a failure of nbe itself, `Ok(Err)` why the client cannot run.
+pub fn make_ready(client: Client, tools: &Tools, cache: &Path) -> Result<Result<Ready, NotReady>> {
+    if let Err(reason) = check(client.kind, tools) {
+        return Ok(Err(NotReady::Skipped(reason)));
+    }
+    let spec = client.kind.spec();
+    let defaults = client.root.join("clients").join(client.kind.name());
+    let defaults = defaults.is_dir().then_some(defaults);
+    let files = overlay(defaults.as_deref(), client.dir)?;
+    let mut env: Vec<(String, String)> = spec
+        .env
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.clone(),
+                value.replace("{cache}", &cache.display().to_string()),
+            )
+        })
+        .collect();
+    env.push(("NBE_CACHE".into(), cache.display().to_string()));
+    let mut steps = Steps {
+        client,
+        spec,
+        tools,
+        cache,
+        files: &files,
+        env,
+        copy: None,
+    };
+    // Each product is visible to the steps after it (a build may use the prepared dependencies).
+    for (step, script, inputs, var) in [
+        ("prepare", &spec.prepare, Inputs::Deps, "NBE_PREPARED"),
+        ("build", &spec.build, Inputs::All, "NBE_BUILT"),
+    ] {
+        let Some(script) = script else { continue };
+        match steps.product(step, script, inputs)? {
+            Ok(dir) => steps.env.push((var.to_string(), dir.display().to_string())),
+            Err(failure) => return Ok(Err(failure)),
+        }
+    }
+    let env = steps.env;
+    let run = spec.run.clone().unwrap_or_default();
+    Ok(Ok(Ready {
+        defaults,
+        command: vec!["bash".into(), "-c".into(), run],
+        env,
+    }))
+}
+
+/// Which files key a step.
+#[derive(Clone, Copy)]
+enum Inputs {
+    /// The kind's `deps` files.
+    Deps,
+    /// Every file of the laid-out client.
+    All,
+}
+
+/// The steps of one client, sharing its laid-out files and, once one step needs it, their copy.
+struct Steps<'a> {
+    client: Client<'a>,
+    spec: &'static KindSpec,
+    tools: &'a Tools,
+    cache: &'a Path,
+    /// Relative path to source file, defaults first and the client's own on top.
+    files: &'a BTreeMap<PathBuf, PathBuf>,
+    /// The environment of the steps: the kind's, then each product made so far.
+    env: Vec<(String, String)>,
+    /// The laid-out copy the steps run in, made on first need.
+    copy: Option<tempfile::TempDir>,
+}
+
+impl Steps<'_> {
+    /// The product directory of `step`, made now unless an earlier run made it from the same inputs.
+    fn product(&mut self, step: &str, script: &str, inputs: Inputs) -> Result<Result<PathBuf, NotReady>> {
+        let kind = self.client.kind.name();
+        let key = self.key(step, script, inputs)?;
+        // Apart from the tools' own caches (`go/build` is GOCACHE), so cleaning one never loses the other.
+        let product = self.cache.join("products").join(kind).join(step).join(&key);
+        if product.join(READY).exists() {
+            return Ok(Ok(product));
+        }
+        let locks = self.cache.join("locks");
+        create_dir(&locks)?;
+        let lock_name = if self.spec.exclusive {
+            format!("{kind}.lock")
+        } else {
+            format!("{kind}-{step}-{key}.lock")
+        };
+        let _lock = lock(&locks.join(lock_name))?;
+        // Another run may have made it while this one waited for the lock.
+        if product.join(READY).exists() {
+            return Ok(Ok(product));
+        }
+        if product.exists() {
+            std::fs::remove_dir_all(&product)
+                .map_err(|e| Error::io(format!("failed to clear {}", product.display()), e))?;
+        }
+        create_dir(&product)?;
+        let work = self.copy()?.to_path_buf();
+        let (ok, output) = run_step(script, &work, &product, &self.env, self.tools)?;
+        if !ok {
+            let _ = std::fs::remove_dir_all(&product);
+            let shown = self.shown(&diagnostics(&output, self.spec.diagnostics.as_deref(), &work));
+            return Ok(Err(NotReady::Failed(format!(
+                "the {step} step of {} failed:\n{shown}",
+                self.relative(self.client.dir).display()
+            ))));
+        }
+        std::fs::write(product.join(READY), "")
+            .map_err(|e| Error::io(format!("failed to write {}", product.join(READY).display()), e))?;
+        Ok(Ok(product))
+    }
+
+    /// The hash of what decides a step's product: the kind, the step's script and environment, and
+    /// its input files (relative paths and contents).
+    fn key(&self, step: &str, script: &str, inputs: Inputs) -> Result<String> {
+        let mut hasher = Sha256::new();
+        for part in [self.client.kind.name(), step, script] {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        for (name, value) in &self.env {
+            hasher.update(format!("{name}={value}\0").as_bytes());
+        }
+        let chosen: Vec<(&PathBuf, &PathBuf)> = match inputs {
+            Inputs::All => self.files.iter().collect(),
+            Inputs::Deps => self
+                .files
+                .iter()
+                .filter(|(relative, _)| {
+                    self.spec
+                        .deps
+                        .iter()
+                        .any(|dep| relative.as_path() == Path::new(dep))
+                })
+                .collect(),
+        };
+        for (relative, source) in chosen {
+            let bytes = std::fs::read(source)
+                .map_err(|e| Error::io(format!("failed to read {}", source.display()), e))?;
+            hasher.update(relative.to_string_lossy().as_bytes());
+            hasher.update([0]);
+            hasher.update((bytes.len() as u64).to_le_bytes());
+            hasher.update(&bytes);
+        }
+        let digest = hasher.finalize();
+        Ok(digest[..16].iter().map(|byte| format!("{byte:02x}")).collect())
+    }
+
+    /// The laid-out copy of the client in the cache (never in the example, nor the run's temp dir).
+    fn copy(&mut self) -> Result<&Path> {
+        if self.copy.is_none() {
+            let parent = self.cache.join("tmp");
+            create_dir(&parent)?;
+            let dir = tempfile::Builder::new()
+                .prefix(&format!("{}-", self.client.kind.name()))
+                .tempdir_in(&parent)
+                .map_err(|e| Error::io(format!("failed to create a build dir in {}", parent.display()), e))?;
+            for (relative, source) in self.files {
+                let target = dir.path().join(relative);
+                if let Some(parent) = target.parent() {
+                    create_dir(parent)?;
+                }
+                std::fs::copy(source, &target)
+                    .map_err(|e| Error::io(format!("failed to copy {}", source.display()), e))?;
+            }
+            self.copy = Some(dir);
+        }
+        Ok(self
+            .copy
+            .as_ref()
+            .map(tempfile::TempDir::path)
+            .unwrap_or(Path::new(".")))
+    }
+
+    /// `path` relative to the repository root, when it is inside it.
+    fn relative<'p>(&self, path: &'p Path) -> &'p Path {
+        path.strip_prefix(self.client.root).unwrap_or(path)
+    }
+
+    /// Compiler messages with each file named where it comes from: the client or the defaults.
+    fn shown(&self, lines: &[String]) -> String {
+        let client = self.relative(self.client.dir).to_path_buf();
+        let defaults = PathBuf::from("clients").join(self.client.kind.name());
+        lines
+            .iter()
+            .map(|line| {
+                let trimmed = line.strip_prefix("./").unwrap_or(line);
+                let file: String = trimmed
+                    .chars()
+                    .take_while(|c| *c != ':' && !c.is_whitespace())
+                    .collect();
+                let source = self.files.get(Path::new(&file));
+                match source {
+                    Some(source) if source.starts_with(self.client.dir) => {
+                        format!("{}", client.join(trimmed).display())
+                    }
+                    Some(_) => format!("{}", defaults.join(trimmed).display()),
+                    None => line.clone(),
+                }
+            })
+            .map(|line| format!("  {line}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// The files of the client laid over its kind's defaults: relative path to source file.
+fn overlay(defaults: Option<&Path>, client: &Path) -> Result<BTreeMap<PathBuf, PathBuf>> {
+    let mut files = BTreeMap::new();
+    for (dir, skip_recordings) in defaults.map(|d| (d, false)).into_iter().chain([(client, true)]) {
+        for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+            let entry =
+                entry.map_err(|e| Error::io(format!("failed to read {}", dir.display()), e.into()))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let relative = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(entry.path())
+                .to_path_buf();
+            // nbe's temp files (a recording being written) are never part of the program.
+            let temp = relative
+                .file_name()
+                .is_some_and(|name| name.to_string_lossy().starts_with(TEMP_PREFIX));
+            if temp || skip_recordings && RECORDINGS.iter().any(|name| relative == Path::new(name)) {
+                continue;
+            }
+            files.insert(relative, entry.path().to_path_buf());
+        }
+    }
+    Ok(files)
+}
+
+/// Runs one step's script with bash in `work`; returns whether it succeeded, and its merged output.
+///
+/// The step leads its own process group and carries a run id of its own, so the reaper of a run
+/// going on meanwhile never takes it for one of that run's orphans, and an interrupt ends it whole.
+fn run_step(
+    script: &str,
+    work: &Path,
+    out: &Path,
+    env: &[(String, String)],
+    tools: &Tools,
+) -> Result<(bool, String)> {
+    static STEPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let id = format!(
+        "step-{}-{}",
+        std::process::id(),
+        STEPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let inherited = std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".into());
+    let mut command = duct::cmd("bash", ["-c", script])
+        .dir(work)
+        .env("PATH", format!("{}:{inherited}", tools.dir.display()))
+        .env("NBE_OUT", out)
+        .env(reaper::RUN_ID_VAR, &id)
+        .stdin_null()
+        .stderr_to_stdout()
+        .stdout_capture()
+        .unchecked()
+        .before_spawn(|command| {
+            std::os::unix::process::CommandExt::process_group(command, 0);
+            Ok(())
+        });
+    for (name, value) in env {
+        command = command.env(name, value);
+    }
+    let spawning = reaper::spawning();
+    let handle = command
+        .start()
+        .map_err(|e| Error::io(format!("failed to start bash -c {script:?}"), e))?;
+    let group = reaper::Group::new(handle.pids().first().copied().unwrap_or_default(), id);
+    drop(spawning);
+    let started = std::time::Instant::now();
+    loop {
+        match handle.try_wait() {
+            Ok(Some(output)) => {
+                let text = String::from_utf8_lossy(&output.stdout).into_owned();
+                let ok = output.status.success();
+                group.terminate(super::GRACE);
+                return Ok((ok, text));
+            }
+            Ok(None) if super::interrupted() || started.elapsed() > STEP_TIMEOUT => {
+                group.terminate(super::GRACE);
+                let why = if super::interrupted() {
+                    "interrupted"
+                } else {
+                    "it ran past 15 minutes"
+                };
+                return Ok((false, format!("stopped: {why}")));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => {
+                group.terminate(super::GRACE);
+                return Err(Error::io(format!("failed to wait for bash -c {script:?}"), e));
+            }
+        }
+    }
+}
+
+/// The lines of a failed step's output worth showing: those `pattern` picks (the compiler's
+/// file:line messages), else the last lines; the copy's own path never shows.
+fn diagnostics(output: &str, pattern: Option<&str>, work: &Path) -> Vec<String> {
+    let prefix = format!("{}/", work.display());
+    let lines: Vec<String> = output
+        .lines()
+        .map(|line| line.replace(&prefix, "").replace("file://", ""))
+        .filter(|line| !line.trim().is_empty())
+        .collect();
+    let picked: Vec<String> = match pattern.and_then(|p| regex::Regex::new(p).ok()) {
+        Some(pattern) => lines
+            .iter()
+            .filter(|line| pattern.is_match(line))
+            .cloned()
+            .collect(),
+        None => Vec::new(),
+    };
+    let chosen = if picked.is_empty() { lines } else { picked };
+    let skip = chosen.len().saturating_sub(MAX_DIAGNOSTICS);
+    chosen.into_iter().skip(skip).collect()
+}
+
+fn create_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("failed to create {}", dir.display()), e))
+}
+
+/// Takes an exclusive lock on `path` (created if needed), held until the returned value drops.
+fn lock(path: &Path) -> Result<nix::fcntl::Flock<std::fs::File>> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io(format!("failed to open the lock {}", path.display()), e))?;
+    nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
+        .map_err(|(_, errno)| Error::io(format!("failed to lock {}", path.display()), errno.into()))
+}
+
+/// The toolchain version and client library version of a kind, for `nbe doctor`.
+pub fn versions(kind: Kind, tools: &Tools, root: Option<&Path>) -> (Option<String>, Option<String>) {
+    let spec = kind.spec();
+    let toolchain = spec.version.split_first().and_then(|(program, args)| {
+        let program = find_program(program, tools)?;
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        super::tools::version_of(&program, &args)
+    });
+    let library = spec.library.as_ref().and_then(|library| {
+        let file = if library.file.starts_with('/') {
+            PathBuf::from(&library.file)
+        } else {
+            root?.join("clients").join(kind.name()).join(&library.file)
+        };
+        let text = std::fs::read_to_string(file).ok()?;
+        let version = regex::Regex::new(&library.pattern)
+            .ok()?
+            .captures(&text)?
+            .get(1)?
+            .as_str()
+            .to_string();
+        Some(format!("{} {version}", library.name))
+    });
+    (toolchain, library)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_files_win_over_defaults_and_recordings_and_temp_files_stay_out() {
+        let defaults = tempfile::tempdir().unwrap();
+        let client = tempfile::tempdir().unwrap();
+        std::fs::write(defaults.path().join("go.mod"), "module default\n").unwrap();
+        std::fs::write(defaults.path().join("go.sum"), "").unwrap();
+        std::fs::write(client.path().join("go.mod"), "module mine\n").unwrap();
+        std::fs::write(client.path().join("main.go"), "package main\n").unwrap();
+        std::fs::write(client.path().join("output.txt"), "old\n").unwrap();
+        std::fs::write(client.path().join(".nbe-Ab12.tmp"), "being written\n").unwrap();
+        let files = overlay(Some(defaults.path()), client.path()).unwrap();
+        let names: Vec<_> = files.keys().map(|p| p.display().to_string()).collect();
+        assert_eq!(names, ["go.mod", "go.sum", "main.go"]);
+        assert!(files[Path::new("go.mod")].starts_with(client.path()));
+        assert!(files[Path::new("go.sum")].starts_with(defaults.path()));
+    }
+
+    #[test]
+    fn diagnostics_keep_the_compilers_file_line_messages() {
+        let work = Path::new("/cache/tmp/go-x");
+        let output = "# nbe.example/client\n./main.go:7:2: undefined: nats.Nope\n/cache/tmp/go-x/main.go:9:1: missing return\nnote: noise\n";
+        let got = diagnostics(output, Some(r"^[^\s:]+\.go:\d+(:\d+)?: "), work);
+        assert_eq!(
+            got,
+            [
+                "./main.go:7:2: undefined: nats.Nope",
+                "main.go:9:1: missing return"
+            ]
+        );
+        let fallback = diagnostics("a\n\nb\n", Some("nomatch"), work);
+        assert_eq!(fallback, ["a", "b"]);
+    }
+}
