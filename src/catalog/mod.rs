@@ -699,12 +699,18 @@ mod tests {
         std::fs::create_dir_all(example.join("cli")).unwrap();
         std::fs::write(example.join("cli/main.sh"), "").unwrap();
         std::fs::write(example.join("meta.yaml"), meta).unwrap();
-        Catalog::load(repo.path()).map_err(|err| {
+        let shown = |err: Error| {
             let err = err.to_string();
             err.strip_prefix(&format!("{}/", example.display()))
                 .unwrap_or(&err)
                 .to_string()
-        })
+        };
+        // A problem of the one example is the example's, not the catalog's: it is found all the same.
+        let catalog = Catalog::load(repo.path()).map_err(shown)?;
+        match catalog.problems.first() {
+            Some(problem) => Err(shown(problem.error())),
+            None => Ok(catalog),
+        }
     }
 
     fn meta_error(meta: &str) -> String {
