@@ -262,9 +262,7 @@ mod tests {
     #[test]
     fn a_table_with_a_name_used_twice_or_no_way_to_run_is_refused() {
         let row = |name: &str, extra: &str| {
-            format!(
-                "[[kind]]\nname = \"{name}\"\nlabel = \"L\"\nmain = \"m\"\nserver = \"none\"\n{extra}\n"
-            )
+            format!("[[kind]]\nname = \"{name}\"\nlabel = \"L\"\nmain = \"m\"\nserver = \"none\"\n{extra}\n")
         };
         let twice = format!("{}{}", row("a", "run = \"x\""), row("a", "run = \"x\""));
         assert!(parse(&twice).unwrap_err().contains("\"a\" is used twice"));
