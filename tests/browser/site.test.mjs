@@ -43,14 +43,19 @@ let base;
 let context;
 
 // A copy of the repository's examples with one extra, test-only Python client, so the example has
-// two languages to switch between; the player files come from the repository's node_modules.
+// two languages to switch between; the player files are copied from the repository's node_modules.
 function prepareRepo() {
   repo = path.join(scratch, "repo");
   fs.cpSync(path.join(ROOT, "examples"), path.join(repo, "examples"), { recursive: true });
   if (fs.existsSync(path.join(ROOT, "snapshots"))) {
     fs.cpSync(path.join(ROOT, "snapshots"), path.join(repo, "snapshots"), { recursive: true });
   }
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"));
+  // Copied, not linked: nbe publishes no file that resolves outside the repository.
+  fs.cpSync(
+    path.join(ROOT, "node_modules", "asciinema-player"),
+    path.join(repo, "node_modules", "asciinema-player"),
+    { recursive: true },
+  );
   const python = path.join(repo, "examples", EXAMPLE, "python");
   if (!fs.existsSync(python)) {
     fs.mkdirSync(python);
