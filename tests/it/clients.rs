@@ -6,10 +6,11 @@ use std::path::PathBuf;
 
 use crate::harness::{Repo, project_root};
 
-/// The cache these tests share across runs (in cargo's target dir), so only the first run pays
-/// for downloading and compiling the client libraries.
+/// The cache nbe uses by default, shared with `nbe test` of the shipped catalog (and with other
+/// nbe processes, as a real cache is: its builds are locked and keyed by their inputs), so only
+/// the first of them pays for downloading and compiling the client libraries.
 fn cache_dir() -> PathBuf {
-    project_root().join("target").join("nbe-test-cache")
+    nbe::runner::toolchain::cache_root().unwrap()
 }
 
 /// A repository holding the project's defaults folders (`clients/`), as a real one does.
