@@ -328,13 +328,13 @@ pub enum Watching {
 ///
 /// A root that does not exist yet (no `snapshots/` before the first recording, no player before
 /// `make node_modules`) is waited for by watching its nearest existing parent inside the
-/// repository without recursion; each batch of events then adds the roots that have appeared.
+/// repository without recursion; each batch of events then watches the roots that exist again.
 struct Sources {
     repo: PathBuf,
     roots: Vec<PathBuf>,
     watcher: Box<dyn Watcher + Send>,
-    /// Directories watched so far, and how.
-    watched: Vec<(PathBuf, RecursiveMode)>,
+    /// Parents watched without recursion until the roots below them appear.
+    waiting: Vec<PathBuf>,
 }
 
 impl Sources {
@@ -350,12 +350,10 @@ impl Sources {
             }
         };
         if watching == Watching::Events {
-            let native = notify::RecommendedWatcher::new(handler.clone(), config())
-                .map_err(|err| err.to_string())
-                .and_then(|watcher| {
-                    let mut sources = Self::new(repo, &roots, Box::new(watcher));
-                    sources.refresh().map(|()| sources).map_err(|err| err.to_string())
-                });
+            let native = notify::RecommendedWatcher::new(handler.clone(), config()).and_then(|watcher| {
+                let mut sources = Self::new(repo, &roots, Box::new(watcher));
+                sources.refresh().map(|()| sources)
+            });
             match native {
                 Ok(sources) => return Some(sources),
                 Err(why) => eprintln!(
@@ -390,26 +388,29 @@ impl Sources {
             repo: repo.to_path_buf(),
             roots: roots.to_vec(),
             watcher,
-            watched: Vec::new(),
+            waiting: Vec::new(),
         }
     }
 
     /// Watches every root that exists recursively, and the nearest existing parent of every other.
+    ///
+    /// Roots are watched again every time: one removed and made again (`rm -rf snapshots` before
+    /// a record) is a new directory that the old watch no longer sees.
     fn refresh(&mut self) -> notify::Result<()> {
         for root in &self.roots {
-            let (dir, mode) = if root.is_dir() {
-                (root.clone(), RecursiveMode::Recursive)
-            } else {
-                let parent = root
-                    .ancestors()
-                    .skip(1)
-                    .find(|dir| dir.is_dir() && dir.starts_with(&self.repo))
-                    .unwrap_or(&self.repo);
-                (parent.to_path_buf(), RecursiveMode::NonRecursive)
-            };
-            if !self.watched.contains(&(dir.clone(), mode)) {
-                self.watcher.watch(&dir, mode)?;
-                self.watched.push((dir, mode));
+            if root.is_dir() {
+                self.watcher.watch(root, RecursiveMode::Recursive)?;
+                continue;
+            }
+            let parent = root
+                .ancestors()
+                .skip(1)
+                .find(|dir| dir.is_dir() && dir.starts_with(&self.repo))
+                .unwrap_or(&self.repo)
+                .to_path_buf();
+            if !self.waiting.contains(&parent) {
+                self.watcher.watch(&parent, RecursiveMode::NonRecursive)?;
+                self.waiting.push(parent);
             }
         }
         Ok(())

@@ -302,6 +302,24 @@ fn serve_watches_directories_created_after_it_started() {
     eventually(Duration::from_secs(10), "a rebuild for the new snapshot", || {
         server.version() > before
     });
+    // Removed and made again, it is a new directory, watched again.
+    let before = server.version();
+    std::fs::remove_dir_all(repo.path("snapshots")).unwrap();
+    eventually(Duration::from_secs(10), "a rebuild for the removal", || {
+        server.version() > before
+    });
+    let before = server.version();
+    repo.write("snapshots/topologies/leaf/cli.snap", "again\n");
+    eventually(
+        Duration::from_secs(10),
+        "a rebuild for the new snapshots/",
+        || server.version() > before,
+    );
+    let before = server.version();
+    repo.write("snapshots/topologies/leaf/cli.snap", "and again\n");
+    eventually(Duration::from_secs(10), "a rebuild for a change in it", || {
+        server.version() > before
+    });
 }
 
 #[test]
