@@ -81,6 +81,10 @@ pub enum Command {
         /// Where to listen; loopback addresses only (port 0 picks a free port).
         #[arg(long, default_value = "127.0.0.1:8000", value_name = "ADDR")]
         addr: String,
+        /// Look for changes by comparing modification times every 500 ms instead of with file
+        /// events (for file systems that send none, like some network and container mounts).
+        #[arg(long)]
+        poll: bool,
     },
     /// Show which tools and toolchains nbe finds, and how to install missing ones.
     Doctor,

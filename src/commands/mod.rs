@@ -94,7 +94,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Accept { prefixes } => accept::settle(&config()?, &prefixes, true),
         Command::Reject { prefixes } => accept::settle(&config()?, &prefixes, false),
         Command::Build { output } => build::build(&config()?, output.as_deref()),
-        Command::Serve { addr } => serve::serve(&config()?, &addr),
+        Command::Serve { addr, poll } => serve::serve(&config()?, &addr, poll),
         Command::Doctor => doctor::doctor(&globals),
         Command::Normalize {
             file,

@@ -6,13 +6,13 @@ use std::net::TcpListener;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::site::serve::{self, loopback_addr};
+use crate::site::preview::{self, Watching, loopback_addr};
 use crate::site::{self, badge::RecordingVerdicts};
 
 use super::build::report;
 
-/// Serves the site at `addr` until the process is stopped.
-pub fn serve(config: &Config, addr: &str) -> Result<i32> {
+/// Serves the site at `addr` until the process is stopped; `poll` watches by modification times.
+pub fn serve(config: &Config, addr: &str, poll: bool) -> Result<i32> {
     let addr = loopback_addr(addr)?;
     let listener =
         TcpListener::bind(addr).map_err(|e| Error::io(format!("failed to listen on {addr}"), e))?;
@@ -23,7 +23,7 @@ pub fn serve(config: &Config, addr: &str) -> Result<i32> {
     let render = {
         let root = root.clone();
         move || {
-            let catalog = Catalog::load(&root).map_err(|err| err.to_string())?;
+            let catalog = Catalog::load(&root)?;
             let site = site::render(&catalog, &RecordingVerdicts);
             report(&site);
             Ok(site)
@@ -36,6 +36,7 @@ pub fn serve(config: &Config, addr: &str) -> Result<i32> {
         "nbe: serving http://{bound}/ (rebuilds when examples change; Ctrl-C stops)"
     );
     let _ = stdout.flush();
-    serve::serve(listener, serve::watched_dirs(&root), render)?;
+    let watching = if poll { Watching::Polling } else { Watching::Events };
+    preview::serve(listener, &root, watching, render)?;
     Ok(crate::exit::SUCCESS)
 }

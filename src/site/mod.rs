@@ -9,7 +9,7 @@
 //!   [`highlight`] colours code; [`markdown`] renders prose and resolves links between examples;
 //! - [`badge`] says what a recording was made with and the verdict on it;
 //! - [`page`] writes the HTML; `assets/` holds the stylesheet and the small script;
-//! - [`serve`] is the local preview server.
+//! - [`preview`] is the local preview server behind `nbe serve`.
 
 pub mod badge;
 mod highlight;
@@ -17,7 +17,7 @@ pub mod html;
 pub mod markdown;
 pub mod outdir;
 mod page;
-pub mod serve;
+pub mod preview;
 pub mod split;
 pub mod syntax;
 

@@ -185,7 +185,12 @@ pub(crate) struct Server {
 impl Server {
     /// Starts `nbe serve` on a free loopback port and reads the address from its first line.
     pub(crate) fn start(repo: &Repo) -> Self {
-        let mut nbe = repo.nbe(["serve", "--addr", "127.0.0.1:0"]).spawn();
+        Self::start_with(repo, &[])
+    }
+
+    /// Starts `nbe serve` with `extra` arguments (like `--poll`).
+    pub(crate) fn start_with(repo: &Repo, extra: &[&str]) -> Self {
+        let mut nbe = repo.nbe(["serve", "--addr", "127.0.0.1:0"]).args(extra).spawn();
         let line = nbe.line();
         let addr = line
             .split("http://")
@@ -248,4 +253,115 @@ fn serve_answers_pages_refuses_traversal_and_rebuilds_on_change() {
     });
     let (_, page) = server.get("/topologies/cluster/cli/index.html");
     assert!(page.contains("Changed prose."));
+}
+
+impl Server {
+    /// The version the server is at: it grows by one on every rebuild.
+    fn version(&self) -> u64 {
+        self.get("/__nbe/version").1.parse().unwrap()
+    }
+
+    /// Waits until a rebuild after `version` shows `text` at `target`.
+    fn shows(&self, target: &str, text: &str) {
+        eventually(Duration::from_secs(10), &format!("{text:?} at {target}"), || {
+            self.get(target).1.contains(text)
+        });
+    }
+}
+
+/// Adds a third example in a directory that did not exist when the server started.
+fn add_leaf(repo: &Repo) {
+    repo.write(
+        "examples/topologies/leaf/cli/main.sh",
+        "# A leaf node.\necho leaf\n",
+    )
+    .write(
+        "examples/topologies/meta.yaml",
+        "title: Topologies\ndescription: How servers connect.\nexamples: [cluster, arbiter, leaf]\n",
+    );
+}
+
+#[test]
+fn serve_watches_directories_created_after_it_started() {
+    let repo = topologies();
+    let server = Server::start(&repo);
+    assert_eq!(server.get("/topologies/leaf/cli/").0, 404);
+
+    add_leaf(&repo);
+    server.shows("/topologies/leaf/cli/", "A leaf node.");
+    // Only a file in the new directory changes: it is watched too.
+    repo.write(
+        "examples/topologies/leaf/cli/main.sh",
+        "# A changed leaf.\necho leaf\n",
+    );
+    server.shows("/topologies/leaf/cli/", "A changed leaf.");
+    // `snapshots/` did not exist either; a first snapshot makes the page's status change.
+    assert!(!repo.exists("snapshots"));
+    let before = server.version();
+    repo.write("snapshots/topologies/leaf/cli.snap", "not a snapshot\n");
+    eventually(Duration::from_secs(10), "a rebuild for the new snapshot", || {
+        server.version() > before
+    });
+    // Removed and made again, it is a new directory, watched again.
+    let before = server.version();
+    std::fs::remove_dir_all(repo.path("snapshots")).unwrap();
+    eventually(Duration::from_secs(10), "a rebuild for the removal", || {
+        server.version() > before
+    });
+    let before = server.version();
+    repo.write("snapshots/topologies/leaf/cli.snap", "again\n");
+    eventually(
+        Duration::from_secs(10),
+        "a rebuild for the new snapshots/",
+        || server.version() > before,
+    );
+    let before = server.version();
+    repo.write("snapshots/topologies/leaf/cli.snap", "and again\n");
+    eventually(Duration::from_secs(10), "a rebuild for a change in it", || {
+        server.version() > before
+    });
+}
+
+#[test]
+fn serve_polls_when_asked() {
+    let repo = topologies();
+    let server = Server::start_with(&repo, &["--poll"]);
+    repo.write(
+        "examples/topologies/cluster/cli/main.sh",
+        "# Polled prose.\necho changed\n",
+    );
+    server.shows("/topologies/cluster/cli/", "Polled prose.");
+    add_leaf(&repo);
+    server.shows("/topologies/leaf/cli/", "A leaf node.");
+    repo.write(
+        "examples/topologies/leaf/cli/main.sh",
+        "# A polled leaf.\necho leaf\n",
+    );
+    server.shows("/topologies/leaf/cli/", "A polled leaf.");
+}
+
+#[test]
+fn serve_rebuilds_once_per_change_and_not_for_writes_beside_the_examples() {
+    let repo = topologies();
+    let server = Server::start(&repo);
+    let before = server.version();
+    // `nbe build` writes its default output, `site/`, into the repository being served.
+    build(&repo, &repo.path("site")).code(0);
+    repo.write("notes.txt", "not part of the site\n");
+    // Longer than a debounced rebuild takes to start, so one would have landed by now.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        server.version(),
+        before,
+        "writes beside the examples rebuilt the site"
+    );
+
+    // One save that is several events (create, write, rename) is one rebuild.
+    let main = repo.path("examples/topologies/cluster/cli/main.sh");
+    let temporary = repo.path("examples/topologies/cluster/cli/.main.sh.swp");
+    std::fs::write(&temporary, "# Saved like an editor does.\necho saved\n").unwrap();
+    std::fs::rename(&temporary, &main).unwrap();
+    server.shows("/topologies/cluster/cli/", "Saved like an editor does.");
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(server.version(), before + 1, "one save rebuilt more than once");
 }

@@ -4,22 +4,38 @@
 //! it: a path names a key of [`Site::files`] or nothing. Paths that try to leave the site anyway
 //! (`..`, `%2e%2e`, encoded slashes, targets that are not absolute paths) are refused outright with
 //! 403 or 400, so probing shows up as a refusal rather than a quiet miss. Only loopback addresses
-//! are accepted. A watcher polls modification times every 500 ms; pages get a small script, added
-//! only when served, that polls `/__nbe/version` and reloads the page when a rebuild lands.
+//! are accepted.
+//!
+//! HTTP is hyper's (HTTP/1.1 on a single-threaded tokio runtime); every connection is closed after
+//! its response. File events come from notify: the system's own watcher (inotify on Linux) where it
+//! starts, else notify's poller, which compares modification times every [`POLL`] (also chosen
+//! with `nbe serve --poll`). A burst of events is one rebuild, which runs on its own thread while
+//! requests go on being answered from the previous rendering. Pages get a small script, added only
+//! when served, that polls `/__nbe/version` and reloads the page when a rebuild lands.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::convert::Infallible;
+use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
+
+use http_body_util::Full;
+use hyper::body::Bytes;
+use hyper_util::rt::TokioIo;
+use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::error::{Error, Result};
 
 use super::Site;
 use super::html::escape;
 
-/// How often the watcher looks at modification times.
+/// How often the polling watcher looks at modification times.
 pub const POLL: Duration = Duration::from_millis(500);
+
+/// How long the sources must be quiet before a rebuild starts: one save is often several events
+/// (write, rename, attributes), and a `git checkout` is many.
+pub const DEBOUNCE: Duration = Duration::from_millis(150);
 
 /// The path pages poll to learn that the site was rebuilt.
 pub const VERSION_PATH: &str = "/__nbe/version";
@@ -44,7 +60,7 @@ pub fn loopback_addr(text: &str) -> Result<SocketAddr> {
 }
 
 /// A rendering, or why there is none.
-type Rendering = Arc<std::result::Result<Site, String>>;
+type Rendering = Arc<Result<Site>>;
 
 /// The rendered site, or why it could not be rendered, with a number that grows on every rebuild.
 ///
@@ -57,14 +73,14 @@ pub struct State {
 
 impl State {
     /// A state holding a first rendering.
-    pub fn new(first: std::result::Result<Site, String>) -> Self {
+    pub fn new(first: Result<Site>) -> Self {
         Self {
             current: Mutex::new((Arc::new(first), 1)),
         }
     }
 
     /// Replaces the site and bumps the version, so open pages reload.
-    pub fn replace(&self, next: std::result::Result<Site, String>) {
+    pub fn replace(&self, next: Result<Site>) {
         let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
         let version = current.1 + 1;
         *current = (Arc::new(next), version);
@@ -184,11 +200,11 @@ pub fn respond(state: &State, target: &str) -> Response {
     };
     let site = match site.as_ref() {
         Ok(site) => site,
-        Err(message) => {
+        Err(err) => {
             let body = format!(
                 "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Build failed · nbe serve</title></head>\n\
                  <body>\n<h1>The site could not be built</h1>\n<pre>{}</pre>\n<p>Fix it and this page reloads.</p>\n{}</body>\n</html>\n",
-                escape(message),
+                escape(&err.to_string()),
                 reload_script(version)
             );
             return Response {
@@ -229,119 +245,242 @@ pub fn respond(state: &State, target: &str) -> Response {
     }
 }
 
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        400 => "Bad Request",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        _ => "Internal Server Error",
-    }
-}
-
-/// Reads one request from `stream` and answers it; the connection is then closed.
-fn handle(state: &State, stream: TcpStream) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.by_ref().take(8 * 1024).read_line(&mut request_line)?;
-    // Headers are read and ignored; a request is one line plus headers, with no body nbe needs.
-    let mut header = String::new();
-    while reader.by_ref().take(8 * 1024).read_line(&mut header)? > 0 && header.trim() != "" {
-        header.clear();
-    }
-    let mut parts = request_line.split_whitespace();
-    let (method, target) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
-    let response = match method {
-        "GET" | "HEAD" => respond(state, target),
+/// Answers one request; hyper writes the status line and `Content-Length`, leaves the body out of
+/// a `HEAD` response and, with keep-alive off, adds `Connection: close` and closes.
+fn answer(state: &State, request: &hyper::Request<hyper::body::Incoming>) -> hyper::Response<Full<Bytes>> {
+    let response = match *request.method() {
+        // The target as the client sent it (`Uri` keeps its text), so refusals see what was asked.
+        hyper::Method::GET | hyper::Method::HEAD => respond(state, &request.uri().to_string()),
         _ => Response::text(
             405,
             "405 method not allowed: the preview only answers GET and HEAD\n",
         ),
     };
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n",
-        response.status,
-        reason(response.status),
-        response.body.len()
-    );
-    for (name, value) in &response.headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
+    let mut reply = hyper::Response::builder()
+        .status(response.status)
+        .header("Cache-Control", "no-store")
+        .header("X-Content-Type-Options", "nosniff");
+    for (name, value) in response.headers {
+        reply = reply.header(name, value);
     }
-    head.push_str("\r\n");
-    let mut stream = stream;
-    stream.write_all(head.as_bytes())?;
-    if method != "HEAD" {
-        stream.write_all(&response.body)?;
-    }
-    stream.flush()
+    reply
+        .body(Full::new(Bytes::from(response.body)))
+        .unwrap_or_else(|_| {
+            // Only a header value nbe made itself could be refused (a redirect to a path holding a
+            // control character); a plain 500 says so.
+            let mut failed = hyper::Response::new(Full::new(Bytes::from_static(
+                b"500: the response could not be made\n",
+            )));
+            *failed.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+            failed
+        })
 }
 
-/// A fingerprint of the files under `dirs`: paths, sizes and modification times.
-pub fn fingerprint(dirs: &[PathBuf]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
-    let mut seen = Vec::new();
-    for dir in dirs {
-        for entry in walkdir::WalkDir::new(dir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if let Ok(metadata) = entry.metadata() {
-                seen.push((
-                    entry.path().to_path_buf(),
-                    metadata.len(),
-                    metadata.modified().ok(),
-                ));
+/// Answers requests on `listener` until the process is stopped, one task per connection.
+fn listen(listener: TcpListener, state: Arc<State>) -> Result<()> {
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| Error::io("failed to set up the listening socket", e))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .map_err(|e| Error::io("failed to start the preview server", e))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| Error::io("failed to start the preview server", e))?;
+        loop {
+            let stream = match listener.accept().await {
+                Ok((stream, _)) => stream,
+                Err(err) => {
+                    // Out of file descriptors, most likely: say so, and give open connections a
+                    // moment to end.
+                    eprintln!("nbe: cannot accept a connection: {err}");
+                    std::thread::sleep(Duration::from_millis(100));
+                    continue;
+                }
+            };
+            let state = Arc::clone(&state);
+            tokio::task::spawn(async move {
+                let service = hyper::service::service_fn(move |request| {
+                    let reply = answer(&state, &request);
+                    async move { Ok::<_, Infallible>(reply) }
+                });
+                // A client that hangs up early is its own business; the server goes on.
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .keep_alive(false)
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    })
+}
+
+/// How the watcher learns that the sources changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Watching {
+    /// The system's file events (inotify), falling back to polling when they cannot start.
+    Events,
+    /// Modification times compared every [`POLL`].
+    Polling,
+}
+
+/// The directories a rebuild reads, watched recursively once they exist.
+///
+/// A root that does not exist yet (no `snapshots/` before the first recording, no player before
+/// `make node_modules`) is waited for by watching its nearest existing parent inside the
+/// repository without recursion; each batch of events then watches the roots that exist again.
+struct Sources {
+    repo: PathBuf,
+    roots: Vec<PathBuf>,
+    watcher: Box<dyn Watcher + Send>,
+    /// Parents watched without recursion until the roots below them appear.
+    waiting: Vec<PathBuf>,
+}
+
+impl Sources {
+    /// Starts watching `roots`, sending `()` on `changed` for every event that touches one, with
+    /// file events unless `watching` asks for polling or they cannot start.
+    fn start(repo: &Path, roots: Vec<PathBuf>, watching: Watching, changed: Sender<()>) -> Option<Self> {
+        let handler = {
+            let (repo, roots) = (repo.to_path_buf(), roots.clone());
+            move |event: notify::Result<notify::Event>| {
+                if event.is_ok_and(|event| touches(&event, &repo, &roots)) {
+                    let _ = changed.send(());
+                }
+            }
+        };
+        if watching == Watching::Events {
+            let native = notify::RecommendedWatcher::new(handler.clone(), config()).and_then(|watcher| {
+                let mut sources = Self::new(repo, &roots, Box::new(watcher));
+                sources.refresh().map(|()| sources)
+            });
+            match native {
+                Ok(sources) => return Some(sources),
+                Err(why) => eprintln!(
+                    "nbe: file events are not available ({why}); looking for changes every {} ms instead",
+                    POLL.as_millis()
+                ),
+            }
+        } else {
+            eprintln!("nbe: looking for changes every {} ms (--poll)", POLL.as_millis());
+        }
+        // Modification times are kept to the second, so two saves within one would look alike;
+        // comparing contents catches the second (the sources are small).
+        let polled = notify::PollWatcher::new(
+            handler,
+            config().with_poll_interval(POLL).with_compare_contents(true),
+        )
+        .and_then(|poller| {
+            let mut sources = Self::new(repo, &roots, Box::new(poller));
+            sources.refresh().map(|()| sources)
+        });
+        match polled {
+            Ok(sources) => Some(sources),
+            Err(err) => {
+                eprintln!("nbe: cannot watch the examples ({err}); restart nbe serve to see changes");
+                None
             }
         }
     }
-    seen
+
+    fn new(repo: &Path, roots: &[PathBuf], watcher: Box<dyn Watcher + Send>) -> Self {
+        Self {
+            repo: repo.to_path_buf(),
+            roots: roots.to_vec(),
+            watcher,
+            waiting: Vec::new(),
+        }
+    }
+
+    /// Watches every root that exists recursively, and the nearest existing parent of every other.
+    ///
+    /// Roots are watched again every time: one removed and made again (`rm -rf snapshots` before
+    /// a record) is a new directory that the old watch no longer sees.
+    fn refresh(&mut self) -> notify::Result<()> {
+        for root in &self.roots {
+            if root.is_dir() {
+                self.watcher.watch(root, RecursiveMode::Recursive)?;
+                continue;
+            }
+            let parent = root
+                .ancestors()
+                .skip(1)
+                .find(|dir| dir.is_dir() && dir.starts_with(&self.repo))
+                .unwrap_or(&self.repo)
+                .to_path_buf();
+            if !self.waiting.contains(&parent) {
+                self.watcher.watch(&parent, RecursiveMode::NonRecursive)?;
+                self.waiting.push(parent);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How both watchers walk the roots: never through a symbolic link, so a link that leads out of
+/// the repository (which the catalog refuses anyway) never has the watcher walk the disk.
+fn config() -> notify::Config {
+    notify::Config::default().with_follow_symlinks(false)
+}
+
+/// Whether `event` may change the site: a change (not a read, so the rebuild's own reads never
+/// start another) to something under a root, or the creation of a root or of a directory above it.
+/// Events beside the roots, like `nbe build` writing `site/` into the repository, are not.
+fn touches(event: &notify::Event, repo: &Path, roots: &[PathBuf]) -> bool {
+    !matches!(event.kind, EventKind::Access(_))
+        && event.paths.iter().any(|path| {
+            roots
+                .iter()
+                .any(|root| path.starts_with(root) || (root.starts_with(path) && path != repo))
+        })
+}
+
+/// Rebuilds after every quiet batch of changes, for as long as the server runs.
+fn rebuild_on_change(
+    state: &State,
+    mut sources: Option<Sources>,
+    changes: &Receiver<()>,
+    render: &dyn Fn() -> Result<Site>,
+) {
+    while changes.recv().is_ok() {
+        while changes.recv_timeout(DEBOUNCE).is_ok() {}
+        if let Some(sources) = sources.as_mut() {
+            // A root that has just appeared is watched before it is read, so no edit is missed.
+            if let Err(err) = sources.refresh() {
+                eprintln!("nbe: cannot watch a new directory ({err}); restart nbe serve to see its changes");
+            }
+        }
+        let started = Instant::now();
+        let next = render();
+        match &next {
+            Ok(site) => eprintln!(
+                "nbe: rebuilt {} pages in {} ms",
+                site.pages,
+                started.elapsed().as_millis()
+            ),
+            Err(err) => eprintln!("nbe: the rebuild failed: {err}"),
+        }
+        state.replace(next);
+    }
 }
 
 /// Serves the site `render` makes on `listener` until the process is stopped, re-rendering when
-/// anything under `watched` changes.
+/// anything under [`watched_dirs`] of `repo` changes.
 pub fn serve(
     listener: TcpListener,
-    watched: Vec<PathBuf>,
-    render: impl Fn() -> std::result::Result<Site, String> + Send + 'static,
+    repo: &Path,
+    watching: Watching,
+    render: impl Fn() -> Result<Site> + Send + 'static,
 ) -> Result<()> {
+    let (changed, changes) = std::sync::mpsc::channel();
+    // Watching starts before the first rendering, so an edit made while it runs is not lost.
+    let sources = Sources::start(repo, watched_dirs(repo), watching, changed);
     let state = Arc::new(State::new(render()));
     {
         let state = Arc::clone(&state);
-        std::thread::spawn(move || {
-            let mut last = fingerprint(&watched);
-            loop {
-                std::thread::sleep(POLL);
-                let now = fingerprint(&watched);
-                if now == last {
-                    continue;
-                }
-                last = now;
-                let started = Instant::now();
-                let next = render();
-                match &next {
-                    Ok(site) => eprintln!(
-                        "nbe: rebuilt {} pages in {} ms",
-                        site.pages,
-                        started.elapsed().as_millis()
-                    ),
-                    Err(message) => eprintln!("nbe: the rebuild failed: {message}"),
-                }
-                state.replace(next);
-            }
-        });
+        std::thread::spawn(move || rebuild_on_change(&state, sources, &changes, &render));
     }
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else { continue };
-        let state = Arc::clone(&state);
-        std::thread::spawn(move || {
-            // A client that hangs up early is its own business; the server goes on.
-            let _ = handle(&state, stream);
-        });
-    }
-    Ok(())
+    listen(listener, state)
 }
 
 /// The directories whose changes trigger a rebuild.
@@ -422,7 +561,7 @@ mod tests {
         let css = respond(&state, "/assets/site.css");
         assert_eq!(css.body, b"body{}");
         assert_eq!(respond(&state, VERSION_PATH).body, b"1");
-        state.replace(Err("broken <meta.yaml>".into()));
+        state.replace(Err(Error::Usage("broken <meta.yaml>".into())));
         assert_eq!(respond(&state, VERSION_PATH).body, b"2");
         let failed = respond(&state, "/");
         assert_eq!(failed.status, 500);
