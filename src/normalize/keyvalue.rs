@@ -44,22 +44,31 @@ struct Split<'a> {
 fn split(line: &str) -> Option<Split<'_>> {
     let trimmed = line.trim_start_matches(' ');
     let indent = line.len() - trimmed.len();
-    let (key, value) = match trimmed.find(": ") {
-        Some(i) => (&trimmed[..i], &trimmed[i + 2..]),
-        None => (trimmed.strip_suffix(':')?, ""),
+    // A key is at most 60 bytes long, so its colon is among the first 61 bytes.
+    let head = &trimmed.as_bytes()[..trimmed.len().min(62)];
+    let colon = head.iter().position(|&b| b == b':')?;
+    let (key, value) = match trimmed.as_bytes().get(colon + 1) {
+        Some(b' ') => (&trimmed[..colon], &trimmed[colon + 2..]),
+        None => (&trimmed[..colon], ""),
+        // A key holds no colon (`nats://...: 82µs` is no key/value line).
+        Some(_) => return None,
     };
     let is_key = key.len() <= 60
         && key.starts_with(|c: char| c.is_ascii_alphabetic())
         && !key.ends_with(' ')
-        && key
-            .chars()
-            .all(|c| c.is_alphanumeric() || " -_./()%'&+#".contains(c));
+        && key.chars().all(is_key_char);
     is_key.then(|| Split {
         indent,
         key,
         value,
-        colon: indent + key.width(),
+        // Most keys are ASCII, whose width is their length.
+        colon: indent + if key.is_ascii() { key.len() } else { key.width() },
     })
+}
+
+/// The characters a key is made of.
+fn is_key_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '/' | '(' | ')' | '%' | '\'' | '&' | '+' | '#')
 }
 
 /// Returns the heading of `line` if it is a section heading (`Process Details:`).
