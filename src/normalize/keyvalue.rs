@@ -8,6 +8,8 @@
 
 use unicode_width::UnicodeWidthStr;
 
+use super::transport::Line;
+
 /// One `Key: value` line and its continuation lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Item {
@@ -81,7 +83,7 @@ pub(crate) fn heading(line: &str) -> Option<&str> {
 ///
 /// A lone key with an empty value is a heading, not a block, so it is left to the caller.
 pub(crate) fn parse(
-    lines: &[(usize, String)],
+    lines: &[Line],
     start: usize,
     section: Option<&str>,
 ) -> Option<(Block, usize)> {

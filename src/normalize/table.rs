@@ -8,6 +8,8 @@
 
 use unicode_width::UnicodeWidthStr;
 
+use super::transport::Line;
+
 /// The characters of one go-pretty box style.
 struct Style {
     /// Top-left, top junction, top-right.
@@ -156,7 +158,7 @@ pub(crate) enum Parse {
 /// `lines` are `(line number, text)`. Scanning stops at the first line that is neither a row nor a
 /// border, which is never a top border of another table after `start`; returning that position
 /// lets the caller skip ahead and keeps detection linear.
-pub(crate) fn parse(lines: &[(usize, String)], start: usize) -> Parse {
+pub(crate) fn parse(lines: &[Line], start: usize) -> Parse {
     let no = Parse::No { resume: start + 1 };
     let first = &lines[start].1;
     let body = first.trim_start();
