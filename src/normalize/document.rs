@@ -100,10 +100,7 @@ impl Block {
 /// Test input as the document parser receives it: lines with their one-based numbers.
 #[cfg(test)]
 pub(crate) fn numbered_lines(text: &str) -> Vec<Line<'_>> {
-    text.lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.into()))
-        .collect()
+    text.lines().enumerate().map(|(i, l)| (i + 1, l.into())).collect()
 }
 
 #[cfg(test)]

@@ -70,7 +70,11 @@ fn split(line: &str) -> Option<Split<'_>> {
 
 /// The characters a key is made of.
 fn is_key_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '/' | '(' | ')' | '%' | '\'' | '&' | '+' | '#')
+    c.is_alphanumeric()
+        || matches!(
+            c,
+            ' ' | '-' | '_' | '.' | '/' | '(' | ')' | '%' | '\'' | '&' | '+' | '#'
+        )
 }
 
 /// Returns the heading of `line` if it is a section heading (`Process Details:`).
@@ -82,11 +86,7 @@ pub(crate) fn heading(line: &str) -> Option<&str> {
 /// Tries to parse a block starting at `lines[start]`; returns it and the index after it.
 ///
 /// A lone key with an empty value is a heading, not a block, so it is left to the caller.
-pub(crate) fn parse(
-    lines: &[Line],
-    start: usize,
-    section: Option<&str>,
-) -> Option<(Block, usize)> {
+pub(crate) fn parse(lines: &[Line], start: usize, section: Option<&str>) -> Option<(Block, usize)> {
     let first = split(&lines[start].1)?;
     let colon = first.colon;
     let mut items = vec![Item {

@@ -228,7 +228,12 @@ fn fits(segments: &[Vec<Row>], titled: bool) -> bool {
     if titled && rows.next().is_none_or(|title| title.cells.len() != 1) {
         return false;
     }
-    if titled && segments.iter().find(|s| !s.is_empty()).is_some_and(|s| s.len() != 1) {
+    if titled
+        && segments
+            .iter()
+            .find(|s| !s.is_empty())
+            .is_some_and(|s| s.len() != 1)
+    {
         return false;
     }
     let Some(first) = rows.next() else {

@@ -53,9 +53,10 @@ fn clean_line(raw: &str) -> Cow<'_, str> {
     // Most lines have nothing to clean but trailing whitespace: no no-break space (0xC2 0xA0,
     // where `µ` is 0xC2 0xB5), no CR, no escape and no reserved character (0xEE).
     let bytes = raw.as_bytes();
-    let plain = !bytes.iter().enumerate().any(|(i, &b)| {
-        matches!(b, b'\r' | 0x1b | 0xEE) || (b == 0xC2 && bytes.get(i + 1) == Some(&0xA0))
-    });
+    let plain = !bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| matches!(b, b'\r' | 0x1b | 0xEE) || (b == 0xC2 && bytes.get(i + 1) == Some(&0xA0)));
     if plain {
         return Cow::Borrowed(raw.trim_end());
     }
