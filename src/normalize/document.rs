@@ -5,6 +5,7 @@
 
 use super::keyvalue;
 use super::table::{self, Table};
+use super::transport::Line;
 
 /// One piece of the output.
 #[derive(Debug, Clone)]
@@ -23,7 +24,7 @@ const CORNERS: [char; 5] = ['╭', '┌', '+', '┏', '╔'];
 /// Splits cleaned lines into blocks, tracking the section heading each key/value block is under.
 ///
 /// Lines that stay lines are moved out of `lines` rather than copied.
-pub(crate) fn parse(lines: &mut [(usize, String)]) -> Vec<Block> {
+pub(crate) fn parse(lines: &mut [Line]) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut section: Option<String> = None;
     let mut no_table_before = 0;
@@ -52,7 +53,7 @@ pub(crate) fn parse(lines: &mut [(usize, String)]) -> Vec<Block> {
             // Unindented prose ("Information for Stream ORDERS ...") starts a new context.
             section = None;
         }
-        blocks.push(Block::Line(n, std::mem::take(&mut lines[i].1)));
+        blocks.push(Block::Line(n, std::mem::take(&mut lines[i].1).into_owned()));
         i += 1;
     }
     blocks
@@ -98,11 +99,8 @@ impl Block {
 
 /// Test input as the document parser receives it: lines with their one-based numbers.
 #[cfg(test)]
-pub(crate) fn numbered_lines(text: &str) -> Vec<(usize, String)> {
-    text.lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.to_owned()))
-        .collect()
+pub(crate) fn numbered_lines(text: &str) -> Vec<Line<'_>> {
+    text.lines().enumerate().map(|(i, l)| (i + 1, l.into())).collect()
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@
 
 use unicode_width::UnicodeWidthStr;
 
+use super::transport::Line;
+
 /// One `Key: value` line and its continuation lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Item {
@@ -44,22 +46,35 @@ struct Split<'a> {
 fn split(line: &str) -> Option<Split<'_>> {
     let trimmed = line.trim_start_matches(' ');
     let indent = line.len() - trimmed.len();
-    let (key, value) = match trimmed.find(": ") {
-        Some(i) => (&trimmed[..i], &trimmed[i + 2..]),
-        None => (trimmed.strip_suffix(':')?, ""),
+    // A key is at most 60 bytes long, so its colon is among the first 61 bytes.
+    let head = &trimmed.as_bytes()[..trimmed.len().min(62)];
+    let colon = head.iter().position(|&b| b == b':')?;
+    let (key, value) = match trimmed.as_bytes().get(colon + 1) {
+        Some(b' ') => (&trimmed[..colon], &trimmed[colon + 2..]),
+        None => (&trimmed[..colon], ""),
+        // A key holds no colon (`nats://...: 82µs` is no key/value line).
+        Some(_) => return None,
     };
     let is_key = key.len() <= 60
         && key.starts_with(|c: char| c.is_ascii_alphabetic())
         && !key.ends_with(' ')
-        && key
-            .chars()
-            .all(|c| c.is_alphanumeric() || " -_./()%'&+#".contains(c));
+        && key.chars().all(is_key_char);
     is_key.then(|| Split {
         indent,
         key,
         value,
-        colon: indent + key.width(),
+        // Most keys are ASCII, whose width is their length.
+        colon: indent + if key.is_ascii() { key.len() } else { key.width() },
     })
+}
+
+/// The characters a key is made of.
+fn is_key_char(c: char) -> bool {
+    c.is_alphanumeric()
+        || matches!(
+            c,
+            ' ' | '-' | '_' | '.' | '/' | '(' | ')' | '%' | '\'' | '&' | '+' | '#'
+        )
 }
 
 /// Returns the heading of `line` if it is a section heading (`Process Details:`).
@@ -71,11 +86,7 @@ pub(crate) fn heading(line: &str) -> Option<&str> {
 /// Tries to parse a block starting at `lines[start]`; returns it and the index after it.
 ///
 /// A lone key with an empty value is a heading, not a block, so it is left to the caller.
-pub(crate) fn parse(
-    lines: &[(usize, String)],
-    start: usize,
-    section: Option<&str>,
-) -> Option<(Block, usize)> {
+pub(crate) fn parse(lines: &[Line], start: usize, section: Option<&str>) -> Option<(Block, usize)> {
     let first = split(&lines[start].1)?;
     let colon = first.colon;
     let mut items = vec![Item {

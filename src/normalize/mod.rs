@@ -227,7 +227,7 @@ impl Normalizer {
                 if let std::borrow::Cow::Owned(new) = re.replace_all(text, with.as_str())
                     && new != *text
                 {
-                    *text = new;
+                    *text = std::borrow::Cow::Owned(new);
                     pass.note(*n, &format!("redact[{i}]"), || "replaced text".to_owned());
                 }
             }

@@ -463,7 +463,9 @@ impl Shapes {
         // The text before the first change, once there was one.
         let mut original: Option<String> = None;
         for rule in &self.rules {
-            if !(rule.may_match)(&look) || !enabled(rule.name) {
+            // Most texts that pass a pre-check hold no match: finding none is cheaper than
+            // setting up a replacement.
+            if !(rule.may_match)(&look) || !enabled(rule.name) || !rule.regex.is_match(s) {
                 continue;
             }
             let out = match &rule.replace {

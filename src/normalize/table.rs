@@ -8,6 +8,8 @@
 
 use unicode_width::UnicodeWidthStr;
 
+use super::transport::Line;
+
 /// The characters of one go-pretty box style.
 struct Style {
     /// Top-left, top junction, top-right.
@@ -156,7 +158,7 @@ pub(crate) enum Parse {
 /// `lines` are `(line number, text)`. Scanning stops at the first line that is neither a row nor a
 /// border, which is never a top border of another table after `start`; returning that position
 /// lets the caller skip ahead and keeps detection linear.
-pub(crate) fn parse(lines: &[(usize, String)], start: usize) -> Parse {
+pub(crate) fn parse(lines: &[Line], start: usize) -> Parse {
     let no = Parse::No { resume: start + 1 };
     let first = &lines[start].1;
     let body = first.trim_start();
@@ -204,13 +206,9 @@ pub(crate) fn parse(lines: &[(usize, String)], start: usize) -> Parse {
     }
     let top_inner = &body[style.top[0].len_utf8()..body.len() - style.top[2].len_utf8()];
     // A top border without junctions announces a title row, unless the table has one column.
-    let titled = !top_inner.contains(style.top[1]);
-    let built = if titled {
-        build(segments.clone(), true)
-    } else {
-        None
-    };
-    match built.or_else(|| build(segments, false)) {
+    // Checked before building, so the rows are moved into the table rather than copied.
+    let titled = !top_inner.contains(style.top[1]) && fits(&segments, true);
+    match build(segments, titled) {
         Some(mut table) => {
             table.indent = indent.to_owned();
             table.lines = (lines[start].0, lines[end - 1].0);
@@ -220,6 +218,28 @@ pub(crate) fn parse(lines: &[(usize, String)], start: usize) -> Parse {
             resume: end.max(start + 1),
         },
     }
+}
+
+/// Returns true if [`build`] makes a table of `segments`: with a title, the first non-empty
+/// segment is one row of one cell; the other rows, of which there is one at least, all have the
+/// same number of cells.
+fn fits(segments: &[Vec<Row>], titled: bool) -> bool {
+    let mut rows = segments.iter().flatten();
+    if titled && rows.next().is_none_or(|title| title.cells.len() != 1) {
+        return false;
+    }
+    if titled
+        && segments
+            .iter()
+            .find(|s| !s.is_empty())
+            .is_some_and(|s| s.len() != 1)
+    {
+        return false;
+    }
+    let Some(first) = rows.next() else {
+        return false;
+    };
+    rows.all(|r| r.cells.len() == first.cells.len())
 }
 
 /// Splits separator-delimited segments into title, header, body and footer.

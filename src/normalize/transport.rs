@@ -24,12 +24,16 @@ static SERVER_LOG: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid server log regex")
 });
 
+/// A cleaned line and its 1-based line number in the input. The text borrows from the input
+/// unless cleaning changed more than trailing whitespace, so most lines are never copied.
+pub(crate) type Line<'a> = (usize, Cow<'a, str>);
+
 /// Splits `input` into clean lines, each paired with its 1-based line number in the input.
 ///
 /// CRLF becomes LF; a lone CR keeps only what follows it (what a terminal shows when a progress
 /// line is overwritten); ANSI escapes, private-use token characters and trailing whitespace are
 /// removed. Trailing blank lines stay: [`trim_blank_end`] removes them once lines are dropped.
-pub(crate) fn clean_lines(input: &str) -> Vec<(usize, String)> {
+pub(crate) fn clean_lines(input: &str) -> Vec<Line<'_>> {
     input
         .split('\n')
         .enumerate()
@@ -38,18 +42,23 @@ pub(crate) fn clean_lines(input: &str) -> Vec<(usize, String)> {
 }
 
 /// Removes the blank lines at the end, including those a dropped last line leaves behind.
-pub(crate) fn trim_blank_end(lines: &mut Vec<(usize, String)>) {
+pub(crate) fn trim_blank_end(lines: &mut Vec<Line>) {
     while lines.last().is_some_and(|(_, l)| l.is_empty()) {
         lines.pop();
     }
 }
 
 /// Cleans one line (without its `\n`).
-fn clean_line(raw: &str) -> String {
-    // Most lines have nothing to clean but trailing whitespace: no no-break space (its UTF-8
-    // starts with 0xC2), no CR, no escape and no reserved character (0xEE).
-    if !raw.bytes().any(|b| matches!(b, 0xC2 | b'\r' | 0x1b | 0xEE)) {
-        return raw.trim_end().to_owned();
+fn clean_line(raw: &str) -> Cow<'_, str> {
+    // Most lines have nothing to clean but trailing whitespace: no no-break space (0xC2 0xA0,
+    // where `µ` is 0xC2 0xB5), no CR, no escape and no reserved character (0xEE).
+    let bytes = raw.as_bytes();
+    let plain = !bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| matches!(b, b'\r' | 0x1b | 0xEE) || (b == 0xC2 && bytes.get(i + 1) == Some(&0xA0)));
+    if plain {
+        return Cow::Borrowed(raw.trim_end());
     }
     // go-cmp diffs (`nats stream edit`) pick a regular or a no-break space at random, on
     // purpose, so that nobody parses them: a no-break space is read as a space.
@@ -72,9 +81,9 @@ fn clean_line(raw: &str) -> String {
             .filter(|c| !placeholder::is_reserved(*c))
             .collect();
         line.truncate(line.trim_end().len());
-        line
+        Cow::Owned(line)
     } else {
-        visible.to_owned()
+        Cow::Owned(visible.to_owned())
     }
 }
 
@@ -101,7 +110,7 @@ mod tests {
     fn texts(input: &str) -> Vec<String> {
         let mut lines = clean_lines(input);
         trim_blank_end(&mut lines);
-        lines.into_iter().map(|(_, l)| l).collect()
+        lines.into_iter().map(|(_, l)| l.into_owned()).collect()
     }
 
     #[test]
@@ -143,7 +152,7 @@ mod tests {
 
     #[test]
     fn line_numbers_follow_the_input() {
-        assert_eq!(clean_lines("a\nb")[1], (2, "b".to_owned()));
+        assert_eq!(clean_lines("a\nb")[1], (2, Cow::Borrowed("b")));
     }
 
     #[test]
