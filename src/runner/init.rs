@@ -245,8 +245,10 @@ impl Run {
 /// the host. Fixed paths like `/tmp/x` then neither collide with other runs nor land on the host.
 ///
 /// The new `/tmp` hides the host's, which may hold paths the run needs: the sandbox itself (nbe's
-/// temp dir is usually under `/tmp`), and directories the run's environment names, like a tools
-/// dir on `PATH`. Each is bound back at its own path, so the run still reaches them as before.
+/// temp dir is usually under `/tmp`), nbe's own directory (the server fixture is nbe again, and a
+/// repository cloned under `/tmp` builds nbe there), and what the run's environment names, like a
+/// tools dir on `PATH` or a built program (its directory). Each is bound back at its own path, so
+/// the run still reaches them as before.
 fn private_tmp(sandbox: &Path) -> Result<()> {
     let failed = |what: String| move |e: std::io::Error| Error::io(what, e);
     let host_tmp = Path::new("/tmp")
@@ -255,13 +257,21 @@ fn private_tmp(sandbox: &Path) -> Result<()> {
     let sandbox = sandbox
         .canonicalize()
         .map_err(failed(format!("failed to resolve {}", sandbox.display())))?;
-    let env_dirs: Vec<PathBuf> = std::env::vars_os()
+    let named = std::env::vars_os()
         .flat_map(|(_, value)| std::env::split_paths(&value).collect::<Vec<_>>())
         .filter(|path| path.is_absolute())
+        .chain(std::env::current_exe().ok());
+    let dirs: Vec<PathBuf> = named
         .filter_map(|path| path.canonicalize().ok())
-        .filter(|path| path.is_dir())
+        .filter_map(|path| {
+            if path.is_dir() {
+                Some(path)
+            } else {
+                path.parent().map(Path::to_path_buf)
+            }
+        })
         .collect();
-    let keep = kept_under(&host_tmp, std::iter::once(sandbox.clone()).chain(env_dirs));
+    let keep = kept_under(&host_tmp, std::iter::once(sandbox.clone()).chain(dirs));
     // Opened before /tmp is covered: afterwards their paths lead into the new /tmp.
     let mut handles = Vec::new();
     for path in keep {

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::harness::{Repo, project_root};
+use crate::harness::{Repo, programs_for_nobody, project_root};
 
 /// The cache nbe uses by default, shared with `nbe test` of the shipped catalog (and with other
 /// nbe processes, as a real cache is: its builds are locked and keyed by their inputs), so only
@@ -346,6 +346,29 @@ fn meta_yaml_chooses_a_jetstream_server_or_a_cluster_and_logs_stay_out_of_the_ou
     // On the host network the fixture takes free ports instead of the standard ones.
     let out = repo.nbe(["--isolation", "none", "run", "fix/js"]).run().code(0);
     assert!(!out.stdout.contains(":4222"), "{}", out.stdout);
+}
+
+#[test]
+fn an_nbe_under_tmp_reaches_itself_behind_the_runs_private_tmp() {
+    // A clone under /tmp builds nbe there, and the server fixture is nbe again, started inside
+    // the run's mount namespace, whose /tmp is the run's own: nbe's directory is bound back.
+    let programs = programs_for_nobody();
+    assert!(
+        programs.path().starts_with("/tmp"),
+        "{}",
+        programs.path().display()
+    );
+    let repo = Repo::new();
+    repo.write("examples/fix/js/meta.yaml", "server: jetstream\n");
+    repo.script(
+        "fix/js",
+        "nats --server \"$NATS_URL\" stream add S --subjects s --defaults >/dev/null && echo stream made\n",
+    );
+    repo.nbe(["run", "fix/js"])
+        .from_copy_in(programs.path())
+        .run()
+        .code(0)
+        .stdout_has("stream made");
 }
 
 #[test]

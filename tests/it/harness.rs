@@ -193,6 +193,26 @@ impl Nbe {
         }
     }
 
+    /// Runs the copy of nbe in `programs` (see [`programs_for_nobody`]) instead of cargo's, with the
+    /// same arguments and environment: an nbe that lives somewhere else, such as under `/tmp`.
+    pub fn from_copy_in(self, programs: &Path) -> Self {
+        let mut command = Command::new(programs.join("nbe"));
+        command.args(self.command.get_args());
+        for (name, value) in self.command.get_envs() {
+            match value {
+                Some(value) => command.env(name, value),
+                None => command.env_remove(name),
+            };
+        }
+        if let Some(dir) = self.command.get_current_dir() {
+            command.current_dir(dir);
+        }
+        Self {
+            command,
+            input: self.input,
+        }
+    }
+
     /// Gives `input` on stdin (instead of nothing), as a user typing answers would.
     pub fn stdin(mut self, input: &str) -> Self {
         self.input = Some(input.to_string());
@@ -517,10 +537,11 @@ pub fn programs_for_nobody() -> tempfile::TempDir {
 }
 
 /// A temp dir that examples can reach from inside a run, for tests whose scripts meet the test at
-/// a shared path. It is not under `/tmp`: a namespaced run has a private `/tmp` of its own.
+/// a shared path. It is in `/var/tmp`, not under `/tmp` (a namespaced run has a private `/tmp` of
+/// its own), nor in the project (a clone may itself live under `/tmp`).
 pub fn shared_with_runs() -> tempfile::TempDir {
     tempfile::Builder::new()
         .prefix("nbe-it-shared-")
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .tempdir_in("/var/tmp")
         .unwrap()
 }
