@@ -365,7 +365,7 @@ fn an_nbe_under_tmp_reaches_itself_behind_the_runs_private_tmp() {
         "nats --server \"$NATS_URL\" stream add S --subjects s --defaults >/dev/null && echo stream made\n",
     );
     repo.nbe(["run", "fix/js"])
-        .from_copy_in(programs.path())
+        .run_copy_in(programs.path())
         .run()
         .code(0)
         .stdout_has("stream made");

@@ -195,7 +195,7 @@ impl Nbe {
 
     /// Runs the copy of nbe in `programs` (see [`programs_for_nobody`]) instead of cargo's, with the
     /// same arguments and environment: an nbe that lives somewhere else, such as under `/tmp`.
-    pub fn from_copy_in(self, programs: &Path) -> Self {
+    pub fn run_copy_in(self, programs: &Path) -> Self {
         let mut command = Command::new(programs.join("nbe"));
         command.args(self.command.get_args());
         for (name, value) in self.command.get_envs() {
