@@ -80,6 +80,7 @@ bench: tools toolchains
 	cargo build --locked --release
 	python3 bench/harness.py messaging/publish-subscribe 15
 	bench/parallel.sh 2 1 2 4 6 8
+	bench/schedule.sh 8
 	bench/check.sh 100
 	cargo bench --locked --bench normalize
 	bench/site.sh 100 1
