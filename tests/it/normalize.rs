@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use nbe::normalize::{Normalizer, Rules};
 
-use crate::harness::project_root;
+use crate::harness::{nbe_in, project_root};
 
 fn fixtures() -> PathBuf {
     project_root().join("tests/fixtures/normalize")
@@ -510,5 +510,37 @@ mod properties {
                 "Requests: 4 in group"
             ));
         }
+    }
+}
+
+#[test]
+fn nbe_normalize_prints_what_the_library_does_and_explains_on_stderr() {
+    let text = fixture("cluster.txt");
+    let expected = normalize(&text);
+    let path = fixtures().join("cluster.txt");
+    let from_file = nbe_in(project_root())
+        .args(["normalize", path.to_str().unwrap()])
+        .run()
+        .code(0);
+    assert_eq!(from_file.stdout, expected);
+    assert_eq!(from_file.stderr, "", "nothing is explained unless asked");
+    let from_stdin = nbe_in(project_root())
+        .args(["normalize", "-", "--explain"])
+        .stdin(&text)
+        .run()
+        .code(0);
+    assert_eq!(
+        from_stdin.stdout, expected,
+        "--explain changes nothing printed on stdout"
+    );
+    for line in [
+        "[uptime] masked Uptime column in table \"Server Overview\"",
+        "[leader] masked Leader column in table \"RAFT Meta Group Information",
+    ] {
+        assert!(
+            from_stdin.stderr.contains(line),
+            "{line} in:\n{}",
+            from_stdin.stderr
+        );
     }
 }
