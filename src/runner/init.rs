@@ -247,8 +247,8 @@ impl Run {
 /// The new `/tmp` hides the host's, which may hold paths the run needs: the sandbox itself (nbe's
 /// temp dir is usually under `/tmp`), nbe's own directory (the server fixture is nbe again, and a
 /// repository cloned under `/tmp` builds nbe there), and what the run's environment names, like a
-/// tools dir on `PATH` or a built program (its directory). Each is bound back at its own path, so
-/// the run still reaches them as before.
+/// tools dir on `PATH` (with where its links lead) or a built program (its directory). Each is
+/// bound back at its own path, so the run still reaches them as before.
 fn private_tmp(sandbox: &Path) -> Result<()> {
     let failed = |what: String| move |e: std::io::Error| Error::io(what, e);
     let host_tmp = Path::new("/tmp")
@@ -271,7 +271,22 @@ fn private_tmp(sandbox: &Path) -> Result<()> {
             }
         })
         .collect();
-    let keep = kept_under(&host_tmp, std::iter::once(sandbox.clone()).chain(dirs));
+    // A tools dir may hold links into a sibling dir (`.tools/bin/deno` leads to `.tools/deno/...`):
+    // where they lead is needed too.
+    let linked: Vec<PathBuf> = dirs
+        .iter()
+        .filter(|dir| dir.starts_with(&host_tmp))
+        .filter_map(|dir| std::fs::read_dir(dir).ok())
+        .flatten()
+        .flatten()
+        .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_symlink()))
+        .filter_map(|entry| entry.path().canonicalize().ok())
+        .filter_map(|target| target.parent().map(Path::to_path_buf))
+        .collect();
+    let keep = kept_under(
+        &host_tmp,
+        std::iter::once(sandbox.clone()).chain(dirs).chain(linked),
+    );
     // Opened before /tmp is covered: afterwards their paths lead into the new /tmp.
     let mut handles = Vec::new();
     for path in keep {

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::harness::{Repo, programs_for_nobody, project_root};
+use crate::harness::{Repo, bare_nbe_in, programs_for_nobody, project_root, tools_dir};
 
 /// The cache nbe uses by default, shared with `nbe test` of the shipped catalog (and with other
 /// nbe processes, as a real cache is: its builds are locked and keyed by their inputs), so only
@@ -390,4 +390,29 @@ fn a_cache_under_tmp_stays_visible_behind_the_runs_private_tmp() {
         cache.path().join("products/c/build").is_dir(),
         "the build went to the cache under /tmp"
     );
+}
+
+#[test]
+fn a_tools_dir_under_tmp_keeps_its_links_behind_the_runs_private_tmp() {
+    // `make toolchains` links `.tools/bin/deno` into `.tools/deno/`; in a clone under /tmp both are
+    // hidden by the run's own /tmp unless nbe binds back where the tools dir's links lead.
+    let tools = tempfile::Builder::new()
+        .prefix("nbe-it-tools-")
+        .tempdir()
+        .unwrap();
+    assert!(tools.path().starts_with("/tmp"), "{}", tools.path().display());
+    let (real, bin) = (tools.path().join("real"), tools.path().join("bin"));
+    std::fs::create_dir_all(&real).unwrap();
+    std::fs::create_dir_all(&bin).unwrap();
+    for name in ["nats-server", "nats"] {
+        std::fs::copy(tools_dir().join(name), real.join(name)).unwrap();
+        std::os::unix::fs::symlink(format!("../real/{name}"), bin.join(name)).unwrap();
+    }
+    let repo = Repo::new();
+    repo.script("fix/linked", "nats --version >/dev/null && echo the linked nats ran\n");
+    bare_nbe_in(repo.root())
+        .args(["--tools-dir", bin.to_str().unwrap(), "run", "fix/linked"])
+        .run()
+        .code(0)
+        .stdout_has("the linked nats ran");
 }
