@@ -409,7 +409,10 @@ fn a_tools_dir_under_tmp_keeps_its_links_behind_the_runs_private_tmp() {
         std::os::unix::fs::symlink(format!("../real/{name}"), bin.join(name)).unwrap();
     }
     let repo = Repo::new();
-    repo.script("fix/linked", "nats --version >/dev/null && echo the linked nats ran\n");
+    repo.script(
+        "fix/linked",
+        "nats --version >/dev/null && echo the linked nats ran\n",
+    );
     bare_nbe_in(repo.root())
         .args(["--tools-dir", bin.to_str().unwrap(), "run", "fix/linked"])
         .run()
