@@ -178,19 +178,7 @@ impl Nbe {
             }
         }
         command.env("HOME", "/tmp");
-        for (name, value) in self.command.get_envs() {
-            match value {
-                Some(value) => command.env(name, value),
-                None => command.env_remove(name),
-            };
-        }
-        if let Some(dir) = self.command.get_current_dir() {
-            command.current_dir(dir);
-        }
-        Self {
-            command,
-            input: self.input,
-        }
+        self.replaced_by(command)
     }
 
     /// Runs the copy of nbe in `programs` (see [`programs_for_nobody`]) instead of cargo's, with the
@@ -198,6 +186,12 @@ impl Nbe {
     pub fn run_copy_in(self, programs: &Path) -> Self {
         let mut command = Command::new(programs.join("nbe"));
         command.args(self.command.get_args());
+        self.replaced_by(command)
+    }
+
+    /// This invocation with `command` in place of its own, which gets the same environment
+    /// changes and working directory.
+    fn replaced_by(self, mut command: Command) -> Self {
         for (name, value) in self.command.get_envs() {
             match value {
                 Some(value) => command.env(name, value),
