@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::catalog::Partition;
 use crate::config::{self, Globals, ReportSettings, RunFlags};
@@ -18,15 +18,22 @@ use crate::runner::isolation;
 #[command(name = "nbe", version, about, max_term_width = 100)]
 pub struct Cli {
     /// The examples repository (default: $NBE_ROOT, else the nearest ancestor holding examples/).
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR", help_heading = GLOBAL)]
     pub root: Option<PathBuf>,
 
     /// Where nats-server and nats are (default: $NBE_TOOLS_DIR, else ROOT/.tools/bin, else PATH).
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR", help_heading = GLOBAL)]
     pub tools_dir: Option<PathBuf>,
 
     /// How runs are isolated: private network and PID namespaces, or the host (one run at a time).
-    #[arg(long, global = true, value_enum, default_value_t = Isolation::Auto, env = "NBE_ISOLATION")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = Isolation::Auto,
+        env = "NBE_ISOLATION",
+        help_heading = GLOBAL
+    )]
     pub isolation: Isolation,
 
     /// What to do.
@@ -34,10 +41,37 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The heading of the options every subcommand takes, shown once, in `nbe --help`.
+const GLOBAL: &str = "Global options";
+
+/// What a subcommand's help says instead of repeating the global options.
+const GLOBAL_NOTE: &str = "Global options (the repository, the tools, the isolation of runs) go before or after the \
+subcommand; `nbe --help` lists them.";
+
 impl Cli {
     /// Parses the process's arguments; on a usage error (or `--help`, `--version`) clap prints and exits.
     pub fn parse() -> Self {
-        <Self as Parser>::parse()
+        let matches = Self::command().get_matches();
+        Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
+
+    /// The clap command: the derived one, with the global options still accepted after every
+    /// subcommand but listed only in `nbe --help`.
+    ///
+    /// clap copies a `global` option into each subcommand, help text included, unless the
+    /// subcommand already has an option of that id; so each subcommand gets a hidden copy of its
+    /// own, which clap then leaves alone and still hands up to the top-level matches.
+    pub fn command() -> clap::Command {
+        let command = <Self as CommandFactory>::command();
+        let globals: Vec<clap::Arg> = command
+            .get_arguments()
+            .filter(|arg| arg.is_global_set())
+            .map(|arg| arg.clone().hide(true))
+            .collect();
+        command.mut_subcommands(|sub| {
+            let sub = sub.after_help(GLOBAL_NOTE);
+            globals.iter().fold(sub, |sub, arg| sub.arg(arg.clone()))
+        })
     }
 }
 
@@ -341,5 +375,24 @@ mod tests {
         assert!(Update::from_str("sometimes", false).is_err());
         assert_eq!(Update::from_str("always", false), Ok(Update::Always));
         assert_eq!(config::UpdateChoice::from(Update::No), config::UpdateChoice::No);
+    }
+
+    #[test]
+    fn global_options_are_read_before_and_after_the_subcommand() {
+        for args in [
+            &["nbe", "--root", "/r", "--isolation", "none", "list"][..],
+            &["nbe", "list", "--root", "/r", "--isolation", "none"],
+            &["nbe", "--root", "/r", "list", "--isolation", "none"],
+        ] {
+            let matches = Cli::command().try_get_matches_from(args).unwrap();
+            let cli = Cli::from_arg_matches(&matches).unwrap();
+            assert_eq!(cli.root.as_deref(), Some(std::path::Path::new("/r")), "{args:?}");
+            assert_eq!(cli.isolation, Isolation::None, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn the_hidden_copies_keep_the_command_consistent() {
+        Cli::command().debug_assert();
     }
 }
