@@ -86,6 +86,9 @@ pub struct KindSpec {
     pub diagnostics: Option<String>,
     /// The run (bash), in the work dir; none for an unrunnable kind.
     pub run: Option<String>,
+    /// The main file is a bash script that `run` runs, traced (see [`crate::runner::trace`]).
+    #[serde(default)]
+    pub trace: bool,
 }
 
 #[derive(Deserialize)]

@@ -21,7 +21,7 @@ pub use reporters::{Reporters, interrupted};
 
 use crate::error::Result;
 
-/// How many lines of output a failure shows.
+/// How many lines of output a failure shows (see [`crate::suite::verdict::excerpt`]).
 pub const TAIL_LINES: usize = 20;
 
 /// A unified diff of two texts, line by line, with three lines of context.
@@ -35,17 +35,6 @@ pub fn diff(old: &str, new: &str, old_label: &str, new_label: &str) -> String {
         .context_radius(3)
         .header(old_label, new_label)
         .to_string()
-}
-
-/// The last [`TAIL_LINES`] lines of `output`.
-pub fn tail(output: &str) -> String {
-    let lines: Vec<&str> = output.lines().collect();
-    let start = lines.len().saturating_sub(TAIL_LINES);
-    let mut tail = lines[start..].join("\n");
-    if !tail.is_empty() {
-        tail.push('\n');
-    }
-    tail
 }
 
 /// One client's result.
@@ -153,12 +142,5 @@ mod tests {
         assert_eq!(diff("a\nb", "a\nb\n\n", "old", "new"), "");
         let shown = diff("a\nb\n", "a\nc\n", "old", "new");
         assert_eq!(shown, "--- old\n+++ new\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n");
-    }
-
-    #[test]
-    fn tails_keep_the_last_lines() {
-        let output: String = (1..=30).map(|n| format!("{n}\n")).collect();
-        assert!(tail(&output).starts_with("11\n"));
-        assert_eq!(tail(""), "");
     }
 }

@@ -179,6 +179,9 @@ pub fn run_notes(path: &str, result: &RunResult, timeout: Duration) -> (Vec<Stri
         Termination::Exited(code) => notes.push(format!("{path} {}", ended::exited(code))),
         Termination::Signaled(signal) => notes.push(format!("{path} {}", ended::killed(signal))),
     }
+    if let Some(failed) = &result.failed_command {
+        notes.push(failed.to_string());
+    }
     if result.dropped > 0 {
         notes.push(format!(
             "output past {} MiB was not kept ({} bytes)",
@@ -210,6 +213,7 @@ mod tests {
             kept: None,
             leaked: Vec::new(),
             server_log: String::new(),
+            failed_command: None,
         }
     }
 

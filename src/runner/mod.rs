@@ -15,6 +15,7 @@ pub mod reaper;
 mod sandbox;
 pub mod toolchain;
 pub mod tools;
+pub mod trace;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -88,6 +89,8 @@ pub struct RunSpec<'a> {
     pub env: &'a [(String, String)],
     /// The servers nbe starts for the run before the program (see [`fixture`]).
     pub server: Server,
+    /// The main file, when it is a bash script to trace (see [`trace`]).
+    pub trace: Option<&'a str>,
 }
 
 /// How a run ended.
@@ -132,6 +135,8 @@ pub struct RunResult {
     pub leaked: Vec<String>,
     /// The server fixture's logs (the last lines of each), empty without one; shown when a run fails.
     pub server_log: String,
+    /// The command that ended a traced script with its failing status.
+    pub failed_command: Option<trace::FailedCommand>,
 }
 
 /// The most lines of each fixture server's log kept for a failed run.
@@ -152,6 +157,13 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
     if let Some(defaults) = spec.defaults {
         sandbox.lay_under(defaults)?;
     }
+    let traced = spec
+        .trace
+        .map(|main| {
+            trace::install(sandbox.path(), main)
+                .map_err(|e| Error::io(format!("failed to write the trace of {}", spec.label), e))
+        })
+        .transpose()?;
     // With a fixture, the init runs `nbe __fixture`, which starts the servers beside the program.
     let inner: Vec<String> = if nodes > 0 {
         let ports = if spec.isolation.parallel_safe() {
@@ -196,7 +208,8 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
             sandbox
                 .environment(&spec.tools.dir, &run_id)
                 .into_iter()
-                .chain(spec.env.iter().cloned()),
+                .chain(spec.env.iter().cloned())
+                .chain(traced),
         )
         .stdin_null()
         .stdout_file(writer)
@@ -279,6 +292,10 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
     let _ = waiter.join();
     let _ = pump.join();
     let server_log = server_log(&sandbox.server_dir());
+    let failed_command = match termination {
+        Termination::Exited(status) if spec.trace.is_some() => trace::read(sandbox.path(), status),
+        _ => None,
+    };
     let kept = spec.keep.then(|| sandbox.keep());
     Ok(RunResult {
         termination,
@@ -288,6 +305,7 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
         kept,
         leaked,
         server_log,
+        failed_command,
     })
 }
 

@@ -62,6 +62,8 @@ pub struct Ready {
     pub command: Vec<String>,
     /// Environment added to the sandbox's.
     pub env: Vec<(String, String)>,
+    /// The main file, when it is a bash script the run traces.
+    pub trace: Option<String>,
 }
 
 /// Why a client cannot run, when it cannot.
@@ -167,6 +169,7 @@ pub fn make_ready(client: Client, tools: &Tools, cache: &Path) -> Result<Result<
         defaults,
         command: vec!["bash".into(), "-c".into(), run],
         env,
+        trace: spec.trace.then(|| spec.main.clone()),
     }))
 }
 

@@ -143,7 +143,12 @@ impl<'a> Suite<'a> {
                 Ok(result) => result,
                 Err(not_ready) => return Ok(report(Outcome::not_ready(not_ready), Vec::new())),
             };
-            if let Some(outcome) = verdict::of_run(selected, &result, self.options.timeout_of(selected)) {
+            let saved = self.options.failed_output(selected);
+            if let Some(outcome) =
+                verdict::of_run(selected, &result, self.options.timeout_of(selected), &saved)
+            {
+                // The report shows the end of the output; the whole of it stays for a closer look.
+                crate::atomic::atomic_write(&saved, &result.output)?;
                 let notes = match self.task {
                     Task::Record => vec![format!(
                         "not recorded: {}'s output.txt, output.cast and snapshot are untouched",

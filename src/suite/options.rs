@@ -78,6 +78,14 @@ impl RunOptions {
         prefixes.is_empty() && self.partition.is_none()
     }
 
+    /// Where the whole output of `selected`'s last failed run is kept: in the cache, since the
+    /// report shows only its end and the repository is no place for it.
+    pub fn failed_output(&self, selected: Selected) -> PathBuf {
+        self.cache
+            .join("failed")
+            .join(format!("{}.txt", selected.client.path))
+    }
+
     /// The timeout `selected` runs with: its meta.yaml's, else the command line's.
     pub fn timeout_of(&self, selected: Selected) -> Duration {
         selected.example.timeout.unwrap_or(self.timeout)
@@ -116,6 +124,7 @@ pub fn run_client(
         defaults: ready.defaults.as_deref(),
         env: &ready.env,
         server: selected.example.server_for(selected.client),
+        trace: ready.trace.as_deref(),
     };
     runner::run(&spec, sink).map(Ok)
 }

@@ -6,6 +6,7 @@
 //! otherwise (`expect: {exit_status: 1, error_lines: ["nats: error: .*"]}`). A declared expectation
 //! that does not happen is a failure too, so an example meant to show an error keeps showing it.
 
+use std::path::Path;
 use std::time::Duration;
 
 use regex::Regex;
@@ -13,25 +14,28 @@ use regex::Regex;
 use crate::catalog::Selected;
 use crate::error::Error;
 use crate::recording::{self, Recording};
-use crate::report::{Outcome, ended, tail};
+use crate::report::{Outcome, TAIL_LINES, ended};
+use crate::runner::trace::FailedCommand;
 use crate::runner::{RunResult, Termination};
 use crate::snapshot;
 
 /// Why a run is not a success, judged against the example's declared expectation; `None` when it
-/// is one. `timeout` is the one the run had.
-pub fn of_run(selected: Selected, result: &RunResult, timeout: Duration) -> Option<Outcome> {
+/// is one. `timeout` is the one the run had; `saved` is where the caller keeps the whole output of
+/// a failed run, named when the report shows only its end.
+pub fn of_run(selected: Selected, result: &RunResult, timeout: Duration, saved: &Path) -> Option<Outcome> {
     let output = String::from_utf8_lossy(&result.output);
+    let tail = || excerpt(&output, saved);
     let status = match result.termination {
         Termination::TimedOut => {
             return Some(Outcome::TimedOut {
                 after: timeout,
-                tail: tail(&output) + &result.server_log,
+                tail: tail() + &result.server_log,
             });
         }
         Termination::Interrupted => {
             return Some(Outcome::Failed {
                 reason: "interrupted".into(),
-                tail: tail(&output),
+                tail: tail(),
             });
         }
         Termination::Exited(_) | Termination::Signaled(_) => result.termination.exit_code(),
@@ -44,7 +48,7 @@ pub fn of_run(selected: Selected, result: &RunResult, timeout: Duration) -> Opti
     let mut problems = problems(
         selected.example.expect.exit_status,
         &selected.example.error_lines,
-        Some(status),
+        Some((status, result.failed_command.as_ref())),
         &output,
     );
     if result.dropped > 0 {
@@ -53,8 +57,48 @@ pub fn of_run(selected: Selected, result: &RunResult, timeout: Duration) -> Opti
     // The fixture's logs, kept out of the output, explain a failure the program could not see.
     (!problems.is_empty()).then(|| Outcome::Failed {
         reason: problems.join("; "),
-        tail: tail(&output) + &result.server_log,
+        tail: tail() + &result.server_log,
     })
+}
+
+/// What a failure report shows of a run's `output`: its last [`TAIL_LINES`] lines, preceded,
+/// when earlier lines were cut, by the first of them that looks like an error (a usage text
+/// after it would otherwise hide what went wrong) and by how many were cut, with where the whole
+/// output is (`saved`).
+pub fn excerpt(output: &str, saved: &Path) -> String {
+    let lines: Vec<&str> = output.lines().collect();
+    let start = lines.len().saturating_sub(TAIL_LINES);
+    let mut text = String::new();
+    if start > 0 {
+        let first_error = lines[..start]
+            .iter()
+            .enumerate()
+            .find(|(_, line)| looks_like_error(line));
+        if let Some((index, line)) = first_error {
+            text.push_str(&format!(
+                "first error, line {} of {}: {line}\n",
+                index + 1,
+                lines.len()
+            ));
+        }
+        let plural = if start == 1 { "" } else { "s" };
+        text.push_str(&format!(
+            "({start} earlier line{plural} cut; full output: {})\n",
+            saved.display()
+        ));
+    }
+    for line in &lines[start..] {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text
+}
+
+/// Whether `line` reads as an error: one of the [`ERROR_PATTERNS`], or the word "error" in any case.
+fn looks_like_error(line: &str) -> bool {
+    static WORD: std::sync::LazyLock<Regex> =
+        std::sync::LazyLock::new(|| Regex::new(r"(?i)\berror\b").expect("a valid regex"));
+    WORD.is_match(line) || builtin().iter().any(|regex| regex.is_match(line))
 }
 
 /// The verdict on a client's recording.
@@ -153,23 +197,23 @@ pub const ERROR_PATTERNS: [(&str, &str); 7] = [
 /// Everything wrong with a run; empty when it did what was declared.
 ///
 /// `expected_status` and `declared` are the example's `expect.exit_status` and its compiled
-/// `expect.error_lines` ([`crate::catalog::Example::error_lines`]). `exit_status` is `None` when it is unknown
-/// (checking a recording) and then is not judged.
+/// `expect.error_lines` ([`crate::catalog::Example::error_lines`]). `exit` is the exit status, with
+/// the command of a traced script that ended it when known; `None` when it is unknown (checking a
+/// recording) and then is not judged.
 pub fn problems(
     expected_status: i32,
     declared: &[Regex],
-    exit_status: Option<i32>,
+    exit: Option<(i32, Option<&FailedCommand>)>,
     output: &str,
 ) -> Vec<String> {
     let mut problems = Vec::new();
-    if let Some(status) = exit_status.filter(|status| *status != expected_status) {
+    if let Some((status, failed)) = exit.filter(|(status, _)| *status != expected_status) {
+        // `main.sh:3: nats stream inf ORDERS exited with 1` says more than the status alone.
+        let ended = failed.map_or_else(|| ended::exited(status), ToString::to_string);
         problems.push(if expected_status == 0 {
-            ended::exited(status)
+            ended
         } else {
-            format!(
-                "{}, but its meta.yaml expects {expected_status}",
-                ended::exited(status)
-            )
+            format!("{ended}, but its meta.yaml expects {expected_status}")
         });
     }
     let builtin = builtin();
@@ -218,12 +262,12 @@ mod tests {
 
     #[test]
     fn a_clean_run_has_no_problems() {
-        assert!(problems(0, &[], Some(0), "hello\nno errors here: fine\n").is_empty());
+        assert!(problems(0, &[], Some((0, None)), "hello\nno errors here: fine\n").is_empty());
     }
 
     #[test]
     fn undeclared_error_lines_and_statuses_are_problems() {
-        let found = problems(0, &[], Some(1), "ok\nnats: error: no servers available\n");
+        let found = problems(0, &[], Some((1, None)), "ok\nnats: error: no servers available\n");
         assert_eq!(
             found,
             [
@@ -236,10 +280,37 @@ mod tests {
     }
 
     #[test]
+    fn an_excerpt_says_what_it_cut_and_keeps_the_first_error() {
+        let saved = Path::new("/cache/failed/a/b/cli.txt");
+        let short: String = (1..=TAIL_LINES).map(|n| format!("{n}\n")).collect();
+        assert_eq!(excerpt(&short, saved), short);
+        assert_eq!(excerpt("", saved), "");
+        let long = format!("ok\nError: bad flag\nusage\n{short}");
+        let shown = excerpt(&long, saved);
+        assert!(
+            shown.starts_with(&format!(
+                "first error, line 2 of {}: Error: bad flag\n(3 earlier lines cut; full output: /cache/failed/a/b/cli.txt)\n1\n",
+                TAIL_LINES + 3
+            )),
+            "{shown}"
+        );
+        let quiet = format!("ok\n{short}");
+        assert!(excerpt(&quiet, saved).starts_with("(1 earlier line cut;"));
+    }
+
+    #[test]
     fn declared_errors_are_expected_and_required() {
         let declared = regexes(&["^nats: error: .*no servers"]);
-        assert!(problems(1, &declared, Some(1), "nats: error: no servers available\n").is_empty());
-        let found = problems(1, &declared, Some(0), "all good\n");
+        assert!(
+            problems(
+                1,
+                &declared,
+                Some((1, None)),
+                "nats: error: no servers available\n"
+            )
+            .is_empty()
+        );
+        let found = problems(1, &declared, Some((0, None)), "all good\n");
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[1].contains("printed no line matching"));
     }

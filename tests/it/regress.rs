@@ -254,7 +254,7 @@ fn recording_a_failing_example_touches_nothing() {
         .run()
         .code(1)
         .stdout_has("FAIL kv/put/cli")
-        .stdout_has("exited with status 1")
+        .stdout_has("main.sh:13: nats --server nats://127.0.0.1:15199 kv get demo greeting exited with 1")
         .stdout_has("nats: error:")
         .stdout_has("not recorded")
         .summary("0 passed, 1 failed, 0 skipped");
