@@ -122,6 +122,20 @@ pub enum Command {
     },
     /// Show which tools and toolchains nbe finds, and how to install missing ones.
     Doctor,
+    /// Start a new example: its meta.yaml, a working program per kind, its place in its category.
+    ///
+    /// The example is added to the end of the category's `examples:` list; comments and order stay.
+    New {
+        /// `category/example`, like `jetstream/mirror`.
+        path: String,
+        /// The kinds of client to write, comma-separated, like `cli,go,python`.
+        #[arg(long, value_name = "KINDS", value_delimiter = ',', default_value = "cli")]
+        kind: Vec<String>,
+        /// Create the category too (its meta.yaml, and its entry in examples/meta.yaml) when it
+        /// does not exist.
+        #[arg(long)]
+        create_category: bool,
+    },
     /// Run examples and compare their normalized output with their snapshots.
     ///
     /// Exit status: 0 when every client passed; 1 when any failed; 2 on usage or setup errors.

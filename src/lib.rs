@@ -24,7 +24,8 @@
 //!   [`lock`] keeps two nbe processes from writing one client at once;
 //! - [`report`] holds the outcomes and the sentences for how a run ended, fans events out to the
 //!   reporters and decides the exit code ([`exit`]);
-//! - [`site`] renders the catalog and its recordings as a static docs site.
+//! - [`site`] renders the catalog and its recordings as a static docs site;
+//! - [`scaffold`] starts a new example from the kinds' templates (`nbe new`).
 
 pub mod atomic;
 pub mod catalog;
@@ -39,6 +40,7 @@ pub mod normalize;
 pub mod recording;
 pub mod report;
 pub mod runner;
+pub mod scaffold;
 pub mod site;
 pub mod snapshot;
 pub mod suite;

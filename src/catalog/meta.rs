@@ -73,16 +73,22 @@ pub fn read<T: DeserializeOwned + Default>(path: &Path) -> Result<(T, String)> {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok((T::default(), String::new())),
         Err(err) => return Err(Error::io(format!("failed to read {}", path.display()), err)),
     };
+    parse(path, &text).map(|value| (value, text))
+}
+
+/// Parses `text`, the content of the file at `path` (named in errors); an empty text, or one of
+/// only comments, gives the default.
+pub fn parse<T: DeserializeOwned + Default>(path: &Path, text: &str) -> Result<T> {
     if text
         .lines()
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     {
-        return Ok((T::default(), text));
+        return Ok(T::default());
     }
     // Snippets are off: nbe prints one line, `file:line:column: message; fix the YAML`.
     let options = serde_saphyr::options! { with_snippet: false };
-    match serde_saphyr::from_str_with_options(&text, options) {
-        Ok(value) => Ok((value, text)),
+    match serde_saphyr::from_str_with_options(text, options) {
+        Ok(value) => Ok(value),
         Err(err) => {
             let location = match err.location() {
                 Some(at) if at.line() > 0 => {

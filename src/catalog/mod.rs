@@ -9,7 +9,7 @@
 //! regex is a problem of that example, found before anything runs.
 
 mod kind;
-mod meta;
+pub(crate) mod meta;
 mod partition;
 pub mod paths;
 

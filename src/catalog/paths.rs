@@ -147,10 +147,7 @@ fn resolve(canonical_root: &Path, link: &Path) -> Result<PathBuf> {
 /// listed under `key` in `meta_path`, is not a plain path segment: lowercase letters, digits, `.`,
 /// `_` and `-`, starting with a letter or digit.
 pub fn check_name(dir: &Path, name: &str, what: &str, key: &str, meta_path: &Path) -> Result<()> {
-    let mut chars = name.chars();
-    let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
-    let valid = chars.next().is_some_and(plain) && chars.all(|c| plain(c) || matches!(c, '.' | '_' | '-'));
-    if valid {
+    if is_plain_name(name) {
         return Ok(());
     }
     Err(Error::catalog(
@@ -162,6 +159,14 @@ pub fn check_name(dir: &Path, name: &str, what: &str, key: &str, meta_path: &Pat
             meta_path.display()
         ),
     ))
+}
+
+/// Whether `name` is a plain path segment, as category and example names must be: lowercase
+/// letters, digits, `.`, `_` and `-`, starting with a letter or digit.
+pub fn is_plain_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+    chars.next().is_some_and(plain) && chars.all(|c| plain(c) || matches!(c, '.' | '_' | '-'))
 }
 
 /// One of a client's own files (or links), as the files hash covers it.

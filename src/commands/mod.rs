@@ -9,6 +9,7 @@ mod build;
 mod check;
 mod doctor;
 mod list;
+mod new;
 mod normalize;
 mod record;
 mod review;
@@ -96,6 +97,18 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Build { output } => build::build(&config()?, output.as_deref()),
         Command::Serve { addr, poll } => serve::serve(&config()?, &addr, poll),
         Command::Doctor => doctor::doctor(&globals),
+        Command::New {
+            path,
+            kind,
+            create_category,
+        } => new::new(
+            &config()?,
+            &crate::scaffold::Request {
+                path: &path,
+                kinds: &kind,
+                create_category,
+            },
+        ),
         Command::Normalize {
             file,
             explain,

@@ -98,3 +98,99 @@ fn the_trace_leaves_no_mark_on_a_recording() {
     );
     repo.nbe(["test"]).run().code(0);
 }
+
+#[test]
+fn nbe_new_scaffolds_an_example_of_every_kind_that_runs_records_and_tests_green() {
+    let repo = crate::clients::repo_with_defaults();
+    repo.write(
+        "examples/meta.yaml",
+        "# Reading order.\ncategories: [basics]  # more to come\n",
+    )
+    .write(
+        "examples/basics/meta.yaml",
+        "title: Basics\nexamples:\n  # The first one.\n  - echo\n\n# Keep this comment.\n",
+    )
+    .script("basics/echo", "echo hello\n");
+    let kinds = nbe::scaffold::known_kinds();
+    repo.nbe(["new", "basics/hello-world", "--kind", &kinds.join(",")])
+        .run()
+        .code(0)
+        .stdout_has("created examples/basics/hello-world/meta.yaml")
+        .stdout_has("created examples/basics/hello-world/go/main.go")
+        .stdout_has("added to `examples:` in examples/basics/meta.yaml")
+        .stdout_has("nbe run basics/hello-world/cli")
+        .stdout_has("nbe record basics/hello-world");
+    assert_eq!(
+        repo.read("examples/basics/meta.yaml"),
+        "title: Basics\nexamples:\n  # The first one.\n  - echo\n  - hello-world\n\n# Keep this comment.\n"
+    );
+    assert!(
+        repo.read("examples/basics/hello-world/meta.yaml")
+            .starts_with("title: Hello World\n")
+    );
+
+    // It runs at once, records, and then tests green, every kind of it.
+    repo.nbe(["run", "basics/hello-world/go"])
+        .run()
+        .code(0)
+        .stdout_has("Reply: Hello, NATS!");
+    let all = format!("{} passed, 0 failed, 0 skipped", kinds.len());
+    repo.nbe(["record", "basics/hello-world"])
+        .run()
+        .code(0)
+        .summary(&all);
+    repo.nbe(["test", "basics/hello-world"])
+        .run()
+        .code(0)
+        .summary(&all);
+    repo.nbe(["check", "basics/hello-world"])
+        .run()
+        .code(0)
+        .summary(&all);
+
+    // A category is created only when asked, and then listed after the others.
+    repo.nbe(["new", "streams/first"])
+        .run()
+        .code(2)
+        .stderr_has("there is no category \"streams\"")
+        .stderr_has("--create-category");
+    assert!(!repo.exists("examples/streams"));
+    repo.nbe(["new", "streams/first", "--create-category"])
+        .run()
+        .code(0);
+    assert_eq!(
+        repo.read("examples/meta.yaml"),
+        "# Reading order.\ncategories: [basics, streams]  # more to come\n"
+    );
+    assert!(
+        repo.read("examples/streams/meta.yaml")
+            .contains("examples:\n  - first\n")
+    );
+    repo.nbe(["run", "streams/first"])
+        .run()
+        .code(0)
+        .stdout_has("Hello, NATS!");
+}
+
+#[test]
+fn nbe_new_refuses_what_exists_bad_names_and_unknown_kinds() {
+    let repo = Repo::new();
+    repo.write("examples/meta.yaml", "categories: [basics]\n")
+        .write("examples/basics/meta.yaml", "examples: [echo]\n")
+        .script("basics/echo", "echo hello\n");
+    let before = repo.read("examples/basics/meta.yaml");
+    repo.nbe(["new", "basics/echo"])
+        .run()
+        .code(2)
+        .stderr_has("basics/echo already exists");
+    repo.nbe(["new", "basics/Echo_2"])
+        .run()
+        .code(2)
+        .stderr_has("\"Echo_2\" is not a valid example name");
+    repo.nbe(["new", "basics/two", "--kind", "go,fortran"])
+        .run()
+        .code(2)
+        .stderr_has("unknown kind \"fortran\"; nbe new knows cli, shell, go, python");
+    assert_eq!(repo.read("examples/basics/meta.yaml"), before);
+    assert!(!repo.exists("examples/basics/two"));
+}

@@ -14,7 +14,7 @@ fn cache_dir() -> PathBuf {
 }
 
 /// A repository holding the project's defaults folders (`clients/`), as a real one does.
-fn repo_with_defaults() -> Repo {
+pub fn repo_with_defaults() -> Repo {
     let repo = Repo::new();
     for entry in walkdir::WalkDir::new(project_root().join("clients")).min_depth(1) {
         let entry = entry.unwrap();
