@@ -4,7 +4,8 @@
 //! Everything is worked out and checked before the first file is written: the names (plain path
 //! segments, as the catalog requires), the kinds (known, and runnable here, since a template must
 //! run as it stands), that nothing of the example exists yet, and that each edited `meta.yaml`
-//! still parses and lists what it listed plus the new name. Lists are edited as text
+//! still parses and lists what it listed plus the new name (an empty or missing list is left
+//! alone: the catalog then takes every directory, the new one too). Lists are edited as text
 //! ([`list::append`]), so an author's comments and order survive. Every file is written with
 //! [`atomic_write`]; the lists last, so an interrupted scaffold leaves at worst an unlisted
 //! directory, which the catalog names.
@@ -98,11 +99,15 @@ pub fn scaffold(root: &Path, request: &Request) -> Result<Created> {
                 category_meta.display()
             )));
         }
-        let edited = append(root, &category_meta, &text, "examples", example, &meta.examples)?;
-        edits.push((category_meta, edited, "examples"));
+        // An empty list means "every directory, by name": the new one is found without an entry,
+        // and an entry would leave its siblings out.
+        if !meta.examples.is_empty() {
+            let edited = append(root, &category_meta, &text, "examples", example, &meta.examples)?;
+            edits.push((category_meta, edited, "examples"));
+        }
     } else {
         files.push((category_meta, category_yaml(category, example)));
-        if !listed_categories.iter().any(|c| c == category) {
+        if !listed_categories.is_empty() && !listed_categories.iter().any(|c| c == category) {
             let edited = append(
                 root,
                 &root_meta,

@@ -193,4 +193,25 @@ fn nbe_new_refuses_what_exists_bad_names_and_unknown_kinds() {
         .stderr_has("unknown kind \"fortran\"; nbe new knows cli, shell, go, python");
     assert_eq!(repo.read("examples/basics/meta.yaml"), before);
     assert!(!repo.exists("examples/basics/two"));
+
+    // Without lists the catalog takes every directory: nbe new adds none, which would hide the rest.
+    let unlisted = Repo::new();
+    unlisted.script("basics/echo", "echo hello\n");
+    unlisted
+        .nbe(["new", "basics/two"])
+        .run()
+        .code(0)
+        .stdout_lacks("added to");
+    unlisted
+        .nbe(["new", "more/three", "--create-category"])
+        .run()
+        .code(0);
+    assert!(!unlisted.exists("examples/meta.yaml") && !unlisted.exists("examples/basics/meta.yaml"));
+    unlisted
+        .nbe(["list"])
+        .run()
+        .code(0)
+        .stdout_has("basics/echo")
+        .stdout_has("basics/two")
+        .stdout_has("more/three");
 }
