@@ -6,7 +6,8 @@
 //! ends the whole tree (see there for how). The kernel sends that child a parent-death signal when
 //! nbe dies, even by SIGKILL, so no run outlives nbe (see [`init`]). A client of a language kind
 //! is made ready first ([`toolchain`]); its run gets the kind's defaults laid under its files and,
-//! when it needs one, a server [`fixture`] started by `nbe __fixture` under the init.
+//! when it needs one, a server [`fixture`] started by `nbe __fixture` under the init. A bash
+//! script of a `trace` kind runs under an `ERR` trap that tells which command ended it ([`trace`]).
 
 pub mod fixture;
 pub mod init;

@@ -143,12 +143,16 @@ impl<'a> Suite<'a> {
                 Ok(result) => result,
                 Err(not_ready) => return Ok(report(Outcome::not_ready(not_ready), Vec::new())),
             };
-            let saved = self.options.failed_output(selected);
+            // A report showing only the end of the output names where the whole of it is kept.
+            let save = || {
+                let path = self.options.failed_output(selected);
+                crate::atomic::atomic_write(&path, &result.output)
+                    .ok()
+                    .map(|()| path)
+            };
             if let Some(outcome) =
-                verdict::of_run(selected, &result, self.options.timeout_of(selected), &saved)
+                verdict::of_run(selected, &result, self.options.timeout_of(selected), &save)
             {
-                // The report shows the end of the output; the whole of it stays for a closer look.
-                crate::atomic::atomic_write(&saved, &result.output)?;
                 let notes = match self.task {
                     Task::Record => vec![format!(
                         "not recorded: {}'s output.txt, output.cast and snapshot are untouched",

@@ -6,7 +6,7 @@
 //! otherwise (`expect: {exit_status: 1, error_lines: ["nats: error: .*"]}`). A declared expectation
 //! that does not happen is a failure too, so an example meant to show an error keeps showing it.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use regex::Regex;
@@ -20,11 +20,16 @@ use crate::runner::{RunResult, Termination};
 use crate::snapshot;
 
 /// Why a run is not a success, judged against the example's declared expectation; `None` when it
-/// is one. `timeout` is the one the run had; `saved` is where the caller keeps the whole output of
-/// a failed run, named when the report shows only its end.
-pub fn of_run(selected: Selected, result: &RunResult, timeout: Duration, saved: &Path) -> Option<Outcome> {
+/// is one. `timeout` is the one the run had; `save` keeps the whole output of a failed run and
+/// says where (`None` when it could not), called only when the report shows just its end.
+pub fn of_run(
+    selected: Selected,
+    result: &RunResult,
+    timeout: Duration,
+    save: &dyn Fn() -> Option<PathBuf>,
+) -> Option<Outcome> {
     let output = String::from_utf8_lossy(&result.output);
-    let tail = || excerpt(&output, saved);
+    let tail = || excerpt(&output, save);
     let status = match result.termination {
         Termination::TimedOut => {
             return Some(Outcome::TimedOut {
@@ -63,9 +68,9 @@ pub fn of_run(selected: Selected, result: &RunResult, timeout: Duration, saved: 
 
 /// What a failure report shows of a run's `output`: its last [`TAIL_LINES`] lines, preceded,
 /// when earlier lines were cut, by the first of them that looks like an error (a usage text
-/// after it would otherwise hide what went wrong) and by how many were cut, with where the whole
-/// output is (`saved`).
-pub fn excerpt(output: &str, saved: &Path) -> String {
+/// after it would otherwise hide what went wrong) and by how many were cut, with where `save` kept
+/// the whole output.
+pub fn excerpt(output: &str, save: &dyn Fn() -> Option<PathBuf>) -> String {
     let lines: Vec<&str> = output.lines().collect();
     let start = lines.len().saturating_sub(TAIL_LINES);
     let mut text = String::new();
@@ -82,10 +87,11 @@ pub fn excerpt(output: &str, saved: &Path) -> String {
             ));
         }
         let plural = if start == 1 { "" } else { "s" };
-        text.push_str(&format!(
-            "({start} earlier line{plural} cut; full output: {})\n",
-            saved.display()
-        ));
+        let whole = match save() {
+            Some(path) => format!("full output: {}", path.display()),
+            None => "the full output could not be saved".to_string(),
+        };
+        text.push_str(&format!("({start} earlier line{plural} cut; {whole})\n"));
     }
     for line in &lines[start..] {
         text.push_str(line);
@@ -281,10 +287,11 @@ mod tests {
 
     #[test]
     fn an_excerpt_says_what_it_cut_and_keeps_the_first_error() {
-        let saved = Path::new("/cache/failed/a/b/cli.txt");
+        let saved = &|| Some(PathBuf::from("/cache/failed/a/b/cli.txt"));
+        let never = &|| -> Option<PathBuf> { panic!("nothing was cut, so nothing is saved") };
         let short: String = (1..=TAIL_LINES).map(|n| format!("{n}\n")).collect();
-        assert_eq!(excerpt(&short, saved), short);
-        assert_eq!(excerpt("", saved), "");
+        assert_eq!(excerpt(&short, never), short);
+        assert_eq!(excerpt("", never), "");
         let long = format!("ok\nError: bad flag\nusage\n{short}");
         let shown = excerpt(&long, saved);
         assert!(
@@ -295,7 +302,10 @@ mod tests {
             "{shown}"
         );
         let quiet = format!("ok\n{short}");
-        assert!(excerpt(&quiet, saved).starts_with("(1 earlier line cut;"));
+        assert!(
+            excerpt(&quiet, &|| None)
+                .starts_with("(1 earlier line cut; the full output could not be saved)\n")
+        );
     }
 
     #[test]
