@@ -82,7 +82,7 @@ fn bash_env(main: &str, failure: &Path) -> String {
     );
     format!(
         "# Written by nbe: reports where the script failed, without printing anything.\n\
-         if [[ $0 == {} ]]; then\n  unset BASH_ENV\n  trap {} ERR\nfi\n",
+         if [[ ${{0##*/}} == {} ]]; then\n  unset BASH_ENV\n  trap {} ERR\nfi\n",
         quote(main),
         quote(&trap)
     )
