@@ -37,13 +37,16 @@ static void collector_init(collector *c, int expected)
 }
 
 /* The message callback: reads the number out of a body such as `image 7`
-   (0 for a body of any other shape, which the check of the jobs rejects)
+   (0 for an empty body or one of any other shape, which the check of the
+   jobs rejects)
    and adds it to the collector passed as the closure. */
 static void on_job(natsConnection *nc, natsSubscription *sub, natsMsg *msg, void *closure)
 {
     collector *c = closure;
+    const char *body = natsMsg_GetData(msg);
     int n = 0;
-    sscanf(natsMsg_GetData(msg), "image %d", &n);
+    if (body != NULL)
+        sscanf(body, "image %d", &n);
     natsMsg_Destroy(msg);
     pthread_mutex_lock(&c->lock);
     if (c->count < (int) (sizeof c->jobs / sizeof c->jobs[0]))
