@@ -217,8 +217,17 @@ fn start(nats_server: &Path, dir: &Path, index: usize, node: &Ports, all: &[Port
         .map_err(|e| Error::io(format!("failed to start {}", nats_server.display()), e))
 }
 
+/// Why the fixture's servers did not become ready.
+#[derive(Debug, thiserror::Error)]
+enum NotReady {
+    #[error("a nats-server exited with {0}")]
+    Exited(std::process::ExitStatus),
+    #[error("http://127.0.0.1:{port}/healthz did not answer 200 within {}s", READY_TIMEOUT.as_secs())]
+    Timeout { port: u16 },
+}
+
 /// Waits until every server's `/healthz` answers 200 (JetStream included), or says why not.
-fn wait_ready(ports: &[Ports], servers: &mut Servers) -> std::result::Result<(), String> {
+fn wait_ready(ports: &[Ports], servers: &mut Servers) -> std::result::Result<(), NotReady> {
     let started = Instant::now();
     for node in ports {
         loop {
@@ -226,14 +235,10 @@ fn wait_ready(ports: &[Ports], servers: &mut Servers) -> std::result::Result<(),
                 break;
             }
             if let Some(status) = servers.0.iter_mut().find_map(|c| c.try_wait().ok().flatten()) {
-                return Err(format!("a nats-server exited with {status}"));
+                return Err(NotReady::Exited(status));
             }
             if started.elapsed() > READY_TIMEOUT {
-                return Err(format!(
-                    "http://127.0.0.1:{}/healthz did not answer 200 within {}s",
-                    node.http,
-                    READY_TIMEOUT.as_secs()
-                ));
+                return Err(NotReady::Timeout { port: node.http });
             }
             std::thread::sleep(Duration::from_millis(10));
         }

@@ -121,7 +121,7 @@ impl std::fmt::Display for Mode {
 /// Resolves `request` against what this machine supports; probing happens once per process, and
 /// not at all when no namespaces are asked for.
 pub fn resolve(request: Request) -> Result<Mode> {
-    static PROBED: OnceLock<std::result::Result<Mode, String>> = OnceLock::new();
+    static PROBED: OnceLock<std::result::Result<Mode, ProbeFailed>> = OnceLock::new();
     let probed = || PROBED.get_or_init(probe);
     match request {
         Request::None => Ok(Mode::None),
@@ -134,12 +134,25 @@ pub fn resolve(request: Request) -> Result<Mode> {
     }
 }
 
+/// Why namespaces are not available: kept once per process, hence `Clone` and owned messages.
+#[derive(Debug, Clone, thiserror::Error)]
+enum ProbeFailed {
+    #[error("util-linux `unshare` is not on PATH")]
+    NoUnshare,
+    #[error("cannot locate nbe itself: {0}")]
+    NoExe(String),
+    #[error("{0}")]
+    NoSandbox(String),
+    #[error("unshare failed ({0})")]
+    Unshare(String),
+}
+
 /// Finds out whether namespaces work by starting a trivial program in them, with everything a run
 /// sets up (loopback, private `/tmp`).
-fn probe() -> std::result::Result<Mode, String> {
-    let unshare = super::tools::search_path("unshare").ok_or("util-linux `unshare` is not on PATH")?;
-    let nbe = std::env::current_exe().map_err(|e| format!("cannot locate nbe itself: {e}"))?;
-    let sandbox = Sandbox::empty().map_err(|e| e.to_string())?;
+fn probe() -> std::result::Result<Mode, ProbeFailed> {
+    let unshare = super::tools::search_path("unshare").ok_or(ProbeFailed::NoUnshare)?;
+    let nbe = std::env::current_exe().map_err(|e| ProbeFailed::NoExe(e.to_string()))?;
+    let sandbox = Sandbox::empty().map_err(|e| ProbeFailed::NoSandbox(e.to_string()))?;
     let root = nix::unistd::Uid::effective().is_root();
     let mut last_error = String::new();
     for user in if root { vec![false, true] } else { vec![true] } {
@@ -162,7 +175,7 @@ fn probe() -> std::result::Result<Mode, String> {
             Err(e) => last_error = e.to_string(),
         }
     }
-    Err(format!("unshare failed ({last_error})"))
+    Err(ProbeFailed::Unshare(last_error))
 }
 
 /// Ports a client's files mention in server configurations and URLs.

@@ -75,28 +75,35 @@ pub enum NotReady {
     Failed(String),
 }
 
+/// Why a kind's toolchain is not ready on this machine; its message names the fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unavailable {
+    /// The kind cannot run here at all (`unrunnable` in `clients/kinds.toml`): the sentence of
+    /// [`Kind::cannot_run_here`].
+    #[error("{0}")]
+    Unrunnable(String),
+    /// A program the kind needs is neither in the tools dir nor on `PATH`.
+    #[error("{need} is not on PATH, so {kind} clients cannot run; fix: {fix}")]
+    MissingProgram { need: String, kind: String, fix: String },
+    /// An absolute file the kind needs does not exist.
+    #[error("{need} is missing, so {kind} clients cannot run; fix: {fix}")]
+    MissingFile { need: String, kind: String, fix: String },
+}
+
 /// Checks the kind's requirements: `Err` names the first one missing and the fix.
-pub fn check(kind: Kind, tools: &Tools) -> Result<(), String> {
+pub fn check(kind: Kind, tools: &Tools) -> Result<(), Unavailable> {
     if let Some(sentence) = kind.cannot_run_here() {
-        return Err(sentence);
+        return Err(Unavailable::Unrunnable(sentence));
     }
     let spec = kind.spec();
     for need in &spec.requires {
-        let found = if need.starts_with('/') {
-            Path::new(need).exists()
-        } else {
-            find_program(need, tools).is_some()
-        };
-        if !found {
-            let what = if need.starts_with('/') {
-                "is missing"
-            } else {
-                "is not on PATH"
-            };
-            return Err(format!(
-                "{need} {what}, so {kind} clients cannot run; fix: {}",
-                spec.fix
-            ));
+        let (need, kind, fix) = (need.clone(), kind.to_string(), spec.fix.clone());
+        if need.starts_with('/') {
+            if !Path::new(&need).exists() {
+                return Err(Unavailable::MissingFile { need, kind, fix });
+            }
+        } else if find_program(&need, tools).is_none() {
+            return Err(Unavailable::MissingProgram { need, kind, fix });
         }
     }
     Ok(())
@@ -125,8 +132,8 @@ pub struct Client<'a> {
 /// Prepares and builds `client` as its kind says, reusing what an earlier run made from the same
 /// inputs; `Err` is a failure of nbe itself, `Ok(Err)` why the client cannot run.
 pub fn make_ready(client: Client, tools: &Tools, cache: &Path) -> Result<Result<Ready, NotReady>> {
-    if let Err(reason) = check(client.kind, tools) {
-        return Ok(Err(NotReady::Skipped(reason)));
+    if let Err(unavailable) = check(client.kind, tools) {
+        return Ok(Err(NotReady::Skipped(unavailable.to_string())));
     }
     let spec = client.kind.spec();
     let defaults = client.root.join("clients").join(client.kind.name());
