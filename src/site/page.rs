@@ -14,7 +14,7 @@ use super::badge::Provenance;
 use super::highlight::highlight;
 use super::html::{escape, script_json};
 use super::markdown::{self, Context, page_url};
-use super::split::Split;
+use super::split::{self, Split};
 use crate::suite::verdict::Verdict;
 
 /// The name of the site, at the end of every `<title>`.
@@ -399,22 +399,28 @@ impl Model<'_> {
         };
         match &view.program {
             Program::Split { source, split } => {
-                for section in &split.sections {
-                    let class = if section.code.is_empty() {
+                for block in split::blocks(&split.sections) {
+                    let class = if block.code.is_empty() {
                         "step prose-only"
                     } else {
                         "step"
                     };
                     let _ = write!(main, "<div class=\"{class}\">\n<div class=\"prose\">");
-                    let location = source_location(section.line);
-                    main.push_str(&self.markdown(&section.prose, &location, &client.path, depth, warnings));
+                    let location = source_location(block.line);
+                    main.push_str(&self.markdown(block.prose, &location, &client.path, depth, warnings));
                     main.push_str("</div>\n");
-                    if !section.code.is_empty() {
+                    if !block.code.is_empty() {
+                        let code: Vec<String> = block
+                            .code
+                            .iter()
+                            .map(|range| highlight(source, &split.tokens, range.clone()))
+                            .collect();
+                        // Pieces that were apart in the source stay a blank line apart.
                         let _ = writeln!(
                             main,
                             "<pre class=\"code\"><code class=\"language-{}\">{}</code></pre>",
                             client.kind.name(),
-                            highlight(source, &split.tokens, section.code.clone())
+                            code.join("\n\n")
                         );
                     }
                     main.push_str("</div>\n");
