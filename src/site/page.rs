@@ -438,15 +438,32 @@ impl Model<'_> {
         main.push_str("</section>\n");
     }
 
-    /// The recorded output as text.
+    /// The recorded output as text: whole when it is short, else its first lines with the rest
+    /// behind a `<details>` that opens without JavaScript (and that find-in-page opens too).
     fn client_output(main: &mut String, view: &ClientView) {
         main.push_str(
             "<section class=\"output\" aria-labelledby=\"output\">\n<h2 id=\"output\">Output</h2>\n",
         );
         match &view.output {
-            Some(output) => {
-                let _ = writeln!(main, "<pre class=\"terminal\">{}</pre>", escape(output));
-            }
+            Some(output) => match output_fold(output) {
+                None => {
+                    let _ = writeln!(main, "<pre class=\"terminal\">{}</pre>", escape(output));
+                }
+                Some(at) => {
+                    let (head, rest) = output.split_at(at);
+                    let lines = output.lines().count();
+                    let hidden = rest.lines().count();
+                    let _ = writeln!(
+                        main,
+                        "<pre class=\"terminal head\">{}</pre>\n<details class=\"more\"><summary>\
+                         <span class=\"when-closed\">Show all {lines} lines ({hidden} more)</span>\
+                         <span class=\"when-open\">The other {hidden} lines</span></summary>\n\
+                         <pre class=\"terminal rest\">{}</pre>\n</details>",
+                        escape(head),
+                        escape(rest)
+                    );
+                }
+            },
             None => main.push_str("<p class=\"note\">This client has not been recorded yet.</p>\n"),
         }
         main.push_str("</section>\n");
@@ -531,6 +548,23 @@ fn provenance(verdict: &Verdict, provenance: &Provenance) -> String {
     out
 }
 
+/// Outputs up to this many lines are shown whole.
+const OUTPUT_WHOLE: usize = 40;
+/// How many lines of a longer output show before its "show all" fold.
+const OUTPUT_HEAD: usize = 24;
+
+/// Where a long output folds: the byte just after its first [`OUTPUT_HEAD`] lines, or `None` when
+/// it has at most [`OUTPUT_WHOLE`] lines and is shown whole.
+fn output_fold(output: &str) -> Option<usize> {
+    if output.lines().count() <= OUTPUT_WHOLE {
+        return None;
+    }
+    output
+        .match_indices('\n')
+        .nth(OUTPUT_HEAD - 1)
+        .map(|(at, _)| at + 1)
+}
+
 /// The first sentence of a plain-text description, for lists.
 fn first_sentence(text: &str) -> String {
     match text.find(". ") {
@@ -547,6 +581,16 @@ mod tests {
     fn first_sentences_end_at_the_first_full_stop() {
         assert_eq!(first_sentence("One. Two."), "One.");
         assert_eq!(first_sentence("Only one"), "Only one");
+    }
+
+    #[test]
+    fn long_outputs_fold_after_their_first_lines() {
+        let lines = |n: usize| (1..=n).map(|i| format!("line {i}\n")).collect::<String>();
+        assert_eq!(output_fold(&lines(OUTPUT_WHOLE)), None);
+        let long = lines(OUTPUT_WHOLE + 1);
+        let at = output_fold(&long).unwrap();
+        assert_eq!(&long[..at], lines(OUTPUT_HEAD));
+        assert!(long[at..].starts_with(&format!("line {}\n", OUTPUT_HEAD + 1)));
     }
 
     #[test]
