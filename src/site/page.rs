@@ -66,6 +66,14 @@ pub struct Model<'a> {
     pub player: bool,
 }
 
+/// The two columns that head a client page's first row.
+struct Lead {
+    /// Title and description.
+    header: String,
+    /// Tabs, the run command, links and the verdict.
+    side: String,
+}
+
 /// A link's `href` and text.
 type Link = (String, String);
 
@@ -304,9 +312,9 @@ impl Model<'_> {
             format!("{}/", client.dir_name())
         };
         let category = self.category_of(example);
-        let mut main = String::new();
-        self.client_intro(&mut main, view, category, depth, &files, warnings);
-        self.client_code(&mut main, view, depth, warnings);
+        let lead = self.client_lead(view, depth, &files, warnings);
+        let mut main = String::from("<article class=\"example\">\n");
+        self.client_code(&mut main, view, &lead, depth, warnings);
         Self::client_output(&mut main, view);
         self.client_recording(&mut main, view, index, &files);
         main.push_str("</article>\n");
@@ -338,28 +346,18 @@ impl Model<'_> {
         )
     }
 
-    /// The top of a client's page: the example's title and description, the language tabs, the
-    /// command that runs it and what its recording was made with.
-    fn client_intro(
-        &self,
-        main: &mut String,
-        view: &ClientView,
-        category: &Category,
-        depth: usize,
-        files: &str,
-        warnings: &mut Vec<Warning>,
-    ) {
+    /// The top of a client's page, as the two columns of its first row: the example's title and
+    /// description head the prose; the language tabs, the command that runs it and the verdict on
+    /// its recording head the code, so the first code starts beside the description, above the
+    /// fold (the breadcrumb already names the category).
+    fn client_lead(&self, view: &ClientView, depth: usize, files: &str, warnings: &mut Vec<Warning>) -> Lead {
         let (example, client) = (view.example, view.client);
-        let _ = write!(
-            main,
-            "<article class=\"example\">\n<header class=\"intro\">\n<p class=\"eyebrow\"><a href=\"{}\">{}</a></p>\n<h1>{}</h1>\n",
-            href(depth, &category.name),
-            escape(&category.title),
-            escape(&example.title)
-        );
+        let mut header = format!("<header class=\"intro\">\n<h1>{}</h1>\n", escape(&example.title));
         let meta = Location::file(&example.meta_path);
-        main.push_str(&self.markdown(&example.description, &meta, &example.path, depth, warnings));
-        main.push_str("</header>\n<nav class=\"tabs\" aria-label=\"Languages\"><ul>\n");
+        header.push_str(&self.markdown(&example.description, &meta, &example.path, depth, warnings));
+        header.push_str("</header>\n");
+        let mut side =
+            String::from("<div class=\"side\">\n<nav class=\"tabs\" aria-label=\"Languages\"><ul>\n");
         // A tab per language the example has, in tab order: a reader never meets a dead tab.
         for other in &example.clients {
             let current = if other.kind == client.kind {
@@ -368,7 +366,7 @@ impl Model<'_> {
                 ""
             };
             let _ = writeln!(
-                main,
+                side,
                 "<li><a href=\"{}\"{current}>{}</a></li>",
                 href(depth, &other.path),
                 escape(other.kind.label())
@@ -377,7 +375,7 @@ impl Model<'_> {
         let command = format!("nbe run {}", client.path);
         let source_name = client.kind.main_file();
         let _ = write!(
-            main,
+            side,
             "</ul></nav>\n<div class=\"run\"><pre><code><span class=\"prompt\" aria-hidden=\"true\">$ </span>{cmd}</code></pre>\
              <button type=\"button\" class=\"copy\" data-copy=\"{cmd}\" hidden>Copy</button></div>\n\
              <p class=\"jump\">Jump to the <a href=\"#output\">output</a> or the <a href=\"#recording\">recording</a>, \
@@ -385,55 +383,87 @@ impl Model<'_> {
             cmd = escape(&command),
             source = escape(source_name),
         );
-        main.push_str(&provenance(&view.verdict, &view.provenance));
+        side.push_str(&provenance(&view.verdict, &view.provenance));
+        side.push_str("</div>\n");
+        Lead { header, side }
     }
 
-    /// The program, as prose beside code, or as written when it could not be split.
-    fn client_code(&self, main: &mut String, view: &ClientView, depth: usize, warnings: &mut Vec<Warning>) {
+    /// The program, as prose beside code, or as written when it could not be split. `lead` heads
+    /// the two columns of the first row.
+    fn client_code(
+        &self,
+        main: &mut String,
+        view: &ClientView,
+        lead: &Lead,
+        depth: usize,
+        warnings: &mut Vec<Warning>,
+    ) {
         let client = view.client;
-        main.push_str("<section class=\"program\" aria-labelledby=\"code\">\n<h2 id=\"code\">Code</h2>\n");
+        main.push_str("<section class=\"program\" id=\"code\" aria-label=\"Code\">\n");
         let source_location = |line: usize| Location {
             path: client.main.clone(),
             line: Some(line),
             column: None,
         };
+        let row = |main: &mut String, first: bool, prose: &str, code: Option<String>| {
+            let class = match (first, code.is_some()) {
+                // The first row always has its code column: the tabs and the run command.
+                (true, _) => "step lead",
+                (false, true) => "step",
+                (false, false) => "step prose-only",
+            };
+            let _ = write!(main, "<div class=\"{class}\">\n<div class=\"prose\">");
+            if first {
+                let _ = write!(main, "{}<div class=\"lead-prose\">{prose}</div>", lead.header);
+            } else {
+                main.push_str(prose);
+            }
+            main.push_str("</div>\n");
+            if first {
+                let _ = write!(main, "<div class=\"lead-code\">\n{}", lead.side);
+            }
+            if let Some(code) = code {
+                main.push_str(&code);
+            }
+            if first {
+                main.push_str("</div>\n");
+            }
+            main.push_str("</div>\n");
+        };
         match &view.program {
             Program::Split { source, split } => {
-                for block in split::blocks(&split.sections) {
-                    let class = if block.code.is_empty() {
-                        "step prose-only"
-                    } else {
-                        "step"
-                    };
-                    let _ = write!(main, "<div class=\"{class}\">\n<div class=\"prose\">");
+                let blocks = split::blocks(&split.sections);
+                if blocks.is_empty() {
+                    row(main, true, "", None);
+                }
+                for (at, block) in blocks.into_iter().enumerate() {
                     let location = source_location(block.line);
-                    main.push_str(&self.markdown(block.prose, &location, &client.path, depth, warnings));
-                    main.push_str("</div>\n");
-                    if !block.code.is_empty() {
-                        let code: Vec<String> = block
+                    let prose = self.markdown(block.prose, &location, &client.path, depth, warnings);
+                    let code = (!block.code.is_empty()).then(|| {
+                        let pieces: Vec<String> = block
                             .code
                             .iter()
                             .map(|range| highlight(source, &split.tokens, range.clone()))
                             .collect();
                         // Pieces that were apart in the source stay a blank line apart.
-                        let _ = writeln!(
-                            main,
-                            "<pre class=\"code\"><code class=\"language-{}\">{}</code></pre>",
+                        format!(
+                            "<pre class=\"code\"><code class=\"language-{}\">{}</code></pre>\n",
                             client.kind.name(),
-                            code.join("\n\n")
-                        );
-                    }
-                    main.push_str("</div>\n");
+                            pieces.join("\n\n")
+                        )
+                    });
+                    row(main, at == 0, &prose, code);
                 }
             }
-            Program::Plain(text) => {
-                let _ = write!(
-                    main,
-                    "<p class=\"note\">This program could not be split into prose and code, so it is shown as written.</p>\n\
-                     <pre class=\"code plain\"><code>{}</code></pre>\n",
+            Program::Plain(text) => row(
+                main,
+                true,
+                "<p class=\"note\">This program could not be split into prose and code, so it is shown as written.</p>\n",
+                Some(format!(
+                    "<pre class=\"code plain\"><code>{}</code></pre>\n",
                     escape(text)
-                );
-            }
+                )),
+            ),
         }
         main.push_str("</section>\n");
     }
