@@ -35,6 +35,8 @@ pub struct Catalog {
     pub categories: Vec<Category>,
     /// What is wrong with the parts that did not load, in discovery order.
     pub problems: Vec<Problem>,
+    /// The `site.edit_url` template of `examples/meta.yaml`, holding `{path}`.
+    pub edit_url: Option<String>,
 }
 
 /// A catalog error confined to one category, example or client, which did not load.
@@ -211,6 +213,28 @@ impl Catalog {
         paths::check_contained(root)?;
         let root_meta_path = examples_dir.join("meta.yaml");
         let (root_meta, root_text) = meta::read::<meta::RootMeta>(&root_meta_path)?;
+        if let Some(url) = root_meta
+            .site
+            .edit_url
+            .as_ref()
+            .filter(|url| !url.contains("{path}"))
+        {
+            let line = root_text
+                .lines()
+                .position(|l| l.contains("edit_url"))
+                .map(|at| at + 1);
+            return Err(Error::catalog(
+                Location {
+                    path: root_meta_path,
+                    line,
+                    column: None,
+                },
+                format!(
+                    "site.edit_url `{url}` has no `{{path}}`; write where the program's path from the repository root goes, \
+                     like https://example.com/repo/edit/main/{{path}}"
+                ),
+            ));
+        }
         let mut problems = Vec::new();
         let names = ordered_dirs(
             &examples_dir,
@@ -230,6 +254,7 @@ impl Catalog {
             root: root.to_path_buf(),
             categories,
             problems,
+            edit_url: root_meta.site.edit_url,
         })
     }
 

@@ -379,13 +379,34 @@ impl Model<'_> {
             "</ul></nav>\n<div class=\"run\"><pre><code><span class=\"prompt\" aria-hidden=\"true\">$ </span>{cmd}</code></pre>\
              <button type=\"button\" class=\"copy\" data-copy=\"{cmd}\" hidden>Copy</button></div>\n\
              <p class=\"jump\">Jump to the <a href=\"#output\">output</a> or the <a href=\"#recording\">recording</a>, \
-             or read the source: <a href=\"{files}{source}\">{source}</a>.</p>\n",
+             or read the source: <a href=\"{files}{source}\">{source}</a>.{edit}</p>\n",
             cmd = escape(&command),
             source = escape(source_name),
+            edit = self.edit_link(client),
         );
         side.push_str(&provenance(&view.verdict, &view.provenance));
         side.push_str("</div>\n");
         Lead { header, side }
+    }
+
+    /// The "edit this page" link to the program in the repository, when `examples/meta.yaml` says
+    /// where that is (`site.edit_url`).
+    fn edit_link(&self, client: &Client) -> String {
+        let Some(template) = &self.catalog.edit_url else {
+            return String::new();
+        };
+        let path = client
+            .main
+            .strip_prefix(&self.catalog.root)
+            .unwrap_or(&client.main);
+        let path: Vec<String> = path
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        format!(
+            " <a class=\"edit\" href=\"{}\">Edit this page</a>.",
+            escape(&template.replace("{path}", &path.join("/")))
+        )
     }
 
     /// The program, as prose beside code, or as written when it could not be split. `lead` heads
@@ -446,11 +467,11 @@ impl Model<'_> {
                             .map(|range| highlight(source, &split.tokens, range.clone()))
                             .collect();
                         // Pieces that were apart in the source stay a blank line apart.
-                        format!(
-                            "<pre class=\"code\"><code class=\"language-{}\">{}</code></pre>\n",
+                        code_box(&format!(
+                            "<pre class=\"code\"><code class=\"language-{}\">{}</code></pre>",
                             client.kind.name(),
                             pieces.join("\n\n")
-                        )
+                        ))
                     });
                     row(main, at == 0, &prose, code);
                 }
@@ -459,10 +480,10 @@ impl Model<'_> {
                 main,
                 true,
                 "<p class=\"note\">This program could not be split into prose and code, so it is shown as written.</p>\n",
-                Some(format!(
-                    "<pre class=\"code plain\"><code>{}</code></pre>\n",
+                Some(code_box(&format!(
+                    "<pre class=\"code plain\"><code>{}</code></pre>",
                     escape(text)
-                )),
+                ))),
             ),
         }
         main.push_str("</section>\n");
@@ -576,6 +597,14 @@ fn provenance(verdict: &Verdict, provenance: &Provenance) -> String {
         escape(&verdict.explanation())
     );
     out
+}
+
+/// A code block with its copy button, which the script shows and fills from the block's text
+/// (the run command's button is `copy`, these are `copy-code`).
+fn code_box(pre: &str) -> String {
+    format!(
+        "<div class=\"code-box\">{pre}<button type=\"button\" class=\"copy-code\" aria-label=\"Copy the code\" hidden>Copy</button></div>\n"
+    )
 }
 
 /// Outputs up to this many lines are shown whole.
