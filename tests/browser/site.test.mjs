@@ -237,7 +237,9 @@ test("the first code is on screen at 1280x900, beside the description", async ()
   await page.screenshot({ path: path.join(ARTIFACTS, "example-1280-fold.png"), fullPage: false });
   const box = await page.locator("pre.code").first().boundingBox();
   assert.ok(box, "there is a code block");
-  assert.ok(box.y >= 0 && box.y + Math.min(box.height, 100) <= 900, `first code at y=${box.y}, height ${box.height}`);
+  // In the top half, with its first lines (or all of it) on screen.
+  assert.ok(box.y >= 0 && box.y < 450, `first code starts at y=${box.y}`);
+  assert.ok(box.y + Math.min(box.height, 200) <= 900, `first code at y=${box.y}, height ${box.height}`);
   const description = await page.locator(".intro").boundingBox();
   assert.ok(box.x > description.x + description.width, "the code is in the column beside the description");
   assert.equal(await page.locator(".eyebrow").count(), 0, "the category is named once, in the breadcrumb");
@@ -281,15 +283,17 @@ test("box-drawing characters in the output join into unbroken lines", async () =
   });
   assert.ok(ratio <= 1.2, `output line height is ${ratio} times the font size`);
   // Draw a column of │ with the page's own output style and look for gaps between the lines.
-  const handle = await page.evaluate(() => {
+  await page.evaluate(() => {
     const pre = document.createElement("pre");
     pre.className = "terminal";
     pre.id = "box-probe";
     pre.style.display = "inline-block";
+    // A known padding, so the probe reads only the text area (not the rounded corners or the page).
+    pre.style.padding = "10px";
+    pre.style.borderRadius = "0";
     pre.textContent = "│\n│\n│\n│\n│\n│";
     document.querySelector("main").prepend(pre);
   });
-  void handle;
   const probe = page.locator("#box-probe");
   const png = await probe.screenshot();
   const gaps = await page.evaluate(async (b64) => {
@@ -305,13 +309,13 @@ test("box-drawing characters in the output join into unbroken lines", async () =
     // The brightest column is the line's stroke; count dark rows between its first and last lit row.
     let best = 0;
     let bestSum = -1;
-    for (let x = 0; x < image.width; x++) {
+    for (let x = 10; x < image.width - 10; x++) {
       let sum = 0;
-      for (let y = 0; y < image.height; y++) { sum += data[(y * image.width + x) * 4]; }
+      for (let y = 10; y < image.height - 10; y++) { sum += data[(y * image.width + x) * 4]; }
       if (sum > bestSum) { bestSum = sum; best = x; }
     }
     const lit = [];
-    for (let y = 0; y < image.height; y++) { lit.push(data[(y * image.width + best) * 4] > 90); }
+    for (let y = 10; y < image.height - 10; y++) { lit.push(data[(y * image.width + best) * 4] > 90); }
     const top = lit.indexOf(true);
     const bottom = lit.lastIndexOf(true);
     return lit.slice(top, bottom + 1).filter((on) => !on).length;
