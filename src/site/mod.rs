@@ -505,9 +505,12 @@ mod tests {
         let repo = one_example("site:\n  edit_url: https://example.com/r/edit/main/\n");
         let err = Catalog::load(repo.path()).unwrap_err().to_string();
         assert!(
-            err.contains("meta.yaml:3") && err.contains("has no `{path}`"),
+            err.contains("meta.yaml:3") && err.contains("with `{path}`"),
             "{err}"
         );
+        let repo = one_example("site:\n  edit_url: \"javascript:alert(1)//{path}\"\n");
+        let err = Catalog::load(repo.path()).unwrap_err().to_string();
+        assert!(err.contains("not an http(s) URL"), "{err}");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! index is JSON assigned to `window.NBE_SEARCH` in a script file, because pages opened from
 //! `file://` may load scripts but not fetch JSON. The matching itself is `assets/site.js`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -54,6 +54,13 @@ const NOT_SUBJECT_ENDINGS: &[&str] = &[
 
 /// `assets/search-index.js` for `catalog`, with the prose and code terms of `views`.
 pub fn index(catalog: &Catalog, views: &[ClientView<'_>]) -> String {
+    let mut by_example: BTreeMap<&str, Vec<&ClientView<'_>>> = BTreeMap::new();
+    for view in views {
+        by_example
+            .entry(view.example.path.as_str())
+            .or_default()
+            .push(view);
+    }
     let mut entries = Vec::new();
     for category in &catalog.categories {
         entries.push(json!({
@@ -66,7 +73,7 @@ pub fn index(catalog: &Catalog, views: &[ClientView<'_>]) -> String {
             let langs: Vec<&str> = example.clients.iter().map(|c| c.kind.label()).collect();
             let mut prose = Vec::new();
             let mut terms = BTreeSet::new();
-            for view in views.iter().filter(|v| v.example.path == example.path) {
+            for view in by_example.get(example.path.as_str()).into_iter().flatten() {
                 let shell = view.client.kind.main_file().ends_with(".sh");
                 prose.extend(program_prose(&view.program));
                 for (code, in_string) in program_code(&view.program) {
