@@ -461,16 +461,16 @@ impl Model<'_> {
                     let location = source_location(block.line);
                     let prose = self.markdown(block.prose, &location, &client.path, depth, warnings);
                     let code = (!block.code.is_empty()).then(|| {
-                        let pieces: Vec<String> = block
-                            .code
-                            .iter()
-                            .map(|range| highlight(source, &split.tokens, range.clone()))
-                            .collect();
-                        // Pieces that were apart in the source stay a blank line apart.
+                        let mut html = String::new();
+                        for (at, range) in block.code.iter().enumerate() {
+                            if at > 0 {
+                                html.push_str(piece_gap(source, block.code[at - 1].end, range.start));
+                            }
+                            html.push_str(&highlight(source, &split.tokens, range.clone()));
+                        }
                         code_box(&format!(
-                            "<pre class=\"code\"><code class=\"language-{}\">{}</code></pre>",
+                            "<pre class=\"code\"><code class=\"language-{}\">{html}</code></pre>",
                             client.kind.name(),
-                            pieces.join("\n\n")
                         ))
                     });
                     row(main, at == 0, &prose, code);
@@ -607,6 +607,19 @@ fn code_box(pre: &str) -> String {
     )
 }
 
+/// What goes between two pieces of code joined into one block (see `split::blocks`): a blank
+/// line where the source had one between them, else only a line break (the prose comments in
+/// between are on the page beside the code).
+fn piece_gap(source: &str, end: usize, start: usize) -> &'static str {
+    let between = source.get(end..start).unwrap_or_default();
+    // The first line is the rest of the piece's own last line, so look at the lines after it.
+    if between.lines().skip(1).any(|line| line.trim().is_empty()) {
+        "\n\n"
+    } else {
+        "\n"
+    }
+}
+
 /// Outputs up to this many lines are shown whole.
 const OUTPUT_WHOLE: usize = 40;
 /// How many lines of a longer output show before its "show all" fold.
@@ -640,6 +653,14 @@ mod tests {
     fn first_sentences_end_at_the_first_full_stop() {
         assert_eq!(first_sentence("One. Two."), "One.");
         assert_eq!(first_sentence("Only one"), "Only one");
+    }
+
+    #[test]
+    fn joined_pieces_keep_a_blank_line_only_where_the_source_had_one() {
+        let source = "#!/bin/sh\n\n# Prose.\na\nfunc {\n  // Prose.\n  b\n";
+        // `#!/bin/sh` ends at 9, `a` starts at 20; `func {` ends at 28, `  b` starts at 41.
+        assert_eq!(piece_gap(source, 9, 20), "\n\n");
+        assert_eq!(piece_gap(source, 28, 41), "\n");
     }
 
     #[test]
