@@ -405,7 +405,6 @@ test("search over 1000 pages answers a query in milliseconds", async (t) => {
     return { bytes, prepare, timings, hits: window.nbeSearch.query(prepared, "watch kv").length };
   });
   t.diagnostic(`search bench: ${JSON.stringify(result)}`);
-  console.log(`search bench: ${JSON.stringify(result)}`);
   assert.ok(result.hits > 0, "the generated pages are found");
   await page.close();
 });
