@@ -17,6 +17,18 @@ pub struct RootMeta {
     /// Category directory names, in reading order.
     #[serde(default)]
     pub categories: Vec<String>,
+    /// Settings of the docs site.
+    #[serde(default)]
+    pub site: SiteMeta,
+}
+
+/// The `site:` section of `examples/meta.yaml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteMeta {
+    /// Where a reader edits a program: a URL with `{path}`, which becomes the program's path from
+    /// the repository root (like `https://example.com/repo/edit/main/{path}`). Absent: no link.
+    pub edit_url: Option<String>,
 }
 
 /// `examples/<category>/meta.yaml`.

@@ -35,6 +35,8 @@ pub struct Catalog {
     pub categories: Vec<Category>,
     /// What is wrong with the parts that did not load, in discovery order.
     pub problems: Vec<Problem>,
+    /// The `site.edit_url` template of `examples/meta.yaml`, holding `{path}`.
+    pub edit_url: Option<String>,
 }
 
 /// A catalog error confined to one category, example or client, which did not load.
@@ -211,6 +213,7 @@ impl Catalog {
         paths::check_contained(root)?;
         let root_meta_path = examples_dir.join("meta.yaml");
         let (root_meta, root_text) = meta::read::<meta::RootMeta>(&root_meta_path)?;
+        let edit_url = edit_url(root_meta.site.edit_url.clone(), &root_meta_path, &root_text)?;
         let mut problems = Vec::new();
         let names = ordered_dirs(
             &examples_dir,
@@ -230,6 +233,7 @@ impl Catalog {
             root: root.to_path_buf(),
             categories,
             problems,
+            edit_url,
         })
     }
 
@@ -349,6 +353,29 @@ impl Catalog {
         }
         Error::Usage(message)
     }
+}
+
+/// The `site.edit_url` of `examples/meta.yaml`, checked: an http(s) URL holding `{path}`. Like
+/// links in prose, it keeps only a web scheme, so no `javascript:` reaches a page.
+fn edit_url(url: Option<String>, path: &Path, text: &str) -> Result<Option<String>> {
+    let Some(url) = url else {
+        return Ok(None);
+    };
+    if url.contains("{path}") && (url.starts_with("https://") || url.starts_with("http://")) {
+        return Ok(Some(url));
+    }
+    let line = text.lines().position(|l| l.contains("edit_url")).map(|at| at + 1);
+    Err(Error::catalog(
+        Location {
+            path: path.to_path_buf(),
+            line,
+            column: None,
+        },
+        format!(
+            "site.edit_url `{url}` is not an http(s) URL with `{{path}}`; write where the program's path from the \
+             repository root goes, like https://example.com/repo/edit/main/{{path}}"
+        ),
+    ))
 }
 
 /// True when `prefix` names `path` or one of its ancestors, segment by segment.

@@ -8,7 +8,8 @@
 //! - [`syntax`] reads programs with real grammars (syntect, bat's syntax set); [`split`] cuts programs into prose and code;
 //!   [`highlight`] colours code; [`markdown`] renders prose and resolves links between examples;
 //! - [`badge`] says what a recording was made with and the verdict on it;
-//! - [`page`] writes the HTML; `assets/` holds the stylesheet and the small script;
+//! - [`page`] writes the HTML; [`search`] writes the search index; `assets/` holds the stylesheet
+//!   and the small script (which also matches searches against the index);
 //! - [`preview`] is the local preview server behind `nbe serve`.
 
 pub mod badge;
@@ -18,13 +19,12 @@ pub mod markdown;
 pub mod outdir;
 mod page;
 pub mod preview;
+mod search;
 pub mod split;
 pub mod syntax;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-
-use serde_json::json;
 
 use crate::catalog::{Catalog, Client, Example, Selected, paths};
 use crate::error::{Error, Location, Result};
@@ -142,7 +142,7 @@ pub fn render(catalog: &Catalog, verdicts: &dyn Verdicts) -> Site {
         .insert("assets/site.js".into(), SCRIPT.as_bytes().to_vec());
     site.files.insert(
         "assets/search-index.js".into(),
-        search_index(catalog).into_bytes(),
+        search::index(catalog, &model.clients).into_bytes(),
     );
     // Paths relative to the root read better and do not depend on where the repository is. This is
     // the one place warnings get them, whichever part of the site raised them.
@@ -252,30 +252,6 @@ fn terminal_text(raw: &str) -> String {
     out
 }
 
-/// `assets/search-index.js`: titles, descriptions and URLs of every category and example.
-fn search_index(catalog: &Catalog) -> String {
-    let mut entries = Vec::new();
-    for category in &catalog.categories {
-        entries.push(json!({
-            "title": category.title,
-            "text": markdown::plain(&category.description),
-            "url": markdown::page_url(0, &category.name),
-            "kind": "category",
-        }));
-        for example in &category.examples {
-            let langs: Vec<&str> = example.clients.iter().map(|c| c.kind.label()).collect();
-            entries.push(json!({
-                "title": example.title,
-                "text": markdown::plain(&example.description),
-                "url": markdown::page_url(0, &example.path),
-                "kind": category.title,
-                "langs": langs,
-            }));
-        }
-    }
-    format!("window.NBE_SEARCH = {};\n", serde_json::Value::Array(entries))
-}
-
 /// Writes every file of `site` under `dir`, which exists and is empty.
 pub fn write(site: &Site, dir: &Path) -> Result<()> {
     for (path, bytes) in &site.files {
@@ -312,7 +288,7 @@ mod tests {
     use crate::suite::verdict::Verdict;
 
     /// Verdicts that trust nothing, so tests do not depend on snapshot files.
-    struct Unrecorded;
+    pub(super) struct Unrecorded;
 
     impl Verdicts for Unrecorded {
         fn of(&self, _: Selected, _: &Recording) -> Verdict {
@@ -492,6 +468,60 @@ mod tests {
         let site = render(&catalog, &Unrecorded);
         let page = String::from_utf8(site.files["c/e/index.html"].clone()).unwrap();
         assert!(page.contains(&format!("nbe run {first}")), "{page}");
+    }
+
+    /// A one-example repository whose `examples/meta.yaml` ends with `root_extra`.
+    fn one_example(root_extra: &str) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        for (path, content) in [
+            ("examples/meta.yaml", format!("categories: [c]\n{root_extra}")),
+            ("examples/c/meta.yaml", "examples: [e]\n".to_string()),
+            ("examples/c/e/cli/main.sh", "# Say hi.\necho hi\n".to_string()),
+        ] {
+            let path = tmp.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        }
+        tmp
+    }
+
+    #[test]
+    fn edit_links_follow_the_site_edit_url() {
+        let repo = one_example("site:\n  edit_url: \"https://example.com/r/edit/main/{path}?a=1&b=2\"\n");
+        let site = render(&Catalog::load(repo.path()).unwrap(), &Unrecorded);
+        let page = String::from_utf8(site.files["c/e/cli/index.html"].clone()).unwrap();
+        assert!(
+            page.contains(
+                r#"<a class="edit" href="https://example.com/r/edit/main/examples/c/e/cli/main.sh?a=1&amp;b=2">Edit this page</a>"#
+            ),
+            "{page}"
+        );
+
+        let repo = one_example("");
+        let site = render(&Catalog::load(repo.path()).unwrap(), &Unrecorded);
+        let page = String::from_utf8(site.files["c/e/cli/index.html"].clone()).unwrap();
+        assert!(!page.contains("Edit this page"), "no template, no link");
+
+        let repo = one_example("site:\n  edit_url: https://example.com/r/edit/main/\n");
+        let err = Catalog::load(repo.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("meta.yaml:3") && err.contains("with `{path}`"),
+            "{err}"
+        );
+        let repo = one_example("site:\n  edit_url: \"javascript:alert(1)//{path}\"\n");
+        let err = Catalog::load(repo.path()).unwrap_err().to_string();
+        assert!(err.contains("not an http(s) URL"), "{err}");
+    }
+
+    #[test]
+    fn code_blocks_have_copy_buttons() {
+        let repo = one_example("");
+        let site = render(&Catalog::load(repo.path()).unwrap(), &Unrecorded);
+        let page = String::from_utf8(site.files["c/e/cli/index.html"].clone()).unwrap();
+        assert!(
+            page.contains("echo hi</code></pre><button type=\"button\" class=\"copy-code\""),
+            "{page}"
+        );
     }
 
     #[test]

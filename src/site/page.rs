@@ -14,7 +14,7 @@ use super::badge::Provenance;
 use super::highlight::highlight;
 use super::html::{escape, script_json};
 use super::markdown::{self, Context, page_url};
-use super::split::Split;
+use super::split::{self, Split};
 use crate::suite::verdict::Verdict;
 
 /// The name of the site, at the end of every `<title>`.
@@ -64,6 +64,14 @@ pub struct Model<'a> {
     pub clients: Vec<ClientView<'a>>,
     /// Whether the asciinema player's files are part of the site.
     pub player: bool,
+}
+
+/// The two columns that head a client page's first row.
+struct Lead {
+    /// Title and description.
+    header: String,
+    /// Tabs, the run command, links and the verdict.
+    side: String,
 }
 
 /// A link's `href` and text.
@@ -304,9 +312,9 @@ impl Model<'_> {
             format!("{}/", client.dir_name())
         };
         let category = self.category_of(example);
-        let mut main = String::new();
-        self.client_intro(&mut main, view, category, depth, &files, warnings);
-        self.client_code(&mut main, view, depth, warnings);
+        let lead = self.client_lead(view, depth, &files, warnings);
+        let mut main = String::from("<article class=\"example\">\n");
+        self.client_code(&mut main, view, &lead, depth, warnings);
         Self::client_output(&mut main, view);
         self.client_recording(&mut main, view, index, &files);
         main.push_str("</article>\n");
@@ -338,28 +346,18 @@ impl Model<'_> {
         )
     }
 
-    /// The top of a client's page: the example's title and description, the language tabs, the
-    /// command that runs it and what its recording was made with.
-    fn client_intro(
-        &self,
-        main: &mut String,
-        view: &ClientView,
-        category: &Category,
-        depth: usize,
-        files: &str,
-        warnings: &mut Vec<Warning>,
-    ) {
+    /// The top of a client's page, as the two columns of its first row: the example's title and
+    /// description head the prose; the language tabs, the command that runs it and the verdict on
+    /// its recording head the code, so the first code starts beside the description, above the
+    /// fold (the breadcrumb already names the category).
+    fn client_lead(&self, view: &ClientView, depth: usize, files: &str, warnings: &mut Vec<Warning>) -> Lead {
         let (example, client) = (view.example, view.client);
-        let _ = write!(
-            main,
-            "<article class=\"example\">\n<header class=\"intro\">\n<p class=\"eyebrow\"><a href=\"{}\">{}</a></p>\n<h1>{}</h1>\n",
-            href(depth, &category.name),
-            escape(&category.title),
-            escape(&example.title)
-        );
+        let mut header = format!("<header class=\"intro\">\n<h1>{}</h1>\n", escape(&example.title));
         let meta = Location::file(&example.meta_path);
-        main.push_str(&self.markdown(&example.description, &meta, &example.path, depth, warnings));
-        main.push_str("</header>\n<nav class=\"tabs\" aria-label=\"Languages\"><ul>\n");
+        header.push_str(&self.markdown(&example.description, &meta, &example.path, depth, warnings));
+        header.push_str("</header>\n");
+        let mut side =
+            String::from("<div class=\"side\">\n<nav class=\"tabs\" aria-label=\"Languages\"><ul>\n");
         // A tab per language the example has, in tab order: a reader never meets a dead tab.
         for other in &example.clients {
             let current = if other.kind == client.kind {
@@ -368,7 +366,7 @@ impl Model<'_> {
                 ""
             };
             let _ = writeln!(
-                main,
+                side,
                 "<li><a href=\"{}\"{current}>{}</a></li>",
                 href(depth, &other.path),
                 escape(other.kind.label())
@@ -377,70 +375,146 @@ impl Model<'_> {
         let command = format!("nbe run {}", client.path);
         let source_name = client.kind.main_file();
         let _ = write!(
-            main,
+            side,
             "</ul></nav>\n<div class=\"run\"><pre><code><span class=\"prompt\" aria-hidden=\"true\">$ </span>{cmd}</code></pre>\
              <button type=\"button\" class=\"copy\" data-copy=\"{cmd}\" hidden>Copy</button></div>\n\
              <p class=\"jump\">Jump to the <a href=\"#output\">output</a> or the <a href=\"#recording\">recording</a>, \
-             or read the source: <a href=\"{files}{source}\">{source}</a>.</p>\n",
+             or read the source: <a href=\"{files}{source}\">{source}</a>.{edit}</p>\n",
             cmd = escape(&command),
             source = escape(source_name),
+            edit = self.edit_link(client),
         );
-        main.push_str(&provenance(&view.verdict, &view.provenance));
+        side.push_str(&provenance(&view.verdict, &view.provenance));
+        side.push_str("</div>\n");
+        Lead { header, side }
     }
 
-    /// The program, as prose beside code, or as written when it could not be split.
-    fn client_code(&self, main: &mut String, view: &ClientView, depth: usize, warnings: &mut Vec<Warning>) {
+    /// The "edit this page" link to the program in the repository, when `examples/meta.yaml` says
+    /// where that is (`site.edit_url`).
+    fn edit_link(&self, client: &Client) -> String {
+        let Some(template) = &self.catalog.edit_url else {
+            return String::new();
+        };
+        let path = client
+            .main
+            .strip_prefix(&self.catalog.root)
+            .unwrap_or(&client.main);
+        let path: Vec<String> = path
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        format!(
+            " <a class=\"edit\" href=\"{}\">Edit this page</a>.",
+            escape(&template.replace("{path}", &path.join("/")))
+        )
+    }
+
+    /// The program, as prose beside code, or as written when it could not be split. `lead` heads
+    /// the two columns of the first row.
+    fn client_code(
+        &self,
+        main: &mut String,
+        view: &ClientView,
+        lead: &Lead,
+        depth: usize,
+        warnings: &mut Vec<Warning>,
+    ) {
         let client = view.client;
-        main.push_str("<section class=\"program\" aria-labelledby=\"code\">\n<h2 id=\"code\">Code</h2>\n");
+        main.push_str("<section class=\"program\" id=\"code\" aria-label=\"Code\">\n");
         let source_location = |line: usize| Location {
             path: client.main.clone(),
             line: Some(line),
             column: None,
         };
+        let row = |main: &mut String, first: bool, prose: &str, code: Option<String>| {
+            let class = match (first, code.is_some()) {
+                // The first row always has its code column: the tabs and the run command.
+                (true, _) => "step lead",
+                (false, true) => "step",
+                (false, false) => "step prose-only",
+            };
+            let _ = write!(main, "<div class=\"{class}\">\n<div class=\"prose\">");
+            if first {
+                let _ = write!(main, "{}<div class=\"lead-prose\">{prose}</div>", lead.header);
+            } else {
+                main.push_str(prose);
+            }
+            main.push_str("</div>\n");
+            if first {
+                let _ = write!(main, "<div class=\"lead-code\">\n{}", lead.side);
+            }
+            if let Some(code) = code {
+                main.push_str(&code);
+            }
+            if first {
+                main.push_str("</div>\n");
+            }
+            main.push_str("</div>\n");
+        };
         match &view.program {
             Program::Split { source, split } => {
-                for section in &split.sections {
-                    let class = if section.code.is_empty() {
-                        "step prose-only"
-                    } else {
-                        "step"
-                    };
-                    let _ = write!(main, "<div class=\"{class}\">\n<div class=\"prose\">");
-                    let location = source_location(section.line);
-                    main.push_str(&self.markdown(&section.prose, &location, &client.path, depth, warnings));
-                    main.push_str("</div>\n");
-                    if !section.code.is_empty() {
-                        let _ = writeln!(
-                            main,
-                            "<pre class=\"code\"><code class=\"language-{}\">{}</code></pre>",
+                let blocks = split::blocks(&split.sections);
+                if blocks.is_empty() {
+                    row(main, true, "", None);
+                }
+                for (at, block) in blocks.into_iter().enumerate() {
+                    let location = source_location(block.line);
+                    let prose = self.markdown(block.prose, &location, &client.path, depth, warnings);
+                    let code = (!block.code.is_empty()).then(|| {
+                        let mut html = String::new();
+                        for (at, range) in block.code.iter().enumerate() {
+                            if at > 0 {
+                                html.push_str(piece_gap(source, block.code[at - 1].end, range.start));
+                            }
+                            html.push_str(&highlight(source, &split.tokens, range.clone()));
+                        }
+                        code_box(&format!(
+                            "<pre class=\"code\"><code class=\"language-{}\">{html}</code></pre>",
                             client.kind.name(),
-                            highlight(source, &split.tokens, section.code.clone())
-                        );
-                    }
-                    main.push_str("</div>\n");
+                        ))
+                    });
+                    row(main, at == 0, &prose, code);
                 }
             }
-            Program::Plain(text) => {
-                let _ = write!(
-                    main,
-                    "<p class=\"note\">This program could not be split into prose and code, so it is shown as written.</p>\n\
-                     <pre class=\"code plain\"><code>{}</code></pre>\n",
+            Program::Plain(text) => row(
+                main,
+                true,
+                "<p class=\"note\">This program could not be split into prose and code, so it is shown as written.</p>\n",
+                Some(code_box(&format!(
+                    "<pre class=\"code plain\"><code>{}</code></pre>",
                     escape(text)
-                );
-            }
+                ))),
+            ),
         }
         main.push_str("</section>\n");
     }
 
-    /// The recorded output as text.
+    /// The recorded output as text: whole when it is short, else its first lines with the rest
+    /// behind a `<details>` that opens without JavaScript (and that find-in-page opens too).
     fn client_output(main: &mut String, view: &ClientView) {
         main.push_str(
             "<section class=\"output\" aria-labelledby=\"output\">\n<h2 id=\"output\">Output</h2>\n",
         );
         match &view.output {
-            Some(output) => {
-                let _ = writeln!(main, "<pre class=\"terminal\">{}</pre>", escape(output));
-            }
+            Some(output) => match output_fold(output) {
+                None => {
+                    let _ = writeln!(main, "<pre class=\"terminal\">{}</pre>", escape(output));
+                }
+                Some(at) => {
+                    let (head, rest) = output.split_at(at);
+                    let lines = output.lines().count();
+                    let hidden = rest.lines().count();
+                    let _ = writeln!(
+                        main,
+                        "<pre class=\"terminal head\">{}</pre>\n<details class=\"more\"><summary>\
+                         <span class=\"when-closed\">Show all {lines} lines ({hidden} more)</span>\
+                         <span class=\"when-open\">The other {hidden} lines</span></summary>\n\
+                         <pre class=\"terminal rest\">{}</pre>\n</details>",
+                        escape(head),
+                        escape(rest)
+                    );
+                }
+            },
             None => main.push_str("<p class=\"note\">This client has not been recorded yet.</p>\n"),
         }
         main.push_str("</section>\n");
@@ -525,6 +599,44 @@ fn provenance(verdict: &Verdict, provenance: &Provenance) -> String {
     out
 }
 
+/// A code block with its copy button, which the script shows and fills from the block's text
+/// (the run command's button is `copy`, these are `copy-code`).
+fn code_box(pre: &str) -> String {
+    format!(
+        "<div class=\"code-box\">{pre}<button type=\"button\" class=\"copy-code\" aria-label=\"Copy the code\" hidden>Copy</button></div>\n"
+    )
+}
+
+/// What goes between two pieces of code joined into one block (see `split::blocks`): a blank
+/// line where the source had one between them, else only a line break (the prose comments in
+/// between are on the page beside the code).
+fn piece_gap(source: &str, end: usize, start: usize) -> &'static str {
+    let between = source.get(end..start).unwrap_or_default();
+    // The first line is the rest of the piece's own last line, so look at the lines after it.
+    if between.lines().skip(1).any(|line| line.trim().is_empty()) {
+        "\n\n"
+    } else {
+        "\n"
+    }
+}
+
+/// Outputs up to this many lines are shown whole.
+const OUTPUT_WHOLE: usize = 40;
+/// How many lines of a longer output show before its "show all" fold.
+const OUTPUT_HEAD: usize = 24;
+
+/// Where a long output folds: the byte just after its first [`OUTPUT_HEAD`] lines, or `None` when
+/// it has at most [`OUTPUT_WHOLE`] lines and is shown whole.
+fn output_fold(output: &str) -> Option<usize> {
+    if output.lines().count() <= OUTPUT_WHOLE {
+        return None;
+    }
+    output
+        .match_indices('\n')
+        .nth(OUTPUT_HEAD - 1)
+        .map(|(at, _)| at + 1)
+}
+
 /// The first sentence of a plain-text description, for lists.
 fn first_sentence(text: &str) -> String {
     match text.find(". ") {
@@ -541,6 +653,24 @@ mod tests {
     fn first_sentences_end_at_the_first_full_stop() {
         assert_eq!(first_sentence("One. Two."), "One.");
         assert_eq!(first_sentence("Only one"), "Only one");
+    }
+
+    #[test]
+    fn joined_pieces_keep_a_blank_line_only_where_the_source_had_one() {
+        let source = "#!/bin/sh\n\n# Prose.\na\nfunc {\n  // Prose.\n  b\n";
+        // `#!/bin/sh` ends at 9, `a` starts at 20; `func {` ends at 28, `  b` starts at 41.
+        assert_eq!(piece_gap(source, 9, 20), "\n\n");
+        assert_eq!(piece_gap(source, 28, 41), "\n");
+    }
+
+    #[test]
+    fn long_outputs_fold_after_their_first_lines() {
+        let lines = |n: usize| (1..=n).map(|i| format!("line {i}\n")).collect::<String>();
+        assert_eq!(output_fold(&lines(OUTPUT_WHOLE)), None);
+        let long = lines(OUTPUT_WHOLE + 1);
+        let at = output_fold(&long).unwrap();
+        assert_eq!(&long[..at], lines(OUTPUT_HEAD));
+        assert!(long[at..].starts_with(&format!("line {}\n", OUTPUT_HEAD + 1)));
     }
 
     #[test]

@@ -10,6 +10,9 @@
 //! - a comment reading `<!break>` ends the section, to put two prose blocks one after the other;
 //! - heredocs and multi-line strings are code, whatever their lines look like.
 //!
+//! [`blocks`] then groups sections for the page: code that no prose describes (a shebang and
+//! `set -euo pipefail`) joins the neighbouring block, so no row has an empty prose column.
+//!
 //! What is a comment, a string or a heredoc is the grammar's call (see [`super::syntax`]): the
 //! splitter reads the outermost comment and string scopes of one parse, and strips the comment
 //! markers the grammar marked.
@@ -83,6 +86,54 @@ pub fn split(syntax: &Syntax, source: &str) -> Result<Split, LexError> {
         sections,
         tokens: parsed.tokens,
     })
+}
+
+/// What the page shows as one row: prose and the pieces of code it describes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block<'a> {
+    /// Markdown, empty only when the whole program has no prose.
+    pub prose: &'a str,
+    /// One-based line of the prose, for messages.
+    pub line: usize,
+    /// Byte ranges of the code in the source, in source order; shown one after the other.
+    pub code: Vec<Range<usize>>,
+}
+
+/// The rows of the page: each section, except that code without prose joins the following
+/// section when that one has code, or else the previous section. A program without any prose stays
+/// one row per section, since there is nothing to join it to.
+pub fn blocks(sections: &[Section]) -> Vec<Block<'_>> {
+    let mut out: Vec<Block<'_>> = Vec::with_capacity(sections.len());
+    // Bare code waiting for the next section with prose and code.
+    let mut pending: Vec<Range<usize>> = Vec::new();
+    let has_prose = sections.iter().any(|s| !s.prose.is_empty());
+    for (at, section) in sections.iter().enumerate() {
+        let bare = section.prose.is_empty() && !section.code.is_empty();
+        if bare && has_prose {
+            // The next section with prose, past any other bare code.
+            let next = sections[at + 1..].iter().find(|s| !s.prose.is_empty());
+            match out.last_mut() {
+                Some(previous) if next.is_none_or(|n| n.code.is_empty()) => {
+                    previous.code.push(section.code.clone());
+                }
+                _ => pending.push(section.code.clone()),
+            }
+            continue;
+        }
+        let mut code = std::mem::take(&mut pending);
+        if !section.code.is_empty() {
+            code.push(section.code.clone());
+        }
+        out.push(Block {
+            prose: &section.prose,
+            line: section.line,
+            code,
+        });
+    }
+    // Held-back code always finds its section: some section has prose, and held-back code is
+    // followed by one, or else came first and had no previous block to join.
+    debug_assert!(pending.is_empty());
+    out
 }
 
 /// Pushes the current section when it has anything, and starts an empty one.
@@ -312,6 +363,69 @@ mod tests {
         assert_eq!(
             parts(Kind::named("c"), "#include <stdio.h>\n"),
             pairs(&[("", "#include <stdio.h>")])
+        );
+    }
+
+    /// Blocks as (prose, code pieces) pairs.
+    fn rows(kind: Kind, source: &str) -> Vec<(String, Vec<String>)> {
+        let split = split(Syntax::of(kind), source).unwrap();
+        blocks(&split.sections)
+            .into_iter()
+            .map(|b| {
+                let code = b.code.into_iter().map(|r| source[r].to_string()).collect();
+                (b.prose.to_string(), code)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bare_code_joins_the_following_block() {
+        let source = "#!/bin/bash\nset -euo pipefail\n\n# Start a server.\nnats-server &\n";
+        assert_eq!(
+            rows(Kind::named("cli"), source),
+            [(
+                "Start a server.".to_string(),
+                vec![
+                    "#!/bin/bash\nset -euo pipefail".to_string(),
+                    "nats-server &".to_string()
+                ]
+            )]
+        );
+    }
+
+    #[test]
+    fn bare_code_joins_the_previous_block_when_none_follows() {
+        // `b` is followed by prose with no code, and then by nothing at all: it stays with `a`.
+        let source = "# One.\na\n\nb\n# <!break>\n# Two.\n";
+        assert_eq!(
+            rows(Kind::named("shell"), source),
+            [
+                ("One.".to_string(), vec!["a".to_string(), "b".to_string()]),
+                ("Two.".to_string(), vec![]),
+            ]
+        );
+        assert_eq!(
+            rows(Kind::named("shell"), "# One.\na\n\nb\n\nc\n"),
+            [(
+                "One.".to_string(),
+                vec!["a".to_string(), "b".to_string(), "c".to_string()]
+            )]
+        );
+        // Bare code before prose-only blocks and nothing else: it joins what came before.
+        assert_eq!(
+            rows(Kind::named("shell"), "# <!break>\n# Intro.\n# <!break>\nx\n"),
+            [("Intro.".to_string(), vec!["x".to_string()])]
+        );
+    }
+
+    #[test]
+    fn programs_without_prose_keep_their_blocks() {
+        assert_eq!(
+            rows(Kind::named("shell"), "a\n\nb\n"),
+            [
+                (String::new(), vec!["a".to_string()]),
+                (String::new(), vec!["b".to_string()]),
+            ]
         );
     }
 

@@ -2,8 +2,11 @@
 //
 // Builds the site from the repository's examples into a temp dir, serves the same repository with
 // `nbe serve` on a free port, and walks the pages a reader would: the index and its search, the
-// supercluster-arbiter page, a language tab, the copy button and the recording player. Screenshots
-// at desktop and phone widths land in target/browser-artifacts/.
+// supercluster-arbiter page, a language tab, the copy buttons and the recording player; then what
+// issue 12 asked of the page (code above the fold, no empty prose rows, joined box tables, folded
+// output without JavaScript, search by words in any order and with typos, copy and edit links, a
+// readable player on phones, no key hints on touch screens). Screenshots at desktop and phone
+// widths land in target/browser-artifacts/.
 //
 // Run it with `make browser-test`, or `NBE=target/debug/nbe node --test tests/browser/site.test.mjs`.
 
@@ -61,9 +64,15 @@ function prepareRepo() {
     fs.mkdirSync(python);
     fs.writeFileSync(
       path.join(python, "main.py"),
-      "# A stand-in client that only the browser test adds, to have a second tab.\nprint('hello')\n",
+      "# A stand-in client that only the browser test adds, to have a second tab.\n" +
+        "# Its header name is something for the search to find in code.\nprint('hello', {'Nats-Msg-Id': 'order-1'})\n",
     );
   }
+  // Where "edit this page" leads.
+  fs.appendFileSync(
+    path.join(repo, "examples", "meta.yaml"),
+    "site:\n  edit_url: https://example.com/nbe/edit/main/{path}\n",
+  );
 }
 
 function startServer() {
@@ -217,4 +226,234 @@ test("j and k move between examples", async () => {
     await page.goBack();
   }
   await page.close();
+});
+
+const PAGE = () => new URL(`${EXAMPLE}/cli/index.html`, base).href;
+
+test("the first code is on screen at 1280x900, beside the description", async () => {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(PAGE());
+  await page.screenshot({ path: path.join(ARTIFACTS, "example-1280-fold.png"), fullPage: false });
+  const box = await page.locator("pre.code").first().boundingBox();
+  assert.ok(box, "there is a code block");
+  // In the top half, with its first lines (or all of it) on screen.
+  assert.ok(box.y >= 0 && box.y < 450, `first code starts at y=${box.y}`);
+  assert.ok(box.y + Math.min(box.height, 200) <= 900, `first code at y=${box.y}, height ${box.height}`);
+  const description = await page.locator(".intro").boundingBox();
+  assert.ok(box.x > description.x + description.width, "the code is in the column beside the description");
+  assert.equal(await page.locator(".eyebrow").count(), 0, "the category is named once, in the breadcrumb");
+  await page.close();
+});
+
+test("at 360x800 the page does not scroll sideways and reads tabs before code", async () => {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.goto(PAGE());
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
+  const tabs = await page.locator("nav.tabs").boundingBox();
+  const code = await page.locator("pre.code").first().boundingBox();
+  const title = await page.locator("h1").boundingBox();
+  assert.ok(title.y < tabs.y && tabs.y < code.y, "title, then tabs, then code");
+  await page.screenshot({ path: path.join(ARTIFACTS, "example-360-top.png"), fullPage: false });
+  await page.close();
+});
+
+test("no row has code beside an empty prose column", async () => {
+  const page = await context.newPage();
+  await page.goto(PAGE());
+  const empty = await page.evaluate(() =>
+    [...document.querySelectorAll(".step")].filter(
+      (step) => step.querySelector("pre.code") && step.querySelector(".prose").textContent.trim() === "",
+    ).length,
+  );
+  assert.equal(empty, 0, "rows with code and no prose");
+  const first = await page.locator("pre.code").first().textContent();
+  assert.match(first, /^#!\/bin\/bash\n\nset -euo pipefail\n\nexport NATS_URL=/, "the shebang joins the first code");
+  await page.close();
+});
+
+test("box-drawing characters in the output join into unbroken lines", async () => {
+  const page = await context.newPage();
+  await page.goto(PAGE());
+  const ratio = await page.evaluate(() => {
+    const style = getComputedStyle(document.querySelector("pre.terminal"));
+    return parseFloat(style.lineHeight) / parseFloat(style.fontSize);
+  });
+  assert.ok(ratio <= 1.2, `output line height is ${ratio} times the font size`);
+  // Draw a column of │ with the page's own output style and look for gaps between the lines.
+  await page.evaluate(() => {
+    const pre = document.createElement("pre");
+    pre.className = "terminal";
+    pre.id = "box-probe";
+    pre.style.display = "inline-block";
+    // A known padding, so the probe reads only the text area (not the rounded corners or the page).
+    pre.style.padding = "10px";
+    pre.style.borderRadius = "0";
+    pre.textContent = "│\n│\n│\n│\n│\n│";
+    document.querySelector("main").prepend(pre);
+  });
+  const probe = page.locator("#box-probe");
+  const png = await probe.screenshot();
+  const gaps = await page.evaluate(async (b64) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${b64}`;
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const ctx = canvas.getContext("2d");
+    ctx.drawImage(image, 0, 0);
+    const data = ctx.getImageData(0, 0, image.width, image.height).data;
+    // The brightest column is the line's stroke; count dark rows between its first and last lit row.
+    let best = 0;
+    let bestSum = -1;
+    for (let x = 10; x < image.width - 10; x++) {
+      let sum = 0;
+      for (let y = 10; y < image.height - 10; y++) { sum += data[(y * image.width + x) * 4]; }
+      if (sum > bestSum) { bestSum = sum; best = x; }
+    }
+    const lit = [];
+    for (let y = 10; y < image.height - 10; y++) { lit.push(data[(y * image.width + best) * 4] > 90); }
+    const top = lit.indexOf(true);
+    const bottom = lit.lastIndexOf(true);
+    return lit.slice(top, bottom + 1).filter((on) => !on).length;
+  }, png.toString("base64"));
+  assert.equal(gaps, 0, "dark rows inside a column of │");
+  await page.close();
+});
+
+test("long output is shown whole behind a fold that opens without JavaScript", async () => {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  try {
+    const noScript = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+    const page = await noScript.newPage();
+    await page.goto(PAGE());
+    const rest = page.locator("details.more pre.terminal.rest");
+    assert.equal(await rest.isVisible(), false, "the tail starts folded");
+    await page.locator("details.more summary").click();
+    await rest.waitFor({ state: "visible" });
+    const scrolls = await page.evaluate(() =>
+      [...document.querySelectorAll("pre.terminal")].some((pre) => pre.scrollHeight > pre.clientHeight + 1),
+    );
+    assert.equal(scrolls, false, "no output is a scroll box");
+    const text = await page.evaluate(() => [...document.querySelectorAll("pre.terminal")].map((p) => p.textContent).join(""));
+    assert.match(text, /JetStream Summary/, "the whole output is there");
+    await page.screenshot({ path: path.join(ARTIFACTS, "output-open-nojs.png"), fullPage: false });
+    await noScript.close();
+  } finally {
+    await browser.close();
+  }
+});
+
+// Types `query` into the search box and returns the result titles.
+async function search(page, query) {
+  await page.locator("form.search input").fill(query);
+  await page.locator(".results li").first().waitFor();
+  return page.locator(".results a").evaluateAll((links) => links.map((a) => a.firstChild.textContent));
+}
+
+test("search matches words in any order, with a typo, and in code", async () => {
+  const page = await context.newPage();
+  await page.goto(base);
+  const kvWatch = "Watching a Bucket";
+  assert.equal((await search(page, "watch kv"))[0], kvWatch, "two words in reverse order");
+  assert.equal((await search(page, "kv watch"))[0], kvWatch);
+  assert.equal((await search(page, "wacth kv"))[0], kvWatch, "a swapped pair of letters");
+  assert.equal((await search(page, "strem add"))[0] !== undefined, true, "a dropped letter");
+  assert.ok((await search(page, "nats stream add")).length >= 3, "a command in the code");
+  assert.ok((await search(page, "orders.*")).includes("Supercluster Arbiter"), "a subject in the code");
+  assert.deepEqual(await search(page, "Nats-Msg-Id"), ["Supercluster Arbiter"], "a header name in a client");
+  assert.equal((await search(page, "arbiter"))[0], "Supercluster Arbiter", "title hits first");
+  await page.close();
+});
+
+test("search over 1000 pages answers a query in milliseconds", async (t) => {
+  const page = await context.newPage();
+  await page.goto(base);
+  const result = await page.evaluate(() => {
+    const real = window.NBE_SEARCH;
+    const vocabulary = real.flatMap((e) => `${e.text} ${e.prose ?? ""}`.split(/\s+/)).filter((w) => w.length > 3);
+    let seed = 7;
+    const pick = () => vocabulary[(seed = (seed * 1103515245 + 12345) % 2147483648) % vocabulary.length];
+    const entries = [];
+    for (let i = 0; i < 1000; i++) {
+      const base = real[i % real.length];
+      entries.push({
+        ...base,
+        title: `${base.title} ${pick()} ${i}`,
+        prose: `${base.prose ?? ""} ${Array.from({ length: 300 }, pick).join(" ")}`,
+      });
+    }
+    const bytes = JSON.stringify(entries).length;
+    let start = performance.now();
+    const prepared = window.nbeSearch.prepare(entries);
+    const prepare = performance.now() - start;
+    const timings = {};
+    for (const query of ["watch kv", "wacth kv", "nats stream add", "zzzz qqqq"]) {
+      window.nbeSearch.query(prepared, query);
+      const runs = [];
+      for (let r = 0; r < 15; r++) {
+        start = performance.now();
+        window.nbeSearch.query(prepared, query);
+        runs.push(performance.now() - start);
+      }
+      runs.sort((a, b) => a - b);
+      timings[query] = runs[7];
+    }
+    return { bytes, prepare, timings, hits: window.nbeSearch.query(prepared, "watch kv").length };
+  });
+  t.diagnostic(`search bench: ${JSON.stringify(result)}`);
+  assert.ok(result.hits > 0, "the generated pages are found");
+  await page.close();
+});
+
+test("copy buttons on code blocks, an edit link, a readable player on phones", async () => {
+  const page = await context.newPage();
+  await page.goto(PAGE());
+  const block = page.locator(".code-box").nth(1);
+  await block.hover();
+  await block.locator("button.copy-code").click();
+  await page.waitForFunction(() => document.querySelectorAll(".code-box")[1].querySelector("button").textContent === "Copied");
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(copied, await block.locator("pre").textContent());
+  assert.match(copied, /^cat > accounts.conf/);
+  const edit = page.locator("a.edit");
+  assert.equal(
+    await edit.getAttribute("href"),
+    `https://example.com/nbe/edit/main/examples/${EXAMPLE}/cli/main.sh`,
+  );
+  await page.close();
+
+  const phone = await context.newPage();
+  await phone.setViewportSize({ width: 360, height: 800 });
+  await phone.goto(PAGE());
+  await phone.locator(".player .ap-player").waitFor({ timeout: 15000 });
+  await phone.locator(".player").scrollIntoViewIfNeeded();
+  const size = await phone.evaluate(() => parseFloat(getComputedStyle(document.querySelector(".player .ap-term")).fontSize));
+  assert.ok(size >= 11, `the recording's text is ${size} px on a phone`);
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
+  await phone.screenshot({ path: path.join(ARTIFACTS, "player-360.png"), fullPage: false });
+  await phone.close();
+});
+
+test("key hints show with a mouse and hide on touch screens", async () => {
+  const page = await context.newPage();
+  await page.goto(PAGE());
+  assert.equal(await page.locator(".keys").isVisible(), true, "shown where there is hover");
+  await page.close();
+  // A phone: touch and no hover, as Chromium's mobile emulation reports them to media queries.
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  try {
+    const touch = await browser.newContext({ isMobile: true, hasTouch: true, viewport: { width: 360, height: 800 } });
+    const phone = await touch.newPage();
+    await phone.goto(PAGE());
+    assert.equal(await phone.evaluate(() => matchMedia("(hover: none)").matches), true);
+    assert.equal(await phone.locator(".keys").isVisible(), false, "hidden on touch screens");
+    await touch.close();
+  } finally {
+    await browser.close();
+  }
 });
