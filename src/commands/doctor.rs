@@ -38,12 +38,11 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
     // Kinds' toolchains are looked up like at run time: the tools dir first (deno and uv live there).
     let kinds_tools = match &resolved {
         Ok(found) => found.clone(),
-        Err(_) => Tools {
-            dir: root
-                .as_deref()
+        Err(_) => Tools::new(
+            root.as_deref()
                 .map_or_else(|_| PathBuf::new(), |root| root.join(".tools").join("bin")),
-            source: Source::Path,
-        },
+            Source::Path,
+        ),
     };
     let code = match resolved {
         Ok(found) => {

@@ -194,7 +194,7 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
         .dir(sandbox.work())
         .full_env(
             sandbox
-                .environment(&spec.tools.dir, &run_id)
+                .environment(&spec.tools.path_prefix(), &run_id)
                 .into_iter()
                 .chain(spec.env.iter().cloned()),
         )

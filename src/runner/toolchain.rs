@@ -377,7 +377,7 @@ fn run_step(
     let inherited = std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".into());
     let mut command = duct::cmd("bash", ["-c", script])
         .dir(work)
-        .env("PATH", format!("{}:{inherited}", tools.dir.display()))
+        .env("PATH", format!("{}:{inherited}", tools.path_prefix()))
         .env("NBE_OUT", out)
         .env(reaper::RUN_ID_VAR, &id)
         .stdin_null()
