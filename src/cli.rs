@@ -112,6 +112,17 @@ pub enum Command {
         /// The seed of the --stress order, to replay one (default: a new one, printed).
         #[arg(long, value_name = "N", requires = "stress")]
         seed: Option<u64>,
+        /// Run on each of these nats-server versions, like v2.15.2,v2.11.4, and print a matrix
+        /// (other versions are installed on demand from the Go module proxy into the cache).
+        #[arg(long, value_name = "VERSIONS", value_delimiter = ',')]
+        server_version: Vec<String>,
+        /// Run on each of these natscli versions, like v0.5.0,v0.4.0 (a matrix, as above).
+        #[arg(long, value_name = "VERSIONS", value_delimiter = ',')]
+        cli_version: Vec<String>,
+        /// Run a kind's clients on this version of its client library too, like go=v1.50.0
+        /// (repeatable; a matrix column each).
+        #[arg(long, value_name = "KIND=VERSION")]
+        client: Vec<String>,
         #[command(flatten)]
         report: ReportArgs,
     },

@@ -810,7 +810,9 @@ mod tests {
         );
         let err = meta_error("versions: {nats: \">=1\"}\n");
         assert!(
-            err.starts_with("meta.yaml:1:18: `versions` has the unknown key `nats`; use one of server, cli, go"),
+            err.starts_with(
+                "meta.yaml:1:18: `versions` has the unknown key `nats`; use one of server, cli, go"
+            ),
             "{err}"
         );
     }

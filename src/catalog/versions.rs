@@ -104,7 +104,12 @@ pub fn parse(text: &str) -> Option<Version> {
         None => (bare, ""),
     };
     let parts: Vec<&str> = numbers.split('.').collect();
-    if parts.is_empty() || parts.len() > 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.is_empty()
+        || parts.len() > 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     let padded: Vec<&str> = parts.iter().copied().chain(["0", "0"]).take(3).collect();
@@ -120,7 +125,10 @@ mod tests {
         assert_eq!(parse("v2.11.4"), Some(Version::new(2, 11, 4)));
         assert_eq!(parse("2.11.0"), Some(Version::new(2, 11, 0)));
         assert_eq!(parse("0.51"), Some(Version::new(0, 51, 0)));
-        assert_eq!(parse("v2.14.0-RC.1").map(|v| v.pre.to_string()), Some("RC.1".into()));
+        assert_eq!(
+            parse("v2.14.0-RC.1").map(|v| v.pre.to_string()),
+            Some("RC.1".into())
+        );
         assert_eq!(parse("latest"), None);
         assert_eq!(parse("1..2"), None);
     }
@@ -148,9 +156,16 @@ mod tests {
     #[test]
     fn keys_are_server_cli_and_kinds_with_a_library() {
         assert_eq!(Component::from_key("server"), Some(Component::Server));
-        assert_eq!(Component::from_key("go"), Some(Component::Library(Kind::named("go"))));
+        assert_eq!(
+            Component::from_key("go"),
+            Some(Component::Library(Kind::named("go")))
+        );
         assert_eq!(Component::from_key("ruby"), None);
         assert_eq!(Component::from_key("bash"), None);
-        assert!(Component::valid_keys().starts_with("server, cli, go"), "{}", Component::valid_keys());
+        assert!(
+            Component::valid_keys().starts_with("server, cli, go"),
+            "{}",
+            Component::valid_keys()
+        );
     }
 }

@@ -64,10 +64,14 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
             unreferenced,
             stress,
             seed,
+            server_version,
+            cli_version,
+            client,
             report,
         } => {
             let config = config()?;
             let options = test::TestOptions {
+                versions: config::VersionsRequest::parse(&server_version, &cli_version, &client)?,
                 run: RunOptions::resolve(&config, &run.into())?,
                 update: config::UpdateChoice::from(update).resolve(config::on_ci()),
                 repeat,

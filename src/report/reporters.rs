@@ -91,6 +91,7 @@ impl Reporters {
                 },
                 elapsed: std::time::Duration::ZERO,
                 notes: Vec::new(),
+                versions: None,
             })?;
         }
         Ok(())

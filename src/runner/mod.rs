@@ -10,6 +10,7 @@
 
 pub mod fixture;
 pub mod init;
+pub mod install;
 pub mod isolation;
 pub mod reaper;
 mod sandbox;

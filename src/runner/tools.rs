@@ -39,6 +39,11 @@ impl Tool {
             .unwrap_or_else(|| panic!("tools.versions lacks {key}: the file is embedded at build time"))
     }
 
+    /// Its Go module, like `github.com/nats-io/nats-server/v2`.
+    pub fn module(self) -> &'static str {
+        self.pinned("MODULE")
+    }
+
     /// The pinned version, like `v2.15.2`.
     pub fn version(self) -> &'static str {
         self.pinned("VERSION")
