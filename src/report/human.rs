@@ -116,15 +116,15 @@ fn cell(outcome: &Outcome) -> &'static str {
     }
 }
 
-/// The version matrix as a table: a row per client (sorted by path), a column per variant in the
-/// order they first appear, `-` where a column has no run of that client (a library column holds
-/// only its kind's clients). Empty when no result carries versions.
-pub fn matrix(results: &[(String, String, &'static str)]) -> String {
-    let mut columns: Vec<&str> = Vec::new();
+/// The version matrix as a table: a row per client (sorted by path), a column per variant in
+/// the order the versions were asked for, `-` where a column has no run of that client (a
+/// library column holds only its kind's clients). Empty when no result carries versions.
+pub fn matrix(results: &[(String, (usize, String), &'static str)]) -> String {
+    let mut columns: Vec<(usize, &str)> = Vec::new();
     let mut rows: Vec<&str> = Vec::new();
-    for (path, column, _) in results {
-        if !columns.contains(&column.as_str()) {
-            columns.push(column);
+    for (path, (index, label), _) in results {
+        if !columns.iter().any(|(_, c)| c == label) {
+            columns.push((*index, label));
         }
         if !rows.contains(&path.as_str()) {
             rows.push(path);
@@ -133,6 +133,8 @@ pub fn matrix(results: &[(String, String, &'static str)]) -> String {
     if columns.is_empty() {
         return String::new();
     }
+    columns.sort_unstable();
+    let columns: Vec<&str> = columns.into_iter().map(|(_, label)| label).collect();
     rows.sort_unstable();
     let first = rows
         .iter()
@@ -151,7 +153,7 @@ pub fn matrix(results: &[(String, String, &'static str)]) -> String {
         for (column, width) in columns.iter().zip(&widths) {
             let word = results
                 .iter()
-                .find(|(path, c, _)| path == row && c == column)
+                .find(|(path, (_, c), _)| path == row && c == column)
                 .map_or("-", |(_, _, word)| *word);
             line.push_str(&format!("  {word:<width$}"));
         }
@@ -166,7 +168,7 @@ pub struct Human<W: Write> {
     out: W,
     style: Style,
     /// Path, column and cell of every result of a version matrix, for the table at the end.
-    matrix: Vec<(String, String, &'static str)>,
+    matrix: Vec<(String, (usize, String), &'static str)>,
 }
 
 impl<W: Write> Human<W> {
@@ -185,8 +187,9 @@ impl<W: Write> Reporter for Human<W> {
         let text = match event {
             Event::Finished(report) => {
                 if let Some(versions) = &report.versions {
+                    let column = (versions.column, versions.label.clone());
                     self.matrix
-                        .push((report.path.clone(), versions.label.clone(), cell(&report.outcome)));
+                        .push((report.path.clone(), column, cell(&report.outcome)));
                 }
                 render(report, self.style)
             }
@@ -210,11 +213,13 @@ mod tests {
 
     #[test]
     fn the_matrix_has_a_row_per_client_and_a_column_per_variant() {
-        let result = |path: &str, column: &str, word| (path.to_string(), column.to_string(), word);
+        let result = |path: &str, column: (usize, &str), word| {
+            (path.to_string(), (column.0, column.1.to_string()), word)
+        };
         let table = matrix(&[
-            result("t/arbiter/cli", "server v2.15.2", "pass"),
-            result("m/pub/go", "server v2.11.4", "mismatch"),
-            result("t/arbiter/cli", "server v2.11.4", "skipped"),
+            result("m/pub/go", (1, "server v2.11.4"), "mismatch"),
+            result("t/arbiter/cli", (0, "server v2.15.2"), "pass"),
+            result("t/arbiter/cli", (1, "server v2.11.4"), "skipped"),
         ]);
         assert_eq!(
             table,

@@ -67,6 +67,8 @@ pub struct ClientReport {
 /// The versions one result of a version matrix ran on: a column of its table.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Versions {
+    /// The column's place in the matrix, in the order the versions were asked for.
+    pub column: usize,
     /// The column heading, like `server v2.11.4`.
     pub label: String,
     /// Each version the matrix chose, by its `versions:` key (`server`, `cli`, a kind's name).

@@ -24,6 +24,8 @@ use crate::runner::tools::{self, Tool};
 /// One column of a version matrix.
 #[derive(Debug, Clone)]
 pub struct Variant {
+    /// Its place among the columns, in the order the versions were asked for.
+    pub column: usize,
     /// The versions it sets, in axis order (server, cli, a library).
     pub chosen: Vec<(Component, String)>,
     /// True when every version it sets is the pinned one, so its results may write snapshots.
@@ -60,7 +62,7 @@ impl Variant {
                 for library in &libraries {
                     let chosen: Vec<(Component, String)> =
                         [server, cli, library].into_iter().flatten().cloned().collect();
-                    variants.push(Self::new(chosen, base)?);
+                    variants.push(Self::new(chosen, base)?.at(variants.len()));
                 }
             }
         }
@@ -88,10 +90,16 @@ impl Variant {
             }
         }
         Ok(Self {
+            column: 0,
             chosen,
             pinned,
             options,
         })
+    }
+
+    /// The same variant as column `column` of its matrix.
+    fn at(self, column: usize) -> Self {
+        Self { column, ..self }
     }
 
     /// The versions the same runs would use as pinned ones: what `nbe set-versions` does before it
@@ -112,6 +120,7 @@ impl Variant {
     /// What the reports of its results carry.
     pub fn versions(&self) -> Versions {
         Versions {
+            column: self.column,
             label: self.label(),
             chosen: self
                 .chosen
