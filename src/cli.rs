@@ -137,6 +137,31 @@ pub enum Command {
         #[command(flatten)]
         report: ReportArgs,
     },
+    /// Set the pinned nats-server, natscli and client library versions in one step, then re-run
+    /// the catalog on them and report which examples changed output.
+    ///
+    /// Changed outputs get pending snapshots to review (`nbe review`), never accepted ones.
+    /// Exit status: 0 when no output changed; 1 when any changed or failed; 2 on usage errors.
+    SetVersions {
+        /// Only re-run the clients under these paths (default: all).
+        prefixes: Vec<String>,
+        /// The new nats-server version, like v2.15.3 (tools.versions).
+        #[arg(long, value_name = "VERSION")]
+        server: Option<String>,
+        /// The new natscli version, like v0.5.1 (tools.versions).
+        #[arg(long, value_name = "VERSION")]
+        cli: Option<String>,
+        /// A kind's new client library version, like go=v1.56.0 (clients/<kind>/; repeatable).
+        #[arg(long, value_name = "KIND=VERSION")]
+        client: Vec<String>,
+        /// Change the files only; do not re-run the catalog.
+        #[arg(long)]
+        no_test: bool,
+        #[command(flatten)]
+        run: RunArgs,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
     /// Verify recordings and snapshots without running anything.
     Check {
         /// Only the clients under these paths (default: all).

@@ -39,6 +39,11 @@ impl Tool {
             .unwrap_or_else(|| panic!("tools.versions lacks {key}: the file is embedded at build time"))
     }
 
+    /// Its version's key in `tools.versions`, like `NATS_SERVER_VERSION`.
+    pub fn version_key(self) -> String {
+        format!("{}_VERSION", self.key)
+    }
+
     /// Its Go module, like `github.com/nats-io/nats-server/v2`.
     pub fn module(self) -> &'static str {
         self.pinned("MODULE")

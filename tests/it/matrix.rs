@@ -150,3 +150,57 @@ fn a_version_that_is_not_a_release_number_is_a_usage_error() {
         .code(2)
         .stderr_has("--client go: write KIND=VERSION, like --client go=v1.50.0");
 }
+
+#[test]
+fn set_versions_pins_the_new_versions_and_reports_what_changed_without_accepting_it() {
+    let repo = recorded();
+    let pins = std::fs::read_to_string(crate::harness::project_root().join("tools.versions")).unwrap();
+    repo.write("tools.versions", &pins);
+    let snapshot = repo.read("snapshots/v/any/cli.snap");
+    repo.nbe(["set-versions", "--server", OLDER, "v/any", "v/new-only"])
+        .run()
+        .code(1)
+        .stdout_has(&format!("MISMATCH v/any/cli (server {OLDER})"))
+        .stdout_has(&format!("+nats-server: {OLDER}\n"))
+        .stdout_has(&format!("SKIP v/new-only/cli (server {OLDER})"))
+        .stderr_has(&format!("nbe: set nats-server {OLDER} in tools.versions"))
+        .stderr_has(&format!(
+            "nbe: 1 client(s) changed output on server {OLDER}: v/any/cli; review the pending snapshots with `nbe review`"
+        ))
+        .summary("0 passed, 1 failed, 1 skipped");
+    assert!(
+        repo.read("tools.versions")
+            .contains(&format!("\nNATS_SERVER_VERSION={OLDER}\n"))
+    );
+    // The change waits for review: a pending snapshot with the new output, the accepted one as it was.
+    assert_eq!(repo.read("snapshots/v/any/cli.snap"), snapshot);
+    let pending = repo.read("snapshots/v/any/cli.snap.new");
+    assert!(pending.contains(&format!("nats-server: {OLDER}")), "{pending}");
+}
+
+#[test]
+fn set_versions_moves_a_client_library_with_its_lock_file() {
+    let repo = Repo::new();
+    repo.script("v/any", "#!/usr/bin/env bash\necho hi\n");
+    for file in ["go.mod", "go.sum"] {
+        let text =
+            std::fs::read_to_string(crate::harness::project_root().join("clients/go").join(file)).unwrap();
+        repo.write(&format!("clients/go/{file}"), &text);
+    }
+    let pinned_sum = repo.read("clients/go/go.sum");
+    repo.nbe(["set-versions", "--no-test", "--client", "go=v1.50.0"])
+        .env(
+            "NBE_CACHE_DIR",
+            nbe::runner::toolchain::cache_root().unwrap().to_str().unwrap(),
+        )
+        .run()
+        .code(0)
+        .stderr_has("nbe: set nats.go v1.50.0 in go.mod, lock files by `go get");
+    assert!(
+        repo.read("clients/go/go.mod")
+            .contains("github.com/nats-io/nats.go v1.50.0\n")
+    );
+    let sum = repo.read("clients/go/go.sum");
+    assert!(sum.contains("github.com/nats-io/nats.go v1.50.0 h1:"), "{sum}");
+    assert_ne!(sum, pinned_sum);
+}
