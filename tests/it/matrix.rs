@@ -204,3 +204,53 @@ fn set_versions_moves_a_client_library_with_its_lock_file() {
     assert!(sum.contains("github.com/nats-io/nats.go v1.50.0 h1:"), "{sum}");
     assert_ne!(sum, pinned_sum);
 }
+
+#[test]
+fn a_library_column_runs_only_its_kinds_clients_on_that_library_version() {
+    let root = crate::harness::project_root();
+    let outcome = crate::harness::nbe_in(root)
+        .args([
+            "test",
+            "--update",
+            "no",
+            "--client",
+            "go=v1.50.0",
+            "--client",
+            "python=2.15.0",
+            "messaging/publish-subscribe/go",
+            "messaging/publish-subscribe/python",
+            "messaging/publish-subscribe/cli",
+        ])
+        .env(
+            "NBE_CACHE_DIR",
+            nbe::runner::toolchain::cache_root().unwrap().to_str().unwrap(),
+        )
+        .run()
+        .code(0)
+        .stdout_has("PASS messaging/publish-subscribe/go (go v1.50.0)")
+        .stdout_has("PASS messaging/publish-subscribe/python (python 2.15.0)")
+        .stdout_lacks("messaging/publish-subscribe/cli (")
+        .summary("2 passed, 0 failed, 0 skipped");
+    let table = "client                              go v1.50.0  python 2.15.0\n\
+                 messaging/publish-subscribe/go      pass        -\n\
+                 messaging/publish-subscribe/python  -           pass\n";
+    assert!(
+        outcome.stdout.contains(table),
+        "no table like\n{table}\nin\n{}",
+        outcome.stdout
+    );
+    // The go build really used the other nats.go: its defaults folder in the cache says so.
+    let defaults = nbe::runner::toolchain::cache_root().unwrap().join("defaults/go");
+    let go_mods: Vec<String> = std::fs::read_dir(defaults)
+        .unwrap()
+        .flatten()
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with("v1.50.0-"))
+        .map(|entry| std::fs::read_to_string(entry.path().join("go.mod")).unwrap())
+        .collect();
+    assert!(
+        go_mods
+            .iter()
+            .any(|go_mod| go_mod.contains("github.com/nats-io/nats.go v1.50.0\n")),
+        "{go_mods:?}"
+    );
+}
