@@ -3,7 +3,7 @@
 //! As in ripgrep, [`crate::cli`] parses the raw flags (the only module that knows clap) and hands
 //! the plain values here: [`Globals`] for the flags every subcommand takes, resolved into a
 //! [`Config`]; [`ReportSettings`] and the update, colour and format choices for the commands that
-//! report. Nothing below the commands sees a command-line type.
+//! report; [`VersionsRequest`] for the versions a version matrix or `nbe set-versions` asks for. Nothing below the commands sees a command-line type.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -5,8 +5,9 @@
 //! checks that nothing under `examples/` or `snapshots/` leads outside the repository. A problem
 //! belongs to the category, example or client it touches ([`Problem`]): the rest of the catalog
 //! loads and runs around it, so one half-made example never blocks the others. What an example
-//! declares is compiled here too (its `expect.error_lines` and its `normalize:` rules), so a bad
-//! regex is a problem of that example, found before anything runs.
+//! declares is compiled here too (its `expect.error_lines`, its `normalize:` rules and its
+//! `versions:` requirements, see [`versions`]), so a bad regex or requirement is a problem of that
+//! example, found before anything runs.
 
 mod kind;
 mod meta;
