@@ -20,7 +20,7 @@ include mk/site.mk
 include mk/normalize.mk
 include mk/toolchains.mk
 
-.PHONY: all run test tools build unit lint examples-test bench clean-tools
+.PHONY: all run test tools build unit lint examples-test bench bump clean-tools
 
 all: build tools
 
@@ -88,6 +88,18 @@ bench: tools toolchains
 	bench/site.sh 300 3
 	python3 bench/clients.py messaging/publish-subscribe
 	bench/stress.sh 2 5
+
+# Moves the pinned versions in one step, like make bump ARGS="--server v2.15.3 --client go=v1.56.0":
+# nbe set-versions writes tools.versions and clients/<kind>/ and re-runs the catalog on the new
+# versions (changed outputs become pending snapshots to review); then nbe is rebuilt, since it embeds
+# tools.versions, and the new tools are installed. The exit status is set-versions'. The sub-make has
+# a line of its own: make runs a line naming $(MAKE) even under `make -n`.
+bump: build tools toolchains
+	@mkdir -p $(STAMPS)
+	$(NBE) set-versions $(ARGS); echo $$? > $(STAMPS)/bump.status
+	cargo build --locked
+	$(MAKE) tools
+	@exit $$(cat $(STAMPS)/bump.status)
 
 clean-tools:
 	rm -rf $(TOOLS)

@@ -160,6 +160,17 @@ pub enum Command {
         /// The seed of the --stress order, to replay one (default: a new one, printed).
         #[arg(long, value_name = "N", requires = "stress")]
         seed: Option<u64>,
+        /// Run on each of these nats-server versions, like v2.15.2,v2.11.4, and print a matrix
+        /// (other versions are installed on demand from the Go module proxy into the cache).
+        #[arg(long, value_name = "VERSIONS", value_delimiter = ',')]
+        server_version: Vec<String>,
+        /// Run on each of these natscli versions, like v0.5.0,v0.4.0 (a matrix, as above).
+        #[arg(long, value_name = "VERSIONS", value_delimiter = ',')]
+        cli_version: Vec<String>,
+        /// Run a kind's clients on this version of its client library too, like go=v1.50.0
+        /// (repeatable; a matrix column each).
+        #[arg(long, value_name = "KIND=VERSION")]
+        client: Vec<String>,
         #[command(flatten)]
         report: ReportArgs,
     },
@@ -169,6 +180,31 @@ pub enum Command {
     Record {
         /// Only the clients under these paths (default: all).
         prefixes: Vec<String>,
+        #[command(flatten)]
+        run: RunArgs,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+    /// Set the pinned nats-server, natscli and client library versions in one step, then re-run
+    /// the catalog on them and report which examples changed output.
+    ///
+    /// Changed outputs get pending snapshots to review (`nbe review`), never accepted ones.
+    /// Exit status: 0 when no output changed; 1 when any changed or failed; 2 on usage errors.
+    SetVersions {
+        /// Only re-run the clients under these paths (default: all).
+        prefixes: Vec<String>,
+        /// The new nats-server version, like v2.15.3 (tools.versions).
+        #[arg(long, value_name = "VERSION")]
+        server: Option<String>,
+        /// The new natscli version, like v0.5.1 (tools.versions).
+        #[arg(long, value_name = "VERSION")]
+        cli: Option<String>,
+        /// A kind's new client library version, like go=v1.56.0 (clients/<kind>/; repeatable).
+        #[arg(long, value_name = "KIND=VERSION")]
+        client: Vec<String>,
+        /// Change the files only; do not re-run the catalog.
+        #[arg(long)]
+        no_test: bool,
         #[command(flatten)]
         run: RunArgs,
         #[command(flatten)]

@@ -3,7 +3,7 @@
 //! As in ripgrep, [`crate::cli`] parses the raw flags (the only module that knows clap) and hands
 //! the plain values here: [`Globals`] for the flags every subcommand takes, resolved into a
 //! [`Config`]; [`ReportSettings`] and the update, colour and format choices for the commands that
-//! report. Nothing below the commands sees a command-line type.
+//! report; [`VersionsRequest`] for the versions a version matrix or `nbe set-versions` asks for. Nothing below the commands sees a command-line type.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -211,6 +211,74 @@ pub struct RunFlags {
     pub keep: bool,
 }
 
+/// The versions a version matrix runs on, as asked: `--server-version`, `--cli-version` and
+/// `--client KIND=VERSION` (each version like `v2.11.4`; empty when not asked).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VersionsRequest {
+    /// nats-server versions.
+    pub server: Vec<String>,
+    /// natscli versions.
+    pub cli: Vec<String>,
+    /// Client library versions, per kind.
+    pub clients: Vec<(crate::catalog::Kind, String)>,
+}
+
+impl VersionsRequest {
+    /// The request from the flags' values: releases get the `v` the Go module proxy names them
+    /// with, and each `--client` is `KIND=VERSION` for a kind with a client library.
+    pub fn parse(server: &[String], cli: &[String], clients: &[String]) -> Result<Self> {
+        use crate::runner::install::module_version;
+        let releases = |values: &[String], flag: &str| -> Result<Vec<String>> {
+            let mut out: Vec<String> = Vec::new();
+            for value in values {
+                let version = module_version(value, flag)?;
+                if !out.contains(&version) {
+                    out.push(version);
+                }
+            }
+            Ok(out)
+        };
+        let mut parsed = Vec::new();
+        for value in clients {
+            let (kind, version) = value.split_once('=').ok_or_else(|| {
+                Error::Usage(format!(
+                    "--client {value}: write KIND=VERSION, like --client go=v1.50.0"
+                ))
+            })?;
+            let component = crate::catalog::versions::Component::from_key(kind.trim());
+            let Some(crate::catalog::versions::Component::Library(kind)) = component else {
+                return Err(Error::Usage(format!(
+                    "--client {value}: `{kind}` is not a client kind with a library; use one of {}",
+                    crate::catalog::Kind::all()
+                        .filter(|k| k.spec().library.is_some())
+                        .map(|k| k.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            };
+            let version = version.trim();
+            if crate::catalog::versions::parse(version).is_none() {
+                return Err(Error::Usage(format!(
+                    "--client {value}: `{version}` is not a release number; write one like {kind}=1.2.3"
+                )));
+            }
+            if !parsed.contains(&(kind, version.to_string())) {
+                parsed.push((kind, version.to_string()));
+            }
+        }
+        Ok(Self {
+            server: releases(server, "--server-version")?,
+            cli: releases(cli, "--cli-version")?,
+            clients: parsed,
+        })
+    }
+
+    /// True when no version was asked for: a plain run on the pinned versions.
+    pub fn is_empty(&self) -> bool {
+        self.server.is_empty() && self.cli.is_empty() && self.clients.is_empty()
+    }
+}
+
 /// How `test`, `record` and `check` report: who reads it, where JUnit goes, whether to colour.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportSettings {
@@ -225,6 +293,30 @@ pub struct ReportSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn versions_requests_name_releases_and_kinds() {
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let request = VersionsRequest::parse(
+            &strings(&["2.11.4", "v2.15.2", "v2.11.4"]),
+            &[],
+            &strings(&["go=v1.50.0"]),
+        )
+        .unwrap();
+        assert_eq!(request.server, ["v2.11.4", "v2.15.2"]);
+        assert_eq!(request.clients[0].0.name(), "go");
+        for (bad, message) in [
+            ("go", "write KIND=VERSION"),
+            ("ruby=1.0.0", "`ruby` is not a client kind with a library"),
+            ("go=latest", "`latest` is not a release number"),
+        ] {
+            let err = VersionsRequest::parse(&[], &[], &strings(&[bad]))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(message), "{err}");
+        }
+        assert!(VersionsRequest::default().is_empty());
+    }
 
     #[test]
     fn auto_updates_locally_and_never_on_ci() {

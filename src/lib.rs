@@ -17,6 +17,7 @@
 //! - [`suite`] is the pipeline of `test` and `record`: one function runs, judges, normalizes and
 //!   compares a client; its worker pool runs the longest first; [`suite::verdict`] is the one word
 //!   for judging a client, from a run or from its recording (`nbe check`, the site's badge);
+//!   [`suite::matrix`] runs the same clients on other versions (`nbe test --server-version`);
 //! - [`runner`] runs one client in a sandbox and ends every process it started;
 //! - [`normalize`] turns raw output into text that is stable across runs;
 //! - [`snapshot`] reads and writes the insta-format baselines (no processes);

@@ -82,6 +82,9 @@ pub struct KindSpec {
     /// One build of the kind at a time.
     #[serde(default)]
     pub exclusive: bool,
+    /// After a version change of the library (`nbe set-versions`, the version matrix), the bash
+    /// that brings the lock files along, in the defaults folder, with `NBE_VERSION` set.
+    pub relock: Option<String>,
     /// The regex picking file:line messages out of a failed build.
     pub diagnostics: Option<String>,
     /// The run (bash), in the work dir; none for an unrunnable kind.

@@ -62,6 +62,10 @@ pub struct ExampleMeta {
     pub expect: Expect,
     /// The server fixture nbe starts for the clients: `none`, `jetstream` or `cluster`.
     pub server: Option<super::Server>,
+    /// The versions the example works with, as semver requirements per component, like
+    /// `{server: ">=2.11.0"}` (see [`super::versions`]).
+    #[serde(default)]
+    pub versions: std::collections::BTreeMap<String, String>,
 }
 
 /// The declared outcome of an example that is meant to show a failure.

@@ -5,13 +5,15 @@
 //! checks that nothing under `examples/` or `snapshots/` leads outside the repository. A problem
 //! belongs to the category, example or client it touches ([`Problem`]): the rest of the catalog
 //! loads and runs around it, so one half-made example never blocks the others. What an example
-//! declares is compiled here too (its `expect.error_lines` and its `normalize:` rules), so a bad
-//! regex is a problem of that example, found before anything runs.
+//! declares is compiled here too (its `expect.error_lines`, its `normalize:` rules and its
+//! `versions:` requirements, see [`versions`]), so a bad regex or requirement is a problem of that
+//! example, found before anything runs.
 
 mod kind;
 pub(crate) mod meta;
 mod partition;
 pub mod paths;
+pub mod versions;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -118,6 +120,8 @@ pub struct Example {
     pub expect: Expect,
     /// `expect.error_lines`, compiled when the catalog loads.
     pub error_lines: Vec<regex::Regex>,
+    /// `versions:`: the releases the example works with, parsed when the catalog loads.
+    pub requires: versions::Requirements,
     /// Clients in display order.
     pub clients: Vec<Client>,
 }
@@ -565,6 +569,7 @@ fn load_example(
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let requires = requirements(&meta_path, &text, &meta.versions)?;
     let normalizer = normalizers.get(&meta.normalize).map_err(|err| {
         Error::catalog(
             rule_location(&meta_path, &text, &err),
@@ -595,11 +600,42 @@ fn load_example(
         server: meta.server,
         expect: meta.expect,
         error_lines,
+        requires,
         path,
         dir,
         meta_path,
         clients,
     }))
+}
+
+/// Parses `versions:`: each key a component, each value a semver requirement like `>=2.11.0`.
+fn requirements(
+    meta_path: &Path,
+    text: &str,
+    declared: &std::collections::BTreeMap<String, String>,
+) -> Result<versions::Requirements> {
+    let mut requires = Vec::new();
+    for (key, value) in declared {
+        let Some(component) = versions::Component::from_key(key) else {
+            return Err(Error::catalog(
+                meta::value_location(meta_path, text, &["versions", key]),
+                format!(
+                    "`versions` has the unknown key `{key}`; use one of {}",
+                    versions::Component::valid_keys()
+                ),
+            ));
+        };
+        let requirement = semver::VersionReq::parse(value).map_err(|e| {
+            Error::catalog(
+                meta::value_location(meta_path, text, &["versions", key]),
+                format!(
+                    "`versions.{key}` is not a version requirement ({e}); write one like \">=2.11.0\" or \">=2.11, <2.13\""
+                ),
+            )
+        })?;
+        requires.push((component, requirement));
+    }
+    Ok(versions::Requirements(requires))
 }
 
 /// The location of the rule a normalizer error names, like `redact[2].pattern`.
@@ -786,6 +822,25 @@ mod tests {
         let err = meta_error("normalize:\n  disable: [nope]\n");
         assert!(
             err.starts_with("meta.yaml:2:13: normalize: invalid normalize rule disable[0]"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn version_requirements_are_parsed_and_bad_ones_refused_at_their_value() {
+        let catalog = load_meta("versions:\n  server: \">=2.11.0\"\n  go: \">=1.40, <2\"\n").expect("valid");
+        let requires = &catalog.categories[0].examples[0].requires;
+        assert_eq!(requires.0.len(), 2);
+        let err = meta_error("title: T\nversions:\n  server: \"two\"\n");
+        assert!(
+            err.starts_with("meta.yaml:3:11: `versions.server` is not a version requirement"),
+            "{err}"
+        );
+        let err = meta_error("versions: {nats: \">=1\"}\n");
+        assert!(
+            err.starts_with(
+                "meta.yaml:1:18: `versions` has the unknown key `nats`; use one of server, cli, go"
+            ),
             "{err}"
         );
     }

@@ -41,6 +41,7 @@ pub fn check(
             outcome,
             elapsed: started.elapsed(),
             notes: Vec::new(),
+            versions: None,
         })?;
     }
     if prefixes.is_empty() {

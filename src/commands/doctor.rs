@@ -38,12 +38,11 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
     // Kinds' toolchains are looked up like at run time: the tools dir first (deno and uv live there).
     let kinds_tools = match &resolved {
         Ok(found) => found.clone(),
-        Err(_) => Tools {
-            dir: root
-                .as_deref()
+        Err(_) => Tools::new(
+            root.as_deref()
                 .map_or_else(|_| PathBuf::new(), |root| root.join(".tools").join("bin")),
-            source: Source::Path,
-        },
+            Source::Path,
+        ),
     };
     let code = match resolved {
         Ok(found) => {
@@ -71,6 +70,20 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
             exit::USAGE
         }
     };
+    // The other versions the version matrix installed, ready for `nbe test --server-version`.
+    if let Ok(cache) = toolchain::cache_root() {
+        for tool in REQUIRED {
+            let versions = crate::runner::install::cached(tool, &cache);
+            if !versions.is_empty() {
+                say!(
+                    "{:<12} also {} in {} (for the version matrix)",
+                    tool.name,
+                    versions.join(", "),
+                    cache.join("tools").join(tool.name).display()
+                );
+            }
+        }
+    }
     match tools::search_path("nsc") {
         Some(path) => say!("{:<12} {} (optional)", "nsc", path.display()),
         None => say!(

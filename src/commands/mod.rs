@@ -15,6 +15,7 @@ mod record;
 mod review;
 mod run;
 mod serve;
+mod set_versions;
 mod test;
 
 use crate::cli::{Cli, Command};
@@ -65,10 +66,14 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
             unreferenced,
             stress,
             seed,
+            server_version,
+            cli_version,
+            client,
             report,
         } => {
             let config = config()?;
             let options = test::TestOptions {
+                versions: config::VersionsRequest::parse(&server_version, &cli_version, &client)?,
                 run: RunOptions::resolve(&config, &run.into())?,
                 update: config::UpdateChoice::from(update).resolve(config::on_ci()),
                 repeat,
@@ -85,6 +90,20 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
             let config = config()?;
             let options = RunOptions::resolve(&config, &run.into())?;
             record::record(&config, &prefixes, &options, &report.into())
+        }
+        Command::SetVersions {
+            prefixes,
+            server,
+            cli,
+            client,
+            no_test,
+            run,
+            report,
+        } => {
+            let config = config()?;
+            let request = config::VersionsRequest::parse(server.as_slice(), cli.as_slice(), &client)?;
+            let options = RunOptions::resolve(&config, &run.into())?;
+            set_versions::set_versions(&config, &request, &prefixes, &options, no_test, &report.into())
         }
         Command::Check {
             prefixes,

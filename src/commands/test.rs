@@ -1,11 +1,11 @@
 //! `nbe test`: run clients, normalize their output, compare it with their snapshots.
 
 use crate::catalog::Catalog;
-use crate::config::{Config, ReportSettings, Unreferenced, UpdateMode};
+use crate::config::{Config, ReportSettings, Unreferenced, UpdateMode, VersionsRequest};
 use crate::error::Result;
 use crate::report::{self, Reporters};
 use crate::suite::stress::{self, Load};
-use crate::suite::{Order, Prepared, RunOptions, Suite, Task};
+use crate::suite::{Order, Prepared, RunOptions, Suite, Task, Variant};
 
 /// How `nbe test` runs.
 #[derive(Debug)]
@@ -20,6 +20,8 @@ pub struct TestOptions {
     pub unreferenced: Unreferenced,
     /// `--stress`, with the seed of its order.
     pub stress: Option<u64>,
+    /// The versions of a version matrix; empty for a plain run on the pinned versions.
+    pub versions: VersionsRequest,
 }
 
 /// Tests the clients under `prefixes` (all when empty) and returns the exit code.
@@ -32,13 +34,19 @@ pub fn test(
     let catalog = Catalog::load(&config.root)?;
     let selected = options.run.select(&catalog, prefixes)?;
     let prepared = Prepared::process()?;
+    // Every version is installed before the first client runs, so a missing one stops nbe at once.
+    let variants = if options.versions.is_empty() {
+        Vec::new()
+    } else {
+        Variant::all(&options.versions, &options.run)?
+    };
     let task = Task::Test {
         update: options.update,
         repeat: options.repeat,
     };
     let mut reporters = Reporters::new(settings, "nbe test");
     reporters.problems(&catalog, prefixes, options.run.partition)?;
-    let mut suite = Suite::new(&catalog.root, &options.run, &prepared, task);
+    let mut suite = Suite::new(&catalog.root, &options.run, &prepared, task).across(&variants);
     // The load lives until the clients are done, and stops however this function returns.
     let _load = match options.stress {
         Some(seed) => {

@@ -71,8 +71,13 @@ impl Style {
 
 /// Renders one client's report: the status line, then the detail and notes.
 pub fn render(report: &ClientReport, style: Style) -> String {
+    let on = report
+        .versions
+        .as_ref()
+        .map(|versions| format!(" ({})", versions.label))
+        .unwrap_or_default();
     let mut out = format!(
-        "{} {} [{:.2}s]",
+        "{} {}{on} [{:.2}s]",
         style.label(&report.outcome),
         report.path,
         report.elapsed.as_secs_f64()
@@ -98,28 +103,102 @@ pub fn render(report: &ClientReport, style: Style) -> String {
     out
 }
 
+/// The word a matrix cell shows for an outcome.
+fn cell(outcome: &Outcome) -> &'static str {
+    match outcome {
+        Outcome::Passed => "pass",
+        Outcome::Mismatch { .. } => "mismatch",
+        Outcome::Failed { .. } => "fail",
+        Outcome::TimedOut { .. } => "timeout",
+        Outcome::Leaked { .. } => "leaked",
+        Outcome::Flaky { .. } => "flaky",
+        Outcome::Skipped { .. } => "skipped",
+    }
+}
+
+/// The version matrix as a table: a row per client (sorted by path), a column per variant in
+/// the order the versions were asked for, `-` where a column has no run of that client (a
+/// library column holds only its kind's clients). Empty when no result carries versions.
+pub fn matrix(results: &[(String, (usize, String), &'static str)]) -> String {
+    let mut columns: Vec<(usize, &str)> = Vec::new();
+    let mut rows: Vec<&str> = Vec::new();
+    for (path, (index, label), _) in results {
+        if !columns.iter().any(|(_, c)| c == label) {
+            columns.push((*index, label));
+        }
+        if !rows.contains(&path.as_str()) {
+            rows.push(path);
+        }
+    }
+    if columns.is_empty() {
+        return String::new();
+    }
+    columns.sort_unstable();
+    let columns: Vec<&str> = columns.into_iter().map(|(_, label)| label).collect();
+    rows.sort_unstable();
+    let first = rows
+        .iter()
+        .map(|r| r.len())
+        .max()
+        .unwrap_or(0)
+        .max("client".len());
+    let widths: Vec<usize> = columns.iter().map(|c| c.len().max("mismatch".len())).collect();
+    let mut out = format!("{:<first$}", "client");
+    for (column, width) in columns.iter().zip(&widths) {
+        out.push_str(&format!("  {column:<width$}"));
+    }
+    out = format!("{}\n", out.trim_end());
+    for row in rows {
+        let mut line = format!("{row:<first$}");
+        for (column, width) in columns.iter().zip(&widths) {
+            let word = results
+                .iter()
+                .find(|(path, (_, c), _)| path == row && c == column)
+                .map_or("-", |(_, _, word)| *word);
+            line.push_str(&format!("  {word:<width$}"));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 /// Writes human output to a stream.
 pub struct Human<W: Write> {
     out: W,
     style: Style,
+    /// Path, column and cell of every result of a version matrix, for the table at the end.
+    matrix: Vec<(String, (usize, String), &'static str)>,
 }
 
 impl<W: Write> Human<W> {
     /// A reporter writing to `out`.
     pub fn new(out: W, style: Style) -> Self {
-        Self { out, style }
+        Self {
+            out,
+            style,
+            matrix: Vec::new(),
+        }
     }
 }
 
 impl<W: Write> Reporter for Human<W> {
     fn report(&mut self, event: Event) -> Result<()> {
         let text = match event {
-            Event::Finished(report) => render(report, self.style),
+            Event::Finished(report) => {
+                if let Some(versions) = &report.versions {
+                    let column = (versions.column, versions.label.clone());
+                    self.matrix
+                        .push((report.path.clone(), column, cell(&report.outcome)));
+                }
+                render(report, self.style)
+            }
             Event::Unreferenced { path, deleted: true } => format!("deleted unreferenced snapshot {path}\n"),
             Event::Unreferenced { path, deleted: false } => format!(
                 "unreferenced snapshot {path}: no client has this path; delete it or pass --unreferenced delete\n"
             ),
-            Event::Done(summary) => format!("{summary}\n"),
+            // The table comes after every client's report and before the summary, which stays last.
+            Event::Done(summary) => format!("{}{summary}\n", matrix(&self.matrix)),
         };
         self.out
             .write_all(text.as_bytes())
@@ -131,6 +210,25 @@ impl<W: Write> Reporter for Human<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_matrix_has_a_row_per_client_and_a_column_per_variant() {
+        let result = |path: &str, column: (usize, &str), word| {
+            (path.to_string(), (column.0, column.1.to_string()), word)
+        };
+        let table = matrix(&[
+            result("m/pub/go", (1, "server v2.11.4"), "mismatch"),
+            result("t/arbiter/cli", (0, "server v2.15.2"), "pass"),
+            result("t/arbiter/cli", (1, "server v2.11.4"), "skipped"),
+        ]);
+        assert_eq!(
+            table,
+            "client         server v2.15.2  server v2.11.4\n\
+             m/pub/go       -               mismatch\n\
+             t/arbiter/cli  pass            skipped\n"
+        );
+        assert_eq!(matrix(&[]), "");
+    }
 
     #[test]
     fn colours_only_when_asked() {

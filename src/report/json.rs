@@ -28,16 +28,29 @@ impl<W: Write> Json<W> {
 impl<W: Write> Reporter for Json<W> {
     fn report(&mut self, event: Event) -> Result<()> {
         match event {
-            Event::Finished(report) => self.results.push(json!({
-                "path": report.path,
-                "example": report.example(),
-                "client": report.client(),
-                "outcome": report.outcome.name(),
-                "seconds": report.elapsed.as_secs_f64(),
-                "message": report.outcome.message(),
-                "detail": report.outcome.detail(&report.path),
-                "notes": report.notes,
-            })),
+            Event::Finished(report) => {
+                let mut result = json!({
+                    "path": report.path,
+                    "example": report.example(),
+                    "client": report.client(),
+                    "outcome": report.outcome.name(),
+                    "seconds": report.elapsed.as_secs_f64(),
+                    "message": report.outcome.message(),
+                    "detail": report.outcome.detail(&report.path),
+                    "notes": report.notes,
+                });
+                // In a version matrix, the column and each version it chose, by `versions:` key.
+                if let (Some(versions), Some(object)) = (&report.versions, result.as_object_mut()) {
+                    let chosen: serde_json::Map<String, Value> = versions
+                        .chosen
+                        .iter()
+                        .map(|(key, version)| (key.clone(), Value::from(version.as_str())))
+                        .collect();
+                    object.insert("variant".into(), Value::from(versions.label.as_str()));
+                    object.insert("versions".into(), Value::Object(chosen));
+                }
+                self.results.push(result);
+            }
             Event::Unreferenced { path, deleted } => {
                 self.unreferenced
                     .push(json!({ "path": path, "deleted": deleted }));

@@ -50,10 +50,15 @@ pub fn render(suite: &str, reports: &[ClientReport], summary: &Summary) -> Strin
     xml.push_str(&format!("<testsuites name=\"nbe\" {counts}>\n"));
     xml.push_str(&format!("  <testsuite name=\"{}\" {counts}>\n", escape(suite)));
     for report in reports {
+        // In a version matrix each client has a test case per column: the versions name it.
+        let name = match &report.versions {
+            Some(versions) => format!("{} ({})", report.client(), versions.label),
+            None => report.client().to_string(),
+        };
         xml.push_str(&format!(
             "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\"",
             escape(report.example()),
-            escape(report.client()),
+            escape(&name),
             report.elapsed.as_secs_f64()
         ));
         match &report.outcome {

@@ -48,6 +48,20 @@ pub struct ClientReport {
     pub elapsed: Duration,
     /// What nbe did about it and what the user can do next (pending snapshot written...).
     pub notes: Vec<String>,
+    /// The versions it ran on, in a version matrix (`nbe test --server-version`...); `None` in a
+    /// plain run, on the pinned versions.
+    pub versions: Option<Versions>,
+}
+
+/// The versions one result of a version matrix ran on: a column of its table.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Versions {
+    /// The column's place in the matrix, in the order the versions were asked for.
+    pub column: usize,
+    /// The column heading, like `server v2.11.4`.
+    pub label: String,
+    /// Each version the matrix chose, by its `versions:` key (`server`, `cli`, a kind's name).
+    pub chosen: Vec<(String, String)>,
 }
 
 impl ClientReport {

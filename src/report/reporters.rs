@@ -32,6 +32,8 @@ pub struct Reporters {
     summary: Summary,
     started: Instant,
     rejected: bool,
+    /// The clients whose output differed from their snapshot, in the order they finished.
+    mismatched: Vec<String>,
 }
 
 impl Reporters {
@@ -54,6 +56,7 @@ impl Reporters {
             summary: Summary::default(),
             started: Instant::now(),
             rejected: false,
+            mismatched: Vec::new(),
         }
     }
 
@@ -71,6 +74,9 @@ impl Reporters {
     /// Reports a finished client.
     pub fn finished(&mut self, report: &ClientReport) -> Result<()> {
         self.summary.add(&report.outcome);
+        if matches!(report.outcome, Outcome::Mismatch { .. }) {
+            self.mismatched.push(report.path.clone());
+        }
         self.emit(Event::Finished(report))
     }
 
@@ -91,6 +97,7 @@ impl Reporters {
                 },
                 elapsed: std::time::Duration::ZERO,
                 notes: Vec::new(),
+                versions: None,
             })?;
         }
         Ok(())
@@ -121,6 +128,11 @@ impl Reporters {
             })?;
         }
         Ok(())
+    }
+
+    /// The clients whose output differed from their snapshot so far (`nbe set-versions` names them).
+    pub fn mismatched(&self) -> &[String] {
+        &self.mismatched
     }
 
     /// Reports the summary and returns the exit code: 0 when nothing failed, else 1.

@@ -11,6 +11,7 @@
 
 pub mod fixture;
 pub mod init;
+pub mod install;
 pub mod isolation;
 pub mod reaper;
 mod sandbox;
@@ -207,7 +208,7 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
         .dir(sandbox.work())
         .full_env(
             sandbox
-                .environment(&spec.tools.dir, &run_id)
+                .environment(&spec.tools.path_prefix(), &run_id)
                 .into_iter()
                 .chain(spec.env.iter().cloned())
                 .chain(traced),

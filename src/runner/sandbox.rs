@@ -117,10 +117,12 @@ impl Sandbox {
     /// `XDG_CONFIG_HOME` points into the sandbox (natscli looks for its contexts there, not under
     /// `HOME`), so a developer's own contexts and credentials cannot change what an example prints
     /// and an example's contexts never land in the developer's home.
-    pub fn environment(&self, tools_dir: &Path, run_id: &str) -> Vec<(String, String)> {
+    ///
+    /// `path_prefix` goes first on `PATH`: the tools' directories ([`super::Tools::path_prefix`]).
+    pub fn environment(&self, path_prefix: &str, run_id: &str) -> Vec<(String, String)> {
         let inherited_path =
             std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".to_string());
-        let path = format!("{}:{inherited_path}", tools_dir.display());
+        let path = format!("{path_prefix}:{inherited_path}");
         let mut env = vec![
             ("PATH".to_string(), path),
             ("HOME".to_string(), self.home().display().to_string()),
@@ -328,7 +330,7 @@ mod tests {
     fn the_environment_is_clean() {
         let client = tempfile::tempdir().unwrap();
         let sandbox = Sandbox::create(client.path()).unwrap();
-        let env = sandbox.environment(Path::new("/tools"), "run-1");
+        let env = sandbox.environment("/tools", "run-1");
         assert!(
             env.iter()
                 .all(|(name, _)| !name.starts_with("NATS_") && !name.starts_with("NSC_"))

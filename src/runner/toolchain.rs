@@ -127,6 +127,23 @@ pub struct Client<'a> {
     pub dir: &'a Path,
     /// The repository root: it holds `clients/<kind>/`, and messages show paths relative to it.
     pub root: &'a Path,
+    /// The kind's defaults folder when not `root/clients/<kind>/` (another library version:
+    /// [`super::install::library_defaults`]).
+    pub defaults: Option<&'a Path>,
+}
+
+/// The environment `kind`'s steps get from the kinds table, `{cache}` replaced by `cache`.
+pub fn kind_env(kind: Kind, cache: &Path) -> Vec<(String, String)> {
+    kind.spec()
+        .env
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.clone(),
+                value.replace("{cache}", &cache.display().to_string()),
+            )
+        })
+        .collect()
 }
 
 /// Prepares and builds `client` as its kind says, reusing what an earlier run made from the same
@@ -136,19 +153,13 @@ pub fn make_ready(client: Client, tools: &Tools, cache: &Path) -> Result<Result<
         return Ok(Err(NotReady::Skipped(unavailable.to_string())));
     }
     let spec = client.kind.spec();
-    let defaults = client.root.join("clients").join(client.kind.name());
+    let defaults = match client.defaults {
+        Some(defaults) => defaults.to_path_buf(),
+        None => client.root.join("clients").join(client.kind.name()),
+    };
     let defaults = defaults.is_dir().then_some(defaults);
     let files = overlay(defaults.as_deref(), client.dir)?;
-    let mut env: Vec<(String, String)> = spec
-        .env
-        .iter()
-        .map(|(name, value)| {
-            (
-                name.clone(),
-                value.replace("{cache}", &cache.display().to_string()),
-            )
-        })
-        .collect();
+    let mut env = kind_env(client.kind, cache);
     env.push(("NBE_CACHE".into(), cache.display().to_string()));
     let mut steps = Steps {
         client,
@@ -371,7 +382,7 @@ fn overlay(defaults: Option<&Path>, client: &Path) -> Result<BTreeMap<PathBuf, P
 ///
 /// The step leads its own process group and carries a run id of its own, so the reaper of a run
 /// going on meanwhile never takes it for one of that run's orphans, and an interrupt ends it whole.
-fn run_step(
+pub(super) fn run_step(
     script: &str,
     work: &Path,
     out: &Path,
@@ -387,7 +398,7 @@ fn run_step(
     let inherited = std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".into());
     let mut command = duct::cmd("bash", ["-c", script])
         .dir(work)
-        .env("PATH", format!("{}:{inherited}", tools.dir.display()))
+        .env("PATH", format!("{}:{inherited}", tools.path_prefix()))
         .env("NBE_OUT", out)
         .env(reaper::RUN_ID_VAR, &id)
         .stdin_null()
@@ -461,7 +472,7 @@ fn create_dir(dir: &Path) -> Result<()> {
 }
 
 /// Takes an exclusive lock on `path` (created if needed), held until the returned value drops.
-fn lock(path: &Path) -> Result<nix::fcntl::Flock<std::fs::File>> {
+pub(super) fn lock(path: &Path) -> Result<nix::fcntl::Flock<std::fs::File>> {
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -481,18 +492,7 @@ pub fn versions(kind: Kind, tools: &Tools, root: Option<&Path>) -> (Option<Strin
         super::tools::version_of(&program, &args)
     });
     let library = spec.library.as_ref().and_then(|library| {
-        let file = if library.file.starts_with('/') {
-            PathBuf::from(&library.file)
-        } else {
-            root?.join("clients").join(kind.name()).join(&library.file)
-        };
-        let text = std::fs::read_to_string(file).ok()?;
-        let version = regex::Regex::new(&library.pattern)
-            .ok()?
-            .captures(&text)?
-            .get(1)?
-            .as_str()
-            .to_string();
+        let version = super::install::pinned_library(kind, root?)?;
         Some(format!("{} {version}", library.name))
     });
     (toolchain, library)

@@ -39,6 +39,16 @@ impl Tool {
             .unwrap_or_else(|| panic!("tools.versions lacks {key}: the file is embedded at build time"))
     }
 
+    /// Its version's key in `tools.versions`, like `NATS_SERVER_VERSION`.
+    pub fn version_key(self) -> String {
+        format!("{}_VERSION", self.key)
+    }
+
+    /// Its Go module, like `github.com/nats-io/nats-server/v2`.
+    pub fn module(self) -> &'static str {
+        self.pinned("MODULE")
+    }
+
     /// The pinned version, like `v2.15.2`.
     pub fn version(self) -> &'static str {
         self.pinned("VERSION")
@@ -86,12 +96,54 @@ pub struct Tools {
     pub dir: PathBuf,
     /// How it was chosen.
     pub source: Source,
+    /// Other versions of some tools (`nbe test --server-version`): each tool's own directory,
+    /// put on `PATH` before `dir` so scripts find that version.
+    overrides: Vec<(Tool, PathBuf)>,
 }
 
 impl Tools {
-    /// The full path of `tool`.
+    /// Tools in `dir`, found as `source` says.
+    pub fn new(dir: PathBuf, source: Source) -> Self {
+        Self {
+            dir,
+            source,
+            overrides: Vec::new(),
+        }
+    }
+
+    /// The full path of `tool`: its override's, else the tools dir's.
     pub fn path(&self, tool: Tool) -> PathBuf {
-        self.dir.join(tool.name)
+        self.overrides
+            .iter()
+            .find(|(overridden, _)| *overridden == tool)
+            .map_or(&self.dir, |(_, dir)| dir)
+            .join(tool.name)
+    }
+
+    /// The same tools, with `tool` taken from `dir` (which holds another version of it).
+    pub fn with_override(&self, tool: Tool, dir: PathBuf) -> Self {
+        let mut tools = self.clone();
+        tools.overrides.retain(|(overridden, _)| *overridden != tool);
+        tools.overrides.push((tool, dir));
+        tools
+    }
+
+    /// The directories put first on `PATH`, in order: the overrides' directories, then the tools dir.
+    pub fn search_dirs(&self) -> Vec<&Path> {
+        self.overrides
+            .iter()
+            .map(|(_, dir)| dir.as_path())
+            .chain([self.dir.as_path()])
+            .collect()
+    }
+
+    /// [`Self::search_dirs`] joined for the start of `PATH`.
+    pub fn path_prefix(&self) -> String {
+        self.search_dirs()
+            .iter()
+            .map(|dir| dir.display().to_string())
+            .collect::<Vec<_>>()
+            .join(":")
     }
 
     /// Resolves the tools directory: `flag`, then `env`, then `root/.tools/bin` (skipped without a
@@ -107,7 +159,7 @@ impl Tools {
                 .map_err(|e| Error::io("failed to resolve the tools directory", e))?;
             return match REQUIRED.iter().find(|tool| !is_executable(&dir.join(tool.name))) {
                 Some(tool) => Err(missing(*tool, &format!("{} ({source})", dir.display()), &dir)),
-                None => Ok(Self { dir, source }),
+                None => Ok(Self::new(dir, source)),
             };
         }
         let project = root.map(|root| root.join(".tools").join("bin"));
@@ -116,20 +168,14 @@ impl Tools {
                 .iter()
                 .all(|tool| is_executable(&project.join(tool.name)))
         {
-            return Ok(Self {
-                dir: project.clone(),
-                source: Source::Project,
-            });
+            return Ok(Self::new(project.clone(), Source::Project));
         }
         // `nats` must sit next to the first `nats-server` on PATH.
         let server = search_path(NATS_SERVER.name);
         if let Some(dir) = server.as_deref().and_then(Path::parent)
             && is_executable(&dir.join(NATS.name))
         {
-            return Ok(Self {
-                dir: dir.to_path_buf(),
-                source: Source::Path,
-            });
+            return Ok(Self::new(dir.to_path_buf(), Source::Path));
         }
         let half_installed = project
             .as_ref()

@@ -13,8 +13,10 @@
 //! - each example's normalizer was compiled when the catalog loaded;
 //! - [`update`] is the policy for what a mismatch writes;
 //! - [`pool`] runs clients on worker threads, longest first;
-//! - [`stress`] is `nbe test --stress`: a low-priority load on every core and a shuffled order.
+//! - [`stress`] is `nbe test --stress`: a low-priority load on every core and a shuffled order;
+//! - [`matrix`] is the version matrix: the same clients on other versions, one [`Variant`] each.
 
+pub mod matrix;
 mod options;
 pub mod pool;
 mod prepared;
@@ -26,6 +28,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::time::{Instant, SystemTime};
 
+pub use matrix::Variant;
 pub use options::{DEFAULT_JOBS, RunOptions, run_client};
 pub use prepared::Prepared;
 
@@ -70,6 +73,8 @@ pub struct Suite<'a> {
     prepared: &'a Prepared,
     task: Task,
     order: Order,
+    /// The columns of a version matrix; empty for a plain run on the pinned versions.
+    variants: &'a [Variant],
     /// Asked of the tools once, the first time a snapshot is written.
     versions: OnceLock<ToolVersions>,
 }
@@ -83,8 +88,14 @@ impl<'a> Suite<'a> {
             prepared,
             task,
             order: Order::LongestFirst,
+            variants: &[],
             versions: OnceLock::new(),
         }
+    }
+
+    /// The same suite, running every client once per variant (a version matrix).
+    pub fn across(self, variants: &'a [Variant]) -> Self {
+        Self { variants, ..self }
     }
 
     /// The same suite, starting the clients in `order`.
@@ -96,20 +107,34 @@ impl<'a> Suite<'a> {
     /// each as it finishes under a live progress display on a terminal. Stops at the first error of
     /// nbe itself.
     pub fn run_all(&self, selected: &[Selected], reporters: &mut Reporters) -> Result<()> {
+        // One item per client and column; a column choosing a library holds only its kind's clients.
+        let items: Vec<(Selected, Option<&Variant>)> = if self.variants.is_empty() {
+            selected.iter().map(|s| (*s, None)).collect()
+        } else {
+            self.variants
+                .iter()
+                .flat_map(|variant| {
+                    selected
+                        .iter()
+                        .filter(|s| variant.applies_to(s.client.kind))
+                        .map(move |s| (*s, Some(variant)))
+                })
+                .collect()
+        };
         let ordered = match self.order {
-            Order::LongestFirst => pool::longest_first(selected.to_vec(), self.options.jobs, |s| {
-                recording::duration(s.client)
-            }),
-            Order::Shuffled(seed) => stress::shuffled(selected.to_vec(), seed),
+            Order::LongestFirst => {
+                pool::longest_first(items, self.options.jobs, |(s, _)| recording::duration(s.client))
+            }
+            Order::Shuffled(seed) => stress::shuffled(items, seed),
         };
         let progress = Progress::new(ordered.len(), reporters.live());
         let mut failure = Ok(());
         pool::for_each(
             &ordered,
             self.options.jobs,
-            |s| {
+            |(s, variant)| {
                 progress.started(&s.client.path);
-                let report = self.client(*s);
+                let report = self.client_on(*s, *variant);
                 progress.finished(&s.client.path);
                 report
             },
@@ -123,8 +148,14 @@ impl<'a> Suite<'a> {
         failure
     }
 
-    /// Runs, judges, normalizes and compares (or records) one client.
+    /// Runs, judges, normalizes and compares (or records) one client on the pinned versions.
     pub fn client(&self, selected: Selected) -> Result<ClientReport> {
+        self.client_on(selected, None)
+    }
+
+    /// Runs, judges, normalizes and compares (or records) one client, on `variant`'s versions
+    /// when given. A client whose example's `versions:` exclude them is skipped with the reason.
+    pub fn client_on(&self, selected: Selected, variant: Option<&Variant>) -> Result<ClientReport> {
         let started = Instant::now();
         let start_time = SystemTime::now();
         let report = |outcome, notes| ClientReport {
@@ -132,27 +163,30 @@ impl<'a> Suite<'a> {
             outcome,
             elapsed: started.elapsed(),
             notes,
+            versions: variant.map(Variant::versions),
         };
+        if let Some(reason) = matrix::unmet(selected, variant, self.root) {
+            return Ok(report(Outcome::Skipped { reason }, Vec::new()));
+        }
+        let options = variant.map_or(self.options, |variant| &variant.options);
         let repeat = match self.task {
             Task::Test { repeat, .. } => repeat,
             Task::Record => 1,
         };
         let mut first: Option<(String, crate::runner::RunResult)> = None;
         for run in 1..=repeat {
-            let result = match run_client(self.prepared, selected, self.options, &mut |_| {})? {
+            let result = match run_client(self.prepared, selected, options, &mut |_| {})? {
                 Ok(result) => result,
                 Err(not_ready) => return Ok(report(Outcome::not_ready(not_ready), Vec::new())),
             };
             // A report showing only the end of the output names where the whole of it is kept.
             let save = || {
-                let path = self.options.failed_output(selected);
+                let path = options.failed_output(selected);
                 crate::atomic::atomic_write(&path, &result.output)
                     .ok()
                     .map(|()| path)
             };
-            if let Some(outcome) =
-                verdict::of_run(selected, &result, self.options.timeout_of(selected), &save)
-            {
+            if let Some(outcome) = verdict::of_run(selected, &result, options.timeout_of(selected), &save) {
                 let notes = match self.task {
                     Task::Record => vec![format!(
                         "not recorded: {}'s output.txt, output.cast and snapshot are untouched",
@@ -184,16 +218,31 @@ impl<'a> Suite<'a> {
             return Ok(report(Outcome::Passed, Vec::new()));
         };
         match self.task {
+            // Snapshots hold the pinned versions' output: another version compares, never writes.
+            Task::Test { .. } if variant.is_some_and(|variant| !variant.pinned) => {
+                let (outcome, _) = update::compare(self.root, selected, actual, UpdateMode::No, || {
+                    self.versions().clone()
+                })?;
+                let notes = match outcome {
+                    Outcome::Mismatch { .. } => vec![format!(
+                        "the snapshot holds the output on the pinned versions; on {} it differs (nothing is written for versions other than the pinned ones)",
+                        variant.map(Variant::label).unwrap_or_default()
+                    )],
+                    _ => Vec::new(),
+                };
+                Ok(report(outcome, notes))
+            }
             Task::Test { update, .. } => {
-                let (outcome, notes) =
-                    update::compare(self.root, selected, actual, update, || self.versions().clone())?;
+                let (outcome, notes) = update::compare(self.root, selected, actual, update, || {
+                    self.tool_versions(options)
+                })?;
                 Ok(report(outcome, notes))
             }
             Task::Record => {
                 // Another nbe recording this client waits here, so its three files always come
                 // from one run. Everything they hold is computed before the first is replaced.
                 let _lock = lock::exclusive(&selected.client.dir)?;
-                let snap = Snapshot::new(self.root, selected, self.versions(), &actual)?;
+                let snap = Snapshot::new(self.root, selected, &self.tool_versions(options), &actual)?;
                 recording::write(selected.client, &result.output, &result.events, start_time)?;
                 let snap_path = snapshot::path(self.root, &selected.client.path);
                 snap.write(&snap_path)?;
@@ -203,19 +252,32 @@ impl<'a> Suite<'a> {
         }
     }
 
-    /// The versions of the tools the runs use, asked once.
+    /// The versions of the tools the runs with `options` use: those of the suite's own options
+    /// asked once, another variant's each time (only `nbe set-versions` writes snapshots with one).
+    fn tool_versions(&self, options: &RunOptions) -> ToolVersions {
+        if std::ptr::eq(options, self.options) {
+            self.versions().clone()
+        } else {
+            ask_versions(options)
+        }
+    }
+
+    /// The versions of the tools the suite's own options use, asked once.
     fn versions(&self) -> &ToolVersions {
-        self.versions.get_or_init(|| {
-            let ask = |tool: tools::Tool| {
-                tools::version_of(&self.options.tools.path(tool), &["--version"])
-                    // `nats-server: v2.15.2` and `v0.5.0`: the version is the last word.
-                    .and_then(|line| line.split_whitespace().last().map(str::to_string))
-                    .unwrap_or_else(|| "unknown".to_string())
-            };
-            ToolVersions {
-                nats_server: ask(tools::NATS_SERVER),
-                nats: ask(tools::NATS),
-            }
-        })
+        self.versions.get_or_init(|| ask_versions(self.options))
+    }
+}
+
+/// Asks the tools of `options` for their versions.
+fn ask_versions(options: &RunOptions) -> ToolVersions {
+    let ask = |tool: tools::Tool| {
+        tools::version_of(&options.tools.path(tool), &["--version"])
+            // `nats-server: v2.15.2` and `v0.5.0`: the version is the last word.
+            .and_then(|line| line.split_whitespace().last().map(str::to_string))
+            .unwrap_or_else(|| "unknown".to_string())
+    };
+    ToolVersions {
+        nats_server: ask(tools::NATS_SERVER),
+        nats: ask(tools::NATS),
     }
 }

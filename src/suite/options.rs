@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::Prepared;
-use crate::catalog::{Catalog, Partition, Selected};
+use crate::catalog::{Catalog, Kind, Partition, Selected};
 use crate::config::{Config, RunFlags};
 use crate::error::Result;
 use crate::runner::isolation::Mode;
@@ -38,6 +38,9 @@ pub struct RunOptions {
     pub cache: PathBuf,
     /// The repository root, holding the kinds' defaults folders (`clients/<kind>/`).
     pub root: PathBuf,
+    /// Defaults folders used instead of `clients/<kind>/`: the kind's client library at another
+    /// version (a version matrix, [`super::matrix`]).
+    pub library_defaults: Vec<(Kind, PathBuf)>,
 }
 
 impl RunOptions {
@@ -65,6 +68,7 @@ impl RunOptions {
             keep: flags.keep,
             cache: toolchain::cache_root()?,
             root: config.root.clone(),
+            library_defaults: Vec::new(),
         })
     }
 
@@ -107,6 +111,11 @@ pub fn run_client(
         kind: selected.client.kind,
         dir: &selected.client.dir,
         root: &options.root,
+        defaults: options
+            .library_defaults
+            .iter()
+            .find(|(kind, _)| *kind == selected.client.kind)
+            .map(|(_, dir)| dir.as_path()),
     };
     let ready = match toolchain::make_ready(client, &options.tools, &options.cache)? {
         Ok(ready) => ready,

@@ -8,6 +8,7 @@ mod author;
 mod clients;
 mod harness;
 mod isolation;
+mod matrix;
 mod normalize;
 mod regress;
 mod run;
