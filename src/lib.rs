@@ -36,6 +36,7 @@ pub mod error;
 pub mod exit;
 pub mod lock;
 pub mod normalize;
+pub mod program;
 pub mod recording;
 pub mod report;
 pub mod runner;

@@ -17,7 +17,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The tokenizer family under the name the site's tokenizer (`src/site/syntax.rs`) still uses.
 pub use kind::{Kind, KindSpec, Server};
 pub use meta::Expect;
 pub use partition::Partition;
