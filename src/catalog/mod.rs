@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use kind::{Kind, KindSpec, Server};
-pub use meta::Expect;
+pub use meta::{Expect, PROSE_KEYS, RUN_KEYS};
 pub use partition::Partition;
 
 use crate::duration;
@@ -113,6 +113,9 @@ pub struct Example {
     pub server: Option<Server>,
     /// The declared outcome.
     pub expect: Expect,
+    /// The meta.yaml keys that change a run ([`meta::RUN_KEYS`]) with their values, as canonical
+    /// JSON, for the staleness hash of its recordings.
+    pub run_settings: String,
     /// `expect.error_lines`, compiled when the catalog loads.
     pub error_lines: Vec<regex::Regex>,
     /// Clients in display order.
@@ -566,6 +569,7 @@ fn load_example(
         normalizer,
         server: meta.server,
         expect: meta.expect,
+        run_settings: meta::run_settings(&text),
         error_lines,
         path,
         dir,

@@ -97,7 +97,7 @@ pub fn of_recording(selected: Selected, recording: &Recording) -> Verdict {
         Ok(hash) if hash == snap.info.files_hash => {}
         Ok(_) => {
             return Verdict::Stale(format!(
-                "the recording of {path} is older than its files (main program, other files or the example's meta.yaml changed); {record}"
+                "the recording of {path} is older than its files (its code, another of its files or a run setting in the example's meta.yaml changed; prose comments, title and description do not count); {record}"
             ));
         }
         Err(err) => return Verdict::Failing(err.to_string()),
