@@ -540,7 +540,10 @@ mod tests {
     fn hash_of(files: &[(&str, &str)]) -> String {
         let dir = tempfile::tempdir().unwrap();
         let examples = dir.path().join("examples");
-        let mut all = vec![("../../meta.yaml", "categories: [c]\n"), ("../meta.yaml", "examples: [e]\n")];
+        let mut all = vec![
+            ("../../meta.yaml", "categories: [c]\n"),
+            ("../meta.yaml", "examples: [e]\n"),
+        ];
         all.extend_from_slice(files);
         for (path, content) in all {
             let path = examples.join("c/e").join(path);
@@ -556,7 +559,11 @@ mod tests {
     fn the_hash_covers_what_runs_and_not_the_prose() {
         let main = "#!/bin/bash\n# Start a server.\nnats-server -p 4222 & # in the background\n\n# Publish.\nnats pub a b\n";
         let meta = "title: A title\ndescription: What it shows.\ntimeout: 30s\n";
-        let base = hash_of(&[("meta.yaml", meta), ("cli/main.sh", main), ("cli/a.conf", "# a\nport: 1\n")]);
+        let base = hash_of(&[
+            ("meta.yaml", meta),
+            ("cli/main.sh", main),
+            ("cli/a.conf", "# a\nport: 1\n"),
+        ]);
         let with = |meta: &str, main: &str, conf: &str| {
             hash_of(&[("meta.yaml", meta), ("cli/main.sh", main), ("cli/a.conf", conf)])
         };
@@ -567,15 +574,26 @@ mod tests {
             .replace("\n\n# Publish.", "\n");
         assert_eq!(with(meta, &prose, conf), base);
         // What only people read in meta.yaml.
-        let retitled = meta.replace("A title", "Another title").replace("What it shows.", "Other words.");
+        let retitled = meta
+            .replace("A title", "Another title")
+            .replace("What it shows.", "Other words.");
         assert_eq!(with(&retitled, main, conf), base);
         // Code, a trailing comment (shown in the code), data files, the run settings.
-        assert_ne!(with(meta, &main.replace("nats pub a b", "nats pub a c"), conf), base);
-        assert_ne!(with(meta, &main.replace("in the background", "behind"), conf), base);
+        assert_ne!(
+            with(meta, &main.replace("nats pub a b", "nats pub a c"), conf),
+            base
+        );
+        assert_ne!(
+            with(meta, &main.replace("in the background", "behind"), conf),
+            base
+        );
         assert_ne!(with(meta, main, "# b\nport: 1\n"), base);
         assert_ne!(with(&meta.replace("30s", "31s"), main, conf), base);
         assert_ne!(with(&format!("{meta}server: jetstream\n"), main, conf), base);
-        assert_ne!(with(&format!("{meta}expect: {{exit_status: 1}}\n"), main, conf), base);
+        assert_ne!(
+            with(&format!("{meta}expect: {{exit_status: 1}}\n"), main, conf),
+            base
+        );
     }
 
     #[test]

@@ -294,7 +294,8 @@ mod tests {
             settings,
             r#"{"expect":{"exit_status":1},"server":"jetstream","timeout":"90s"}"#
         );
-        let restyled = "# Other words.\nserver: jetstream\nexpect: {exit_status: 1}\ntitle: Other\ntimeout: '90s'\n";
+        let restyled =
+            "# Other words.\nserver: jetstream\nexpect: {exit_status: 1}\ntitle: Other\ntimeout: '90s'\n";
         assert_eq!(run_settings(restyled), settings);
         assert_ne!(run_settings(&restyled.replace("90s", "91s")), settings);
         assert_eq!(run_settings(""), "{}");

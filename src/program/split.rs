@@ -345,8 +345,14 @@ mod tests {
         );
         let reworded = "#!/bin/bash\n# Other prose,\n# over two lines.\n# <!break>\necho a # trailing\n\ncat <<EOF\n# kept\n\nEOF\n";
         assert_eq!(code("cli", reworded), code("cli", script));
-        assert_ne!(code("cli", &script.replace("echo a", "echo b")), code("cli", script));
-        assert_ne!(code("cli", &script.replace("# trailing", "# other")), code("cli", script));
+        assert_ne!(
+            code("cli", &script.replace("echo a", "echo b")),
+            code("cli", script)
+        );
+        assert_ne!(
+            code("cli", &script.replace("# trailing", "# other")),
+            code("cli", script)
+        );
         let go = "// Package prose.\npackage main\n\n/* Block\n * prose. */\nfunc main() {\n\t// Indented prose.\n\tx := \"// a string\"\n}\n";
         assert_eq!(
             code("go", go),

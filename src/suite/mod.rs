@@ -29,15 +29,16 @@ use std::time::{Instant, SystemTime};
 pub use options::{DEFAULT_JOBS, RunOptions, run_client};
 pub use prepared::Prepared;
 
+use crate::atomic;
 use crate::catalog::Selected;
 use crate::config::UpdateMode;
 use crate::error::Result;
-use crate::lock;
+use crate::normalize;
 use crate::recording;
 use crate::report::progress::Progress;
 use crate::report::{ClientReport, Outcome, Reporters};
-use crate::runner::tools;
-use crate::snapshot::{self, Snapshot, ToolVersions};
+use crate::runner::{RunResult, tools};
+use crate::snapshot::ToolVersions;
 
 /// What the suite does with each client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,9 +50,12 @@ pub enum Task {
         /// Runs per client; a difference between them is a flake.
         repeat: u32,
     },
-    /// `nbe record`: run once and, when the run is a success, write `output.txt`, `output.cast`
-    /// and the accepted snapshot. A failed run touches nothing.
-    Record,
+    /// `nbe record`: run once and, when the run is a success, write what changed of `output.txt`,
+    /// `output.cast` and the accepted snapshot ([`update::record`]). A failed run touches nothing.
+    Record {
+        /// Write all three files even when the output is unchanged (`--force`).
+        force: bool,
+    },
 }
 
 /// The order the clients start in.
@@ -135,9 +139,9 @@ impl<'a> Suite<'a> {
         };
         let repeat = match self.task {
             Task::Test { repeat, .. } => repeat,
-            Task::Record => 1,
+            Task::Record { .. } => 1,
         };
-        let mut first: Option<(String, crate::runner::RunResult)> = None;
+        let mut first: Option<(String, RunResult)> = None;
         for run in 1..=repeat {
             let result = match run_client(self.prepared, selected, self.options, &mut |_| {})? {
                 Ok(result) => result,
@@ -145,7 +149,7 @@ impl<'a> Suite<'a> {
             };
             if let Some(outcome) = verdict::of_run(selected, &result, self.options.timeout_of(selected)) {
                 let notes = match self.task {
-                    Task::Record => vec![format!(
+                    Task::Record { .. } => vec![format!(
                         "not recorded: {}'s output.txt, output.cast and snapshot are untouched",
                         selected.client.path
                     )],
@@ -158,14 +162,14 @@ impl<'a> Suite<'a> {
                 .normalizer
                 .normalize(&String::from_utf8_lossy(&result.output));
             match &first {
-                Some((first, _)) if first.trim_end() != normalized.trim_end() => {
+                Some((first, first_result)) if first.trim_end() != normalized.trim_end() => {
+                    let notes = self.flaky_notes(selected, [(1, first_result), (run, &result)])?;
                     let outcome = Outcome::Flaky {
                         run: run as usize,
                         first: first.clone(),
                         other: normalized,
                     };
-                    let note = "make the output stable, or teach the normalizer what varies".to_string();
-                    return Ok(report(outcome, vec![note]));
+                    return Ok(report(outcome, notes));
                 }
                 Some(_) => {}
                 None => first = Some((normalized, result)),
@@ -180,18 +184,46 @@ impl<'a> Suite<'a> {
                     update::compare(self.root, selected, actual, update, || self.versions().clone())?;
                 Ok(report(outcome, notes))
             }
-            Task::Record => {
-                // Another nbe recording this client waits here, so its three files always come
-                // from one run. Everything they hold is computed before the first is replaced.
-                let _lock = lock::exclusive(&selected.client.dir)?;
-                let snap = Snapshot::new(self.root, selected, self.versions(), &actual)?;
-                recording::write(selected.client, &result.output, &result.events, start_time)?;
-                let snap_path = snapshot::path(self.root, &selected.client.path);
-                snap.write(&snap_path)?;
-                snapshot::remove(&snapshot::pending_path(&snap_path))?;
-                Ok(report(Outcome::Passed, Vec::new()))
+            Task::Record { force } => {
+                let run = update::Run {
+                    actual,
+                    result: &result,
+                    started: start_time,
+                };
+                let (outcome, notes) =
+                    update::record(self.root, selected, run, force, || self.versions().clone())?;
+                Ok(report(outcome, notes))
             }
         }
+    }
+
+    /// What to do about a client whose output varies between runs: where the normalizer's rules
+    /// are, and the `nbe normalize --explain` command lines for the raw output of the two runs that
+    /// differ, which are kept for it in the cache (`<cache>/flaky/<client path>/run-N.txt`, replaced
+    /// by the next flake of the client; outside the repository, so even CI writes nothing there).
+    fn flaky_notes(&self, selected: Selected, runs: [(u32, &RunResult); 2]) -> Result<Vec<String>> {
+        let example = selected.example;
+        let meta = example
+            .meta_path
+            .strip_prefix(self.root)
+            .unwrap_or(&example.meta_path);
+        let mut notes = vec![format!(
+            "make the output stable, or teach the normalizer what varies: the `normalize:` keys of {} ({}) are described in docs/normalization.md",
+            meta.display(),
+            normalize::RULE_KEYS.join(", ")
+        )];
+        let dir = self.options.cache.join("flaky").join(&selected.client.path);
+        notes.push("to see which rule changed which line of the two runs:".into());
+        for (run, result) in runs {
+            let file = dir.join(format!("run-{run}.txt"));
+            atomic::atomic_write(&file, &result.output)?;
+            notes.push(format!(
+                "  nbe normalize --explain --example {} {}",
+                example.path,
+                file.display()
+            ));
+        }
+        Ok(notes)
     }
 
     /// The versions of the tools the runs use, asked once.

@@ -74,6 +74,17 @@ pub enum Verdict {
 /// normalizer: is what the docs page shows what the baseline says, and was it recorded from the
 /// current code?
 pub fn of_recording(selected: Selected, recording: &Recording) -> Verdict {
+    judge(selected, recording, true)
+}
+
+/// Like [`of_recording`], but without asking whether the files changed since: does the recording
+/// agree with itself and its snapshot? `nbe record` asks it of an unchanged client, to keep a
+/// recording that only needs its `files_hash` renewed.
+pub fn of_recording_contents(selected: Selected, recording: &Recording) -> Verdict {
+    judge(selected, recording, false)
+}
+
+fn judge(selected: Selected, recording: &Recording, staleness: bool) -> Verdict {
     let path = &selected.client.path;
     let record = format!("run `nbe record {path}`");
     let snap = match &recording.snapshot {
@@ -88,19 +99,21 @@ pub fn of_recording(selected: Selected, recording: &Recording) -> Verdict {
         }
         Err(e) => return Verdict::Failing(format!("failed to read {path}/output.txt: {e}")),
     };
-    if snap.info.files_hash.is_empty() {
-        return Verdict::Failing(format!(
-            "the snapshot of {path} records no `info.files_hash`, so nbe cannot tell whether its recording is current; run `nbe record {path}` to rewrite it"
-        ));
-    }
-    match snapshot::files_hash(selected) {
-        Ok(hash) if hash == snap.info.files_hash => {}
-        Ok(_) => {
-            return Verdict::Stale(format!(
-                "the recording of {path} is older than its files (its code, another of its files or a run setting in the example's meta.yaml changed; prose comments, title and description do not count); {record}"
+    if staleness {
+        if snap.info.files_hash.is_empty() {
+            return Verdict::Failing(format!(
+                "the snapshot of {path} records no `info.files_hash`, so nbe cannot tell whether its recording is current; run `nbe record {path}` to rewrite it"
             ));
         }
-        Err(err) => return Verdict::Failing(err.to_string()),
+        match snapshot::files_hash(selected) {
+            Ok(hash) if hash == snap.info.files_hash => {}
+            Ok(_) => {
+                return Verdict::Stale(format!(
+                    "the recording of {path} is older than its files (its code, another of its files or a run setting in the example's meta.yaml changed; prose comments, title and description do not count); {record}"
+                ));
+            }
+            Err(err) => return Verdict::Failing(err.to_string()),
+        }
     }
     let output = String::from_utf8_lossy(raw);
     if !snap.matches(&selected.example.normalizer.normalize(&output)) {

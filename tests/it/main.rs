@@ -8,6 +8,7 @@ mod clients;
 mod harness;
 mod isolation;
 mod normalize;
+mod record;
 mod regress;
 mod run;
 mod safety;
