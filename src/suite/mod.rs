@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! Suite::client:  run (sandbox) -> judge (verdict) -> normalize -> compare (update)  -> ClientReport
-//!                                                               \-> record (recording + snapshot)
+//!                                                               \-> record (update: keep or write)
 //! Suite::run_all: pool (longest first, -j workers) -> Suite::client -> report::Reporters
 //! ```
 //!
@@ -11,7 +11,8 @@
 //!   server fixture, and needs a [`Prepared`] process, so no command can forget the set-up;
 //! - [`verdict`] judges a run (and, for `nbe check` and the site, a recording);
 //! - each example's normalizer was compiled when the catalog loaded;
-//! - [`update`] is the policy for what a mismatch writes;
+//! - [`update`] is the policy for what `test` writes on a mismatch and what `record` keeps or
+//!   writes (UNCHANGED, UPDATED, NEW);
 //! - [`pool`] runs clients on worker threads, longest first;
 //! - [`stress`] is `nbe test --stress`: a low-priority load on every core and a shuffled order.
 
@@ -163,7 +164,7 @@ impl<'a> Suite<'a> {
                 .normalize(&String::from_utf8_lossy(&result.output));
             match &first {
                 Some((first, first_result)) if first.trim_end() != normalized.trim_end() => {
-                    let notes = self.flaky_notes(selected, [(1, first_result), (run, &result)])?;
+                    let notes = self.flaky_notes(selected, [(1, first_result), (run, &result)]);
                     let outcome = Outcome::Flaky {
                         run: run as usize,
                         first: first.clone(),
@@ -200,8 +201,9 @@ impl<'a> Suite<'a> {
     /// What to do about a client whose output varies between runs: where the normalizer's rules
     /// are, and the `nbe normalize --explain` command lines for the raw output of the two runs that
     /// differ, which are kept for it in the cache (`<cache>/flaky/<client path>/run-N.txt`, replaced
-    /// by the next flake of the client; outside the repository, so even CI writes nothing there).
-    fn flaky_notes(&self, selected: Selected, runs: [(u32, &RunResult); 2]) -> Result<Vec<String>> {
+    /// by the next flake of the client; outside the repository, which CI never writes to). A cache
+    /// that cannot be written loses the command lines, not the verdict.
+    fn flaky_notes(&self, selected: Selected, runs: [(u32, &RunResult); 2]) -> Vec<String> {
         let example = selected.example;
         let meta = example
             .meta_path
@@ -216,14 +218,16 @@ impl<'a> Suite<'a> {
         notes.push("to see which rule changed which line of the two runs:".into());
         for (run, result) in runs {
             let file = dir.join(format!("run-{run}.txt"));
-            atomic::atomic_write(&file, &result.output)?;
-            notes.push(format!(
-                "  nbe normalize --explain --example {} {}",
-                example.path,
-                file.display()
-            ));
+            match atomic::atomic_write(&file, &result.output) {
+                Ok(()) => notes.push(format!(
+                    "  nbe normalize --explain --example {} {}",
+                    example.path,
+                    file.display()
+                )),
+                Err(err) => notes.push(format!("  (the output of run {run} could not be kept: {err})")),
+            }
         }
-        Ok(notes)
+        notes
     }
 
     /// The versions of the tools the runs use, asked once.
