@@ -9,7 +9,6 @@
 use crate::catalog::Catalog;
 use crate::config::{Config, ReportSettings};
 use crate::error::Result;
-use crate::recording::Recording;
 use crate::report::{self, Reporters};
 use crate::suite::verdict::{self, Verdict};
 use crate::suite::{Prepared, RunOptions, Suite, Task};
@@ -36,7 +35,13 @@ pub fn record(
     let mut selected = options.select(&catalog, prefixes)?;
     if prefixes.is_empty() && !record.all {
         let before = selected.len();
-        selected.retain(|s| verdict::of_recording(*s, &Recording::read(&catalog, *s)) != Verdict::Verified);
+        let verdicts = verdict::of_recordings(&catalog.root, &selected);
+        let mut verdicts = verdicts.into_iter();
+        selected.retain(|_| {
+            verdicts
+                .next()
+                .is_some_and(|(verdict, _)| verdict != Verdict::Verified)
+        });
         let verified = before - selected.len();
         if verified > 0 {
             eprintln!(

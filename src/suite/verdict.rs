@@ -6,7 +6,8 @@
 //! otherwise (`expect: {exit_status: 1, error_lines: ["nats: error: .*"]}`). A declared expectation
 //! that does not happen is a failure too, so an example meant to show an error keeps showing it.
 
-use std::time::Duration;
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 use regex::Regex;
 
@@ -16,6 +17,7 @@ use crate::recording::{self, Recording};
 use crate::report::{Outcome, ended, tail};
 use crate::runner::{RunResult, Termination};
 use crate::snapshot;
+use crate::suite::pool;
 
 /// Why a run is not a success, judged against the example's declared expectation; `None` when it
 /// is one. `timeout` is the one the run had.
@@ -75,6 +77,36 @@ pub enum Verdict {
 /// current code?
 pub fn of_recording(selected: Selected, recording: &Recording) -> Verdict {
     judge(selected, recording, true)
+}
+
+/// The verdict on the recording of each of `selected` (in the repository at `root`) and how long
+/// judging it took, in their order. They are judged on every core: telling a program's code from
+/// its prose for the staleness hash takes a parse with its grammar ([`snapshot::files_hash`]).
+pub fn of_recordings(root: &Path, selected: &[Selected]) -> Vec<(Verdict, Duration)> {
+    let jobs = std::thread::available_parallelism().map_or(1, usize::from);
+    let indexed: Vec<(usize, Selected)> = selected.iter().copied().enumerate().collect();
+    let mut verdicts: Vec<Option<(Verdict, Duration)>> = vec![None; selected.len()];
+    pool::for_each(
+        &indexed,
+        jobs,
+        |(index, s)| {
+            let started = Instant::now();
+            let verdict = of_recording(*s, &Recording::read_in(root, *s));
+            (*index, verdict, started.elapsed())
+        },
+        |(index, verdict, elapsed)| verdicts[index] = Some((verdict, elapsed)),
+    );
+    verdicts
+        .into_iter()
+        .map(|judged| {
+            judged.unwrap_or_else(|| {
+                (
+                    Verdict::Failing("interrupted before it was judged".into()),
+                    Duration::ZERO,
+                )
+            })
+        })
+        .collect()
 }
 
 /// Like [`of_recording`], but without asking whether the files changed since: does the recording
