@@ -176,10 +176,21 @@ pub enum Command {
     },
     /// Run examples and write their output.txt, output.cast and accepted snapshot.
     ///
-    /// A client that fails (or prints undeclared error lines) is not recorded: nothing is touched.
+    /// Without paths, only the clients `nbe check` flags (missing, stale or damaged recordings).
+    /// An output equal to the accepted snapshot keeps all three files as they are (UNCHANGED; only
+    /// a stale files_hash line is renewed); a changed one is UPDATED, with its diff; a client
+    /// without a snapshot is NEW. A client that fails (or prints undeclared error lines) is not
+    /// recorded: nothing is touched.
     Record {
-        /// Only the clients under these paths (default: all).
+        /// Only the clients under these paths (default: those `nbe check` flags).
+        #[arg(conflicts_with = "all")]
         prefixes: Vec<String>,
+        /// Every client, not only those `nbe check` flags.
+        #[arg(long)]
+        all: bool,
+        /// Rewrite output.txt, output.cast and the snapshot even when the output is unchanged.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         run: RunArgs,
         #[command(flatten)]

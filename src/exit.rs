@@ -2,7 +2,8 @@
 
 /// Everything that was asked for succeeded.
 pub const SUCCESS: i32 = 0;
-/// At least one example failed, mismatched its snapshot or was stale (`test`, `check`).
+/// At least one example failed, mismatched its snapshot, was stale (`test`, `check`) or is new with
+/// no accepted snapshot yet (`test`).
 pub const FAILURE: i32 = 1;
 /// The command line, the catalog or the machine is wrong: nothing meaningful could be run.
 pub const USAGE: i32 = 2;

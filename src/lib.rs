@@ -20,7 +20,8 @@
 //!   [`suite::matrix`] runs the same clients on other versions (`nbe test --server-version`);
 //! - [`runner`] runs one client in a sandbox and ends every process it started;
 //! - [`normalize`] turns raw output into text that is stable across runs;
-//! - [`snapshot`] reads and writes the insta-format baselines (no processes);
+//! - [`snapshot`] reads and writes the insta-format baselines and hashes what a run depends on
+//!   (no processes); [`program`] tells a program's prose from its code, for the site and that hash;
 //!   [`recording`] owns `output.txt` and the asciicast format; [`atomic`] writes every file and
 //!   [`lock`] keeps two nbe processes from writing one client at once;
 //! - [`report`] holds the outcomes and the sentences for how a run ended, fans events out to the
@@ -38,6 +39,7 @@ pub mod error;
 pub mod exit;
 pub mod lock;
 pub mod normalize;
+pub mod program;
 pub mod recording;
 pub mod report;
 pub mod runner;

@@ -35,9 +35,14 @@ pub struct Recording {
 impl Recording {
     /// Reads the recorded files of `selected`; a missing or unreadable file is kept as its error.
     pub fn read(catalog: &Catalog, selected: Selected) -> Recording {
+        Self::read_in(&catalog.root, selected)
+    }
+
+    /// Reads the recorded files of `selected` in the repository at `root`.
+    pub fn read_in(root: &std::path::Path, selected: Selected) -> Recording {
         let client = selected.client;
         Recording {
-            snapshot: Snapshot::read(&snapshot::path(&catalog.root, &client.path)),
+            snapshot: Snapshot::read(&snapshot::path(root, &client.path)),
             output: std::fs::read(client.output_txt()),
             cast: std::fs::read(client.output_cast()),
         }

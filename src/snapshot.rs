@@ -18,6 +18,8 @@ use sha2::{Digest, Sha256};
 use crate::atomic::atomic_write;
 use crate::catalog::{Selected, paths};
 use crate::error::{Error, Result};
+use crate::program::split;
+use crate::program::syntax::Syntax;
 
 /// The directory of the snapshots, relative to the repository root.
 pub const DIR: &str = "snapshots";
@@ -31,7 +33,8 @@ pub struct Info {
     pub nats_server: String,
     /// `nats --version` of the run.
     pub nats: String,
-    /// `sha256:<hex>` of the client's files and the example's meta.yaml (see [`files_hash`]).
+    /// `sha256:<hex>` of what the client's runs depend on: its code without prose, its other
+    /// files, the example's run settings (see [`files_hash`]).
     pub files_hash: String,
 }
 
@@ -293,9 +296,16 @@ pub fn all(root: &Path) -> Result<Vec<(PathBuf, String)>> {
     Ok(found)
 }
 
-/// `sha256:<hex>` over the client's own files (sorted relative paths and contents, and what each
-/// symbolic link says; see [`paths::own_files`]) and the example's meta.yaml, so that changing the
-/// program, a link or the expectation makes a recording stale.
+/// `sha256:<hex>` over what a run of the client depends on, so that changing what runs makes its
+/// recording stale and editing prose does not:
+///
+/// - its programs (the main file, and every other file with its extension) without their prose:
+///   the code lines of the site's own prose/code split ([`split::code`]); a program the grammar
+///   cannot read (or that is not UTF-8) counts byte for byte;
+/// - every other file of the client (data, configuration) byte for byte, and what each symbolic
+///   link says (see [`paths::own_files`]);
+/// - the example's `meta.yaml` keys that change a run ([`crate::catalog::RUN_KEYS`]: timeout,
+///   normalize rules, expected exit status and error lines, server), not its title or description.
 pub fn files_hash(selected: Selected) -> Result<String> {
     let client = selected.client;
     let mut hasher = Sha256::new();
@@ -309,6 +319,7 @@ pub fn files_hash(selected: Selected) -> Result<String> {
     let read = |path: &Path| {
         std::fs::read(path).map_err(|e| Error::io(format!("failed to read {}", path.display()), e))
     };
+    let program = Path::new(client.kind.main_file()).extension();
     for file in paths::own_files(&client.dir)? {
         if let Some(link) = &file.link {
             // No file name holds a NUL, so a link's entry never reads like a file's.
@@ -317,13 +328,18 @@ pub fn files_hash(selected: Selected) -> Result<String> {
                 link.as_os_str().as_encoded_bytes(),
             );
         }
-        if let Some(path) = &file.file {
-            add(&file.relative, &read(path)?);
+        let Some(path) = &file.file else { continue };
+        let bytes = read(path)?;
+        let code = (program.is_some() && Path::new(&file.relative).extension() == program)
+            .then(|| std::str::from_utf8(&bytes).ok())
+            .flatten()
+            .and_then(|source| split::code(Syntax::of(client.kind), source).ok());
+        match code {
+            Some(code) => add(&format!("{}\0code", file.relative), code.as_bytes()),
+            None => add(&file.relative, &bytes),
         }
     }
-    if selected.example.meta_path.is_file() {
-        add("../meta.yaml", &read(&selected.example.meta_path)?);
-    }
+    add("../meta.yaml\0run", selected.example.run_settings.as_bytes());
     let digest = hasher.finalize();
     let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
     Ok(format!("sha256:{hex}"))
@@ -517,6 +533,67 @@ mod tests {
         assert_eq!(yaml_scalar("a: \"b\""), "\"a: \\\"b\\\"\"");
         assert_eq!(yaml_scalar(""), "\"\"");
         assert_eq!(yaml_scalar("-x"), "\"-x\"");
+    }
+
+    /// The staleness hash of the one client of a catalog holding `files` (path under
+    /// `examples/c/e/`, content).
+    fn hash_of(files: &[(&str, &str)]) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let examples = dir.path().join("examples");
+        let mut all = vec![
+            ("../../meta.yaml", "categories: [c]\n"),
+            ("../meta.yaml", "examples: [e]\n"),
+        ];
+        all.extend_from_slice(files);
+        for (path, content) in all {
+            let path = examples.join("c/e").join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        }
+        let catalog = crate::catalog::Catalog::load(dir.path()).unwrap();
+        assert!(catalog.problems.is_empty(), "{:?}", catalog.problems);
+        files_hash(catalog.clients().next().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_hash_covers_what_runs_and_not_the_prose() {
+        let main = "#!/bin/bash\n# Start a server.\nnats-server -p 4222 & # in the background\n\n# Publish.\nnats pub a b\n";
+        let meta = "title: A title\ndescription: What it shows.\ntimeout: 30s\n";
+        let base = hash_of(&[
+            ("meta.yaml", meta),
+            ("cli/main.sh", main),
+            ("cli/a.conf", "# a\nport: 1\n"),
+        ]);
+        let with = |meta: &str, main: &str, conf: &str| {
+            hash_of(&[("meta.yaml", meta), ("cli/main.sh", main), ("cli/a.conf", conf)])
+        };
+        let conf = "# a\nport: 1\n";
+        // Prose: reworded, added, removed; the sections spaced differently.
+        let prose = main
+            .replace("# Start a server.", "# Start one server,\n# in the background.")
+            .replace("\n\n# Publish.", "\n");
+        assert_eq!(with(meta, &prose, conf), base);
+        // What only people read in meta.yaml.
+        let retitled = meta
+            .replace("A title", "Another title")
+            .replace("What it shows.", "Other words.");
+        assert_eq!(with(&retitled, main, conf), base);
+        // Code, a trailing comment (shown in the code), data files, the run settings.
+        assert_ne!(
+            with(meta, &main.replace("nats pub a b", "nats pub a c"), conf),
+            base
+        );
+        assert_ne!(
+            with(meta, &main.replace("in the background", "behind"), conf),
+            base
+        );
+        assert_ne!(with(meta, main, "# b\nport: 1\n"), base);
+        assert_ne!(with(&meta.replace("30s", "31s"), main, conf), base);
+        assert_ne!(with(&format!("{meta}server: jetstream\n"), main, conf), base);
+        assert_ne!(
+            with(&format!("{meta}expect: {{exit_status: 1}}\n"), main, conf),
+            base
+        );
     }
 
     #[test]

@@ -68,6 +68,31 @@ pub struct ExampleMeta {
     pub versions: std::collections::BTreeMap<String, String>,
 }
 
+/// The top-level keys of an example's `meta.yaml` that change what a run does or how it is
+/// judged: its timeout, how its output is normalized, what it is expected to print and exit with,
+/// and the server it gets. The staleness hash of a recording covers their values
+/// ([`run_settings`]); every other key is in [`PROSE_KEYS`] (a test holds the two lists to
+/// [`ExampleMeta`]'s fields, so a new key must be put in one of them).
+pub const RUN_KEYS: [&str; 4] = ["expect", "normalize", "server", "timeout"];
+
+/// The top-level keys of an example's `meta.yaml` that only people read (the docs page's).
+pub const PROSE_KEYS: [&str; 2] = ["description", "title"];
+
+/// The values of the [`RUN_KEYS`] an example's `meta.yaml` sets, as canonical JSON (keys sorted):
+/// the same for any spelling of the same values, whatever the YAML style, comments or the
+/// [`PROSE_KEYS`] say. `text` is what [`read`] returned for an [`ExampleMeta`], so it parses.
+pub fn run_settings(text: &str) -> String {
+    let value: serde_json::Value = serde_saphyr::from_str(text).unwrap_or_default();
+    let settings: serde_json::Map<String, serde_json::Value> = match value {
+        serde_json::Value::Object(fields) => fields
+            .into_iter()
+            .filter(|(key, _)| RUN_KEYS.contains(&key.as_str()))
+            .collect(),
+        _ => serde_json::Map::new(),
+    };
+    serde_json::Value::Object(settings).to_string()
+}
+
 /// The declared outcome of an example that is meant to show a failure.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -267,6 +292,37 @@ mod tests {
         assert!(parse::<CategoryMeta>("").unwrap().examples.is_empty());
         assert!(parse::<CategoryMeta>("# nothing yet\n").unwrap().title.is_none());
         assert!(parse::<CategoryMeta>("  \n\t\n").unwrap().title.is_none());
+    }
+
+    #[test]
+    fn every_example_key_is_either_run_or_prose() {
+        // serde lists the fields of the struct when it meets an unknown one.
+        let err = parse::<ExampleMeta>("no_such_key: 1\n").unwrap_err().to_string();
+        let listed = err.split_once("expected one of").map_or("", |(_, fields)| fields);
+        let listed = listed.split(';').next().unwrap_or_default();
+        let mut fields: Vec<&str> = listed.split(',').map(|f| f.trim().trim_matches('`')).collect();
+        fields.sort_unstable();
+        let mut classified: Vec<&str> = RUN_KEYS.iter().chain(&PROSE_KEYS).copied().collect();
+        classified.sort_unstable();
+        assert_eq!(fields, classified, "{err}");
+    }
+
+    #[test]
+    fn run_settings_ignore_prose_comments_and_style() {
+        let settings = run_settings(
+            "title: A\ndescription: B\ntimeout: 90s # why\nexpect:\n  exit_status: 1\nserver: jetstream\n",
+        );
+        assert_eq!(
+            settings,
+            r#"{"expect":{"exit_status":1},"server":"jetstream","timeout":"90s"}"#
+        );
+        let restyled =
+            "# Other words.\nserver: jetstream\nexpect: {exit_status: 1}\ntitle: Other\ntimeout: '90s'\n";
+        assert_eq!(run_settings(restyled), settings);
+        assert_ne!(run_settings(&restyled.replace("90s", "91s")), settings);
+        assert_eq!(run_settings(""), "{}");
+        assert_eq!(run_settings("# only a comment\n"), "{}");
+        assert_eq!(run_settings("title: T\n"), "{}");
     }
 
     #[test]

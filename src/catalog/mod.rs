@@ -19,9 +19,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The tokenizer family under the name the site's tokenizer (`src/site/syntax.rs`) still uses.
 pub use kind::{Kind, KindSpec, Server};
-pub use meta::Expect;
+pub use meta::{Expect, PROSE_KEYS, RUN_KEYS};
 pub use partition::Partition;
 
 use crate::duration;
@@ -118,6 +117,9 @@ pub struct Example {
     pub server: Option<Server>,
     /// The declared outcome.
     pub expect: Expect,
+    /// The meta.yaml keys that change a run ([`meta::RUN_KEYS`]) with their values, as canonical
+    /// JSON, for the staleness hash of its recordings.
+    pub run_settings: String,
     /// `expect.error_lines`, compiled when the catalog loads.
     pub error_lines: Vec<regex::Regex>,
     /// `versions:`: the releases the example works with, parsed when the catalog loads.
@@ -599,6 +601,7 @@ fn load_example(
         normalizer,
         server: meta.server,
         expect: meta.expect,
+        run_settings: meta::run_settings(&text),
         error_lines,
         requires,
         path,

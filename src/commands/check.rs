@@ -1,11 +1,8 @@
 //! `nbe check`: the verdict on every recording, without running anything.
 
-use std::time::Instant;
-
 use crate::catalog::Catalog;
 use crate::config::{Config, ReportSettings, Unreferenced};
 use crate::error::Result;
-use crate::recording::Recording;
 use crate::report::{ClientReport, Outcome, Reporters};
 use crate::suite::verdict::{self, Verdict};
 
@@ -20,10 +17,11 @@ pub fn check(
     let selected = catalog.select(prefixes)?;
     let mut reporters = Reporters::new(settings, "nbe check");
     reporters.problems(&catalog, prefixes, None)?;
-    for s in selected {
-        let started = Instant::now();
-        let recording = Recording::read(&catalog, s);
-        let outcome = match verdict::of_recording(s, &recording) {
+    for (s, (verdict, elapsed)) in selected
+        .iter()
+        .zip(verdict::of_recordings(&catalog.root, &selected))
+    {
+        let outcome = match verdict {
             Verdict::Verified => Outcome::Passed,
             // A client nbe cannot run yet has no recording to check; that is not its fault.
             Verdict::NotRecorded(_) if let Some(reason) = s.client.kind.cannot_run_here() => {
@@ -39,7 +37,7 @@ pub fn check(
         reporters.finished(&ClientReport {
             path: s.client.path.clone(),
             outcome,
-            elapsed: started.elapsed(),
+            elapsed,
             notes: Vec::new(),
             versions: None,
         })?;

@@ -84,12 +84,15 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         }
         Command::Record {
             prefixes,
+            all,
+            force,
             run,
             report,
         } => {
             let config = config()?;
             let options = RunOptions::resolve(&config, &run.into())?;
-            record::record(&config, &prefixes, &options, &report.into())
+            let record_options = record::RecordOptions { all, force };
+            record::record(&config, &prefixes, &options, record_options, &report.into())
         }
         Command::SetVersions {
             prefixes,

@@ -31,7 +31,7 @@ use std::sync::{Arc, Mutex};
 
 use regex::Regex;
 
-pub use rules::{ColumnRule, KeyRule, RedactRule, Rules, SortRule, UnorderedRule};
+pub use rules::{ColumnRule, KeyRule, RULE_KEYS, RedactRule, Rules, SortRule, UnorderedRule};
 
 use document::Block;
 use placeholder::Tokens;

@@ -5,6 +5,18 @@
 
 use serde::Deserialize;
 
+/// The keys of a `normalize:` block, as an author writes them (named in the advice about a flaky
+/// example; a test holds them to [`Rules`]' fields).
+pub const RULE_KEYS: [&str; 7] = [
+    "columns",
+    "sort",
+    "keys",
+    "redact",
+    "drop",
+    "unordered",
+    "disable",
+];
+
 /// Per-example normalization overrides, read from the `normalize:` block of an example's `meta.yaml`.
 ///
 /// Every list is optional; an empty `Rules` means "the built-in profile only".
@@ -99,4 +111,21 @@ pub struct UnorderedRule {
     /// Regex of lines that, when consecutive, form one unordered group.
     #[serde(default)]
     pub lines: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rule_keys_are_the_fields_of_rules() {
+        // serde lists the fields of the struct when it meets an unknown one.
+        let err = serde_saphyr::from_str::<Rules>("no_such_key: 1\n")
+            .unwrap_err()
+            .to_string();
+        let listed = err.split_once("expected one of").map_or("", |(_, fields)| fields);
+        let listed = listed.lines().next().unwrap_or_default();
+        let fields: Vec<&str> = listed.split(',').map(|f| f.trim().trim_matches('`')).collect();
+        assert_eq!(fields, RULE_KEYS, "{err}");
+    }
 }

@@ -58,6 +58,10 @@ impl Style {
     fn label(self, outcome: &Outcome) -> String {
         let (code, word) = match outcome {
             Outcome::Passed => ("32", "PASS"),
+            Outcome::Unchanged => ("32", "UNCHANGED"),
+            Outcome::Updated { .. } => ("36;1", "UPDATED"),
+            Outcome::New { accepted: true, .. } => ("36;1", "NEW"),
+            Outcome::New { accepted: false, .. } => ("33;1", "NEW"),
             Outcome::Mismatch { .. } => ("31;1", "MISMATCH"),
             Outcome::Failed { .. } => ("31;1", "FAIL"),
             Outcome::TimedOut { .. } => ("31;1", "TIMEOUT"),
@@ -89,12 +93,11 @@ pub fn render(report: &ClientReport, style: Style) -> String {
     }
     out.push('\n');
     let detail = report.outcome.detail(&report.path);
-    match report.outcome {
-        Outcome::Mismatch { .. } | Outcome::Flaky { .. } => out.push_str(&style.diff(&detail)),
-        _ => {
-            for line in detail.lines() {
-                out.push_str(&format!("    | {line}\n"));
-            }
+    if report.outcome.shows_diff() {
+        out.push_str(&style.diff(&detail));
+    } else {
+        for line in detail.lines() {
+            out.push_str(&format!("    | {line}\n"));
         }
     }
     for note in &report.notes {
@@ -113,6 +116,9 @@ fn cell(outcome: &Outcome) -> &'static str {
         Outcome::Leaked { .. } => "leaked",
         Outcome::Flaky { .. } => "flaky",
         Outcome::Skipped { .. } => "skipped",
+        Outcome::Unchanged => "unchanged",
+        Outcome::Updated { .. } => "updated",
+        Outcome::New { .. } => "new",
     }
 }
 
@@ -198,7 +204,10 @@ impl<W: Write> Reporter for Human<W> {
                 "unreferenced snapshot {path}: no client has this path; delete it or pass --unreferenced delete\n"
             ),
             // The table comes after every client's report and before the summary, which stays last.
-            Event::Done(summary) => format!("{}{summary}\n", matrix(&self.matrix)),
+            Event::Done(summary) => match summary.changes() {
+                Some(changes) => format!("{}{changes}\n{summary}\n", matrix(&self.matrix)),
+                None => format!("{}{summary}\n", matrix(&self.matrix)),
+            },
         };
         self.out
             .write_all(text.as_bytes())

@@ -1,4 +1,5 @@
-//! The JSON reporter: one object with every client's result, unreferenced snapshots and the counts.
+//! The JSON reporter: one object with every client's result, unreferenced snapshots and the counts
+//! (passed, failed, skipped, and of those the new, updated and unchanged clients).
 
 use std::io::Write;
 
@@ -62,6 +63,9 @@ impl<W: Write> Reporter for Json<W> {
                     "passed": summary.passed,
                     "failed": summary.failed,
                     "skipped": summary.skipped,
+                    "new": summary.new,
+                    "updated": summary.updated,
+                    "unchanged": summary.unchanged,
                     "seconds": summary.elapsed.as_secs_f64(),
                 });
                 writeln!(self.out, "{document:#}").map_err(|e| Error::io("failed to write the report", e))?;

@@ -1,4 +1,6 @@
-//! The JUnit reporter: one `<testcase>` per client, written atomically when the run is done.
+//! The JUnit reporter: one `<testcase>` per client, written atomically when the run is done. An
+//! accepted change (updated, new) passes, with its diff in `<system-out>`; a new client awaiting
+//! review fails, like a mismatch.
 
 use std::path::PathBuf;
 
@@ -62,7 +64,16 @@ pub fn render(suite: &str, reports: &[ClientReport], summary: &Summary) -> Strin
             report.elapsed.as_secs_f64()
         ));
         match &report.outcome {
-            Outcome::Passed => xml.push_str("/>\n"),
+            Outcome::Passed | Outcome::Unchanged => xml.push_str("/>\n"),
+            // A change that was accepted passes; the diff is kept where CI dashboards show output.
+            outcome @ (Outcome::Updated { .. } | Outcome::New { accepted: true, .. }) => {
+                xml.push_str(&format!(
+                    ">\n      <system-out>{}: {}\n{}</system-out>\n    </testcase>\n",
+                    outcome.name(),
+                    escape(&outcome.message()),
+                    escape(&outcome.detail(&report.path))
+                ));
+            }
             Outcome::Skipped { reason } => {
                 xml.push_str(&format!(
                     ">\n      <skipped message=\"{}\"/>\n    </testcase>\n",

@@ -87,18 +87,50 @@ pub struct Summary {
     pub failed: usize,
     /// Skipped clients.
     pub skipped: usize,
+    /// Of those, clients that had no accepted snapshot ([`Outcome::New`]): passed when their
+    /// output was accepted (`record`), failed when it awaits review (`test`).
+    pub new: usize,
+    /// Of the passed, clients whose accepted snapshot changed ([`Outcome::Updated`]).
+    pub updated: usize,
+    /// Of the passed, clients `record` found unchanged ([`Outcome::Unchanged`]).
+    pub unchanged: usize,
     /// Wall-clock time of the whole command.
     pub elapsed: Duration,
 }
 
 impl Summary {
-    /// Counts one more client: everything but a pass or a skip is a failure.
+    /// Counts one more client: everything but a pass (unchanged, updated or accepted new
+    /// included) or a skip is a failure; a new client awaiting review is a failure too.
     pub fn add(&mut self, outcome: &Outcome) {
         match outcome {
-            Outcome::Passed => self.passed += 1,
+            Outcome::New { .. } => self.new += 1,
+            Outcome::Updated { .. } => self.updated += 1,
+            Outcome::Unchanged => self.unchanged += 1,
+            _ => {}
+        }
+        match outcome {
+            Outcome::Passed
+            | Outcome::Unchanged
+            | Outcome::Updated { .. }
+            | Outcome::New { accepted: true, .. } => self.passed += 1,
             Outcome::Skipped { .. } => self.skipped += 1,
             _ => self.failed += 1,
         }
+    }
+
+    /// The line before the summary telling what changed, like `1 new, 2 updated, 3 unchanged`
+    /// (the counts that are not zero); `None` when nothing new, updated or unchanged was seen.
+    pub fn changes(&self) -> Option<String> {
+        let parts: Vec<String> = [
+            (self.new, "new"),
+            (self.updated, "updated"),
+            (self.unchanged, "unchanged"),
+        ]
+        .into_iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, word)| format!("{count} {word}"))
+        .collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
     }
 }
 
@@ -144,11 +176,34 @@ mod tests {
         summary.add(&Outcome::Passed);
         summary.add(&Outcome::Leaked { processes: vec![] });
         summary.add(&Outcome::Mismatch {
-            expected: None,
+            expected: String::new(),
             actual: String::new(),
         });
         summary.add(&Outcome::Skipped { reason: "x".into() });
         assert_eq!(summary.to_string(), "1 passed, 2 failed, 1 skipped");
+        assert_eq!(summary.changes(), None);
+    }
+
+    #[test]
+    fn new_clients_fail_until_accepted_and_changes_are_counted() {
+        let mut summary = Summary::default();
+        let new = |accepted| Outcome::New {
+            actual: "x".into(),
+            accepted,
+        };
+        summary.add(&new(false));
+        summary.add(&new(true));
+        summary.add(&Outcome::Unchanged);
+        summary.add(&Outcome::Unchanged);
+        summary.add(&Outcome::Updated {
+            expected: "a".into(),
+            actual: "b".into(),
+        });
+        assert_eq!(summary.to_string(), "4 passed, 1 failed, 0 skipped");
+        assert_eq!(
+            summary.changes().as_deref(),
+            Some("2 new, 1 updated, 2 unchanged")
+        );
     }
 
     #[test]

@@ -57,12 +57,33 @@ pub mod ended {
 /// What happened to one client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// It did what was declared and matched its snapshot.
+    /// It did what was declared and matched its snapshot (for `record`: and its files were
+    /// rewritten all the same, with `--force` or because the recording was damaged).
     Passed,
-    /// The normalized output differs from the snapshot, or there is no snapshot yet (`expected` is `None`).
+    /// `nbe record`: the output is the accepted snapshot's, so its `output.txt`, `output.cast` and
+    /// snapshot were kept as they were (but a stale `files_hash` line).
+    Unchanged,
+    /// An accepted snapshot was replaced by different output, on purpose (`nbe record`, or
+    /// `nbe test --update always`).
+    Updated {
+        /// The snapshot body before.
+        expected: String,
+        /// The normalized output of this run, the snapshot body now.
+        actual: String,
+    },
+    /// There was no accepted snapshot to compare with.
+    New {
+        /// The normalized output of this run.
+        actual: String,
+        /// True when it became the accepted snapshot (`nbe record`, `--update always`); false
+        /// when it awaits review (a pending snapshot, or nothing written on CI), so the client
+        /// fails: nothing is accepted yet.
+        accepted: bool,
+    },
+    /// The normalized output differs from the accepted snapshot.
     Mismatch {
         /// The snapshot body.
-        expected: Option<String>,
+        expected: String,
         /// The normalized output of this run.
         actual: String,
     },
@@ -118,6 +139,9 @@ impl Outcome {
     pub fn name(&self) -> &'static str {
         match self {
             Self::Passed => "passed",
+            Self::Unchanged => "unchanged",
+            Self::Updated { .. } => "updated",
+            Self::New { .. } => "new",
             Self::Mismatch { .. } => "mismatch",
             Self::Failed { .. } => "failed",
             Self::TimedOut { .. } => "timed_out",
@@ -131,7 +155,14 @@ impl Outcome {
     pub fn message(&self) -> String {
         match self {
             Self::Passed => String::new(),
-            Self::Mismatch { expected: None, .. } => "no snapshot yet".into(),
+            Self::Unchanged => "unchanged: output.txt, output.cast and the snapshot are kept".into(),
+            Self::Updated { .. } => "the accepted snapshot changed".into(),
+            Self::New { accepted: true, .. } => {
+                "no snapshot before: this run's output is the accepted snapshot now".into()
+            }
+            Self::New { accepted: false, .. } => {
+                "no accepted snapshot yet (pending review): it fails until its output is accepted".into()
+            }
             Self::Mismatch { .. } => "output differs from its snapshot".into(),
             Self::Failed { reason, .. } | Self::Skipped { reason } => reason.clone(),
             Self::TimedOut { after, .. } => format!("{}; {}", ended::timed_out(*after), ended::RAISE_TIMEOUT),
@@ -140,18 +171,36 @@ impl Outcome {
         }
     }
 
-    /// The diff or output tail that explains a failure, without colour; empty when there is none.
+    /// True for the outcomes whose detail is a diff.
+    pub fn shows_diff(&self) -> bool {
+        matches!(
+            self,
+            Self::Mismatch { .. } | Self::Updated { .. } | Self::New { .. } | Self::Flaky { .. }
+        )
+    }
+
+    /// The diff or output tail that explains a failure or a change, without colour; empty when
+    /// there is none.
     pub fn detail(&self, path: &str) -> String {
         match self {
-            Self::Mismatch { expected, actual } => {
-                let old = format!("{}/{path}.snap", crate::snapshot::DIR);
-                diff(
-                    expected.as_deref().unwrap_or(""),
-                    actual,
-                    &old,
-                    &format!("{path} (this run)"),
-                )
-            }
+            Self::Mismatch { expected, actual } => diff(
+                expected,
+                actual,
+                &format!("{}/{path}.snap", crate::snapshot::DIR),
+                &format!("{path} (this run)"),
+            ),
+            Self::Updated { expected, actual } => diff(
+                expected,
+                actual,
+                &format!("{}/{path}.snap (before)", crate::snapshot::DIR),
+                &format!("{path} (this run)"),
+            ),
+            Self::New { actual, .. } => diff(
+                "",
+                actual,
+                &format!("{}/{path}.snap (none yet)", crate::snapshot::DIR),
+                &format!("{path} (this run)"),
+            ),
             Self::Flaky { run, first, other } => diff(
                 first,
                 other,
@@ -159,7 +208,7 @@ impl Outcome {
                 &format!("{path} (run {run})"),
             ),
             Self::Failed { tail, .. } | Self::TimedOut { tail, .. } => tail.clone(),
-            Self::Passed | Self::Leaked { .. } | Self::Skipped { .. } => String::new(),
+            Self::Passed | Self::Unchanged | Self::Leaked { .. } | Self::Skipped { .. } => String::new(),
         }
     }
 }

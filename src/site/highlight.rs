@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use super::html::escape_into;
-use super::syntax::{Token, TokenKind};
+use crate::program::syntax::{Token, TokenKind};
 
 /// The CSS class of a token kind; plain text gets no span.
 fn class(kind: TokenKind) -> Option<&'static str> {
@@ -41,7 +41,7 @@ pub fn highlight(source: &str, tokens: &[Token], range: Range<usize>) -> String 
 mod tests {
     use super::*;
     use crate::catalog::Kind;
-    use crate::site::syntax::Syntax;
+    use crate::program::syntax::Syntax;
 
     #[test]
     fn spans_are_cut_to_the_range_and_escaped() {

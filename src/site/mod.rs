@@ -5,8 +5,8 @@
 //! replaces a directory nbe wrote. `nbe serve` serves a `Site` straight from memory. The same input
 //! always gives the same bytes: nothing depends on the clock, and every collection is ordered.
 //!
-//! - [`syntax`] reads programs with real grammars (syntect, bat's syntax set); [`split`] cuts programs into prose and code;
-//!   [`highlight`] colours code; [`markdown`] renders prose and resolves links between examples;
+//! - [`crate::program`] reads programs with real grammars and cuts them into prose and code (the
+//!   staleness hash reads the same split); [`highlight`] colours code; [`markdown`] renders prose and resolves links between examples;
 //! - [`badge`] says what a recording was made with and the verdict on it;
 //! - [`page`] writes the HTML; [`search`] writes the search index; `assets/` holds the stylesheet
 //!   and the small script (which also matches searches against the index);
@@ -20,8 +20,6 @@ pub mod outdir;
 mod page;
 pub mod preview;
 mod search;
-pub mod split;
-pub mod syntax;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -29,11 +27,12 @@ use std::path::Path;
 use crate::catalog::{Catalog, Client, Example, Selected, paths};
 use crate::error::{Error, Location, Result};
 use crate::normalize::transport::strip_ansi;
+use crate::program::split;
+use crate::program::syntax::{self, Syntax};
 use crate::recording::Recording;
 
 use badge::Verdicts;
 use page::{ClientView, Model, Program};
-use syntax::Syntax;
 
 /// Where `npm ci` puts the player files, relative to the repository root.
 pub const PLAYER_DIR: &str = "node_modules/asciinema-player/dist/bundle";

@@ -14,7 +14,7 @@ use super::badge::Provenance;
 use super::highlight::highlight;
 use super::html::{escape, script_json};
 use super::markdown::{self, Context, page_url};
-use super::split::{self, Split};
+use crate::program::split::{self, Split};
 use crate::suite::verdict::Verdict;
 
 /// The name of the site, at the end of every `<title>`.

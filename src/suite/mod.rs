@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! Suite::client:  run (sandbox) -> judge (verdict) -> normalize -> compare (update)  -> ClientReport
-//!                                                               \-> record (recording + snapshot)
+//!                                                               \-> record (update: keep or write)
 //! Suite::run_all: pool (longest first, -j workers) -> Suite::client -> report::Reporters
 //! ```
 //!
@@ -11,7 +11,8 @@
 //!   server fixture, and needs a [`Prepared`] process, so no command can forget the set-up;
 //! - [`verdict`] judges a run (and, for `nbe check` and the site, a recording);
 //! - each example's normalizer was compiled when the catalog loaded;
-//! - [`update`] is the policy for what a mismatch writes;
+//! - [`update`] is the policy for what `test` writes on a mismatch and what `record` keeps or
+//!   writes (UNCHANGED, UPDATED, NEW);
 //! - [`pool`] runs clients on worker threads, longest first;
 //! - [`stress`] is `nbe test --stress`: a low-priority load on every core and a shuffled order;
 //! - [`matrix`] is the version matrix: the same clients on other versions, one [`Variant`] each.
@@ -32,15 +33,16 @@ pub use matrix::Variant;
 pub use options::{DEFAULT_JOBS, RunOptions, run_client};
 pub use prepared::Prepared;
 
+use crate::atomic;
 use crate::catalog::Selected;
 use crate::config::UpdateMode;
 use crate::error::Result;
-use crate::lock;
+use crate::normalize;
 use crate::recording;
 use crate::report::progress::Progress;
 use crate::report::{ClientReport, Outcome, Reporters};
-use crate::runner::tools;
-use crate::snapshot::{self, Snapshot, ToolVersions};
+use crate::runner::{RunResult, tools};
+use crate::snapshot::ToolVersions;
 
 /// What the suite does with each client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,9 +54,12 @@ pub enum Task {
         /// Runs per client; a difference between them is a flake.
         repeat: u32,
     },
-    /// `nbe record`: run once and, when the run is a success, write `output.txt`, `output.cast`
-    /// and the accepted snapshot. A failed run touches nothing.
-    Record,
+    /// `nbe record`: run once and, when the run is a success, write what changed of `output.txt`,
+    /// `output.cast` and the accepted snapshot ([`update::record`]). A failed run touches nothing.
+    Record {
+        /// Write all three files even when the output is unchanged (`--force`).
+        force: bool,
+    },
 }
 
 /// The order the clients start in.
@@ -171,9 +176,9 @@ impl<'a> Suite<'a> {
         let options = variant.map_or(self.options, |variant| &variant.options);
         let repeat = match self.task {
             Task::Test { repeat, .. } => repeat,
-            Task::Record => 1,
+            Task::Record { .. } => 1,
         };
-        let mut first: Option<(String, crate::runner::RunResult)> = None;
+        let mut first: Option<(String, RunResult)> = None;
         for run in 1..=repeat {
             let result = match run_client(self.prepared, selected, options, &mut |_| {})? {
                 Ok(result) => result,
@@ -188,7 +193,7 @@ impl<'a> Suite<'a> {
             };
             if let Some(outcome) = verdict::of_run(selected, &result, options.timeout_of(selected), &save) {
                 let notes = match self.task {
-                    Task::Record => vec![format!(
+                    Task::Record { .. } => vec![format!(
                         "not recorded: {}'s output.txt, output.cast and snapshot are untouched",
                         selected.client.path
                     )],
@@ -201,14 +206,14 @@ impl<'a> Suite<'a> {
                 .normalizer
                 .normalize(&String::from_utf8_lossy(&result.output));
             match &first {
-                Some((first, _)) if first.trim_end() != normalized.trim_end() => {
+                Some((first, first_result)) if first.trim_end() != normalized.trim_end() => {
+                    let notes = self.flaky_notes(selected, [(1, first_result), (run, &result)]);
                     let outcome = Outcome::Flaky {
                         run: run as usize,
                         first: first.clone(),
                         other: normalized,
                     };
-                    let note = "make the output stable, or teach the normalizer what varies".to_string();
-                    return Ok(report(outcome, vec![note]));
+                    return Ok(report(outcome, notes));
                 }
                 Some(_) => {}
                 None => first = Some((normalized, result)),
@@ -238,16 +243,15 @@ impl<'a> Suite<'a> {
                 })?;
                 Ok(report(outcome, notes))
             }
-            Task::Record => {
-                // Another nbe recording this client waits here, so its three files always come
-                // from one run. Everything they hold is computed before the first is replaced.
-                let _lock = lock::exclusive(&selected.client.dir)?;
-                let snap = Snapshot::new(self.root, selected, &self.tool_versions(options), &actual)?;
-                recording::write(selected.client, &result.output, &result.events, start_time)?;
-                let snap_path = snapshot::path(self.root, &selected.client.path);
-                snap.write(&snap_path)?;
-                snapshot::remove(&snapshot::pending_path(&snap_path))?;
-                Ok(report(Outcome::Passed, Vec::new()))
+            Task::Record { force } => {
+                let run = update::Run {
+                    actual,
+                    result: &result,
+                    started: start_time,
+                };
+                let (outcome, notes) =
+                    update::record(self.root, selected, run, force, || self.tool_versions(options))?;
+                Ok(report(outcome, notes))
             }
         }
     }
@@ -260,6 +264,38 @@ impl<'a> Suite<'a> {
         } else {
             ask_versions(options)
         }
+    }
+
+    /// What to do about a client whose output varies between runs: where the normalizer's rules
+    /// are, and the `nbe normalize --explain` command lines for the raw output of the two runs that
+    /// differ, which are kept for it in the cache (`<cache>/flaky/<client path>/run-N.txt`, replaced
+    /// by the next flake of the client; outside the repository, which CI never writes to). A cache
+    /// that cannot be written loses the command lines, not the verdict.
+    fn flaky_notes(&self, selected: Selected, runs: [(u32, &RunResult); 2]) -> Vec<String> {
+        let example = selected.example;
+        let meta = example
+            .meta_path
+            .strip_prefix(self.root)
+            .unwrap_or(&example.meta_path);
+        let mut notes = vec![format!(
+            "make the output stable, or teach the normalizer what varies: the `normalize:` keys of {} ({}) are described in docs/normalization.md",
+            meta.display(),
+            normalize::RULE_KEYS.join(", ")
+        )];
+        let dir = self.options.cache.join("flaky").join(&selected.client.path);
+        notes.push("to see which rule changed which line of the two runs:".into());
+        for (run, result) in runs {
+            let file = dir.join(format!("run-{run}.txt"));
+            match atomic::atomic_write(&file, &result.output) {
+                Ok(()) => notes.push(format!(
+                    "  nbe normalize --explain --example {} {}",
+                    example.path,
+                    file.display()
+                )),
+                Err(err) => notes.push(format!("  (the output of run {run} could not be kept: {err})")),
+            }
+        }
+        notes
     }
 
     /// The versions of the tools the suite's own options use, asked once.

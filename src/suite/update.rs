@@ -1,18 +1,38 @@
-//! The update policy: what `nbe test` writes when a client's normalized output meets its snapshot.
+//! The update policy: what `nbe test` and `nbe record` write when a client's normalized output
+//! meets its snapshot, and how the outcome says it.
 //!
-//! As in insta: a match removes a stale pending snapshot; a mismatch writes a pending `.snap.new`
-//! (`--update new`, the local default), overwrites the `.snap` (`always`), or writes nothing (`no`,
-//! the default on CI) and says how to record on purpose. A snapshot that cannot be read fails its
-//! client, whatever the mode, and is left as it is for `nbe record` (or the user) to rewrite.
+//! `nbe test` ([`compare`]), as in insta: a match removes a stale pending snapshot; a mismatch
+//! writes a pending `.snap.new` (`--update new`, the local default), overwrites the `.snap`
+//! (`always`, reported UPDATED), or writes nothing (`no`, the default on CI) and says how to record
+//! on purpose. A client without a snapshot is NEW and fails until its output is accepted, whatever
+//! was written. A snapshot that cannot be read fails its client, whatever the mode, and is left as
+//! it is for `nbe record` (or the user) to rewrite.
+//!
+//! `nbe record` ([`record`]) keeps what did not change: when the output is the accepted
+//! snapshot's and the recording is intact, `output.txt`, `output.cast` and the snapshot stay byte
+//! for byte as they are (UNCHANGED); only a stale `files_hash` line of the snapshot is renewed,
+//! since this run proved the current files still print what was recorded (the tool versions
+//! stay those of the run that made `output.txt`). Otherwise it writes all three from this run:
+//! UPDATED with the diff when an accepted snapshot changed, NEW when there was none (or it could
+//! not be read), PASS with the reason when only the recording was damaged or `--force` asked.
 
 use std::path::Path;
+use std::time::SystemTime;
 
 use crate::catalog::Selected;
 use crate::config::UpdateMode;
 use crate::error::Result;
+use crate::lock;
+use crate::recording::{self, Recording};
 use crate::report::Outcome;
+use crate::runner::RunResult;
 use crate::snapshot::{self, Snapshot, ToolVersions};
-use crate::suite::verdict;
+use crate::suite::verdict::{self, Verdict};
+
+/// A path relative to the repository root, for messages.
+fn shown(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).display().to_string()
+}
 
 /// Compares `actual` with the snapshot of `selected` and writes what `update` asks for; returns
 /// the outcome and what was done about it. `versions` is asked only when a snapshot is written.
@@ -26,7 +46,6 @@ pub fn compare(
     let path = &selected.client.path;
     let snap_path = snapshot::path(root, path);
     let pending = snapshot::pending_path(&snap_path);
-    let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
     let existing = match Snapshot::read(&snap_path) {
         Ok(existing) => existing,
         // A snapshot that cannot be read fails its client alone; nothing is written over it.
@@ -46,11 +65,14 @@ pub fn compare(
         // A pending snapshot from an earlier mismatch is stale once the client passes again.
         if update != UpdateMode::No && pending.exists() {
             snapshot::remove(&pending)?;
-            notes.push(format!("removed the stale pending snapshot {}", shown(&pending)));
+            notes.push(format!(
+                "removed the stale pending snapshot {}",
+                shown(root, &pending)
+            ));
         }
         return Ok((Outcome::Passed, notes));
     }
-    let expected = existing.as_ref().map(|snap| snap.body.clone());
+    let expected = existing.map(|snap| snap.body);
     // The snapshot is built only where it is written: building it hashes the client's files
     // and may ask the tools for their versions.
     match update {
@@ -58,25 +80,140 @@ pub fn compare(
             Snapshot::new(root, selected, &versions(), &actual)?.write(&pending)?;
             notes.push(format!(
                 "pending snapshot written to {}; review it with `nbe review` or accept it with `nbe accept {path}`",
-                shown(&pending)
+                shown(root, &pending)
             ));
-            Ok((Outcome::Mismatch { expected, actual }, notes))
         }
         UpdateMode::Always => {
             Snapshot::new(root, selected, &versions(), &actual)?.write(&snap_path)?;
             snapshot::remove(&pending)?;
-            notes.push(format!("updated {}", shown(&snap_path)));
-            Ok((Outcome::Passed, notes))
+            notes.push(format!("wrote {}", shown(root, &snap_path)));
         }
-        UpdateMode::No => {
-            notes.push(if existing.is_none() {
-                format!("no snapshot, and none written on CI or with --update no; run `nbe record {path}` and commit the result")
-            } else {
-                format!(
-                    "nothing written on CI or with --update no; if the change is intended, run `nbe record {path}` (or `nbe test {path}` then `nbe accept {path}`) and commit the result"
-                )
-            });
-            Ok((Outcome::Mismatch { expected, actual }, notes))
-        }
+        UpdateMode::No => notes.push(match expected {
+            None => format!(
+                "nothing written on CI or with --update no, and nothing is accepted, so it fails; run `nbe record {path}` (or `nbe test {path}` then `nbe accept {path}`) and commit the result"
+            ),
+            Some(_) => format!(
+                "nothing written on CI or with --update no; if the change is intended, run `nbe record {path}` (or `nbe test {path}` then `nbe accept {path}`) and commit the result"
+            ),
+        }),
     }
+    let accepted = update == UpdateMode::Always;
+    Ok((
+        match expected {
+            None => Outcome::New { actual, accepted },
+            Some(expected) if accepted => Outcome::Updated { expected, actual },
+            Some(expected) => Outcome::Mismatch { expected, actual },
+        },
+        notes,
+    ))
+}
+
+/// A successful run of one client, to record.
+pub struct Run<'a> {
+    /// Its normalized output.
+    pub actual: String,
+    /// What the runner returned: the raw output and the timing of its events.
+    pub result: &'a RunResult,
+    /// When it started.
+    pub started: SystemTime,
+}
+
+/// Records a successful `run` of `selected`: keeps what did not change, writes the rest (see the
+/// module doc); `force` writes all three files whatever changed. Returns the outcome and notes.
+pub fn record(
+    root: &Path,
+    selected: Selected,
+    run: Run,
+    force: bool,
+    versions: impl FnOnce() -> ToolVersions,
+) -> Result<(Outcome, Vec<String>)> {
+    let path = &selected.client.path;
+    // Another nbe recording this client waits here, so its three files always come from one run.
+    let _lock = lock::exclusive(&selected.client.dir)?;
+    let snap_path = snapshot::path(root, path);
+    let pending = snapshot::pending_path(&snap_path);
+    let recording = Recording::read_in(root, selected);
+    let mut notes = Vec::new();
+    let (outcome, why) = match &recording.snapshot {
+        Ok(Some(snap)) if snap.matches(&run.actual) => {
+            match verdict::of_recording_contents(selected, &recording) {
+                Verdict::Verified if !force => {
+                    let hash = snapshot::files_hash(selected)?;
+                    if hash != snap.info.files_hash {
+                        let renewed = Snapshot {
+                            info: snapshot::Info {
+                                files_hash: hash,
+                                ..snap.info.clone()
+                            },
+                            ..snap.clone()
+                        };
+                        renewed.write(&snap_path)?;
+                        notes.push(format!(
+                            "its files changed, not its output: renewed only the files_hash of {}",
+                            shown(root, &snap_path)
+                        ));
+                    }
+                    if pending.exists() {
+                        snapshot::remove(&pending)?;
+                        notes.push(format!(
+                            "removed the stale pending snapshot {}",
+                            shown(root, &pending)
+                        ));
+                    }
+                    return Ok((Outcome::Unchanged, notes));
+                }
+                Verdict::Verified => (Outcome::Passed, "--force".to_string()),
+                Verdict::Stale(why) | Verdict::Failing(why) | Verdict::NotRecorded(why) => {
+                    // What was wrong, without the advice to record: this is the recording.
+                    let cut = ["; run `nbe record", "; fix the example, then"]
+                        .iter()
+                        .filter_map(|advice| why.find(advice))
+                        .min()
+                        .unwrap_or(why.len());
+                    (Outcome::Passed, why[..cut].to_string())
+                }
+            }
+        }
+        Ok(Some(snap)) => (
+            Outcome::Updated {
+                expected: snap.body.clone(),
+                actual: run.actual.clone(),
+            },
+            String::new(),
+        ),
+        Ok(None) => (
+            Outcome::New {
+                actual: run.actual.clone(),
+                accepted: true,
+            },
+            String::new(),
+        ),
+        Err(err) => (
+            Outcome::New {
+                actual: run.actual.clone(),
+                accepted: true,
+            },
+            format!("the old snapshot could not be read: {err}"),
+        ),
+    };
+    // Everything the files hold is computed before the first is replaced.
+    let snap = Snapshot::new(root, selected, &versions(), &run.actual)?;
+    recording::write(
+        selected.client,
+        &run.result.output,
+        &run.result.events,
+        run.started,
+    )?;
+    snap.write(&snap_path)?;
+    snapshot::remove(&pending)?;
+    let written = format!(
+        "wrote {path}/output.txt, output.cast and {}",
+        shown(root, &snap_path)
+    );
+    notes.push(if why.is_empty() {
+        written
+    } else {
+        format!("{written} ({why})")
+    });
+    Ok((outcome, notes))
 }

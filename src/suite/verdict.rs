@@ -6,8 +6,8 @@
 //! otherwise (`expect: {exit_status: 1, error_lines: ["nats: error: .*"]}`). A declared expectation
 //! that does not happen is a failure too, so an example meant to show an error keeps showing it.
 
-use std::path::PathBuf;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use regex::Regex;
 
@@ -18,6 +18,7 @@ use crate::report::{Outcome, TAIL_LINES, ended};
 use crate::runner::trace::FailedCommand;
 use crate::runner::{RunResult, Termination};
 use crate::snapshot;
+use crate::suite::pool;
 
 /// Why a run is not a success, judged against the example's declared expectation; `None` when it
 /// is one. `timeout` is the one the run had; `save` keeps the whole output of a failed run and
@@ -124,6 +125,47 @@ pub enum Verdict {
 /// normalizer: is what the docs page shows what the baseline says, and was it recorded from the
 /// current code?
 pub fn of_recording(selected: Selected, recording: &Recording) -> Verdict {
+    judge(selected, recording, true)
+}
+
+/// The verdict on the recording of each of `selected` (in the repository at `root`) and how long
+/// judging it took, in their order. They are judged on every core: telling a program's code from
+/// its prose for the staleness hash takes a parse with its grammar ([`snapshot::files_hash`]).
+pub fn of_recordings(root: &Path, selected: &[Selected]) -> Vec<(Verdict, Duration)> {
+    let jobs = std::thread::available_parallelism().map_or(1, usize::from);
+    let indexed: Vec<(usize, Selected)> = selected.iter().copied().enumerate().collect();
+    let mut verdicts: Vec<Option<(Verdict, Duration)>> = vec![None; selected.len()];
+    pool::for_each(
+        &indexed,
+        jobs,
+        |(index, s)| {
+            let started = Instant::now();
+            let verdict = of_recording(*s, &Recording::read_in(root, *s));
+            (*index, verdict, started.elapsed())
+        },
+        |(index, verdict, elapsed)| verdicts[index] = Some((verdict, elapsed)),
+    );
+    verdicts
+        .into_iter()
+        .map(|judged| {
+            judged.unwrap_or_else(|| {
+                (
+                    Verdict::Failing("interrupted before it was judged".into()),
+                    Duration::ZERO,
+                )
+            })
+        })
+        .collect()
+}
+
+/// Like [`of_recording`], but without asking whether the files changed since: does the recording
+/// agree with itself and its snapshot? `nbe record` asks it of an unchanged client, to keep a
+/// recording that only needs its `files_hash` renewed.
+pub fn of_recording_contents(selected: Selected, recording: &Recording) -> Verdict {
+    judge(selected, recording, false)
+}
+
+fn judge(selected: Selected, recording: &Recording, staleness: bool) -> Verdict {
     let path = &selected.client.path;
     let record = format!("run `nbe record {path}`");
     let snap = match &recording.snapshot {
@@ -138,19 +180,21 @@ pub fn of_recording(selected: Selected, recording: &Recording) -> Verdict {
         }
         Err(e) => return Verdict::Failing(format!("failed to read {path}/output.txt: {e}")),
     };
-    if snap.info.files_hash.is_empty() {
-        return Verdict::Failing(format!(
-            "the snapshot of {path} records no `info.files_hash`, so nbe cannot tell whether its recording is current; run `nbe record {path}` to rewrite it"
-        ));
-    }
-    match snapshot::files_hash(selected) {
-        Ok(hash) if hash == snap.info.files_hash => {}
-        Ok(_) => {
-            return Verdict::Stale(format!(
-                "the recording of {path} is older than its files (main program, other files or the example's meta.yaml changed); {record}"
+    if staleness {
+        if snap.info.files_hash.is_empty() {
+            return Verdict::Failing(format!(
+                "the snapshot of {path} records no `info.files_hash`, so nbe cannot tell whether its recording is current; run `nbe record {path}` to rewrite it"
             ));
         }
-        Err(err) => return Verdict::Failing(err.to_string()),
+        match snapshot::files_hash(selected) {
+            Ok(hash) if hash == snap.info.files_hash => {}
+            Ok(_) => {
+                return Verdict::Stale(format!(
+                    "the recording of {path} is older than its files (its code, another of its files or a run setting in the example's meta.yaml changed; prose comments, title and description do not count); {record}"
+                ));
+            }
+            Err(err) => return Verdict::Failing(err.to_string()),
+        }
     }
     let output = String::from_utf8_lossy(raw);
     if !snap.matches(&selected.example.normalizer.normalize(&output)) {

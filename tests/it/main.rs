@@ -10,6 +10,7 @@ mod harness;
 mod isolation;
 mod matrix;
 mod normalize;
+mod record;
 mod regress;
 mod run;
 mod safety;

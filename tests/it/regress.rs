@@ -7,7 +7,7 @@
 use crate::harness::{Repo, tools_dir};
 
 /// A script that starts a JetStream server on `port`, stores `value` in a KV bucket and reads it back.
-fn kv_script(port: u16, value: &str) -> String {
+pub fn kv_script(port: u16, value: &str) -> String {
     format!(
         r#"#!/usr/bin/env bash
 set -euo pipefail
@@ -67,13 +67,25 @@ fn repeating_finds_a_flaky_example() {
         kv_script(15102, "hello") + "# A token that changes on every run.\necho \"token $RANDOM$RANDOM\"\n";
     repo.script("kv/flaky", &script);
     repo.nbe(["record"]).run().code(0);
-    repo.nbe(["test", "--repeat", "3"])
+    let cache = repo.path("cache");
+    let flaky = repo
+        .nbe(["test", "--repeat", "3"])
+        .env("NBE_CACHE_DIR", cache.to_str().unwrap())
         .run()
         .code(1)
         .stdout_has("FLAKY kv/flaky/cli")
         .stdout_has("output varies between runs: run 2 differs from run 1")
         .stdout_has("--- kv/flaky/cli (run 1)\n+++ kv/flaky/cli (run 2)\n")
+        .stdout_has("the `normalize:` keys of examples/kv/flaky/meta.yaml (columns, sort, keys, redact, drop, unordered, disable) are described in docs/normalization.md")
         .summary("0 passed, 1 failed, 0 skipped");
+    // The two runs' raw output is kept, and the hint gives the command lines that explain them.
+    for run in [1, 2] {
+        let file = cache.join(format!("flaky/kv/flaky/cli/run-{run}.txt"));
+        let command = format!("nbe normalize --explain --example kv/flaky {}", file.display());
+        assert!(flaky.stdout.contains(&command), "{command}\n{}", flaky.stdout);
+        let words: Vec<String> = command.split(' ').skip(1).map(String::from).collect();
+        repo.nbe(&words).run().code(0).stdout_has("hello\nhello\ntoken ");
+    }
 }
 
 #[test]
@@ -149,15 +161,20 @@ fn a_missing_snapshot_is_pending_locally_and_a_failure_on_ci() {
         .env("CI", "true")
         .run()
         .code(1)
-        .stdout_has("no snapshot yet")
-        .stdout_has("run `nbe record kv/put/cli`");
+        .stdout_has("NEW kv/put/cli [")
+        .stdout_has("no accepted snapshot yet (pending review): it fails until its output is accepted")
+        .stdout_has("nothing is accepted, so it fails; run `nbe record kv/put/cli`")
+        .stdout_has("--- snapshots/kv/put/cli.snap (none yet)\n+++ kv/put/cli (this run)\n")
+        .stdout_has("1 new\n0 passed, 1 failed, 0 skipped\n")
+        .stdout_lacks("MISMATCH");
     assert!(!repo.exists(PUT_PENDING));
     repo.nbe(["test", "--update", "no"]).run().code(1);
     assert!(!repo.exists(PUT_PENDING));
     repo.nbe(["test"])
         .run()
         .code(1)
-        .stdout_has("`nbe accept kv/put/cli`");
+        .stdout_has("NEW kv/put/cli [")
+        .stdout_has("review it with `nbe review` or accept it with `nbe accept kv/put/cli`");
     assert!(repo.exists(PUT_PENDING));
     repo.nbe(["reject"])
         .run()
@@ -167,8 +184,18 @@ fn a_missing_snapshot_is_pending_locally_and_a_failure_on_ci() {
     repo.nbe(["test", "--update", "always"])
         .run()
         .code(0)
-        .stdout_has("updated snapshots/kv/put/cli.snap");
+        .stdout_has("NEW kv/put/cli [")
+        .stdout_has("wrote snapshots/kv/put/cli.snap")
+        .summary("1 passed, 0 failed, 0 skipped");
     assert!(repo.exists(PUT_SNAP));
+    // Overwriting an accepted snapshot on purpose says so, with the diff.
+    repo.script(PUT, &kv_script(15112, "bye"));
+    repo.nbe(["test", "--update", "always"])
+        .run()
+        .code(0)
+        .stdout_has("UPDATED kv/put/cli [")
+        .stdout_has("-hello\n-hello\n+bye\n+bye\n")
+        .summary("1 passed, 0 failed, 0 skipped");
 }
 
 #[test]
@@ -223,7 +250,7 @@ fn editing_the_program_without_recording_makes_check_fail() {
     repo.script(PUT, &kv_script(15105, "hello"));
     repo.nbe(["record"]).run().code(0);
     repo.nbe(["check"]).run().code(0);
-    repo.write(PUT_MAIN, &(repo.read(PUT_MAIN) + "# One more comment.\n"));
+    repo.write(PUT_MAIN, &(repo.read(PUT_MAIN) + "echo\n"));
     repo.nbe(["check"])
         .run()
         .code(1)
@@ -297,7 +324,7 @@ fn junit_and_json_count_what_the_summary_counts() {
         .code(1)
         .summary("1 passed, 1 failed, 1 skipped")
         // Parallel runs print each client's report whole.
-        .stdout_has("MISMATCH kv/two/cli [")
+        .stdout_has("NEW kv/two/cli [")
         .stdout_has("+two\n+two\n");
     let xml = std::fs::read_to_string(&junit).unwrap();
     let document = roxmltree::Document::parse(&xml).unwrap();
@@ -326,7 +353,11 @@ fn junit_and_json_count_what_the_summary_counts() {
         .children()
         .find(|n| n.has_tag_name("failure"))
         .unwrap();
-    assert_eq!(failure.attribute("message"), Some("no snapshot yet"));
+    assert_eq!(
+        failure.attribute("message"),
+        Some("no accepted snapshot yet (pending review): it fails until its output is accepted")
+    );
+    assert_eq!(failure.attribute("type"), Some("new"));
     assert!(failure.text().unwrap().contains("+two"));
 
     let json = repo.nbe(["test", "kv/one", "--format", "json"]).run().code(0);

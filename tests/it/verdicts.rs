@@ -58,7 +58,7 @@ fn a_reader_that_leaves_does_not_stop_nbe_record_nor_change_its_verdict() {
     repo.script("cat/b", "sleep 1\necho hello from b\n");
     repo.script("cat/c", "echo hello from c\nexit 3\n");
     let mut record = repo.nbe(["record", "-j", "1"]).spawn();
-    assert!(record.line().contains("PASS cat/a/cli"));
+    assert!(record.line().contains("NEW cat/a/cli"));
     record.close_stdout();
     let pid = record.pid();
     record.wait().code(1);

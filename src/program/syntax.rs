@@ -23,7 +23,7 @@ use syntect::util::LinesWithEndings;
 use crate::catalog::Kind;
 
 /// The grammars, loaded once per process from the compressed dump compiled into nbe, and only by
-/// the commands that render code. Regexes are compiled lazily, as a grammar first needs them.
+/// the commands that read programs (the site, and the staleness hash of `test`, `record`, `check`). Regexes are compiled lazily, as a grammar first needs them.
 static SET: LazyLock<SyntaxSet> = LazyLock::new(two_face::syntax::extra_newlines);
 
 /// One [`Syntax`] per grammar of [`SET`], so callers can hold `&'static Syntax`.

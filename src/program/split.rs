@@ -12,6 +12,8 @@
 //!
 //! [`blocks`] then groups sections for the page: code that no prose describes (a shebang and
 //! `set -euo pipefail`) joins the neighbouring block, so no row has an empty prose column.
+//! [`code`] is the other reading of the same lines: the program without its prose, which is what
+//! the staleness hash of a recording covers.
 //!
 //! What is a comment, a string or a heredoc is the grammar's call (see [`super::syntax`]): the
 //! splitter reads the outermost comment and string scopes of one parse, and strips the comment
@@ -134,6 +136,23 @@ pub fn blocks(sections: &[Section]) -> Vec<Block<'_>> {
     // followed by one, or else came first and had no previous block to join.
     debug_assert!(pending.is_empty());
     out
+}
+
+/// The code of `source` written in `syntax`, without its prose: every line [`split`] reads as code
+/// (a shebang, a trailing comment, every line of a heredoc or multi-line string), in order, each
+/// ending with a newline. Prose lines, `<!break>` markers and blank lines between them are left
+/// out, so rewording, adding or removing a comment line, or spacing the sections differently,
+/// gives the same text; any change to a line of code gives another.
+pub fn code(syntax: &Syntax, source: &str) -> Result<String, LexError> {
+    let parsed = syntax.parse(source)?;
+    let mut code = String::with_capacity(source.len());
+    for line in classify(source, &parsed.literals) {
+        if let Line::Code(range) = line {
+            code.push_str(&source[range]);
+            code.push('\n');
+        }
+    }
+    Ok(code)
 }
 
 /// Pushes the current section when it has anything, and starts an empty one.
@@ -427,6 +446,33 @@ mod tests {
                 (String::new(), vec!["b".to_string()]),
             ]
         );
+    }
+
+    #[test]
+    fn code_leaves_out_prose_and_blank_lines_only() {
+        let code = |kind: &str, source: &str| code(Syntax::of(Kind::named(kind)), source).unwrap();
+        let script = "#!/bin/bash\n# Prose.\n\necho a # trailing\ncat <<EOF\n# kept\n\nEOF\n";
+        assert_eq!(
+            code("cli", script),
+            "#!/bin/bash\necho a # trailing\ncat <<EOF\n# kept\n\nEOF\n"
+        );
+        let reworded = "#!/bin/bash\n# Other prose,\n# over two lines.\n# <!break>\necho a # trailing\n\ncat <<EOF\n# kept\n\nEOF\n";
+        assert_eq!(code("cli", reworded), code("cli", script));
+        assert_ne!(
+            code("cli", &script.replace("echo a", "echo b")),
+            code("cli", script)
+        );
+        assert_ne!(
+            code("cli", &script.replace("# trailing", "# other")),
+            code("cli", script)
+        );
+        let go = "// Package prose.\npackage main\n\n/* Block\n * prose. */\nfunc main() {\n\t// Indented prose.\n\tx := \"// a string\"\n}\n";
+        assert_eq!(
+            code("go", go),
+            "package main\nfunc main() {\n\tx := \"// a string\"\n}\n"
+        );
+        // Python's indentation is code: it stays.
+        assert_eq!(code("python", "if x:\n    # Why.\n    y()\n"), "if x:\n    y()\n");
     }
 
     #[test]
