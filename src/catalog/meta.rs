@@ -103,6 +103,11 @@ pub struct Expect {
     /// Regular expressions of error lines the output is meant to contain.
     #[serde(default)]
     pub error_lines: Vec<String>,
+    /// The clients (directory names, like `cli`) the expectation is for; every client when absent.
+    /// The others are expected to exit 0 and print no error line: a program that handles a refusal
+    /// as part of its logic prints its own words, where the `nats` CLI prints `nats: error: ...`.
+    #[serde(default)]
+    pub clients: Option<Vec<String>>,
 }
 
 /// Reads and parses a YAML file; a missing file gives the default, an empty one too.

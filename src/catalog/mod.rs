@@ -156,7 +156,23 @@ pub struct Client {
     pub main: PathBuf,
 }
 
+impl Example {
+    /// The exit status and the compiled error lines `client` is expected to end with: the declared
+    /// ones when `expect.clients` is absent or names it, else a clean exit without error lines.
+    pub fn expected(&self, client: &Client) -> (i32, &[regex::Regex]) {
+        match &self.expect.clients {
+            Some(names) if !names.iter().any(|name| client.is_named(name)) => (0, &[]),
+            _ => (self.expect.exit_status, &self.error_lines),
+        }
+    }
+}
+
 impl Client {
+    /// True when `name` is its directory's name or its kind's.
+    pub fn is_named(&self, name: &str) -> bool {
+        self.dir_name() == name || self.kind.name() == name
+    }
+
     /// The name of its directory: its kind's name, or one of the kind's aliases.
     pub fn dir_name(&self) -> &str {
         self.path.rsplit('/').next().unwrap_or(&self.path)
@@ -584,6 +600,24 @@ fn load_example(
     if clients.is_empty() && problems.len() > before {
         return Ok(None);
     }
+    for name in meta.expect.clients.iter().flatten() {
+        if !clients.iter().any(|client| client.is_named(name)) {
+            let known: Vec<&str> = clients.iter().map(Client::dir_name).collect();
+            // The name's own line in a block list, else the list's.
+            let item = meta::item_location(&meta_path, &text, name);
+            let location = match item.line {
+                Some(1) => meta::value_location(&meta_path, &text, &["expect", "clients"]),
+                _ => item,
+            };
+            return Err(Error::catalog(
+                location,
+                format!(
+                    "`expect.clients` names {name:?}, which is not a client of this example; use one of: {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
     if clients.is_empty() {
         return Err(Error::catalog(
             Location::file(&dir),
@@ -781,6 +815,39 @@ mod tests {
 
     fn meta_error(meta: &str) -> String {
         load_meta(meta).expect_err("a catalog error")
+    }
+
+    #[test]
+    fn an_expectation_can_be_for_some_clients_only() {
+        let repo = tempfile::tempdir().unwrap();
+        let example = repo.path().join("examples/kv/put");
+        for main in ["cli/main.sh", "go/main.go", "javascript/main.js"] {
+            std::fs::create_dir_all(example.join(main).parent().unwrap()).unwrap();
+            std::fs::write(example.join(main), "").unwrap();
+        }
+        let meta = |clients: &str| {
+            format!("expect:\n  exit_status: 1\n  error_lines: ['^nats: error: ']\n  clients: {clients}\n")
+        };
+        std::fs::write(example.join("meta.yaml"), meta("[cli, node]")).unwrap();
+        let catalog = Catalog::load(repo.path()).unwrap();
+        let put = &catalog.categories[0].examples[0];
+        let expected = |kind: &str| {
+            let client = put.clients.iter().find(|c| c.kind.name() == kind).unwrap();
+            let (status, lines) = put.expected(client);
+            (status, lines.len())
+        };
+        // `node` names the `javascript` directory through its kind.
+        assert_eq!(expected("cli"), (1, 1));
+        assert_eq!(expected("node"), (1, 1));
+        assert_eq!(expected("go"), (0, 0));
+
+        std::fs::write(example.join("meta.yaml"), meta("[cli, rust]")).unwrap();
+        let catalog = Catalog::load(repo.path()).unwrap();
+        let err = catalog.problems[0].error().to_string();
+        assert!(
+            err.ends_with("meta.yaml:4:12: `expect.clients` names \"rust\", which is not a client of this example; use one of: cli, go, javascript"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -51,9 +51,10 @@ pub fn of_run(
             processes: result.leaked.clone(),
         });
     }
+    let (expected_status, declared) = selected.example.expected(selected.client);
     let mut problems = problems(
-        selected.example.expect.exit_status,
-        &selected.example.error_lines,
+        expected_status,
+        declared,
         Some((status, result.failed_command.as_ref())),
         &output,
     );
@@ -202,12 +203,8 @@ fn judge(selected: Selected, recording: &Recording, staleness: bool) -> Verdict 
             "{path}/output.txt does not normalize to its snapshot; {record}"
         ));
     }
-    let problems = problems(
-        selected.example.expect.exit_status,
-        &selected.example.error_lines,
-        None,
-        &output,
-    );
+    let (expected_status, declared) = selected.example.expected(selected.client);
+    let problems = problems(expected_status, declared, None, &output);
     if !problems.is_empty() {
         return Verdict::Failing(format!(
             "{path}/output.txt {}; fix the example, then {record}",
@@ -246,8 +243,8 @@ pub const ERROR_PATTERNS: [(&str, &str); 7] = [
 
 /// Everything wrong with a run; empty when it did what was declared.
 ///
-/// `expected_status` and `declared` are the example's `expect.exit_status` and its compiled
-/// `expect.error_lines` ([`crate::catalog::Example::error_lines`]). `exit` is the exit status, with
+/// `expected_status` and `declared` are what the example's `expect` says of the client
+/// ([`crate::catalog::Example::expected`]). `exit` is the exit status, with
 /// the command of a traced script that ended it when known; `None` when it is unknown (checking a
 /// recording) and then is not judged.
 pub fn problems(
