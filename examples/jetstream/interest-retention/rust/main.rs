@@ -31,7 +31,10 @@ async fn main() -> Result<(), async_nats::Error> {
         .publish("orders.paid", "order 1 paid, before anyone listened".into())
         .await?
         .await?;
-    println!("Published order 1 as sequence {}, with no consumer yet", ack.sequence);
+    println!(
+        "Published order 1 as sequence {}, with no consumer yet",
+        ack.sequence
+    );
     show_stream(&orders, 0).await?;
 
     // Two durable pull consumers share the stream. `billing` reads every
@@ -96,7 +99,11 @@ async fn create_consumer(
 /// Takes `count` events from a consumer and acknowledges each one, waiting
 /// for the server to confirm the acknowledgement (`double_ack`). A fetch asks
 /// for exactly that many and returns them one by one.
-async fn handle(name: &str, consumer: &consumer::PullConsumer, count: usize) -> Result<(), async_nats::Error> {
+async fn handle(
+    name: &str,
+    consumer: &consumer::PullConsumer,
+    count: usize,
+) -> Result<(), async_nats::Error> {
     let mut messages = consumer
         .fetch()
         .max_messages(count)
