@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use crate::atomic::atomic_write;
 use crate::catalog::{Selected, paths};
 use crate::error::{Error, Result};
-use crate::program::split;
+use crate::program::memo;
 use crate::program::syntax::Syntax;
 
 /// The directory of the snapshots, relative to the repository root.
@@ -300,7 +300,7 @@ pub fn all(root: &Path) -> Result<Vec<(PathBuf, String)>> {
 /// recording stale and editing prose does not:
 ///
 /// - its programs (the main file, and every other file with its extension) without their prose:
-///   the code lines of the site's own prose/code split ([`split::code`]); a program the grammar
+///   the code lines of the site's own prose/code split ([`crate::program::split::code`], memoized by [`memo`]); a program the grammar
 ///   cannot read (or that is not UTF-8) counts byte for byte;
 /// - every other file of the client (data, configuration) byte for byte, and what each symbolic
 ///   link says (see [`paths::own_files`]);
@@ -333,7 +333,7 @@ pub fn files_hash(selected: Selected) -> Result<String> {
         let code = (program.is_some() && Path::new(&file.relative).extension() == program)
             .then(|| std::str::from_utf8(&bytes).ok())
             .flatten()
-            .and_then(|source| split::code(Syntax::of(client.kind), source).ok());
+            .and_then(|source| memo::code(Syntax::of(client.kind), source).ok());
         match code {
             Some(code) => add(&format!("{}\0code", file.relative), code.as_bytes()),
             None => add(&file.relative, &bytes),

@@ -75,8 +75,10 @@ pub struct ExampleMeta {
 /// [`ExampleMeta`]'s fields, so a new key must be put in one of them).
 pub const RUN_KEYS: [&str; 4] = ["expect", "normalize", "server", "timeout"];
 
-/// The top-level keys of an example's `meta.yaml` that only people read (the docs page's).
-pub const PROSE_KEYS: [&str; 2] = ["description", "title"];
+/// The top-level keys of an example's `meta.yaml` that do not change what a run prints: what only
+/// people read (the docs page's title and description), and `versions`, which decides whether a
+/// client runs on the versions at hand, not what it prints when it does.
+pub const PROSE_KEYS: [&str; 3] = ["description", "title", "versions"];
 
 /// The values of the [`RUN_KEYS`] an example's `meta.yaml` sets, as canonical JSON (keys sorted):
 /// the same for any spelling of the same values, whatever the YAML style, comments or the
