@@ -24,7 +24,8 @@
 //!   [`lock`] keeps two nbe processes from writing one client at once;
 //! - [`report`] holds the outcomes and the sentences for how a run ended, fans events out to the
 //!   reporters and decides the exit code ([`exit`]);
-//! - [`site`] renders the catalog and its recordings as a static docs site.
+//! - [`site`] renders the catalog and its recordings as a static docs site;
+//! - [`lint`] finds what is wrong with examples without running them (`nbe lint`).
 
 pub mod atomic;
 pub mod catalog;
@@ -34,6 +35,7 @@ pub mod config;
 pub mod duration;
 pub mod error;
 pub mod exit;
+pub mod lint;
 pub mod lock;
 pub mod normalize;
 pub mod recording;

@@ -50,6 +50,74 @@ pub struct ExampleMeta {
     pub expect: Expect,
     /// The server fixture nbe starts for the clients: `none`, `jetstream` or `cluster`.
     pub server: Option<super::Server>,
+    /// What `nbe lint` is told about this example.
+    #[serde(default)]
+    pub lint: LintMeta,
+}
+
+/// `lint:` in an example's `meta.yaml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LintMeta {
+    /// Findings silenced for this example, each with its reason.
+    #[serde(default)]
+    pub allow: Vec<AllowMeta>,
+}
+
+/// One `lint.allow` item as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowMeta {
+    /// The finding code, like `NBE104`.
+    pub code: String,
+    /// Why the finding does not apply here; shown on the example's page.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A finding code `nbe lint` does not report for one example, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allow {
+    /// The finding code, like `NBE104`.
+    pub code: &'static crate::lint::code::Code,
+    /// Why it does not apply to this example.
+    pub reason: String,
+}
+
+/// The checked `lint.allow` list of the example `meta.yaml` at `path`: every code must be one
+/// `nbe lint` knows and every item must say why.
+pub fn allows(path: &Path, text: &str, lint: &LintMeta) -> Result<Vec<Allow>> {
+    lint.allow
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let index = index.to_string();
+            let Some(code) = crate::lint::code::Code::find(item.code.trim()) else {
+                let known: Vec<&str> = crate::lint::code::CODES.iter().map(|code| code.id).collect();
+                return Err(Error::catalog(
+                    value_location(path, text, &["lint", "allow", &index, "code"]),
+                    format!(
+                        "`lint.allow` names the unknown code {:?}; use one of {} (`nbe lint` prints the code of each finding)",
+                        item.code,
+                        known.join(", ")
+                    ),
+                ));
+            };
+            if item.reason.trim().is_empty() {
+                return Err(Error::catalog(
+                    value_location(path, text, &["lint", "allow", &index]),
+                    format!(
+                        "`lint.allow` silences {} without a reason; add `reason: ...` saying why the finding does not apply (the example's page shows it)",
+                        code.id
+                    ),
+                ));
+            }
+            Ok(Allow {
+                code,
+                reason: item.reason.trim().to_string(),
+            })
+        })
+        .collect()
 }
 
 /// The declared outcome of an example that is meant to show a failure.

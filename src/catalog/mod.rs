@@ -9,7 +9,7 @@
 //! regex is a problem of that example, found before anything runs.
 
 mod kind;
-mod meta;
+pub(crate) mod meta;
 mod partition;
 pub mod paths;
 
@@ -19,7 +19,7 @@ use std::time::Duration;
 
 /// The tokenizer family under the name the site's tokenizer (`src/site/syntax.rs`) still uses.
 pub use kind::{Kind, KindSpec, Server};
-pub use meta::Expect;
+pub use meta::{Allow, Expect};
 pub use partition::Partition;
 
 use crate::duration;
@@ -46,6 +46,19 @@ pub struct Problem {
     pub location: Location,
     /// What is wrong and what to do about it.
     pub message: String,
+    /// What sort of problem it is.
+    pub kind: ProblemKind,
+}
+
+/// What sort of problem a [`Problem`] is, for `nbe lint`'s codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// A directory its parent's `meta.yaml` does not list.
+    NotListed,
+    /// A client directory named after no kind.
+    UnknownKind,
+    /// Anything else that keeps it from loading.
+    Other,
 }
 
 impl Problem {
@@ -60,16 +73,22 @@ impl Problem {
     }
 
     fn new(path: String, error: Error) -> Self {
+        Self::of(ProblemKind::Other, path, error)
+    }
+
+    fn of(kind: ProblemKind, path: String, error: Error) -> Self {
         match error {
             Error::Catalog { location, message } => Self {
                 path,
                 location,
                 message,
+                kind,
             },
             other => Self {
                 location: Location::file(&path),
                 message: other.to_string(),
                 path,
+                kind,
             },
         }
     }
@@ -116,6 +135,8 @@ pub struct Example {
     pub expect: Expect,
     /// `expect.error_lines`, compiled when the catalog loads.
     pub error_lines: Vec<regex::Regex>,
+    /// The `nbe lint` findings silenced in `meta.yaml` (`lint.allow`), each with its reason.
+    pub allows: Vec<Allow>,
     /// Clients in display order.
     pub clients: Vec<Client>,
 }
@@ -416,7 +437,8 @@ fn ordered_dirs(
         }
     }
     for missing in present.iter().filter(|name| !listed.contains(name)) {
-        problems.push(Problem::new(
+        problems.push(Problem::of(
+            ProblemKind::NotListed,
             child(missing),
             Error::catalog(
                 meta::key_location(meta_path, text, key),
@@ -544,6 +566,7 @@ fn load_example(
             format!("normalize: {err}; fix the rule (see docs/normalization.md)"),
         )
     })?;
+    let allows = meta::allows(&meta_path, &text, &meta.lint)?;
     let path = format!("{category}/{name}");
     let before = problems.len();
     let clients = load_clients(&dir, &path, problems)?;
@@ -568,6 +591,7 @@ fn load_example(
         server: meta.server,
         expect: meta.expect,
         error_lines,
+        allows,
         path,
         dir,
         meta_path,
@@ -592,7 +616,8 @@ fn load_clients(dir: &Path, example_path: &str, problems: &mut Vec<Problem>) -> 
         let path = format!("{example_path}/{name}");
         let Some(kind) = Kind::from_dir_name(&name) else {
             let known: Vec<_> = Kind::all().map(Kind::name).collect();
-            problems.push(Problem::new(
+            problems.push(Problem::of(
+                ProblemKind::UnknownKind,
                 path,
                 Error::catalog(
                     Location::file(&client_dir),
