@@ -7,6 +7,7 @@
 mod clients;
 mod harness;
 mod isolation;
+mod lint;
 mod normalize;
 mod regress;
 mod run;
