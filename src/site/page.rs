@@ -386,6 +386,7 @@ impl Model<'_> {
             source = escape(source_name),
         );
         main.push_str(&provenance(&view.verdict, &view.provenance));
+        main.push_str(&allowed(example));
     }
 
     /// The program, as prose beside code, or as written when it could not be split.
@@ -523,6 +524,30 @@ fn provenance(verdict: &Verdict, provenance: &Provenance) -> String {
         escape(&verdict.explanation())
     );
     out
+}
+
+/// The line naming the `nbe lint` findings the example's meta.yaml silences, with their
+/// reasons, so a reader sees what was judged not to apply; empty when there are none.
+fn allowed(example: &Example) -> String {
+    if example.allows.is_empty() {
+        return String::new();
+    }
+    let items: Vec<String> = example
+        .allows
+        .iter()
+        .map(|allow| {
+            format!(
+                "<code>{}</code> {}: {}",
+                allow.code.id,
+                escape(allow.code.name),
+                escape(&allow.reason)
+            )
+        })
+        .collect();
+    format!(
+        "<p class=\"lint-allowed\">Lint findings silenced for this example: {}.</p>\n",
+        items.join("; ")
+    )
 }
 
 /// The first sentence of a plain-text description, for lists.

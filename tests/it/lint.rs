@@ -327,3 +327,24 @@ fn an_allow_silences_a_finding_with_its_reason_and_an_unknown_code_is_refused() 
             .contains("without a reason")
     );
 }
+
+#[test]
+fn the_site_lists_what_an_example_silences_with_the_reasons() {
+    let repo = repo_with(&[
+        ("wait/nap", &format!("{PROSE}sleep 2\n")),
+        ("wait/plain", &format!("{PROSE}echo hi\n")),
+    ]);
+    repo.write(
+        "examples/wait/nap/meta.yaml",
+        "title: Nap\ndescription: Naps.\nlint:\n  allow:\n    - code: NBE103\n      reason: the nap is <the point>\n",
+    );
+    let site = repo.path("site");
+    repo.nbe(["build", "--output"]).args([&site]).run().code(0);
+    let nap = std::fs::read_to_string(site.join("wait/nap/cli/index.html")).unwrap();
+    assert!(
+        nap.contains("<p class=\"lint-allowed\">Lint findings silenced for this example: <code>NBE103</code> fixed-sleep: the nap is &lt;the point&gt;.</p>"),
+        "{nap}"
+    );
+    let plain = std::fs::read_to_string(site.join("wait/plain/cli/index.html")).unwrap();
+    assert!(!plain.contains("lint-allowed"));
+}
