@@ -229,4 +229,13 @@ mod tests {
         assert_eq!(Code::find("NBE104").map(|c| c.name), Some("absolute-path"));
         assert!(Code::find("NBE999").is_none());
     }
+
+    #[test]
+    fn docs_lint_md_lists_every_code_with_its_severity_and_name() {
+        let docs = include_str!("../../docs/LINT.md");
+        for code in &CODES {
+            let row = format!("| {} | {} | {} |", code.id, code.severity, code.name);
+            assert!(docs.contains(&row), "docs/LINT.md lacks {row}");
+        }
+    }
 }
