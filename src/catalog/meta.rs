@@ -82,6 +82,8 @@ pub struct Allow {
     pub code: &'static crate::lint::code::Code,
     /// Why it does not apply to this example.
     pub reason: String,
+    /// Where its `code` is written.
+    pub location: Location,
 }
 
 /// The checked `lint.allow` list of the example `meta.yaml` at `path`: every code must be one
@@ -92,10 +94,11 @@ pub fn allows(path: &Path, text: &str, lint: &LintMeta) -> Result<Vec<Allow>> {
         .enumerate()
         .map(|(index, item)| {
             let index = index.to_string();
+            let location = value_location(path, text, &["lint", "allow", &index, "code"]);
             let Some(code) = crate::lint::code::Code::find(item.code.trim()) else {
                 let known: Vec<&str> = crate::lint::code::CODES.iter().map(|code| code.id).collect();
                 return Err(Error::catalog(
-                    value_location(path, text, &["lint", "allow", &index, "code"]),
+                    location,
                     format!(
                         "`lint.allow` names the unknown code {:?}; use one of {} (`nbe lint` prints the code of each finding)",
                         item.code,
@@ -115,6 +118,7 @@ pub fn allows(path: &Path, text: &str, lint: &LintMeta) -> Result<Vec<Allow>> {
             Ok(Allow {
                 code,
                 reason: item.reason.trim().to_string(),
+                location,
             })
         })
         .collect()

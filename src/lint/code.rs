@@ -70,9 +70,11 @@ pub const NO_PROSE: &Code = &CODES[13];
 pub const CATALOG: &Code = &CODES[14];
 /// A script nbe cannot parse, so the script rules could not look at it.
 pub const UNPARSED: &Code = &CODES[15];
+/// A `lint.allow` that silences nothing.
+pub const UNUSED_ALLOW: &Code = &CODES[16];
 
 /// Every code, in numeric order.
-pub const CODES: [Code; 16] = [
+pub const CODES: [Code; 17] = [
     Code {
         id: "NBE101",
         severity: Severity::Error,
@@ -206,6 +208,14 @@ pub const CODES: [Code; 16] = [
         name: "unparsed-script",
         why: "nbe could not parse the script as bash, so the script rules did not look at it",
         fix: "check the script's syntax with `bash -n main.sh`",
+    },
+    Code {
+        id: "NBE117",
+        severity: Severity::Warning,
+        name: "unused-allow",
+        why: "an allow that silences nothing no longer describes the example, and would hide \
+              the finding if it came back for another reason",
+        fix: "remove the item from `lint.allow`",
     },
 ];
 

@@ -145,12 +145,12 @@ pub fn lint(catalog: &Catalog, prefixes: &[String]) -> Result<Lint> {
         finding.column = problem.location.column;
         findings.push(finding);
     }
+    // What a prefix names, or holds: a category's own findings only when the prefix names it.
     let touched = |path: &str| {
         prefixes.is_empty()
-            || prefixes.iter().any(|prefix| {
-                let prefix = prefix.trim_matches('/');
-                catalog::segment_prefix(path, prefix) || catalog::segment_prefix(prefix, path)
-            })
+            || prefixes
+                .iter()
+                .any(|prefix| catalog::segment_prefix(path, prefix.trim_matches('/')))
     };
     for category in &catalog.categories {
         if !touched(&category.name) {
@@ -203,6 +203,7 @@ pub fn lint(catalog: &Catalog, prefixes: &[String]) -> Result<Lint> {
     findings
         .sort_by(|a, b| (&a.path, &a.file, a.line, a.code.id).cmp(&(&b.path, &b.file, b.line, b.code.id)));
     let mut lint = Lint::default();
+    let mut used = Vec::new();
     for finding in findings {
         let allow = examples
             .iter()
@@ -210,13 +211,45 @@ pub fn lint(catalog: &Catalog, prefixes: &[String]) -> Result<Lint> {
             .flat_map(|e| &e.allows)
             .find(|allow| allow.code == finding.code);
         match allow {
-            Some(allow) => lint.allowed.push(Allowed {
-                reason: allow.reason.clone(),
-                finding,
-            }),
+            Some(allow) => {
+                used.push(allow);
+                lint.allowed.push(Allowed {
+                    reason: allow.reason.clone(),
+                    finding,
+                });
+            }
             None => lint.findings.push(finding),
         }
     }
+    // Every client of an example was looked at only when the whole example was selected.
+    let whole = |example: &Example| {
+        example
+            .clients
+            .iter()
+            .all(|c| selected.iter().any(|s| std::ptr::eq(s.client, c)))
+    };
+    for example in examples.iter().filter(|e| whole(e)) {
+        for allow in example
+            .allows
+            .iter()
+            .filter(|a| !used.iter().any(|u| std::ptr::eq(*u, *a)))
+        {
+            let mut finding = Finding::new(
+                code::UNUSED_ALLOW,
+                &example.path,
+                &allow.location.path,
+                format!(
+                    "{} silences {}, which {} no longer has",
+                    example.path, allow.code.id, example.path
+                ),
+            );
+            finding.line = allow.location.line;
+            finding.column = allow.location.column;
+            lint.findings.push(finding);
+        }
+    }
+    lint.findings
+        .sort_by(|a, b| (&a.path, &a.file, a.line, a.code.id).cmp(&(&b.path, &b.file, b.line, b.code.id)));
     Ok(lint)
 }
 

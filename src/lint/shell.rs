@@ -221,7 +221,7 @@ impl<'a> Walker<'a> {
                 let values: Option<Vec<String>> = clause.values.as_ref().and_then(|words| {
                     words
                         .iter()
-                        .map(|word| self.expand(&word.value).filter(|v| !v.contains(UNKNOWN)))
+                        .map(|word| Some(self.expand(&word.value)).filter(|v| !v.contains(UNKNOWN)))
                         .collect()
                 });
                 self.enter_loop(polling);
@@ -298,13 +298,13 @@ impl<'a> Walker<'a> {
             return;
         };
         let at = pos_of(word.loc.as_ref());
-        let name = self.expand(&word.value).unwrap_or_default();
+        let name = self.expand(&word.value);
         let mut args = Vec::new();
         let mut arg_positions = Vec::new();
         for item in simple.suffix.iter().flat_map(|suffix| &suffix.0) {
             match item {
                 CommandPrefixOrSuffixItem::Word(word) => {
-                    args.push(self.expand(&word.value).unwrap_or_else(|| UNKNOWN.to_string()));
+                    args.push(self.expand(&word.value));
                     arg_positions.push(pos_of(word.loc.as_ref()));
                 }
                 CommandPrefixOrSuffixItem::AssignmentWord(assignment, word) => {
@@ -314,7 +314,7 @@ impl<'a> Walker<'a> {
                     ) {
                         self.assign(assignment);
                     }
-                    args.push(self.expand(&word.value).unwrap_or_else(|| UNKNOWN.to_string()));
+                    args.push(self.expand(&word.value));
                     arg_positions.push(pos_of(word.loc.as_ref()));
                 }
                 _ => {}
@@ -399,14 +399,14 @@ impl<'a> Walker<'a> {
             return;
         };
         match &assignment.value {
-            ast::AssignmentValue::Scalar(word) => match self.expand(&word.value) {
-                Some(value) if !value.contains(UNKNOWN) => {
+            ast::AssignmentValue::Scalar(word) => {
+                let value = self.expand(&word.value);
+                if value.contains(UNKNOWN) {
+                    self.vars.remove(name);
+                } else {
                     self.vars.insert(name.clone(), value);
                 }
-                _ => {
-                    self.vars.remove(name);
-                }
-            },
+            }
             ast::AssignmentValue::Array(_) => {
                 self.vars.remove(name);
             }
@@ -420,7 +420,7 @@ impl<'a> Walker<'a> {
                 None | Some(1),
                 IoFileRedirectKind::Write | IoFileRedirectKind::Append | IoFileRedirectKind::Clobber,
                 IoFileRedirectTarget::Filename(word),
-            )) => self.expand(&word.value),
+            )) => Some(self.expand(&word.value)),
             _ => None,
         });
         for item in items {
@@ -465,9 +465,8 @@ impl<'a> Walker<'a> {
     }
 
     fn redirect_paths(&mut self, redirect: &IoRedirect) {
-        if let IoRedirect::File(_, _, IoFileRedirectTarget::Filename(word)) = redirect
-            && let Some(path) = self.expand(&word.value)
-        {
+        if let IoRedirect::File(_, _, IoFileRedirectTarget::Filename(word)) = redirect {
+            let path = self.expand(&word.value);
             self.paths_in(&path, pos_of(word.loc.as_ref()));
         }
     }
@@ -482,10 +481,10 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// The value of a shell word (quotes removed, known variables substituted), `None` when it
-    /// is not a plain word.
-    fn expand(&self, raw: &str) -> Option<String> {
-        Some(self.substitute(raw, false))
+    /// The value of a shell word: quotes removed, known variables substituted, the rest
+    /// [`UNKNOWN`].
+    fn expand(&self, raw: &str) -> String {
+        self.substitute(raw, false)
     }
 
     /// The text of an expanding heredoc: variables substituted, quotes kept.
@@ -636,6 +635,12 @@ fn trivially_true(condition: &CompoundList) -> bool {
 /// True when a loop body leaves the loop on a condition: it holds a `break` or a `return`
 /// (outside nested function definitions), so the loop waits for something.
 fn breaks_out(list: &CompoundList) -> bool {
+    leaves(list, true)
+}
+
+/// True when `list` holds a `return`, or a `break` when `breaks` (a `break` in a nested loop
+/// leaves only that loop, so it does not count there; a `return` leaves them all).
+fn leaves(list: &CompoundList, breaks: bool) -> bool {
     list.0.iter().any(|item| {
         std::iter::once(&item.0.first)
             .chain(item.0.additional.iter().map(|next| {
@@ -643,42 +648,42 @@ fn breaks_out(list: &CompoundList) -> bool {
                 pipeline
             }))
             .flat_map(|pipeline| &pipeline.seq)
-            .any(command_breaks_out)
+            .any(|command| command_leaves(command, breaks))
     })
 }
 
-fn command_breaks_out(command: &Command) -> bool {
+fn command_leaves(command: &Command, breaks: bool) -> bool {
     match command {
         Command::Simple(simple) => simple
             .word_or_name
             .as_ref()
-            .is_some_and(|word| word.value == "break" || word.value == "return"),
+            .is_some_and(|word| word.value == "return" || (breaks && word.value == "break")),
         Command::Compound(compound, _) => match compound {
-            CompoundCommand::BraceGroup(group) => breaks_out(&group.list),
-            CompoundCommand::Subshell(_) => false,
+            CompoundCommand::BraceGroup(group) => leaves(&group.list, breaks),
             CompoundCommand::IfClause(clause) => {
-                breaks_out(&clause.then) || clause.elses.iter().flatten().any(|other| breaks_out(&other.body))
+                leaves(&clause.then, breaks)
+                    || clause
+                        .elses
+                        .iter()
+                        .flatten()
+                        .any(|other| leaves(&other.body, breaks))
             }
             CompoundCommand::CaseClause(clause) => clause
                 .cases
                 .iter()
-                .any(|case| case.cmd.as_ref().is_some_and(breaks_out)),
-            // A nested loop's `break` leaves that loop; its `return` leaves the function.
-            CompoundCommand::ForClause(clause) => returns(&clause.body.list),
+                .any(|case| case.cmd.as_ref().is_some_and(|list| leaves(list, breaks))),
+            CompoundCommand::ForClause(clause) => leaves(&clause.body.list, false),
+            CompoundCommand::ArithmeticForClause(clause) => leaves(&clause.body.list, false),
             CompoundCommand::WhileClause(clause) | CompoundCommand::UntilClause(clause) => {
-                returns(&clause.1.list)
+                leaves(&clause.1.list, false)
             }
-            _ => false,
+            // A subshell's `break` or `return` leaves only the subshell.
+            CompoundCommand::Subshell(_) | CompoundCommand::Arithmetic(_) | CompoundCommand::Coprocess(_) => {
+                false
+            }
         },
         Command::Function(_) | Command::ExtendedTest(..) => false,
     }
-}
-
-/// True when a list holds a `return` (at any depth outside function definitions).
-fn returns(list: &CompoundList) -> bool {
-    let text = list.to_string();
-    text.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-        .any(|word| word == "return")
 }
 
 /// The directories whose paths depend on the machine or are shared by parallel runs.
@@ -741,6 +746,16 @@ mod tests {
         let polls: Vec<(usize, bool)> = script.sleeps.iter().map(|s| (s.at.line, s.polling)).collect();
         assert_eq!(polls, [(2, false), (5, true), (7, true), (8, false)]);
         assert!(script.early_uses.is_empty(), "{:?}", script.early_uses);
+    }
+
+    #[test]
+    fn a_break_counts_for_its_own_loop_and_a_return_for_every_loop() {
+        let script = analyse(
+            "for a in 1 2; do\n  for b in 1 2; do break; done\n  sleep 1\ndone\nf() {\n  for a in 1 2; do\n    for b in 1 2; do return; done\n    sleep 1\n  done\n}\nf\n",
+        )
+        .unwrap();
+        let polls: Vec<(usize, bool)> = script.sleeps.iter().map(|s| (s.at.line, s.polling)).collect();
+        assert_eq!(polls, [(3, false), (8, true)]);
     }
 
     #[test]

@@ -297,6 +297,18 @@ fn an_allow_silences_a_finding_with_its_reason_and_an_unknown_code_is_refused() 
         .run()
         .code(0)
         .stdout_has("allowed: NBE103 examples/wait/nap/cli/main.sh:3:1: `sleep 2` waits a fixed time instead of for a condition (reason: the nap is the point)");
+    // An allow that silences nothing is a warning at its line.
+    repo.write(
+        "examples/wait/nap/meta.yaml",
+        "title: Nap\ndescription: Naps.\nlint:\n  allow:\n    - code: NBE103\n      reason: the nap is the point\n    - code: NBE104\n      reason: no paths here\n",
+    );
+    repo.nbe(["record"]).run().code(0);
+    let (code, found, report) = codes(&repo, &[]);
+    assert_eq!((code, found), (0, vec!["NBE117:7".to_string()]));
+    assert_eq!(
+        report["findings"][0]["message"],
+        "wait/nap silences NBE104, which wait/nap no longer has"
+    );
     repo.write(
         "examples/wait/nap/meta.yaml",
         "title: Nap\ndescription: Naps.\nlint:\n  allow:\n    - code: NBE999\n      reason: why not\n",
