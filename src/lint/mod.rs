@@ -367,17 +367,21 @@ fn script(findings: &mut Vec<Finding>, path: &str, file: &Path, source: &str) {
     shared_store_dirs(findings, path, file, &servers);
     port_collisions(findings, path, file, &servers);
     for early in &script.early_uses {
+        let servers = match early.servers.as_slice() {
+            [one] => format!("the server started in the background on line {}", one.line),
+            many => format!("the {} servers started in the background", many.len()),
+        };
         let mut finding = Finding::new(
             code::NO_READINESS_WAIT,
             path,
             file,
             match early.sleep {
                 Some(sleep) => format!(
-                    "`{}` uses the server(s) started in the background after nothing but the fixed sleep on line {}",
+                    "`{}` uses {servers} after nothing but the fixed sleep on line {}",
                     early.command, sleep.line
                 ),
                 None => format!(
-                    "`{}` uses the server(s) started in the background without waiting for them to be ready",
+                    "`{}` uses {servers} without waiting for it to be ready",
                     early.command
                 ),
             },

@@ -90,7 +90,7 @@ fn the_seed_page_script_is_reported_with_its_shared_storage_and_fixed_sleeps() {
         .stdout_has("JetStream enabled here, with no store_dir")
         .stdout_has("= help: give every JetStream server its own directory")
         .stdout_has("warning[NBE103]: `sleep 3` waits a fixed time instead of for a condition")
-        .stdout_has("error[NBE102]: `curl` uses the server(s) started in the background after nothing but the fixed sleep on line 215");
+        .stdout_has("error[NBE102]: `curl` uses the 7 servers started in the background after nothing but the fixed sleep on line 215");
     for line in [194, 198, 202, 206, 210, 214] {
         assert!(
             out.stdout.contains(&format!("{line} | nats-server -c ")),
@@ -164,11 +164,18 @@ fn a_server_used_after_only_a_sleep_is_an_error_and_a_polling_loop_is_not() {
             ),
         ),
     ]);
-    let (code, found, _) = codes(&repo, &["wait/sleep"]);
+    let (code, found, report) = codes(&repo, &["wait/sleep"]);
     assert_eq!(
         (code, found),
         (1, vec!["NBE103:4".to_string(), "NBE102:5".to_string()])
     );
+    let early = &report["findings"][1];
+    assert_eq!(
+        early["message"],
+        "`nats` uses the server started in the background on line 3 after nothing but the fixed sleep on line 4"
+    );
+    assert_eq!(early["notes"][0]["label"], "server started here");
+    assert_eq!(early["notes"][0]["line"], 3);
     let (_, found, _) = codes(&repo, &["wait/poll"]);
     assert_eq!(found, Vec::<String>::new());
 }
