@@ -436,7 +436,16 @@ fn shared_store_dirs(findings: &mut Vec<Finding>, path: &str, file: &Path, serve
             None => groups.push((dir, vec![server])),
         }
     }
-    for (dir, group) in groups.into_iter().filter(|(_, group)| group.len() > 1) {
+    // Only servers that run at the same time share anything: a restarted server reuses its own.
+    let groups = groups.into_iter().map(|(dir, group)| {
+        let running: Vec<&servers::Server> = group
+            .iter()
+            .filter(|s| group.iter().any(|o| !std::ptr::eq(**s, *o) && s.overlaps(o)))
+            .copied()
+            .collect();
+        (dir, running)
+    });
+    for (dir, group) in groups.filter(|(_, group)| group.len() > 1) {
         let names: Vec<&str> = group.iter().map(|s| s.label.as_str()).collect();
         let shared = match dir {
             None => "the default storage directory".to_string(),
@@ -485,13 +494,17 @@ fn port_collisions(findings: &mut Vec<Finding>, path: &str, file: &Path, servers
             if reported.contains(port) {
                 continue;
             }
-            let Some((other, (_, other_what, other_line))) = servers[..index].iter().find_map(|other| {
-                other
-                    .ports
-                    .iter()
-                    .find(|(p, _, _)| p == port)
-                    .map(|found| (other, found))
-            }) else {
+            let Some((other, (_, other_what, other_line))) = servers[..index]
+                .iter()
+                .filter(|other| other.overlaps(server))
+                .find_map(|other| {
+                    other
+                        .ports
+                        .iter()
+                        .find(|(p, _, _)| p == port)
+                        .map(|found| (other, found))
+                })
+            else {
                 continue;
             };
             reported.push(*port);

@@ -20,12 +20,19 @@ pub struct Server {
     pub store_dir: Option<String>,
     /// Its ports: number, what listens there, and the line that sets it.
     pub ports: Vec<(u16, &'static str, usize)>,
+    /// When it runs (see [`ServerStart::alive`]).
+    pub alive: std::ops::Range<usize>,
 }
 
 /// The port a server without `port`, `listen` or `-p` listens on for clients.
 const DEFAULT_CLIENT_PORT: u16 = 4222;
 
 impl Server {
+    /// True when both servers run at some moment: only then can they conflict.
+    pub fn overlaps(&self, other: &Server) -> bool {
+        super::shell::overlap(&self.alive, &other.alive)
+    }
+
     /// Reads one started server.
     pub fn of(start: &ServerStart) -> Self {
         let mut flags = Flags::default();
@@ -124,6 +131,7 @@ impl Server {
             jetstream,
             store_dir,
             ports,
+            alive: start.alive.clone(),
         }
     }
 }
@@ -201,6 +209,7 @@ mod tests {
                     )
                 })
                 .collect::<HashMap<_, _>>(),
+            alive: 0..usize::MAX,
         })
     }
 

@@ -51,6 +51,15 @@ pub struct ServerStart {
     pub args: Vec<String>,
     /// The config files the script had written when the server started, by name.
     pub files: HashMap<String, WrittenFile>,
+    /// When it starts and stops, counted in commands run: two servers conflict only while both
+    /// run. A server is stopped by a `kill` of the pid the script took from `$!` right after
+    /// starting it, or by a `kill` (or `nats-server --signal`) the walker cannot attribute.
+    pub alive: std::ops::Range<usize>,
+}
+
+/// True when two [`ServerStart::alive`] ranges share a moment.
+pub fn overlap(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
 }
 
 /// A `sleep` command.
@@ -156,6 +165,12 @@ struct Walker<'a> {
     /// How many polling loops enclose the current command.
     polling: usize,
     depth: usize,
+    /// Commands run so far: the clock of [`ServerStart::alive`].
+    step: usize,
+    /// The server the last `&` started, if that command was a server (what `$!` names).
+    last_background: Option<usize>,
+    /// Variables holding a `$!`, with the server it names (`None`: another program).
+    pids: HashMap<String, Option<usize>>,
 }
 
 impl<'a> Walker<'a> {
@@ -298,6 +313,7 @@ impl<'a> Walker<'a> {
             return;
         };
         let at = pos_of(word.loc.as_ref());
+        self.step += 1;
         let name = self.expand(&word.value);
         let mut args = Vec::new();
         let mut arg_positions = Vec::new();
@@ -329,7 +345,12 @@ impl<'a> Walker<'a> {
             self.call(body, args, background);
             return;
         }
+        if background {
+            self.last_background = None;
+        }
         match base {
+            "nats-server" if args.iter().any(|a| a == "--signal" || a == "-sl") => self.stop_all(),
+            "kill" | "pkill" | "killall" => self.kill(simple),
             "nats-server" if !args.iter().any(|a| is_info_flag(a)) => {
                 if background {
                     if self.pending.is_empty() {
@@ -337,11 +358,15 @@ impl<'a> Walker<'a> {
                     }
                     self.pending.push(at);
                 }
+                if background {
+                    self.last_background = Some(self.script.servers.len());
+                }
                 self.script.servers.push(ServerStart {
                     at,
                     background,
                     args,
                     files: self.files.clone(),
+                    alive: self.step..usize::MAX,
                 });
             }
             "sleep" => {
@@ -394,10 +419,54 @@ impl<'a> Walker<'a> {
         self.vars = saved;
     }
 
+    /// Stops the servers a `kill` names through their pid variables; every running server when
+    /// it names none the walker knows (`kill %1`, `pkill nats-server`, a computed pid).
+    fn kill(&mut self, simple: &ast::SimpleCommand) {
+        let raw: Vec<&str> = simple
+            .suffix
+            .iter()
+            .flat_map(|suffix| &suffix.0)
+            .filter_map(|item| match item {
+                CommandPrefixOrSuffixItem::Word(word) => Some(word.value.as_str()),
+                _ => None,
+            })
+            .collect();
+        let named: Vec<Option<usize>> = self
+            .pids
+            .iter()
+            .filter(|(name, _)| raw.iter().any(|word| references(word, name)))
+            .map(|(_, server)| *server)
+            .collect();
+        if named.is_empty() {
+            self.stop_all();
+        }
+        for server in named.into_iter().flatten() {
+            self.stop(server);
+        }
+    }
+
+    fn stop_all(&mut self) {
+        for index in 0..self.script.servers.len() {
+            self.stop(index);
+        }
+    }
+
+    fn stop(&mut self, index: usize) {
+        let alive = &mut self.script.servers[index].alive;
+        if alive.end == usize::MAX {
+            alive.end = self.step;
+        }
+    }
+
     fn assign(&mut self, assignment: &ast::Assignment) {
         let ast::AssignmentName::VariableName(name) = &assignment.name else {
             return;
         };
+        if let ast::AssignmentValue::Scalar(word) = &assignment.value
+            && word.value.trim_matches('"') == "$!"
+        {
+            self.pids.insert(name.clone(), self.last_background);
+        }
         match &assignment.value {
             ast::AssignmentValue::Scalar(word) => {
                 let value = self.expand(&word.value);
@@ -586,6 +655,20 @@ impl<'a> Walker<'a> {
     }
 }
 
+/// True when the raw shell word `word` reads the variable `name` (`$name`, `${name}`).
+fn references(word: &str, name: &str) -> bool {
+    if word.contains(&format!("${{{name}}}")) {
+        return true;
+    }
+    let needle = format!("${name}");
+    word.match_indices(&needle).any(|(at, _)| {
+        word[at + needle.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'))
+    })
+}
+
 /// The index after the bracket closing the one at `open_at`.
 fn skip_balanced(chars: &[char], open_at: usize, open: char, close: char) -> usize {
     let mut depth = 0;
@@ -756,6 +839,25 @@ mod tests {
         .unwrap();
         let polls: Vec<(usize, bool)> = script.sleeps.iter().map(|s| (s.at.line, s.polling)).collect();
         assert_eq!(polls, [(3, false), (8, true)]);
+    }
+
+    #[test]
+    fn a_killed_server_stops_running() {
+        let script = analyse(
+            "nats-server -p 1 &\nfirst=$!\nnats sub x &\nsub=$!\nkill \"$sub\"\nnats-server -p 2 &\nkill $first\nnats-server -p 3 &\nkill %1\nnats-server -p 4 &\n",
+        )
+        .unwrap();
+        let [one, two, three, four] = script.servers.as_slice() else {
+            panic!("{:?}", script.servers);
+        };
+        let overlaps = |a: &ServerStart, b: &ServerStart| overlap(&a.alive, &b.alive);
+        assert!(overlaps(one, two), "killing the subscriber stops no server");
+        assert!(!overlaps(one, three), "killed through its pid");
+        assert!(overlaps(two, three));
+        assert!(
+            !overlaps(two, four) && !overlaps(three, four),
+            "an unattributed kill stops them all"
+        );
     }
 
     #[test]

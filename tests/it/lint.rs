@@ -367,3 +367,19 @@ fn the_site_lists_what_an_example_silences_with_the_reasons() {
     let plain = std::fs::read_to_string(site.join("wait/plain/cli/index.html")).unwrap();
     assert!(!plain.contains("lint-allowed"));
 }
+
+#[test]
+fn a_server_restarted_on_its_own_port_and_store_dir_conflicts_with_nothing() {
+    let repo = repo_with(&[(
+        "js/restart",
+        &format!(
+            "{PROSE}nats-server -js -sd ./data -p 4222 &\nserver=$!\nkill \"$server\"\nwait \"$server\" || true\nnats-server -js -sd ./data -p 4222 &\nnats-server -js -p 4223 &\nnats-server -js -p 4224 &\n"
+        ),
+    )]);
+    let (code, found, report) = codes(&repo, &[]);
+    assert_eq!((code, found), (1, vec!["NBE101:8".to_string()]));
+    assert_eq!(
+        report["findings"][0]["message"],
+        "2 JetStream servers share the default storage directory (nats-server, nats-server)"
+    );
+}
