@@ -340,6 +340,11 @@ impl<'a> Walker<'a> {
             self.paths_in(arg, *at);
         }
         self.heredocs(&items);
+        // `nohup nats-server ...` and the like start what follows them.
+        let mut name = name;
+        while matches!(name.as_str(), "nohup" | "setsid" | "exec" | "command") && !args.is_empty() {
+            name = args.remove(0);
+        }
         let base = name.rsplit('/').next().unwrap_or(&name);
         if let Some(body) = self.functions.get(name.as_str()).copied() {
             self.call(body, args, background);
@@ -839,6 +844,19 @@ mod tests {
         .unwrap();
         let polls: Vec<(usize, bool)> = script.sleeps.iter().map(|s| (s.at.line, s.polling)).collect();
         assert_eq!(polls, [(3, false), (8, true)]);
+    }
+
+    #[test]
+    fn wrappers_start_what_follows_them() {
+        let script = analyse("nohup nats-server -js &\nsetsid ./bin/nats-server -p 4223 &\n").unwrap();
+        let args: Vec<&[String]> = script.servers.iter().map(|s| s.args.as_slice()).collect();
+        assert_eq!(
+            args,
+            [
+                &["-js".to_string()][..],
+                &["-p".to_string(), "4223".to_string()][..]
+            ]
+        );
     }
 
     #[test]
