@@ -64,9 +64,11 @@ lint:
 unit: build tools toolchains cargo-insta
 	cargo test --locked
 
-# Every shipped example against its snapshot, then the recordings. A mismatch writes a pending
-# .snap.new locally, as insta does; with CI set (CI providers set it) nothing is written.
+# Every shipped example linted (nothing runs), then run against its snapshot, then the recordings.
+# A mismatch writes a pending .snap.new locally, as insta does; with CI set (CI providers set it)
+# nothing is written.
 examples-test: build tools toolchains
+	$(NBE) lint
 	$(NBE) test --repeat 2
 	$(NBE) check
 

@@ -231,6 +231,24 @@ pub enum Command {
         #[command(flatten)]
         report: ReportArgs,
     },
+    /// Check examples without running them: shared JetStream storage, readiness, sleeps, paths,
+    /// ports, recordings and the catalog. Each finding has a code (NBE101...) an example's
+    /// meta.yaml can silence with a reason: `lint: {allow: [{code: NBE103, reason: "..."}]}`.
+    ///
+    /// Exit status: 1 when a finding is an error (or a warning, with --deny warnings); 0 otherwise.
+    Lint {
+        /// Only what is under these paths, like `topologies` (default: all).
+        prefixes: Vec<String>,
+        /// Who reads the report.
+        #[arg(long, value_name = "FORMAT", value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// When to colour the report.
+        #[arg(long, value_name = "WHEN", value_enum, default_value_t = Color::Auto)]
+        color: Color,
+        /// Fail on warnings too.
+        #[arg(long, value_name = "WHAT", value_enum)]
+        deny: Option<Deny>,
+    },
     /// Show each pending snapshot's diff and ask: accept, reject or skip.
     Review {
         /// Only the clients under these paths (default: all).
@@ -286,6 +304,13 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
         command: Vec<String>,
     },
+}
+
+/// `--deny`: which findings of `nbe lint` fail it besides errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    /// Warnings fail `nbe lint` too.
+    Warnings,
 }
 
 /// How examples are run by `test` and `record`.

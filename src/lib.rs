@@ -28,6 +28,7 @@
 //!   reporters and decides the exit code ([`exit`]);
 //! - [`site`] renders the catalog and its recordings as a static docs site;
 //! - [`scaffold`] starts a new example from the kinds' templates (`nbe new`).
+//! - [`lint`] finds what is wrong with examples without running them (`nbe lint`).
 
 pub mod atomic;
 pub mod catalog;
@@ -37,6 +38,7 @@ pub mod config;
 pub mod duration;
 pub mod error;
 pub mod exit;
+pub mod lint;
 pub mod lock;
 pub mod normalize;
 pub mod program;

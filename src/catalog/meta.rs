@@ -66,6 +66,78 @@ pub struct ExampleMeta {
     /// `{server: ">=2.11.0"}` (see [`super::versions`]).
     #[serde(default)]
     pub versions: std::collections::BTreeMap<String, String>,
+    /// What `nbe lint` is told about this example.
+    #[serde(default)]
+    pub lint: LintMeta,
+}
+
+/// `lint:` in an example's `meta.yaml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LintMeta {
+    /// Findings silenced for this example, each with its reason.
+    #[serde(default)]
+    pub allow: Vec<AllowMeta>,
+}
+
+/// One `lint.allow` item as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowMeta {
+    /// The finding code, like `NBE104`.
+    pub code: String,
+    /// Why the finding does not apply here; shown on the example's page.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A finding code `nbe lint` does not report for one example, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allow {
+    /// The finding code, like `NBE104`.
+    pub code: &'static crate::lint::code::Code,
+    /// Why it does not apply to this example.
+    pub reason: String,
+    /// Where its `code` is written.
+    pub location: Location,
+}
+
+/// The checked `lint.allow` list of the example `meta.yaml` at `path`: every code must be one
+/// `nbe lint` knows and every item must say why.
+pub fn allows(path: &Path, text: &str, lint: &LintMeta) -> Result<Vec<Allow>> {
+    lint.allow
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let index = index.to_string();
+            let location = value_location(path, text, &["lint", "allow", &index, "code"]);
+            let Some(code) = crate::lint::code::Code::find(item.code.trim()) else {
+                let known: Vec<&str> = crate::lint::code::CODES.iter().map(|code| code.id).collect();
+                return Err(Error::catalog(
+                    location,
+                    format!(
+                        "`lint.allow` names the unknown code {:?}; use one of {} (`nbe lint` prints the code of each finding)",
+                        item.code,
+                        known.join(", ")
+                    ),
+                ));
+            };
+            if item.reason.trim().is_empty() {
+                return Err(Error::catalog(
+                    value_location(path, text, &["lint", "allow", &index]),
+                    format!(
+                        "`lint.allow` silences {} without a reason; add `reason: ...` saying why the finding does not apply (the example's page shows it)",
+                        code.id
+                    ),
+                ));
+            }
+            Ok(Allow {
+                code,
+                reason: item.reason.trim().to_string(),
+                location,
+            })
+        })
+        .collect()
 }
 
 /// The top-level keys of an example's `meta.yaml` that change what a run does or how it is
@@ -76,9 +148,10 @@ pub struct ExampleMeta {
 pub const RUN_KEYS: [&str; 4] = ["expect", "normalize", "server", "timeout"];
 
 /// The top-level keys of an example's `meta.yaml` that do not change what a run prints: what only
-/// people read (the docs page's title and description), and `versions`, which decides whether a
-/// client runs on the versions at hand, not what it prints when it does.
-pub const PROSE_KEYS: [&str; 3] = ["description", "title", "versions"];
+/// people read (the docs page's title and description), `versions`, which decides whether a
+/// client runs on the versions at hand, not what it prints when it does, and `lint`, which only
+/// `nbe lint` reads.
+pub const PROSE_KEYS: [&str; 4] = ["description", "lint", "title", "versions"];
 
 /// The values of the [`RUN_KEYS`] an example's `meta.yaml` sets, as canonical JSON (keys sorted):
 /// the same for any spelling of the same values, whatever the YAML style, comments or the

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use kind::{Kind, KindSpec, Server};
-pub use meta::{Expect, PROSE_KEYS, RUN_KEYS};
+pub use meta::{Allow, Expect, PROSE_KEYS, RUN_KEYS};
 pub use partition::Partition;
 
 use crate::duration;
@@ -49,6 +49,19 @@ pub struct Problem {
     pub location: Location,
     /// What is wrong and what to do about it.
     pub message: String,
+    /// What sort of problem it is.
+    pub kind: ProblemKind,
+}
+
+/// What sort of problem a [`Problem`] is, for `nbe lint`'s codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// A directory its parent's `meta.yaml` does not list.
+    NotListed,
+    /// A client directory named after no kind.
+    UnknownKind,
+    /// Anything else that keeps it from loading.
+    Other,
 }
 
 impl Problem {
@@ -63,16 +76,22 @@ impl Problem {
     }
 
     fn new(path: String, error: Error) -> Self {
+        Self::of(ProblemKind::Other, path, error)
+    }
+
+    fn of(kind: ProblemKind, path: String, error: Error) -> Self {
         match error {
             Error::Catalog { location, message } => Self {
                 path,
                 location,
                 message,
+                kind,
             },
             other => Self {
                 location: Location::file(&path),
                 message: other.to_string(),
                 path,
+                kind,
             },
         }
     }
@@ -124,6 +143,8 @@ pub struct Example {
     pub error_lines: Vec<regex::Regex>,
     /// `versions:`: the releases the example works with, parsed when the catalog loads.
     pub requires: versions::Requirements,
+    /// The `nbe lint` findings silenced in `meta.yaml` (`lint.allow`), each with its reason.
+    pub allows: Vec<Allow>,
     /// Clients in display order.
     pub clients: Vec<Client>,
 }
@@ -465,7 +486,8 @@ fn ordered_dirs(
         }
     }
     for missing in present.iter().filter(|name| !listed.contains(name)) {
-        problems.push(Problem::new(
+        problems.push(Problem::of(
+            ProblemKind::NotListed,
             child(missing),
             Error::catalog(
                 meta::key_location(meta_path, text, key),
@@ -594,6 +616,7 @@ fn load_example(
             format!("normalize: {err}; fix the rule (see docs/normalization.md)"),
         )
     })?;
+    let allows = meta::allows(&meta_path, &text, &meta.lint)?;
     let path = format!("{category}/{name}");
     let before = problems.len();
     let clients = load_clients(&dir, &path, problems)?;
@@ -638,6 +661,7 @@ fn load_example(
         run_settings: meta::run_settings(&text),
         error_lines,
         requires,
+        allows,
         path,
         dir,
         meta_path,
@@ -692,7 +716,8 @@ fn load_clients(dir: &Path, example_path: &str, problems: &mut Vec<Problem>) -> 
         let path = format!("{example_path}/{name}");
         let Some(kind) = Kind::from_dir_name(&name) else {
             let known: Vec<_> = Kind::all().map(Kind::name).collect();
-            problems.push(Problem::new(
+            problems.push(Problem::of(
+                ProblemKind::UnknownKind,
                 path,
                 Error::catalog(
                     Location::file(&client_dir),

@@ -8,6 +8,7 @@ mod accept;
 mod build;
 mod check;
 mod doctor;
+mod lint;
 mod list;
 mod new;
 mod normalize;
@@ -113,6 +114,12 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
             unreferenced,
             report,
         } => check::check(&config()?, &prefixes, unreferenced.into(), &report.into()),
+        Command::Lint {
+            prefixes,
+            format,
+            color,
+            deny,
+        } => lint::lint(&config()?, &prefixes, format.into(), color.into(), deny.is_some()),
         Command::Review { prefixes, color } => review::review(&config()?, &prefixes, color.into()),
         Command::Accept { prefixes } => accept::settle(&config()?, &prefixes, true),
         Command::Reject { prefixes } => accept::settle(&config()?, &prefixes, false),

@@ -385,6 +385,7 @@ impl Model<'_> {
             edit = self.edit_link(client),
         );
         side.push_str(&provenance(&view.verdict, &view.provenance));
+        side.push_str(&allowed(example));
         side.push_str("</div>\n");
         Lead { header, side }
     }
@@ -635,6 +636,30 @@ fn output_fold(output: &str) -> Option<usize> {
         .match_indices('\n')
         .nth(OUTPUT_HEAD - 1)
         .map(|(at, _)| at + 1)
+}
+
+/// The line naming the `nbe lint` findings the example's meta.yaml silences, with their
+/// reasons, so a reader sees what was judged not to apply; empty when there are none.
+fn allowed(example: &Example) -> String {
+    if example.allows.is_empty() {
+        return String::new();
+    }
+    let items: Vec<String> = example
+        .allows
+        .iter()
+        .map(|allow| {
+            format!(
+                "<code>{}</code> {}: {}",
+                allow.code.id,
+                escape(allow.code.name),
+                escape(&allow.reason)
+            )
+        })
+        .collect();
+    format!(
+        "<p class=\"lint-allowed\">Lint findings silenced for this example: {}.</p>\n",
+        items.join("; ")
+    )
 }
 
 /// The first sentence of a plain-text description, for lists.

@@ -263,19 +263,9 @@ pub fn problems(
             format!("{ended}, but its meta.yaml expects {expected_status}")
         });
     }
-    let builtin = builtin();
-    let mut seen = vec![false; declared.len()];
-    for line in output.lines() {
-        let mut is_declared = false;
-        for (regex, seen) in declared.iter().zip(&mut seen) {
-            if regex.is_match(line) {
-                *seen = true;
-                is_declared = true;
-            }
-        }
-        if !is_declared && builtin.iter().any(|regex| regex.is_match(line)) {
-            problems.push(format!("printed an undeclared error line: {line}"));
-        }
+    let (undeclared, seen) = error_lines(declared, output);
+    for (_, line) in undeclared {
+        problems.push(format!("printed an undeclared error line: {line}"));
     }
     for (regex, seen) in declared.iter().zip(seen) {
         if !seen {
@@ -286,6 +276,27 @@ pub fn problems(
         }
     }
     problems
+}
+
+/// The error lines of `output` that none of the `declared` patterns match, with their one-based
+/// line numbers; and, per declared pattern, whether some line matched it.
+pub fn error_lines<'o>(declared: &[Regex], output: &'o str) -> (Vec<(usize, &'o str)>, Vec<bool>) {
+    let builtin = builtin();
+    let mut seen = vec![false; declared.len()];
+    let mut undeclared = Vec::new();
+    for (index, line) in output.lines().enumerate() {
+        let mut is_declared = false;
+        for (regex, seen) in declared.iter().zip(&mut seen) {
+            if regex.is_match(line) {
+                *seen = true;
+                is_declared = true;
+            }
+        }
+        if !is_declared && builtin.iter().any(|regex| regex.is_match(line)) {
+            undeclared.push((index + 1, line));
+        }
+    }
+    (undeclared, seen)
 }
 
 /// The compiled [`ERROR_PATTERNS`], compiled once per process.

@@ -8,6 +8,7 @@ mod author;
 mod clients;
 mod harness;
 mod isolation;
+mod lint;
 mod matrix;
 mod normalize;
 mod record;
