@@ -8,6 +8,7 @@ set -euo pipefail
 # a file; `nats auth nkey show` derives the public key from it.
 nats auth nkey gen account --output issuer.nk
 issuer=$(nats auth nkey show issuer.nk)
+echo "$issuer" > issuer.pub
 
 # Three accounts: `AUTH` for the callout service, `APP` for the users it
 # admits, and `SYS` as the system account. `auth_callout` names the
@@ -40,7 +41,9 @@ CONF
 cat server.conf
 
 # The service runs this script once per connecting client, with the
-# request in `NATS_REQUEST_BODY`. The request is a JWT: three base64url
+# request in `NATS_REQUEST_BODY`. It has to be quick: the client waits
+# for the end of its connection handshake, callout included, for only two
+# seconds, so the script starts as few programs as it can. The request is a JWT: three base64url
 # parts, header, claims and signature, joined by dots. The claims are
 # JSON and carry, among other things, the client's user name and password
 # (`connect_opts`), a fresh nkey the server made for this connection
@@ -73,7 +76,7 @@ case "$user:$password" in
 esac
 
 # A JWT is signed by the issuer key over its first two parts.
-issuer=$(nats auth nkey show issuer.nk)
+issuer=$(< issuer.pub)
 sign() {
   local header claims
   header=$(printf '{"typ":"JWT","alg":"ed25519-nkey"}' | to_base64url)

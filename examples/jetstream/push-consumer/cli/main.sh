@@ -56,28 +56,39 @@ nats consumer info EVENTS audit
 # once: the backlog arrives in stream order, and `--ack` acknowledges each
 # message using the reply subject JetStream attached to it. That subject
 # encodes the stream, the consumer, the delivery count, both sequences, a
-# timestamp and how many messages are still pending.
-nats sub deliver.audit --queue auditors --ack --count 4
+# timestamp and how many messages are still pending. The subscriber runs
+# until the consumer has all four acknowledgements.
+nats sub deliver.audit --queue auditors --ack > first.txt 2>&1 &
+first=$!
 wait_for_ack_floor 4
+kill "$first"
+wait "$first" || true
+cat first.txt
+
+# The server notices the departed subscriber a moment later. This helper
+# waits, for up to 30 seconds, until the server lists the given number of
+# queue subscriptions among those matching `deliver.audit` (the `/subsz`
+# endpoint's `test` parameter does the matching).
+wait_for_members() {
+  local expected=$1 members
+  for _ in $(seq 1 150); do
+    members=$(curl -fsS "http://127.0.0.1:8222/subsz?subs=1&test=deliver.audit" | grep -c '"qgroup": "auditors"' || true)
+    [ "$members" -eq "$expected" ] && return 0
+    sleep 0.2
+  done
+  echo "the group never had $expected members" >&2
+  exit 1
+}
+wait_for_members 0
 
 # Now two members of the group listen at the same time, each writing what
-# it receives to its own file, while six more events are published.
+# it receives to its own file. Once both are subscribed, six more events
+# are published.
 nats sub deliver.audit --queue auditors --ack > member-1.txt 2>&1 &
 member1=$!
 nats sub deliver.audit --queue auditors --ack > member-2.txt 2>&1 &
 member2=$!
-# Before publishing, wait until the server lists both queue subscriptions
-# among those matching `deliver.audit` (the `/subsz` endpoint's `test`
-# parameter does the matching), for up to 30 seconds.
-for attempt in $(seq 1 150); do
-  members=$(curl -fsS "http://127.0.0.1:8222/subsz?subs=1&test=deliver.audit" | grep -c '"qgroup": "auditors"' || true)
-  [ "$members" -eq 2 ] && break
-  if [ "$attempt" -eq 150 ]; then
-    echo "the two group members did not subscribe" >&2
-    exit 1
-  fi
-  sleep 0.2
-done
+wait_for_members 2
 for n in 1 2 3 4 5 6; do
   nats pub --jetstream --quiet events.login "user $n: login"
 done
