@@ -50,12 +50,12 @@ pub fn code(syntax: &Syntax, source: &str) -> Result<String, LexError> {
     let Some(path) = entry(syntax, source) else {
         return split::code(syntax, source);
     };
-    // A memo entry is the code, or the one letter `E` for a program the grammar cannot read, whose
-    // error the caller only needs to know of (the hash then takes the file's bytes).
-    if let Ok(text) = std::fs::read_to_string(&path) {
-        if let Some(code) = text.strip_prefix('C') {
-            return Ok(code.to_string());
-        }
+    // A memo entry is `C` and the code. A program the grammar cannot read is not memoized: it is
+    // rare, and the parse error is what the caller needs (the hash then takes the file's bytes).
+    if let Ok(text) = std::fs::read_to_string(&path)
+        && let Some(code) = text.strip_prefix('C')
+    {
+        return Ok(code.to_string());
     }
     let answer = split::code(syntax, source);
     let text = match &answer {
