@@ -232,7 +232,7 @@ mod tests {
 
     #[test]
     fn the_embedded_table_parses_and_cli_comes_first() {
-        assert!(Kind::all().count() >= 14);
+        assert!(Kind::all().count() >= 13);
         assert_eq!(Kind::CLI.name(), "cli");
         assert_eq!(Kind::CLI.spec().server, Server::None);
     }
@@ -242,6 +242,7 @@ mod tests {
         assert_eq!(Kind::from_dir_name("javascript"), Kind::from_dir_name("node"));
         assert_eq!(Kind::from_dir_name("dotnet"), Kind::from_dir_name("csharp"));
         assert_eq!(Kind::from_dir_name("dotnet").unwrap().main_file(), "Main.cs");
+        assert_eq!(Kind::from_dir_name("shell"), Some(Kind::CLI));
         assert!(Kind::from_dir_name("cobol").is_none());
     }
 

@@ -10,8 +10,8 @@
 //! [`atomic_write`]; the lists last, so an interrupted scaffold leaves at worst an unlisted
 //! directory, which the catalog names.
 //!
-//! The templates live in `clients/templates/<kind>/`, one per runnable kind (`shell` shares the
-//! `cli` script), embedded here; the integration tests scaffold and run every one.
+//! The templates live in `clients/templates/<kind>/`, one per runnable kind, embedded here; the
+//! integration tests scaffold and run every one.
 
 mod list;
 
@@ -22,9 +22,8 @@ use crate::catalog::{self, Kind, paths};
 use crate::error::{Error, Result};
 
 /// The program each runnable kind starts with.
-const TEMPLATES: [(&str, &str); 9] = [
+const TEMPLATES: [(&str, &str); 8] = [
     ("cli", include_str!("../../clients/templates/cli/main.sh")),
-    ("shell", include_str!("../../clients/templates/cli/main.sh")),
     ("go", include_str!("../../clients/templates/go/main.go")),
     ("python", include_str!("../../clients/templates/python/main.py")),
     ("rust", include_str!("../../clients/templates/rust/main.rs")),
@@ -293,7 +292,7 @@ mod tests {
         }
         let err = kinds(&["go".into(), "cobol".into()]).unwrap_err().to_string();
         assert!(
-            err.contains("unknown kind \"cobol\"") && err.contains("cli, shell, go"),
+            err.contains("unknown kind \"cobol\"") && err.contains("cli, go"),
             "{err}"
         );
         let err = kinds(&["ruby".into()]).unwrap_err().to_string();

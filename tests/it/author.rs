@@ -190,7 +190,7 @@ fn nbe_new_refuses_what_exists_bad_names_and_unknown_kinds() {
     repo.nbe(["new", "basics/two", "--kind", "go,fortran"])
         .run()
         .code(2)
-        .stderr_has("unknown kind \"fortran\"; nbe new knows cli, shell, go, python");
+        .stderr_has("unknown kind \"fortran\"; nbe new knows cli, go, python");
     assert_eq!(repo.read("examples/basics/meta.yaml"), before);
     assert!(!repo.exists("examples/basics/two"));
 

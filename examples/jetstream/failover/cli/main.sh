@@ -72,8 +72,26 @@ all_current() { [ "$(current_followers)" -eq 2 ]; }
 # message is stored once a majority, two of three, has it.
 nats stream add ORDERS --defaults --subjects "orders.>" --replicas 3 > stream.txt
 head -n 1 stream.txt
+
+# The stream's leader listens on its subjects, and the other servers
+# learn of that interest over their routes a moment later: until then a
+# publish through them finds no responders. Nothing was stored then, so
+# trying again is safe; any other error is not retried, since a publish
+# that timed out may have been stored after all.
+publish() {
+  local out
+  until out=$(nats pub --jetstream --quiet orders.new "$1" 2>&1); do
+    case $out in
+      *"no responders"*) sleep 0.1 ;;
+      *)
+        echo "$out" >&2
+        return 1
+        ;;
+    esac
+  done
+}
 for n in 1 2 3; do
-  nats pub --jetstream --quiet orders.new "order $n"
+  publish "order $n"
 done
 wait_until "all replicas" all_current
 
@@ -94,7 +112,7 @@ new_leader_elected() {
 wait_until "a new leader" new_leader_elected
 echo "a new leader was elected"
 for n in 4 5; do
-  nats pub --jetstream --quiet orders.new "order $n"
+  publish "order $n"
 done
 nats stream state ORDERS | grep -E 'Messages|Last Sequence'
 
