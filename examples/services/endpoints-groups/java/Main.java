@@ -122,9 +122,9 @@ public class Main {
                 .sorted(Comparator.comparing(e -> e.getName()))
                 .forEach(e -> System.out.println("  endpoint " + e.getName() + " on " + e.getSubject()));
 
-            // A service counts a request once its handler has returned, which
-            // can be a moment after the reply went out. Ask again until all
-            // three requests are counted.
+            // Some libraries count a request only after its reply has gone
+            // out, so a count can lag a moment behind the reply. Ask again
+            // until all three requests are counted.
             StatsResponse stats;
             for (int attempt = 1; ; attempt++) {
                 stats = discovery.stats("calculator").get(0);

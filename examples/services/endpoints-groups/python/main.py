@@ -89,8 +89,8 @@ async def main():
     for endpoint in sorted(info["endpoints"], key=lambda e: e["name"]):
         print(f"  endpoint {endpoint['name']} on {endpoint['subject']}")
 
-    # A service counts a request once its handler has returned, which can
-    # be a moment after the reply went out. Ask again until all three
+    # Some libraries count a request only after its reply has gone out, so
+    # a count can lag a moment behind the reply. Ask again until all three
     # requests are counted.
     for attempt in range(1, 51):
         stats = await discover("STATS")
