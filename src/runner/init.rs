@@ -247,8 +247,8 @@ impl Run {
 /// The new `/tmp` hides the host's, which may hold paths the run needs: the sandbox itself (nbe's
 /// temp dir is usually under `/tmp`), nbe's own directory (the server fixture is nbe again, and a
 /// repository cloned under `/tmp` builds nbe there), and what the run's environment names, like a
-/// tools dir on `PATH` (with where its links lead) or a built program (its directory). Each is
-/// bound back at its own path, so the run still reaches them as before.
+/// tools dir on `PATH` (with where its links lead) or a built program (its directory; a file right
+/// in `/tmp`, alone). Each is bound back at its own path, so the run still reaches them as before.
 fn private_tmp(sandbox: &Path) -> Result<()> {
     let failed = |what: String| move |e: std::io::Error| Error::io(what, e);
     let host_tmp = Path::new("/tmp")
@@ -263,12 +263,12 @@ fn private_tmp(sandbox: &Path) -> Result<()> {
         .chain(std::env::current_exe().ok());
     let dirs: Vec<PathBuf> = named
         .filter_map(|path| path.canonicalize().ok())
-        .filter_map(|path| {
-            if path.is_dir() {
-                Some(path)
-            } else {
-                path.parent().map(Path::to_path_buf)
-            }
+        .filter_map(|path| match path.parent() {
+            _ if path.is_dir() => Some(path),
+            // A file right in /tmp (nbe copied to `/tmp/nbe`) is bound back alone: its directory
+            // is /tmp itself, which binding back would undo the private /tmp.
+            Some(parent) if parent == host_tmp => Some(path),
+            parent => parent.map(Path::to_path_buf),
         })
         .collect();
     // A tools dir may hold links into a sibling dir (`.tools/bin/deno` leads to `.tools/deno/...`):
@@ -287,15 +287,17 @@ fn private_tmp(sandbox: &Path) -> Result<()> {
         &host_tmp,
         std::iter::once(sandbox.clone()).chain(dirs).chain(linked),
     );
-    // Opened before /tmp is covered: afterwards their paths lead into the new /tmp.
+    // Opened, and told apart from files, before /tmp is covered: afterwards their paths lead into
+    // the new /tmp.
     let mut handles = Vec::new();
     for path in keep {
         let handle = std::fs::OpenOptions::new()
             .read(true)
-            .custom_flags(libc::O_PATH | libc::O_DIRECTORY)
+            .custom_flags(libc::O_PATH)
             .open(&path)
             .map_err(failed(format!("failed to open {}", path.display())))?;
-        handles.push((path, handle));
+        let is_dir = path.is_dir();
+        handles.push((path, handle, is_dir));
     }
     let cwd = std::env::current_dir().map_err(failed("failed to read the working directory".into()))?;
     let bind = |source: &Path, target: &Path| {
@@ -318,10 +320,16 @@ fn private_tmp(sandbox: &Path) -> Result<()> {
         })
     };
     bind(&sandbox.join("tmp"), &host_tmp)?;
-    for (path, handle) in &handles {
+    for (path, handle, is_dir) in &handles {
         let relative = path.strip_prefix(&host_tmp).unwrap_or(path);
         let target = host_tmp.join(relative);
-        std::fs::create_dir_all(&target).map_err(failed(format!("failed to create {}", target.display())))?;
+        let created = if *is_dir {
+            std::fs::create_dir_all(&target)
+        } else {
+            // A bind mount needs a file to cover; the new /tmp is the sandbox's own, and empty.
+            std::fs::File::create(&target).map(drop)
+        };
+        created.map_err(failed(format!("failed to create {}", target.display())))?;
         bind(
             Path::new(&format!("/proc/self/fd/{}", handle.as_raw_fd())),
             &target,

@@ -2,7 +2,7 @@
 //! run against the server fixture; builds shared safely between parallel runs; a missing toolchain
 //! and a broken build reported like test results; a broken example that blocks nothing else.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::harness::{Repo, bare_nbe_in, programs_for_nobody, project_root, tools_dir};
 
@@ -369,6 +369,45 @@ fn an_nbe_under_tmp_reaches_itself_behind_the_runs_private_tmp() {
         .run()
         .code(0)
         .stdout_has("stream made");
+}
+
+#[test]
+fn an_nbe_right_in_tmp_reaches_itself_behind_the_runs_private_tmp() {
+    // `cp target/debug/nbe /tmp/nbe`: its directory is /tmp itself, which cannot be bound back
+    // without undoing the private /tmp, so the file alone is.
+    use std::os::unix::fs::PermissionsExt;
+    let exe = tempfile::Builder::new()
+        .prefix("nbe-it-exe-")
+        .tempfile_in("/tmp")
+        .unwrap()
+        .into_temp_path();
+    std::fs::copy(env!("CARGO_BIN_EXE_nbe"), &exe).unwrap();
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let repo = Repo::new();
+    repo.write("examples/fix/js/meta.yaml", "server: jetstream\n");
+    repo.script(
+        "fix/js",
+        "nats --server \"$NATS_URL\" stream add S --subjects s --defaults >/dev/null && echo stream made\nls /tmp\n",
+    );
+    let host_only = tempfile::Builder::new()
+        .prefix("nbe-it-host-")
+        .tempfile_in("/tmp")
+        .unwrap();
+    let name = |path: &Path| path.file_name().unwrap().to_str().unwrap().to_string();
+    let out = repo
+        .nbe(["--isolation", "namespace", "run", "fix/js"])
+        .run_copy_at(&exe)
+        .run()
+        .code(0)
+        .stdout_has("stream made");
+    // The run's /tmp holds nbe's file, but still nothing else of the host's /tmp.
+    let listed: Vec<&str> = out.stdout.lines().skip(1).collect();
+    assert!(listed.contains(&name(&exe).as_str()), "{}", out.stdout);
+    assert!(
+        !listed.contains(&name(host_only.path()).as_str()),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

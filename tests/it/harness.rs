@@ -184,7 +184,12 @@ impl Nbe {
     /// Runs the copy of nbe in `programs` (see [`programs_for_nobody`]) instead of cargo's, with the
     /// same arguments and environment: an nbe that lives somewhere else, such as under `/tmp`.
     pub fn run_copy_in(self, programs: &Path) -> Self {
-        let mut command = Command::new(programs.join("nbe"));
+        self.run_copy_at(&programs.join("nbe"))
+    }
+
+    /// Runs the nbe executable at `exe` instead of cargo's, with the same arguments and environment.
+    pub fn run_copy_at(self, exe: &Path) -> Self {
+        let mut command = Command::new(exe);
         command.args(self.command.get_args());
         self.replaced_by(command)
     }
