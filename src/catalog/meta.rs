@@ -143,7 +143,7 @@ pub fn allows(path: &Path, text: &str, lint: &LintMeta) -> Result<Vec<Allow>> {
 /// The top-level keys of an example's `meta.yaml` that change what a run does or how it is
 /// judged: its timeout, how its output is normalized, what it is expected to print and exit with,
 /// and the server it gets. The staleness hash of a recording covers their values
-/// ([`run_settings`]); every other key is in [`PROSE_KEYS`] (a test holds the two lists to
+/// ([`run_settings`]); every other key is in [`NON_RUN_KEYS`] (a test holds the two lists to
 /// [`ExampleMeta`]'s fields, so a new key must be put in one of them).
 pub const RUN_KEYS: [&str; 4] = ["expect", "normalize", "server", "timeout"];
 
@@ -151,11 +151,11 @@ pub const RUN_KEYS: [&str; 4] = ["expect", "normalize", "server", "timeout"];
 /// people read (the docs page's title and description), `versions`, which decides whether a
 /// client runs on the versions at hand, not what it prints when it does, and `lint`, which only
 /// `nbe lint` reads.
-pub const PROSE_KEYS: [&str; 4] = ["description", "lint", "title", "versions"];
+pub const NON_RUN_KEYS: [&str; 4] = ["description", "lint", "title", "versions"];
 
 /// The values of the [`RUN_KEYS`] an example's `meta.yaml` sets, as canonical JSON (keys sorted):
 /// the same for any spelling of the same values, whatever the YAML style, comments or the
-/// [`PROSE_KEYS`] say. `text` is what [`read`] returned for an [`ExampleMeta`], so it parses.
+/// [`NON_RUN_KEYS`] say. `text` is what [`read`] returned for an [`ExampleMeta`], so it parses.
 pub fn run_settings(text: &str) -> String {
     let value: serde_json::Value = serde_saphyr::from_str(text).unwrap_or_default();
     let settings: serde_json::Map<String, serde_json::Value> = match value {
@@ -382,7 +382,7 @@ mod tests {
         let listed = listed.split(';').next().unwrap_or_default();
         let mut fields: Vec<&str> = listed.split(',').map(|f| f.trim().trim_matches('`')).collect();
         fields.sort_unstable();
-        let mut classified: Vec<&str> = RUN_KEYS.iter().chain(&PROSE_KEYS).copied().collect();
+        let mut classified: Vec<&str> = RUN_KEYS.iter().chain(&NON_RUN_KEYS).copied().collect();
         classified.sort_unstable();
         assert_eq!(fields, classified, "{err}");
     }

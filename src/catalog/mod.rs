@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use kind::{Kind, KindSpec, Server};
-pub use meta::{Allow, Expect, PROSE_KEYS, RUN_KEYS};
+pub use meta::{Allow, Expect, NON_RUN_KEYS, RUN_KEYS};
 pub use partition::Partition;
 
 use crate::duration;
