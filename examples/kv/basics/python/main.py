@@ -2,6 +2,7 @@ import asyncio
 import os
 
 import nats
+import nats.js.errors
 
 
 async def main():
@@ -43,7 +44,7 @@ async def main():
     # entry's `operation` is empty for a value and `DEL` for a delete marker.
     for key in ["ada.theme", "grace.theme"]:
         print(f"History of {key}:")
-        for entry in await kv.history(key):
+        for entry in await history_of(kv, key):
             if entry.operation is None:
                 print(f"  revision {entry.revision}: PUT {entry.value.decode()}")
             else:
@@ -52,7 +53,7 @@ async def main():
     # Listing the keys shows those that currently hold a value; the deleted
     # one is gone. The order of the listing is not guaranteed, so it is
     # sorted.
-    keys = sorted(await kv.keys())
+    keys = sorted(await keys_of(kv))
     print(f"Keys with a value: {', '.join(keys)}")
 
     # The status of the bucket: its history setting, how many values it holds
@@ -73,6 +74,30 @@ async def main():
 
     await nc.close()
 
+
+async def history_of(kv, key):
+    """The revisions of `key`, which has some. nats-py 2.16 reads a history
+    through a watcher that can decide there is nothing to read before it has
+    counted the first entries, on a busy machine: it then raises
+    `NoKeysError` for a key that has revisions. Asking again reads them."""
+    for _ in range(4):
+        try:
+            return await kv.history(key)
+        except nats.js.errors.NoKeysError:
+            pass
+    return await kv.history(key)
+
+
+
+async def keys_of(kv):
+    """The keys holding a value, of a bucket that has some: `keys` reads
+    through the same watcher as `history`, and is asked again the same way."""
+    for _ in range(4):
+        try:
+            return await kv.keys()
+        except nats.js.errors.NoKeysError:
+            pass
+    return await kv.keys()
 
 if __name__ == "__main__":
     asyncio.run(main())

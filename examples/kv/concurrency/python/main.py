@@ -2,6 +2,7 @@ import asyncio
 import os
 
 import nats
+import nats.js.errors
 from nats.js.errors import KeyWrongLastSequenceError
 
 
@@ -65,13 +66,26 @@ async def main():
     # ones. An entry's `operation` is empty for a value and `DEL` for a
     # delete marker.
     print("History of widgets:")
-    for entry in await kv.history("widgets"):
+    for entry in await history_of(kv, "widgets"):
         if entry.operation is None:
             print(f"  revision {entry.revision}: PUT {entry.value.decode()}")
         else:
             print(f"  revision {entry.revision}: DELETE")
 
     await nc.close()
+
+
+async def history_of(kv, key):
+    """The revisions of `key`, which has some. nats-py 2.16 reads a history
+    through a watcher that can decide there is nothing to read before it has
+    counted the first entries, on a busy machine: it then raises
+    `NoKeysError` for a key that has revisions. Asking again reads them."""
+    for _ in range(4):
+        try:
+            return await kv.history(key)
+        except nats.js.errors.NoKeysError:
+            pass
+    return await kv.history(key)
 
 
 if __name__ == "__main__":

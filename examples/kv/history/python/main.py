@@ -2,6 +2,7 @@ import asyncio
 import os
 
 import nats
+import nats.js.errors
 
 
 async def main():
@@ -57,13 +58,26 @@ async def print_history(kv, key):
     An entry's `operation` is `None` for a put, `DEL` or `PURGE` for a
     marker."""
     print(f"History of {key}:")
-    for entry in await kv.history(key):
+    for entry in await history_of(kv, key):
         if entry.operation is None:
             print(f"  revision {entry.revision}: PUT {entry.value.decode()}")
         elif entry.operation == "DEL":
             print(f"  revision {entry.revision}: DELETE")
         else:
             print(f"  revision {entry.revision}: {entry.operation}")
+
+
+async def history_of(kv, key):
+    """The revisions of `key`, which has some. nats-py 2.16 reads a history
+    through a watcher that can decide there is nothing to read before it has
+    counted the first entries, on a busy machine: it then raises
+    `NoKeysError` for a key that has revisions. Asking again reads them."""
+    for _ in range(4):
+        try:
+            return await kv.history(key)
+        except nats.js.errors.NoKeysError:
+            pass
+    return await kv.history(key)
 
 
 if __name__ == "__main__":
