@@ -3,19 +3,24 @@
 //! Parsing is a single forward scan. Tables are tried only where a frame can start, and a failed
 //! attempt says how far no table can start, so detection stays linear on any input.
 
+use std::borrow::Cow;
+
 use super::keyvalue;
 use super::table::{self, Table};
 use super::transport::Line;
 
 /// One piece of the output.
+///
+/// Texts borrow from the cleaned lines until a rule changes them, so the text most output holds
+/// (nothing volatile) is never copied before it is rendered.
 #[derive(Debug, Clone)]
-pub(crate) enum Block {
+pub(crate) enum Block<'a> {
     /// A line of text (1-based input line number, text).
-    Line(usize, String),
+    Line(usize, Cow<'a, str>),
     /// A box-drawn table.
-    Table(Table),
+    Table(Table<'a>),
     /// A run of aligned `Key: value` lines.
-    Keys(keyvalue::Block),
+    Keys(keyvalue::Block<'a>),
 }
 
 /// The characters a go-pretty top border can start with.
@@ -23,10 +28,10 @@ const CORNERS: [char; 5] = ['╭', '┌', '+', '┏', '╔'];
 
 /// Splits cleaned lines into blocks, tracking the section heading each key/value block is under.
 ///
-/// Lines that stay lines are moved out of `lines` rather than copied.
-pub(crate) fn parse(lines: &mut [Line]) -> Vec<Block> {
+/// Blocks borrow their texts from `lines`.
+pub(crate) fn parse<'a>(lines: &'a [Line<'_>]) -> Vec<Block<'a>> {
     let mut blocks = Vec::new();
-    let mut section: Option<String> = None;
+    let mut section: Option<&'a str> = None;
     let mut no_table_before = 0;
     let mut i = 0;
     while i < lines.len() {
@@ -42,24 +47,24 @@ pub(crate) fn parse(lines: &mut [Line]) -> Vec<Block> {
                 table::Parse::No { resume } => no_table_before = resume,
             }
         }
-        if let Some((block, end)) = keyvalue::parse(lines, i, section.as_deref()) {
+        if let Some((block, end)) = keyvalue::parse(lines, i, section) {
             blocks.push(Block::Keys(block));
             i = end;
             continue;
         }
         if let Some(heading) = keyvalue::heading(text) {
-            section = Some(heading.to_owned());
+            section = Some(heading);
         } else if !text.is_empty() && !text.starts_with(' ') {
             // Unindented prose ("Information for Stream ORDERS ...") starts a new context.
             section = None;
         }
-        blocks.push(Block::Line(n, std::mem::take(&mut lines[i].1).into_owned()));
+        blocks.push(Block::Line(n, Cow::Borrowed(text)));
         i += 1;
     }
     blocks
 }
 
-impl Block {
+impl<'a> Block<'a> {
     /// Appends the rendered lines of this block, each terminated by `\n`.
     pub(crate) fn render(&self, out: &mut String) {
         match self {
@@ -73,7 +78,7 @@ impl Block {
     }
 
     /// Calls `f` on every text of the block in output order.
-    pub(crate) fn texts_mut(&mut self, f: &mut impl FnMut(&mut String)) {
+    pub(crate) fn texts_mut(&mut self, f: &mut impl FnMut(&mut Cow<'a, str>)) {
         match self {
             Block::Line(_, text) => f(text),
             Block::Table(t) => {
@@ -97,10 +102,16 @@ impl Block {
     }
 }
 
-/// Test input as the document parser receives it: lines with their one-based numbers.
+/// Test input as the document parser receives it: lines with their one-based numbers. Leaked,
+/// so that what a test parses can borrow from them (a test's few bytes).
 #[cfg(test)]
-pub(crate) fn numbered_lines(text: &str) -> Vec<Line<'_>> {
-    text.lines().enumerate().map(|(i, l)| (i + 1, l.into())).collect()
+pub(crate) fn numbered_lines(text: &str) -> &'static [Line<'static>] {
+    let text: &'static str = text.to_owned().leak();
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.into()))
+        .collect::<Vec<_>>()
+        .leak()
 }
 
 #[cfg(test)]
@@ -110,7 +121,7 @@ mod tests {
 
     #[test]
     fn finds_tables_keys_and_lines_with_sections() {
-        let blocks = parse(&mut lines(
+        let blocks = parse(lines(
             "Statistics:\n\n  Memory: 1 MiB\n   Conns: 2\n╭───╮\n│ a │\n╰───╯\nbye",
         ));
         let kinds: Vec<&str> = blocks
@@ -130,7 +141,7 @@ mod tests {
 
     #[test]
     fn prose_resets_the_section() {
-        let blocks = parse(&mut lines(
+        let blocks = parse(lines(
             "State:\nInformation for Stream X\n  Messages: 5\n  Bytes: 1 B",
         ));
         let Block::Keys(k) = &blocks[2] else {
@@ -141,7 +152,7 @@ mod tests {
 
     #[test]
     fn a_broken_frame_stays_text() {
-        let blocks = parse(&mut lines("╭───╮\n│ a │\nnot a frame"));
+        let blocks = parse(lines("╭───╮\n│ a │\nnot a frame"));
         assert!(blocks.iter().all(|b| matches!(b, Block::Line(..))));
     }
 }

@@ -6,32 +6,35 @@
 //! keys right-aligned to the longest key, so a masked value never shifts alignment and the output
 //! is unchanged when nothing was masked.
 
+use std::borrow::Cow;
+
 use unicode_width::UnicodeWidthStr;
 
 use super::transport::Line;
 
-/// One `Key: value` line and its continuation lines.
+/// One `Key: value` line and its continuation lines, borrowed from the lines until a rule
+/// changes them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Item {
+pub(crate) struct Item<'a> {
     /// 1-based input line number.
     pub line: usize,
     /// The key, without indent or colon.
-    pub key: String,
+    pub key: &'a str,
     /// The value after `": "`, possibly empty.
-    pub value: String,
+    pub value: Cow<'a, str>,
     /// Continuation lines (input line number, text without indent).
-    pub more: Vec<(usize, String)>,
+    pub more: Vec<(usize, Cow<'a, str>)>,
 }
 
 /// A run of aligned `Key: value` lines under a section heading.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Block {
+pub(crate) struct Block<'a> {
     /// The heading of the section the block is in (`Statistics`, `State`...), without colon.
-    pub section: Option<String>,
+    pub section: Option<&'a str>,
     /// The indent of the longest key.
     pub indent: usize,
     /// The lines of the block.
-    pub items: Vec<Item>,
+    pub items: Vec<Item<'a>>,
 }
 
 /// A line split at its first `": "` (or trailing `:`).
@@ -86,13 +89,17 @@ pub(crate) fn heading(line: &str) -> Option<&str> {
 /// Tries to parse a block starting at `lines[start]`; returns it and the index after it.
 ///
 /// A lone key with an empty value is a heading, not a block, so it is left to the caller.
-pub(crate) fn parse(lines: &[Line], start: usize, section: Option<&str>) -> Option<(Block, usize)> {
+pub(crate) fn parse<'a>(
+    lines: &'a [Line<'_>],
+    start: usize,
+    section: Option<&'a str>,
+) -> Option<(Block<'a>, usize)> {
     let first = split(&lines[start].1)?;
     let colon = first.colon;
     let mut items = vec![Item {
         line: lines[start].0,
-        key: first.key.to_owned(),
-        value: first.value.to_owned(),
+        key: first.key,
+        value: first.value.into(),
         more: Vec::new(),
     }];
     let mut indent = first.indent;
@@ -103,8 +110,8 @@ pub(crate) fn parse(lines: &[Line], start: usize, section: Option<&str>) -> Opti
                 indent = indent.min(s.indent);
                 items.push(Item {
                     line: *n,
-                    key: s.key.to_owned(),
-                    value: s.value.to_owned(),
+                    key: s.key,
+                    value: s.value.into(),
                     more: Vec::new(),
                 });
             }
@@ -117,7 +124,7 @@ pub(crate) fn parse(lines: &[Line], start: usize, section: Option<&str>) -> Opti
                     .last_mut()
                     .expect("never empty")
                     .more
-                    .push((*n, rest.to_owned()));
+                    .push((*n, rest.into()));
             }
         }
         j += 1;
@@ -127,7 +134,7 @@ pub(crate) fn parse(lines: &[Line], start: usize, section: Option<&str>) -> Opti
     }
     Some((
         Block {
-            section: section.map(str::to_owned),
+            section,
             indent,
             items,
         },
@@ -135,7 +142,7 @@ pub(crate) fn parse(lines: &[Line], start: usize, section: Option<&str>) -> Opti
     ))
 }
 
-impl Block {
+impl Block<'_> {
     /// Appends the block, keys right-aligned to the longest one, to `out`, one `\n`-terminated
     /// line at a time.
     pub(crate) fn render(&self, out: &mut String) {
@@ -143,7 +150,7 @@ impl Block {
         let colon = self.indent + width;
         for item in &self.items {
             out.extend(std::iter::repeat_n(' ', colon - item.key.width()));
-            out.push_str(&item.key);
+            out.push_str(item.key);
             out.push(':');
             if !item.value.is_empty() {
                 out.push(' ');
@@ -172,18 +179,18 @@ mod tests {
 
     #[test]
     fn parses_aligned_lines_and_continuations() {
-        let (b, end) = parse(&lines(INFO), 0, Some("Process Details")).expect("a block");
+        let (b, end) = parse(lines(INFO), 0, Some("Process Details")).expect("a block");
         assert_eq!(end, 5);
         assert_eq!(b.indent, 3);
         assert_eq!(b.items[1].key, "Git Commit");
         assert_eq!(b.items[1].value, "");
-        assert_eq!(b.items[2].more, [(4, "10.0.0.2:4222".to_owned())]);
-        assert_eq!(b.section.as_deref(), Some("Process Details"));
+        assert_eq!(b.items[2].more, [(4, "10.0.0.2:4222".into())]);
+        assert_eq!(b.section, Some("Process Details"));
     }
 
     #[test]
     fn render_round_trips_and_realigns() {
-        let (mut b, _) = parse(&lines(INFO), 0, None).expect("a block");
+        let (mut b, _) = parse(lines(INFO), 0, None).expect("a block");
         let mut out = String::new();
         b.render(&mut out);
         assert_eq!(out, format!("{INFO}\n"));
@@ -195,20 +202,20 @@ mod tests {
 
     #[test]
     fn a_lone_heading_is_not_a_block() {
-        assert!(parse(&lines("Statistics:\n\n  Memory: 1 MiB"), 0, None).is_none());
+        assert!(parse(lines("Statistics:\n\n  Memory: 1 MiB"), 0, None).is_none());
         assert_eq!(heading("Statistics:"), Some("Statistics"));
         assert_eq!(heading("  Memory: 1 MiB"), None);
     }
 
     #[test]
     fn a_different_colon_column_ends_the_block() {
-        let (b, end) = parse(&lines("  a: 1\n bb: 2\ncccc: 3"), 0, None).expect("a block");
+        let (b, end) = parse(lines("  a: 1\n bb: 2\ncccc: 3"), 0, None).expect("a block");
         assert_eq!((b.items.len(), end), (2, 2));
     }
 
     #[test]
     fn prose_is_not_a_key() {
-        assert!(parse(&lines("16:57:01 Published 7 bytes"), 0, None).is_none());
-        assert!(parse(&lines("[#1] Received on \"a\""), 0, None).is_none());
+        assert!(parse(lines("16:57:01 Published 7 bytes"), 0, None).is_none());
+        assert!(parse(lines("[#1] Received on \"a\""), 0, None).is_none());
     }
 }

@@ -25,6 +25,7 @@ mod table;
 pub(crate) mod transport;
 mod unordered;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -131,7 +132,7 @@ impl Pass<'_> {
     }
 
     /// Applies the value-shape rules to one text.
-    fn shapes(&mut self, s: &mut String, line: usize) {
+    fn shapes(&mut self, s: &mut Cow<'_, str>, line: usize) {
         let mut fired = Vec::new();
         let disabled = self.disabled;
         let enabled = |r: &str| disabled.is_empty() || !disabled.contains(r);
@@ -224,15 +225,15 @@ impl Normalizer {
         transport::trim_blank_end(&mut lines);
         for (n, text) in &mut lines {
             for (i, (re, with)) in self.redact.iter().enumerate() {
-                if let std::borrow::Cow::Owned(new) = re.replace_all(text, with.as_str())
+                if let Cow::Owned(new) = re.replace_all(text, with.as_str())
                     && new != *text
                 {
-                    *text = std::borrow::Cow::Owned(new);
+                    *text = Cow::Owned(new);
                     pass.note(*n, &format!("redact[{i}]"), || "replaced text".to_owned());
                 }
             }
         }
-        let mut blocks = document::parse(&mut lines);
+        let mut blocks = document::parse(&lines);
         pass.tokens.know_nuids(redact::known_nuids(&blocks));
         for block in &mut blocks {
             match block {

@@ -388,7 +388,7 @@ pub(crate) fn known_nuids(blocks: &[Block]) -> HashSet<String> {
                 };
                 for (column, _) in header.cells.iter().enumerate().filter(|(_, h)| *h == "ID") {
                     let cells = table.body.iter().filter_map(|row| row.cells.get(column));
-                    found.extend(cells.filter(|c| is_base62_22(c)).cloned());
+                    found.extend(cells.filter(|c| is_base62_22(c)).map(|c| c.to_string()));
                 }
             }
         }
@@ -448,9 +448,9 @@ impl Shapes {
     ///
     /// A rule applies where its regex matches the text as it was before any rule changed it, so a
     /// placeholder one rule writes never counts as a match of a later rule.
-    pub(crate) fn apply(
+    pub(crate) fn apply<'a>(
         &self,
-        s: &mut String,
+        s: &mut Cow<'a, str>,
         tokens: &mut Tokens,
         enabled: &dyn Fn(&str) -> bool,
         fired: &mut dyn FnMut(&'static str),
@@ -461,7 +461,7 @@ impl Shapes {
         }
         let look = Look::new(s);
         // The text before the first change, once there was one.
-        let mut original: Option<String> = None;
+        let mut original: Option<Cow<'a, str>> = None;
         for rule in &self.rules {
             // Most texts that pass a pre-check hold no match: finding none is cheaper than
             // setting up a replacement.
@@ -479,7 +479,7 @@ impl Shapes {
                 && out != *s
                 && original.as_ref().is_none_or(|o| rule.regex.is_match(o))
             {
-                let before = std::mem::replace(s, out);
+                let before = std::mem::replace(s, Cow::Owned(out));
                 original.get_or_insert(before);
                 fired(rule.name);
             }
@@ -521,7 +521,7 @@ mod tests {
     use super::*;
 
     fn apply(s: &str) -> (String, Vec<&'static str>) {
-        let mut s = s.to_owned();
+        let mut s = Cow::Borrowed(s);
         let mut fired = Vec::new();
         built_in().apply(&mut s, &mut Tokens::default(), &|_| true, &mut |n| fired.push(n));
         (super::super::placeholder::erase(&s).into_owned(), fired)

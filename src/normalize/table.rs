@@ -6,6 +6,8 @@
 //! left-aligned cells, widths from `unicode-width`), so masking or sorting never shifts columns
 //! and the style natscli happens to use does not matter.
 
+use std::borrow::Cow;
+
 use unicode_width::UnicodeWidthStr;
 
 use super::transport::Line;
@@ -66,26 +68,26 @@ const STYLES: [Style; 5] = [
 
 /// One physical row of a table: its cells and the input line it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Row {
+pub(crate) struct Row<'a> {
     /// 1-based input line number.
     pub line: usize,
-    /// Trimmed cell texts.
-    pub cells: Vec<String>,
+    /// Trimmed cell texts, borrowed from the line until a rule changes them.
+    pub cells: Vec<Cow<'a, str>>,
 }
 
 /// A parsed table.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Table {
+pub(crate) struct Table<'a> {
     /// Leading whitespace shared by every line of the table.
-    pub indent: String,
+    pub indent: &'a str,
     /// The title row, if the table has one.
-    pub title: Option<Row>,
+    pub title: Option<Row<'a>>,
     /// Header rows (usually one), empty for tables without a header.
-    pub header: Vec<Row>,
+    pub header: Vec<Row<'a>>,
     /// Body rows.
-    pub body: Vec<Row>,
+    pub body: Vec<Row<'a>>,
     /// Footer rows (totals), after a second separator.
-    pub footer: Vec<Row>,
+    pub footer: Vec<Row<'a>>,
     /// Input line numbers of the first and last line of the frame.
     pub lines: (usize, usize),
 }
@@ -139,16 +141,16 @@ impl Style {
         self.top[0] == self.bottom[0]
     }
 
-    fn cells(&self, line: &str) -> Vec<String> {
+    fn cells<'a>(&self, line: &'a str) -> Vec<Cow<'a, str>> {
         let inner = &line[self.v.len_utf8()..line.len() - self.v.len_utf8()];
-        inner.split(self.v).map(|c| c.trim().to_owned()).collect()
+        inner.split(self.v).map(|c| Cow::Borrowed(c.trim())).collect()
     }
 }
 
 /// The outcome of trying to parse a table at some line.
-pub(crate) enum Parse {
+pub(crate) enum Parse<'a> {
     /// A table spanning `lines[start..end]`.
-    Table(Table, usize),
+    Table(Table<'a>, usize),
     /// No table starts here; no table can start before `resume` either.
     No { resume: usize },
 }
@@ -158,7 +160,7 @@ pub(crate) enum Parse {
 /// `lines` are `(line number, text)`. Scanning stops at the first line that is neither a row nor a
 /// border, which is never a top border of another table after `start`; returning that position
 /// lets the caller skip ahead and keeps detection linear.
-pub(crate) fn parse(lines: &[Line], start: usize) -> Parse {
+pub(crate) fn parse<'a>(lines: &'a [Line<'_>], start: usize) -> Parse<'a> {
     let no = Parse::No { resume: start + 1 };
     let first = &lines[start].1;
     let body = first.trim_start();
@@ -166,7 +168,7 @@ pub(crate) fn parse(lines: &[Line], start: usize) -> Parse {
     let Some(style) = STYLES.iter().find(|s| s.classify(body) == Kind::Top) else {
         return no;
     };
-    let mut segments: Vec<Vec<Row>> = vec![Vec::new()];
+    let mut segments: Vec<Vec<Row<'a>>> = vec![Vec::new()];
     let mut end = None;
     let mut j = start + 1;
     while j < lines.len() {
@@ -210,7 +212,7 @@ pub(crate) fn parse(lines: &[Line], start: usize) -> Parse {
     let titled = !top_inner.contains(style.top[1]) && fits(&segments, true);
     match build(segments, titled) {
         Some(mut table) => {
-            table.indent = indent.to_owned();
+            table.indent = indent;
             table.lines = (lines[start].0, lines[end - 1].0);
             Parse::Table(table, end)
         }
@@ -243,7 +245,7 @@ fn fits(segments: &[Vec<Row>], titled: bool) -> bool {
 }
 
 /// Splits separator-delimited segments into title, header, body and footer.
-fn build(mut segments: Vec<Vec<Row>>, titled: bool) -> Option<Table> {
+fn build(mut segments: Vec<Vec<Row<'_>>>, titled: bool) -> Option<Table<'_>> {
     segments.retain(|s| !s.is_empty());
     let title = if titled {
         let first = segments.first()?;
@@ -279,7 +281,7 @@ fn build(mut segments: Vec<Vec<Row>>, titled: bool) -> Option<Table> {
         return None;
     }
     Some(Table {
-        indent: String::new(),
+        indent: "",
         title,
         header,
         body,
@@ -288,7 +290,7 @@ fn build(mut segments: Vec<Vec<Row>>, titled: bool) -> Option<Table> {
     })
 }
 
-impl Table {
+impl Table<'_> {
     /// The column names: header cells joined across header rows, or empty for headerless tables.
     pub(crate) fn columns(&self) -> Vec<String> {
         let width = self.body.first().map_or(0, |r| r.cells.len());
@@ -297,7 +299,7 @@ impl Table {
                 let parts: Vec<&str> = self
                     .header
                     .iter()
-                    .map(|r| r.cells[c].as_str())
+                    .map(|r| r.cells[c].as_ref())
                     .filter(|s| !s.is_empty())
                     .collect();
                 parts.join(" ")
@@ -307,7 +309,7 @@ impl Table {
 
     /// The title text, or the empty string.
     pub(crate) fn title(&self) -> &str {
-        self.title.as_ref().map_or("", |r| r.cells[0].as_str())
+        self.title.as_ref().map_or("", |r| r.cells[0].as_ref())
     }
 
     /// Appends the table, in the canonical style, to `out`, one `\n`-terminated line at a time.
@@ -329,12 +331,12 @@ impl Table {
                 *last += missing;
             }
             let room = inner(&widths) - tw;
-            out.push_str(&self.indent);
+            out.push_str(self.indent);
             out.push(s.top[0]);
             repeat(out, s.h, inner(&widths));
             out.push(s.top[2]);
             out.push('\n');
-            out.push_str(&self.indent);
+            out.push_str(self.indent);
             out.push(s.v);
             // go-pretty puts the odd space on the left.
             repeat(out, ' ', room - room / 2);
@@ -352,7 +354,7 @@ impl Table {
                 self.border(out, &widths, s.mid);
             }
             for row in section {
-                out.push_str(&self.indent);
+                out.push_str(self.indent);
                 out.push(s.v);
                 for (cell, w) in row.cells.iter().zip(&widths) {
                     out.push(' ');
@@ -367,7 +369,7 @@ impl Table {
     }
 
     fn border(&self, out: &mut String, widths: &[usize], [left, junction, right]: [char; 3]) {
-        out.push_str(&self.indent);
+        out.push_str(self.indent);
         out.push(left);
         for (i, w) in widths.iter().enumerate() {
             if i > 0 {
@@ -390,8 +392,8 @@ mod tests {
     use super::*;
     use crate::normalize::document::numbered_lines as lines;
 
-    fn table(s: &str) -> Table {
-        match parse(&lines(s), 0) {
+    fn table(s: &str) -> Table<'static> {
+        match parse(lines(s), 0) {
             Parse::Table(t, _) => t,
             Parse::No { .. } => panic!("not a table:\n{s}"),
         }
@@ -483,7 +485,7 @@ mod tests {
             "╭───┬───╮\n│ a │ b │\nplain text",
             "a │ b │ c",
         ] {
-            assert!(matches!(parse(&lines(s), 0), Parse::No { .. }), "{s}");
+            assert!(matches!(parse(lines(s), 0), Parse::No { .. }), "{s}");
         }
     }
 

@@ -160,7 +160,7 @@ mod tests {
         let mut blocks: Vec<Block> = lines
             .iter()
             .enumerate()
-            .map(|(i, l)| Block::Line(i + 1, (*l).to_owned()))
+            .map(|(i, l)| Block::Line(i + 1, (*l).into()))
             .collect();
         let disabled = Default::default();
         let mut pass = Pass {
@@ -173,7 +173,7 @@ mod tests {
             .iter()
             .map(|b| {
                 if let Block::Line(_, t) = b {
-                    t.clone()
+                    t.to_string()
                 } else {
                     unreachable!()
                 }

@@ -10,6 +10,8 @@
 mod built_in;
 mod order;
 
+use std::borrow::Cow;
+
 use regex::Regex;
 
 use super::keyvalue;
@@ -167,7 +169,7 @@ impl Profile {
     }
 
     /// Masks and cleans a parsed table; [`Self::order`] sorts it.
-    pub(crate) fn table(&self, table: &mut Table, pass: &mut Pass) {
+    pub(crate) fn table(&self, table: &mut Table<'_>, pass: &mut Pass) {
         let title = table.title().to_owned();
         let columns = table.columns();
         let sort = self.find_sort(&title, &columns, pass);
@@ -217,6 +219,7 @@ impl Profile {
                 && let Some(at) = text.find(LEAD_CLUSTER)
                 && text[at + LEAD_CLUSTER.len()..] != *"[cluster]"
             {
+                let text = text.to_mut();
                 text.truncate(at + LEAD_CLUSTER.len());
                 text.push_str("[cluster]");
                 pass.note(title.line, LEAD_CLUSTER_RULE, || {
@@ -235,7 +238,7 @@ impl Profile {
     /// subscriptions it holds when the server counts depend on timing (`system-subscriptions`:
     /// `Subs` was 1 or 2 on a busy machine). Every other account's counters are deterministic and
     /// kept.
-    fn system_account(table: &mut Table, columns: &[String], pass: &mut Pass) {
+    fn system_account(table: &mut Table<'_>, columns: &[String], pass: &mut Pass) {
         let Some(account) = columns.iter().position(|c| c.eq_ignore_ascii_case("Account")) else {
             return;
         };
@@ -258,13 +261,13 @@ impl Profile {
         }
         let title = table.title().to_owned();
         for row in &mut table.body {
-            if !SYSTEM_ACCOUNTS.contains(&row.cells[account].as_str()) {
+            if !SYSTEM_ACCOUNTS.contains(&row.cells[account].as_ref()) {
                 continue;
             }
             let mut fired = Vec::new();
             for &(c, rule, with) in &masks {
                 if !row.cells[c].is_empty() && row.cells[c] != with {
-                    row.cells[c] = with.to_owned();
+                    row.cells[c] = Cow::Borrowed(with);
                     if !fired.contains(&rule) {
                         fired.push(rule);
                     }
@@ -301,7 +304,7 @@ impl Profile {
     /// Runs once after masking and again after identifiers are numbered: the second time, rows
     /// or list items that differ only in their identifiers are ordered by number, so the order
     /// in which replies arrived never shows.
-    pub(crate) fn order(&self, table: &mut Table, pass: &mut Pass) {
+    pub(crate) fn order(&self, table: &mut Table<'_>, pass: &mut Pass) {
         let title = table.title().to_owned();
         let columns = table.columns();
         if let Some((sort, by)) = self.find_sort(&title, &columns, pass)
@@ -325,7 +328,7 @@ impl Profile {
     }
 
     /// Cleans a cell no column rule claimed: leader markers, peer lists, shapes, durations.
-    fn cell(cell: &mut String, column: &Column, line: usize, title: &str, pass: &mut Pass) {
+    fn cell(cell: &mut Cow<'_, str>, column: &Column, line: usize, title: &str, pass: &mut Pass) {
         let name = column.name;
         if pass.enabled(LEADER_MARKER) {
             let stripped = if column.key {
@@ -334,7 +337,7 @@ impl Profile {
                 peer_list(cell, column.peers)
             };
             if let Some(s) = stripped.filter(|s| s != cell) {
-                *cell = s;
+                *cell = Cow::Owned(s);
                 pass.note(line, LEADER_MARKER, || {
                     format!("removed leader marker in {name} column of table \"{title}\"")
                 });
@@ -342,7 +345,7 @@ impl Profile {
         }
         pass.shapes(cell, line);
         if !column.config && pass.enabled(DURATION) && redact::is_duration(cell) {
-            *cell = "[duration]".to_owned();
+            *cell = Cow::Borrowed("[duration]");
             pass.note(line, DURATION, || {
                 format!("masked a measured duration in {name} column of table \"{title}\"")
             });
@@ -350,14 +353,14 @@ impl Profile {
     }
 
     /// Masks and cleans a key/value block.
-    pub(crate) fn keys(&self, block: &mut keyvalue::Block, pass: &mut Pass) {
-        let section = block.section.clone().unwrap_or_default();
+    pub(crate) fn keys(&self, block: &mut keyvalue::Block<'_>, pass: &mut Pass) {
+        let section = block.section.unwrap_or_default();
         let mut peers = None;
         for (i, item) in block.items.iter_mut().enumerate() {
             let rule = self.keys.iter().find(|r| {
                 pass.enabled(&r.name)
-                    && r.names.iter().any(|n| n.eq_ignore_ascii_case(&item.key))
-                    && in_scope(&r.scope, &section)
+                    && r.names.iter().any(|n| n.eq_ignore_ascii_case(item.key))
+                    && in_scope(&r.scope, section)
             });
             let line = item.line;
             let what = |key: &str| {
@@ -372,16 +375,16 @@ impl Profile {
                     peers.get_or_insert((i, rule.name.clone()));
                 }
                 Some((rule, Action::SortList)) => {
-                    let mut list: Vec<String> = std::iter::once(std::mem::take(&mut item.value))
+                    let mut list: Vec<Cow<str>> = std::iter::once(std::mem::take(&mut item.value))
                         .chain(item.more.iter_mut().map(|(_, m)| std::mem::take(m)))
                         .collect();
                     for v in &mut list {
                         pass.shapes(v, line);
                     }
                     if placeholder::sort_changed(&mut list, |v| {
-                        placeholder::sort_key([v.as_str()], [v.as_str()])
+                        placeholder::sort_key([v.as_ref()], [v.as_ref()])
                     }) {
-                        let key = &item.key;
+                        let key = item.key;
                         pass.note(line, &rule.name, || format!("sorted the {key} list"));
                     }
                     let mut list = list.into_iter();
@@ -393,7 +396,7 @@ impl Profile {
                 Some((rule, action)) => {
                     if apply(action, &mut item.value, true, pass) {
                         item.more.clear();
-                        pass.note(line, &rule.name, || what(&item.key));
+                        pass.note(line, &rule.name, || what(item.key));
                     }
                 }
                 None => {
@@ -404,8 +407,8 @@ impl Profile {
                     if pass.enabled(LEADER_MARKER)
                         && let Some(s) = peer_list(&item.value, false).filter(|s| *s != item.value)
                     {
-                        item.value = s;
-                        let key = &item.key;
+                        item.value = Cow::Owned(s);
+                        let key = item.key;
                         pass.note(line, LEADER_MARKER, || format!("removed leader marker in {key}"));
                     }
                 }
@@ -421,11 +424,11 @@ impl Profile {
     /// Which peer leads, how current each replica is and when it was last seen change between
     /// runs; the set of peers does not. The leader becomes `[leader]` and every peer, the leader
     /// included, gets one `Replica:` line, sorted by name.
-    fn peers(block: &mut keyvalue::Block, first: usize, name: &str, pass: &mut Pass) {
+    fn peers(block: &mut keyvalue::Block<'_>, first: usize, name: &str, pass: &mut Pass) {
         let is_peer = |k: &str| k.eq_ignore_ascii_case("leader") || k.eq_ignore_ascii_case("replica");
         let mut names = Vec::new();
         let mut leader_line = None;
-        for item in block.items.iter().filter(|i| is_peer(&i.key)) {
+        for item in block.items.iter().filter(|i| is_peer(i.key)) {
             let peer = item.value.split([',', ' ']).next().unwrap_or("").to_owned();
             if item.key.eq_ignore_ascii_case("leader") {
                 leader_line = Some(item.line);
@@ -442,21 +445,21 @@ impl Profile {
         if let Some(line) = leader_line {
             rewritten.push(keyvalue::Item {
                 line,
-                key: "Leader".to_owned(),
-                value: "[leader]".to_owned(),
+                key: "Leader",
+                value: Cow::Borrowed("[leader]"),
                 more: Vec::new(),
             });
         }
         rewritten.extend(names.into_iter().map(|(value, line)| keyvalue::Item {
             line,
-            key: "Replica".to_owned(),
-            value,
+            key: "Replica",
+            value: Cow::Owned(value),
             more: Vec::new(),
         }));
         let rest: Vec<keyvalue::Item> = block.items.drain(first..).collect();
-        let changed = rest.iter().filter(|i| is_peer(&i.key)).ne(rewritten.iter());
+        let changed = rest.iter().filter(|i| is_peer(i.key)).ne(rewritten.iter());
         block.items.extend(rewritten);
-        block.items.extend(rest.into_iter().filter(|i| !is_peer(&i.key)));
+        block.items.extend(rest.into_iter().filter(|i| !is_peer(i.key)));
         if changed {
             pass.note(block.items[first].line, name, || {
                 "masked the leader and listed every peer as a replica, sorted".to_owned()
@@ -470,9 +473,14 @@ fn in_scope(scope: &Option<Regex>, text: &str) -> bool {
 }
 
 /// Applies a mask or id action to a value; returns true if it changed.
-fn apply(action: &Action, value: &mut String, in_body: bool, pass: &mut Pass) -> bool {
+fn apply(action: &Action, value: &mut Cow<'_, str>, in_body: bool, pass: &mut Pass) -> bool {
     let new = match action {
-        Action::Mask { with, fill } if !value.is_empty() || (*fill && in_body) => with.clone(),
+        Action::Mask { with, fill } if !value.is_empty() || (*fill && in_body) => {
+            if *value == *with {
+                return false;
+            }
+            with.clone()
+        }
         Action::Id(class) if !value.is_empty() && !is_placeholder(value) => {
             // A NUID (a service instance id) keeps the class the `nuid` shape rule gives it
             // elsewhere, so the same id in a table and in text gets the same placeholder.
@@ -488,7 +496,7 @@ fn apply(action: &Action, value: &mut String, in_body: bool, pass: &mut Pass) ->
     if *value == new {
         return false;
     }
-    *value = new;
+    *value = Cow::Owned(new);
     true
 }
 
@@ -558,9 +566,9 @@ mod tests {
 
     #[test]
     fn sorting_keeps_continuation_rows() {
-        let row = |line, a: &str, b: &str| Row {
+        let row = |line, a: &'static str, b: &'static str| Row {
             line,
-            cells: vec![a.to_owned(), b.to_owned()],
+            cells: vec![a.into(), b.into()],
         };
         let mut body = vec![row(1, "b", "1"), row(2, "", "more"), row(3, "a", "2")];
         assert!(sort_rows(&mut body, 0));

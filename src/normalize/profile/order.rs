@@ -1,23 +1,25 @@
 //! The canonical order of a table's rows, grid records and identifier lists: natscli prints
 //! them in reply or hash order, which changes between runs.
 
+use std::borrow::Cow;
+
 use crate::normalize::placeholder;
 use crate::normalize::table::{Row, Table};
 
 /// Sorts body rows by a column, keeping continuation rows (empty first cell) with their row.
 /// Returns true if the order changed.
-pub(super) fn sort_rows(body: &mut Vec<Row>, by: usize) -> bool {
+pub(super) fn sort_rows(body: &mut Vec<Row<'_>>, by: usize) -> bool {
     let mut groups: Vec<Vec<Row>> = Vec::new();
     for row in body.drain(..) {
         match groups.last_mut() {
-            Some(group) if row.cells.first().is_some_and(String::is_empty) => group.push(row),
+            Some(group) if row.cells.first().is_some_and(|c| c.is_empty()) => group.push(row),
             _ => groups.push(vec![row]),
         }
     }
     let changed = placeholder::sort_changed(&mut groups, |g| {
-        let first = g[0].cells.iter().map(String::as_str);
+        let first = g[0].cells.iter().map(AsRef::as_ref);
         placeholder::sort_key(
-            std::iter::once(g[0].cells[by].as_str()).chain(first.clone()),
+            std::iter::once(g[0].cells[by].as_ref()).chain(first.clone()),
             first,
         )
     });
@@ -27,7 +29,7 @@ pub(super) fn sort_rows(body: &mut Vec<Row>, by: usize) -> bool {
 
 /// How many columns a record has when the header repeats a group of columns
 /// (`Subject │ Count │ Subject │ Count`): records are then laid out row by row, several per row.
-pub(super) fn grid_width(header: &[String]) -> Option<usize> {
+pub(super) fn grid_width(header: &[Cow<str>]) -> Option<usize> {
     let n = header.len();
     (1..=n / 2)
         .filter(|k| n.is_multiple_of(*k))
@@ -36,19 +38,19 @@ pub(super) fn grid_width(header: &[String]) -> Option<usize> {
 
 /// Sorts the records of a grid table (see [`grid_width`]), which natscli fills in hash or
 /// reply order, and lays them out again row by row. Returns true if the order changed.
-pub(super) fn sort_grid(table: &mut Table) -> bool {
+pub(super) fn sort_grid(table: &mut Table<'_>) -> bool {
     let Some(k) = table.header.first().and_then(|h| grid_width(&h.cells)) else {
         return false;
     };
-    let empty = vec![String::new(); k];
-    let mut records: Vec<Vec<String>> = table
+    let empty = vec![Cow::Borrowed(""); k];
+    let mut records: Vec<Vec<Cow<str>>> = table
         .body
         .iter()
-        .flat_map(|r| r.cells.chunks(k).map(<[String]>::to_vec))
+        .flat_map(|r| r.cells.chunks(k).map(<[Cow<str>]>::to_vec))
         .filter(|r| *r != empty)
         .collect();
     let changed = placeholder::sort_changed(&mut records, |r| {
-        let texts = r.iter().map(String::as_str);
+        let texts = r.iter().map(AsRef::as_ref);
         placeholder::sort_key(texts.clone(), texts)
     });
     if !changed {
@@ -64,13 +66,13 @@ pub(super) fn sort_grid(table: &mut Table) -> bool {
 
 /// Sorts multi-line cells that list identifiers (one per line, the other cells of the
 /// continuation rows empty), such as the instance ids of one service. Returns true if any changed.
-pub(super) fn sort_id_lists(body: &mut [Row]) -> bool {
+pub(super) fn sort_id_lists(body: &mut [Row<'_>]) -> bool {
     let mut changed = false;
     let mut start = 0;
     while start < body.len() {
         let len = 1 + body[start + 1..]
             .iter()
-            .take_while(|r| r.cells.first().is_some_and(String::is_empty))
+            .take_while(|r| r.cells.first().is_some_and(|c| c.is_empty()))
             .count();
         let group = &mut body[start..start + len];
         start += len;
@@ -82,19 +84,19 @@ pub(super) fn sort_id_lists(body: &mut [Row]) -> bool {
             let only_c = group[1..]
                 .iter()
                 .all(|r| r.cells.iter().enumerate().all(|(i, v)| i == c || v.is_empty()));
-            let is_id = |v: &String| {
+            let is_id = |v: &Cow<str>| {
                 let key = placeholder::order_key(v);
                 key.starts_with('[') && key.ends_with(']') && !key[1..].contains(['[', ' '])
             };
             if !only_c || !group.iter().all(|r| is_id(&r.cells[c])) {
                 continue;
             }
-            let mut list: Vec<String> = group
+            let mut list: Vec<Cow<str>> = group
                 .iter_mut()
                 .map(|r| std::mem::take(&mut r.cells[c]))
                 .collect();
             changed |=
-                placeholder::sort_changed(&mut list, |v| placeholder::sort_key([v.as_str()], [v.as_str()]));
+                placeholder::sort_changed(&mut list, |v| placeholder::sort_key([v.as_ref()], [v.as_ref()]));
             for (row, v) in group.iter_mut().zip(list) {
                 row.cells[c] = v;
             }
