@@ -136,7 +136,7 @@ mod tests {
         let Block::Keys(k) = &blocks[2] else {
             unreachable!()
         };
-        assert_eq!(k.section.as_deref(), Some("Statistics"));
+        assert_eq!(k.section, Some("Statistics"));
     }
 
     #[test]
