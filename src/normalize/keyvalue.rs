@@ -10,6 +10,7 @@ use std::borrow::Cow;
 
 use unicode_width::UnicodeWidthStr;
 
+use super::display_width;
 use super::transport::Line;
 
 /// One `Key: value` line and its continuation lines, borrowed from the lines until a rule
@@ -146,10 +147,10 @@ impl Block<'_> {
     /// Appends the block, keys right-aligned to the longest one, to `out`, one `\n`-terminated
     /// line at a time.
     pub(crate) fn render(&self, out: &mut String) {
-        let width = self.items.iter().map(|i| i.key.width()).max().unwrap_or(0);
+        let width = self.items.iter().map(|i| display_width(i.key)).max().unwrap_or(0);
         let colon = self.indent + width;
         for item in &self.items {
-            out.extend(std::iter::repeat_n(' ', colon - item.key.width()));
+            super::push_repeated(out, ' ', colon - display_width(item.key));
             out.push_str(item.key);
             out.push(':');
             if !item.value.is_empty() {
@@ -158,7 +159,7 @@ impl Block<'_> {
             }
             out.push('\n');
             for (_, more) in &item.more {
-                out.extend(std::iter::repeat_n(' ', colon + 2));
+                super::push_repeated(out, ' ', colon + 2);
                 out.push_str(more);
                 out.push('\n');
             }

@@ -145,6 +145,26 @@ impl Pass<'_> {
     }
 }
 
+/// The display width of `s`, as `unicode-width` measures it; printable ASCII, which most text is,
+/// is one column a byte without a table look-up.
+pub(crate) fn display_width(s: &str) -> usize {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        s.len()
+    } else {
+        unicode_width::UnicodeWidthStr::width(s)
+    }
+}
+
+/// Appends `n` copies of `c` to `out`.
+pub(crate) fn push_repeated(out: &mut String, c: char, n: usize) {
+    let mut buf = [0; 4];
+    let c = c.encode_utf8(&mut buf);
+    out.reserve(c.len() * n);
+    for _ in 0..n {
+        out.push_str(c);
+    }
+}
+
 /// Compiles the regex of a per-example rule; an error names the rule, like `redact[2].pattern`.
 fn compile(rule: String, pattern: &str) -> Result<Regex, RuleError> {
     Regex::new(pattern).map_err(|e| RuleError::Regex {
@@ -243,8 +263,10 @@ impl Normalizer {
             }
         }
         self.order(&mut blocks, &mut pass);
-        for block in &mut blocks {
-            block.texts_mut(&mut |s| pass.tokens.resolve(s));
+        if !pass.tokens.is_empty() {
+            for block in &mut blocks {
+                block.texts_mut(&mut |s| pass.tokens.resolve(s));
+            }
         }
         // Sorting again with numbers orders what differed only in identifiers; the first
         // pass already explained every sort.

@@ -68,6 +68,11 @@ impl Tokens {
         out
     }
 
+    /// Returns true if no value was interned, so no text holds a token.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.numbers.is_empty()
+    }
+
     /// Replaces every token in `s` with `[class-N]`, numbering values by first resolution.
     pub(crate) fn resolve(&mut self, s: &mut Cow<'_, str>) {
         // Every token starts with OPEN, whose UTF-8 starts with 0xEE: a byte search is enough.

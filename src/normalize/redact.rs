@@ -285,6 +285,39 @@ pub(crate) struct Look {
     bracket: bool,
 }
 
+/// Byte classes for [`Look::new`], one bit each.
+const DIGIT: u8 = 1;
+/// `A-Z` and `2-7`.
+const BASE32: u8 = 2;
+const ALNUM: u8 = 4;
+/// A byte a pre-check looks at more closely: `"`, `:`, `.`, `(`, `P`, space and `[`.
+const MARK: u8 = 8;
+
+/// The class bits of every byte.
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        let mut class = 0;
+        if c.is_ascii_digit() {
+            class |= DIGIT;
+        }
+        if c.is_ascii_uppercase() || (c >= b'2' && c <= b'7') {
+            class |= BASE32;
+        }
+        if c.is_ascii_alphanumeric() {
+            class |= ALNUM;
+        }
+        if matches!(c, b'"' | b':' | b'.' | b'(' | b'P' | b' ' | b'[') {
+            class |= MARK;
+        }
+        table[i] = class;
+        i += 1;
+    }
+    table
+};
+
 impl Look {
     /// Scans `s` once.
     pub(crate) fn new(s: &str) -> Look {
@@ -293,40 +326,42 @@ impl Look {
             percent_last: b.last() == Some(&b'%'),
             ..Look::default()
         };
+        let is_digit = |i: usize| b.get(i).is_some_and(|&c| CLASS[usize::from(c)] & DIGIT != 0);
         let (mut base32, mut alnum) = (0usize, 0usize);
         for (i, &c) in b.iter().enumerate() {
-            let next = b.get(i + 1).copied().unwrap_or(0);
-            let digit_before = i > 0 && b[i - 1].is_ascii_digit();
-            match c {
-                b'"' => look.quote = true,
-                b':' => {
-                    look.colon = true;
-                    look.digit_colon_digit |= digit_before && next.is_ascii_digit();
-                    look.colon_five_digits |=
-                        b.len() > i + 5 && b[i + 1..i + 6].iter().all(u8::is_ascii_digit);
+            let class = CLASS[usize::from(c)];
+            if class & MARK != 0 {
+                match c {
+                    b'"' => look.quote = true,
+                    b':' => {
+                        look.colon = true;
+                        look.digit_colon_digit |= i > 0 && is_digit(i - 1) && is_digit(i + 1);
+                        look.colon_five_digits |= (1..=5).all(|k| is_digit(i + k));
+                    }
+                    b'.' if i > 0 && is_digit(i - 1) && is_digit(i + 1) => {
+                        look.digit_dots = look.digit_dots.saturating_add(1);
+                    }
+                    b'(' => look.paren_digit |= is_digit(i + 1),
+                    b'P' => look.p_digit |= is_digit(i + 1),
+                    b' ' => look.space_digit |= is_digit(i + 1),
+                    b'[' => look.bracket = true,
+                    _ => {}
                 }
-                b'.' if digit_before && next.is_ascii_digit() => {
-                    look.digit_dots = look.digit_dots.saturating_add(1);
-                }
-                b'(' => look.paren_digit |= next.is_ascii_digit(),
-                b'P' => look.p_digit |= next.is_ascii_digit(),
-                b' ' => look.space_digit |= next.is_ascii_digit(),
-                b'[' => look.bracket = true,
-                _ => {}
             }
-            if c.is_ascii_uppercase() || (b'2'..=b'7').contains(&c) {
+            if class & BASE32 != 0 {
                 base32 += 1;
-                look.base32_run = look.base32_run.max(base32);
             } else {
+                look.base32_run = look.base32_run.max(base32);
                 base32 = 0;
             }
-            if c.is_ascii_alphanumeric() {
+            if class & ALNUM != 0 {
                 alnum += 1;
             } else {
                 look.alnum_22 |= alnum == 22;
                 alnum = 0;
             }
         }
+        look.base32_run = look.base32_run.max(base32);
         look.alnum_22 |= alnum == 22;
         for found in FINDER.find_overlapping_iter(s) {
             look.literals |= 1 << found.pattern().as_usize();

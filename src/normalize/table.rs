@@ -8,8 +8,7 @@
 
 use std::borrow::Cow;
 
-use unicode_width::UnicodeWidthStr;
-
+use super::display_width;
 use super::transport::Line;
 
 /// The characters of one go-pretty box style.
@@ -319,13 +318,13 @@ impl Table<'_> {
         let mut widths = vec![0usize; ncols];
         for row in rows() {
             for (w, cell) in widths.iter_mut().zip(&row.cells) {
-                *w = (*w).max(cell.width());
+                *w = (*w).max(display_width(cell));
             }
         }
         let s = &ROUNDED;
         let inner = |ws: &[usize]| ws.iter().map(|w| w + 2).sum::<usize>() + ws.len() - 1;
         if let Some(title) = &self.title {
-            let tw = title.cells[0].width();
+            let tw = display_width(&title.cells[0]);
             let missing = (tw + 2).saturating_sub(inner(&widths));
             if let Some(last) = widths.last_mut() {
                 *last += missing;
@@ -359,7 +358,7 @@ impl Table<'_> {
                 for (cell, w) in row.cells.iter().zip(&widths) {
                     out.push(' ');
                     out.push_str(cell);
-                    repeat(out, ' ', w - cell.width() + 1);
+                    repeat(out, ' ', w - display_width(cell) + 1);
                     out.push(s.v);
                 }
                 out.push('\n');
@@ -384,7 +383,7 @@ impl Table<'_> {
 
 /// Appends `n` copies of `c`.
 fn repeat(out: &mut String, c: char, n: usize) {
-    out.extend(std::iter::repeat_n(c, n));
+    super::push_repeated(out, c, n);
 }
 
 #[cfg(test)]

@@ -34,11 +34,53 @@ pub(crate) type Line<'a> = (usize, Cow<'a, str>);
 /// line is overwritten); ANSI escapes, private-use token characters and trailing whitespace are
 /// removed. Trailing blank lines stay: [`trim_blank_end`] removes them once lines are dropped.
 pub(crate) fn clean_lines(input: &str) -> Vec<Line<'_>> {
-    input
-        .split('\n')
-        .enumerate()
-        .map(|(i, raw)| (i + 1, clean_line(raw)))
-        .collect()
+    let bytes = input.as_bytes();
+    // Most lines have nothing to clean but trailing whitespace: no CR, no escape, no reserved
+    // character (their UTF-8 starts with 0xEE) and no no-break space (0xC2 0xA0, where `µ` is
+    // 0xC2 0xB5). Vectorized searches of the input find the next of each, and a line that ends
+    // before both is only trimmed. Each search runs again only once a line passes its find, so
+    // the input is read once by each.
+    let nbsp_finder = memchr::memmem::Finder::new("\u{a0}");
+    let special_from =
+        |from: usize| memchr::memchr3(b'\r', 0x1b, 0xEE, &bytes[from..]).map_or(bytes.len(), |p| from + p);
+    let nbsp_from = |from: usize| nbsp_finder.find(&bytes[from..]).map_or(bytes.len(), |p| from + p);
+    let (mut special, mut nbsp) = (special_from(0), nbsp_from(0));
+    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
+    let mut start = 0;
+    for (i, raw) in input.split('\n').enumerate() {
+        let end = start + raw.len();
+        if special < start {
+            special = special_from(start);
+        }
+        if nbsp < start {
+            nbsp = nbsp_from(start);
+        }
+        let text = if special >= end && nbsp >= end {
+            Cow::Borrowed(trim_end(raw))
+        } else {
+            clean_line(raw)
+        };
+        lines.push((i + 1, text));
+        start = end + 1;
+    }
+    lines
+}
+
+/// `s` without trailing whitespace, as [`str::trim_end`] has it, with a fast path for the ASCII
+/// whitespace that ends most lines.
+fn trim_end(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let mut end = bytes.len();
+    // The ASCII characters `char::is_whitespace` holds for.
+    while end > 0 && matches!(bytes[end - 1], b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ') {
+        end -= 1;
+    }
+    if end > 0 && bytes[end - 1] >= 0x80 {
+        // Perhaps a Unicode space: the general case.
+        s[..end].trim_end()
+    } else {
+        &s[..end]
+    }
 }
 
 /// Removes the blank lines at the end, including those a dropped last line leaves behind.
@@ -48,18 +90,9 @@ pub(crate) fn trim_blank_end(lines: &mut Vec<Line>) {
     }
 }
 
-/// Cleans one line (without its `\n`).
+/// Cleans one line (without its `\n`) that holds a CR, an escape, a reserved character or a
+/// no-break space.
 fn clean_line(raw: &str) -> Cow<'_, str> {
-    // Most lines have nothing to clean but trailing whitespace: no no-break space (0xC2 0xA0,
-    // where `µ` is 0xC2 0xB5), no CR, no escape and no reserved character (0xEE).
-    let bytes = raw.as_bytes();
-    let plain = !bytes
-        .iter()
-        .enumerate()
-        .any(|(i, &b)| matches!(b, b'\r' | 0x1b | 0xEE) || (b == 0xC2 && bytes.get(i + 1) == Some(&0xA0)));
-    if plain {
-        return Cow::Borrowed(raw.trim_end());
-    }
     // go-cmp diffs (`nats stream edit`) pick a regular or a no-break space at random, on
     // purpose, so that nobody parses them: a no-break space is read as a space.
     let spaced;
