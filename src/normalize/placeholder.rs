@@ -113,8 +113,9 @@ pub(crate) fn erase(s: &str) -> Cow<'_, str> {
 /// rows comes first; the full text only breaks ties. Sorting again after numbering then orders
 /// rows that differ only in their identifiers by number, whatever order they arrived in.
 pub(crate) fn order_key(s: &str) -> Cow<'_, str> {
-    // Without a bracket or a token there is nothing to hide, which is most cells.
-    if !s.contains(['[', OPEN]) {
+    // Without a bracket or a token there is nothing to hide, which is most cells. A token's
+    // UTF-8 starts with 0xEE, so one vectorized search for two bytes rules both out.
+    if memchr::memchr2(b'[', 0xEE, s.as_bytes()).is_none() {
         return Cow::Borrowed(s);
     }
     let erased = erase(s);

@@ -89,6 +89,9 @@ pub(crate) struct Table<'a> {
     pub footer: Vec<Row<'a>>,
     /// Input line numbers of the first and last line of the frame.
     pub lines: (usize, usize),
+    /// The column names: header cells joined across header rows, or empty for headerless
+    /// tables. Worked out once, since no rule changes a header.
+    pub columns: Vec<String>,
 }
 
 /// How a line relates to a style's frame.
@@ -279,19 +282,22 @@ fn build(mut segments: Vec<Vec<Row<'_>>>, titled: bool) -> Option<Table<'_>> {
     if all.clone().any(|r| r.cells.len() != width) {
         return None;
     }
-    Some(Table {
+    let mut table = Table {
         indent: "",
         title,
         header,
         body,
         footer,
         lines: (0, 0),
-    })
+        columns: Vec::new(),
+    };
+    table.columns = table.column_names();
+    Some(table)
 }
 
 impl Table<'_> {
     /// The column names: header cells joined across header rows, or empty for headerless tables.
-    pub(crate) fn columns(&self) -> Vec<String> {
+    fn column_names(&self) -> Vec<String> {
         let width = self.body.first().map_or(0, |r| r.cells.len());
         (0..width)
             .map(|c| {
@@ -420,7 +426,7 @@ mod tests {
     fn titled_table_with_footer_parses() {
         let t = table(TITLED);
         assert_eq!(t.title(), "A Title Here");
-        assert_eq!(t.columns(), ["Name", "Cluster", "Uptime"]);
+        assert_eq!(t.columns, ["Name", "Cluster", "Uptime"]);
         assert_eq!(t.body.len(), 2);
         assert_eq!(t.body[0].cells, ["n2", "c1", "4.08s"]);
         assert_eq!(t.footer[0].cells, ["", "1", ""]);

@@ -25,7 +25,7 @@ pub(crate) struct Unordered {
     region: Region,
     /// Text every line of a built-in region holds, tested before the regex: a cheap way to rule
     /// out most lines.
-    literal: Option<&'static str>,
+    literal: Option<memchr::memmem::Finder<'static>>,
 }
 
 impl Unordered {
@@ -62,10 +62,10 @@ impl Unordered {
 
     /// The compiled built-in rules, in the order of [`Self::BUILT_IN`].
     pub(crate) fn built_in() -> Vec<Unordered> {
-        let lines = |name: &str, literal, pattern: &str| Unordered {
+        let lines = |name: &str, literal: &'static str, pattern: &str| Unordered {
             name: name.to_owned(),
             region: Region::Lines(Regex::new(pattern).expect("built-in unordered regexes are valid")),
-            literal: Some(literal),
+            literal: Some(memchr::memmem::Finder::new(literal)),
         };
         vec![
             lines(Self::BUILT_IN[0], " rtt=", r"^\S+(?: \S+)? +rtt=\S+$"),
@@ -84,7 +84,7 @@ impl Unordered {
 
     /// Sorts the regions this rule finds in `blocks`.
     pub(crate) fn apply(&self, blocks: &mut [Block], pass: &mut Pass) {
-        let line_matches = |b: &Block, re: &Regex| matches!(b, Block::Line(_, t) if self.literal.is_none_or(|l| t.contains(l)) && re.is_match(t));
+        let line_matches = |b: &Block, re: &Regex| matches!(b, Block::Line(_, t) if self.literal.as_ref().is_none_or(|l| l.find(t.as_bytes()).is_some()) && re.is_match(t));
         let mut i = 0;
         while i < blocks.len() {
             let (from, to) = match &self.region {

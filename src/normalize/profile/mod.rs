@@ -171,7 +171,8 @@ impl Profile {
     /// Masks and cleans a parsed table; [`Self::order`] sorts it.
     pub(crate) fn table(&self, table: &mut Table<'_>, pass: &mut Pass) {
         let title = table.title().to_owned();
-        let columns = table.columns();
+        // Taken out while the rows change, and put back.
+        let columns = std::mem::take(&mut table.columns);
         let sort = self.find_sort(&title, &columns, pass);
         for (c, column) in columns.iter().enumerate() {
             let rule = self.columns.iter().find(|r| {
@@ -180,16 +181,12 @@ impl Profile {
                     && in_scope(&r.scope, &title)
             });
             // Only cells no column rule claims need to know what kind of column they are in.
-            let lower = if rule.is_none() {
-                column.to_ascii_lowercase()
-            } else {
-                String::new()
-            };
+            let unclaimed = rule.is_none();
             let info = Column {
                 name: column,
                 key: sort.is_some_and(|(_, by)| by == c),
-                peers: PEER_COLUMNS.contains(&lower.as_str()),
-                config: CONFIG_WORDS.iter().any(|w| lower.contains(w)),
+                peers: unclaimed && PEER_COLUMNS.iter().any(|p| column.eq_ignore_ascii_case(p)),
+                config: unclaimed && CONFIG_WORDS.iter().any(|w| contains_ignore_case(column, w)),
             };
             let rows = table
                 .body
@@ -228,6 +225,7 @@ impl Profile {
             }
         }
         Self::system_account(table, &columns, pass);
+        table.columns = columns;
     }
 
     /// Masks the counters of the system account's row in account tables that depend on the
@@ -305,22 +303,23 @@ impl Profile {
     /// or list items that differ only in their identifiers are ordered by number, so the order
     /// in which replies arrived never shows.
     pub(crate) fn order(&self, table: &mut Table<'_>, pass: &mut Pass) {
-        let title = table.title().to_owned();
-        let columns = table.columns();
-        if let Some((sort, by)) = self.find_sort(&title, &columns, pass)
+        let title = table.title.as_ref().map_or("", |r| r.cells[0].as_ref());
+        if let Some((sort, by)) = self.find_sort(title, &table.columns, pass)
             && sort_rows(&mut table.body, by)
         {
-            let column = &columns[by];
+            let column = &table.columns[by];
             pass.note(table.lines.0, &sort.name, || {
                 format!("sorted rows of table \"{title}\" by {column}")
             });
         }
         if pass.enabled(GRID_ORDER) && sort_grid(table) {
+            let title = table.title();
             pass.note(table.lines.0, GRID_ORDER, || {
                 format!("sorted the records of table \"{title}\"")
             });
         }
         if pass.enabled(ID_LISTS) && sort_id_lists(&mut table.body) {
+            let title = table.title();
             pass.note(table.lines.0, ID_LISTS, || {
                 format!("sorted a list of identifiers in table \"{title}\"")
             });
@@ -466,6 +465,13 @@ impl Profile {
             });
         }
     }
+}
+
+/// Returns true if `text` holds `word` (lower-case ASCII) in any ASCII case.
+fn contains_ignore_case(text: &str, word: &str) -> bool {
+    text.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 fn in_scope(scope: &Option<Regex>, text: &str) -> bool {
