@@ -51,19 +51,19 @@ fn rules() -> Vec<ShapeRule> {
     vec![
         r(
             "json-volatile",
-            |l| l.quote && l.colon,
+            |l| l.json_key,
             r#""(uptime|rtt|now|start|config_load_time|mem|cpu|cores|gomaxprocs|git_commit|go|time|created|ts|active|last_active|idle|cid)"(\s*:\s*)(?:"(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*)"#,
             Replace::With(r#""$1"$2"[$1]""#),
         ),
         r(
             "timestamp",
-            |l| l.digit_colon_digit,
+            |l| l.digit_colon_digit && l.clock && l.date,
             r"\b\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?(?: [+-]\d{4})?(?: [A-Z]{3,5})?(?: m=[+-][0-9.]+)?",
             Replace::With("[timestamp]"),
         ),
         r(
             "clock",
-            |l| l.digit_colon_digit,
+            |l| l.digit_colon_digit && l.clock,
             r"\b\d{2}:\d{2}:\d{2}(?:\.\d+)?\b",
             Replace::With("[time]"),
         ),
@@ -262,9 +262,14 @@ static FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
 pub(crate) struct Look {
     /// Bit `i` is set when the `i`th of [`LITERALS`] occurs.
     literals: u32,
-    /// A `"` and a `:`.
+    /// A `"`.
     quote: bool,
-    colon: bool,
+    /// One of [`JSON_KEYS`] in quotes, then a colon (with only spaces between).
+    json_key: bool,
+    /// A `-` or `/` with a digit on either side (as in `2026-11-25`).
+    date: bool,
+    /// A `:` with a digit on either side and another `:` two digits on (as in `16:55:07`).
+    clock: bool,
     /// A `:` between two digits (`16:55`).
     digit_colon_digit: bool,
     /// How many `.` stand between two digits (`127.0.0.1` has three), up to 255.
@@ -292,8 +297,30 @@ const DIGIT: u8 = 1;
 /// `A-Z` and `2-7`.
 const BASE32: u8 = 2;
 const ALNUM: u8 = 4;
-/// A byte a pre-check looks at more closely: `"`, `:`, `.`, `(`, `P`, space and `[`.
+/// A byte a pre-check looks at more closely: `"`, `:`, `.`, `(`, `P`, space, `[`, `-` and `/`.
 const MARK: u8 = 8;
+
+/// The JSON keys the `json-volatile` rule masks the values of.
+const JSON_KEYS: [&str; 18] = [
+    "uptime",
+    "rtt",
+    "now",
+    "start",
+    "config_load_time",
+    "mem",
+    "cpu",
+    "cores",
+    "gomaxprocs",
+    "git_commit",
+    "go",
+    "time",
+    "created",
+    "ts",
+    "active",
+    "last_active",
+    "idle",
+    "cid",
+];
 
 /// The class bits of every byte.
 static CLASS: [u8; 256] = {
@@ -311,7 +338,7 @@ static CLASS: [u8; 256] = {
         if c.is_ascii_alphanumeric() {
             class |= ALNUM;
         }
-        if matches!(c, b'"' | b':' | b'.' | b'(' | b'P' | b' ' | b'[') {
+        if matches!(c, b'"' | b':' | b'.' | b'(' | b'P' | b' ' | b'[' | b'-' | b'/') {
             class |= MARK;
         }
         table[i] = class;
@@ -329,6 +356,9 @@ impl Look {
             ..Look::default()
         };
         let is_digit = |i: usize| b.get(i).is_some_and(|&c| CLASS[usize::from(c)] & DIGIT != 0);
+        // What a regex's `\d` can be next to: an ASCII digit or a byte of a non-ASCII character
+        // (`\d` is Unicode-aware). Facts built on it never rule out a match.
+        let digitish = |i: usize| b.get(i).is_some_and(|&c| c >= 0x80 || c.is_ascii_digit());
         let (mut base32, mut alnum) = (0usize, 0usize);
         for (i, &c) in b.iter().enumerate() {
             let class = CLASS[usize::from(c)];
@@ -336,10 +366,16 @@ impl Look {
                 match c {
                     b'"' => look.quote = true,
                     b':' => {
-                        look.colon = true;
                         look.digit_colon_digit |= i > 0 && is_digit(i - 1) && is_digit(i + 1);
                         look.colon_five_digits |= (1..=5).all(|k| is_digit(i + k));
+                        // Two digits are two to eight bytes: the next colon is 3 to 9 bytes on.
+                        look.clock |= i > 0
+                            && digitish(i - 1)
+                            && digitish(i + 1)
+                            && b.get(i + 3..b.len().min(i + 10)).is_some_and(|r| r.contains(&b':'));
+                        look.json_key |= look.quote && Self::json_key_before(&b[..i]);
                     }
+                    b'-' | b'/' => look.date |= i > 0 && digitish(i - 1) && digitish(i + 1),
                     b'.' if i > 0 && is_digit(i - 1) && is_digit(i + 1) => {
                         look.digit_dots = look.digit_dots.saturating_add(1);
                     }
@@ -366,12 +402,42 @@ impl Look {
         look.base32_run = look.base32_run.max(base32);
         look.alnum_22 |= alnum == 22;
         for found in FINDER.find_overlapping_iter(s) {
-            look.literals |= 1 << found.pattern().as_usize();
+            let (id, end) = (found.pattern().as_usize(), found.end());
+            // The rules that use these words want a number after them.
+            let counts = match LITERALS[id] {
+                "took " | "in " | "after " => digitish(end),
+                "min" | "avg" | "max" | "stddev" => {
+                    let end = if b.get(end) == Some(&b':') { end + 1 } else { end };
+                    b.get(end) == Some(&b' ') && digitish(end + 1)
+                }
+                _ => true,
+            };
+            if counts {
+                look.literals |= 1 << id;
+            }
         }
         look
     }
 
-    /// Returns true if `literal` (one of [`LITERALS`]) occurs, in any ASCII case.
+    /// Returns true if `before`, the text before a colon, ends with one of [`JSON_KEYS`] in quotes and
+/// then nothing but whitespace. Any non-ASCII byte counts as whitespace, as `\s` knows Unicode
+/// spaces.
+fn json_key_before(before: &[u8]) -> bool {
+    let end = before
+        .iter()
+        .rposition(|&c| !(c >= 0x80 || c.is_ascii_whitespace() || c == 0x0B))
+        .map_or(0, |p| p + 1);
+    let Some(quoted) = before[..end].strip_suffix(b"\"") else {
+        return false;
+    };
+    JSON_KEYS.iter().any(|k| {
+        quoted
+            .strip_suffix(k.as_bytes())
+            .is_some_and(|rest| rest.ends_with(b"\""))
+    })
+}
+
+/// Returns true if `literal` (one of [`LITERALS`]) occurs, in any ASCII case.
     fn holds(&self, literal: &str) -> bool {
         self.literals != 0
             && LITERALS
@@ -925,6 +991,9 @@ mod tests {
                     "[A-Za-z0-9]{20,24}",
                     "[ :./()\"%\\[\\]P_=,-]{1,3}",
                     "(ago|took|in|after|rtt|RTT|µs|ms|s|é|Ü|\u{a0}|sec|B|MiB)",
+                    // Unicode spaces, which `\s` matches, and JSON keys. (Not Unicode digits:
+                    // the digit facts read ASCII digits, as natscli and nats-server print.)
+                    "(\u{2003}|\u{3000}|\"uptime\"|\"go\"|\"cid\"|min|max|T|Z|\\+)",
                 ],
                 0..10,
             ),
