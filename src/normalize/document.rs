@@ -47,12 +47,16 @@ pub(crate) fn parse<'a>(lines: &'a [Line<'_>]) -> Vec<Block<'a>> {
                 table::Parse::No { resume } => no_table_before = resume,
             }
         }
-        if let Some((block, end)) = keyvalue::parse(lines, i, section) {
+        // Split once, for both the block and the heading.
+        let split = keyvalue::split(text);
+        if let Some(first) = split
+            && let Some((block, end)) = keyvalue::parse_from(lines, i, first, section)
+        {
             blocks.push(Block::Keys(block));
             i = end;
             continue;
         }
-        if let Some(heading) = keyvalue::heading(text) {
+        if let Some(heading) = split.and_then(|s| s.heading()) {
             section = Some(heading);
         } else if !text.is_empty() && !text.starts_with(' ') {
             // Unindented prose ("Information for Stream ORDERS ...") starts a new context.

@@ -39,7 +39,8 @@ pub(crate) struct Block<'a> {
 }
 
 /// A line split at its first `": "` (or trailing `:`).
-struct Split<'a> {
+#[derive(Clone, Copy)]
+pub(crate) struct Split<'a> {
     indent: usize,
     key: &'a str,
     value: &'a str,
@@ -47,7 +48,8 @@ struct Split<'a> {
     colon: usize,
 }
 
-fn split(line: &str) -> Option<Split<'_>> {
+/// Splits `line` as a `Key: value` line, or returns `None` if it is none.
+pub(crate) fn split(line: &str) -> Option<Split<'_>> {
     let trimmed = line.trim_start_matches(' ');
     let indent = line.len() - trimmed.len();
     // A key is at most 60 bytes long, so its colon is among the first 61 bytes.
@@ -81,21 +83,35 @@ fn is_key_char(c: char) -> bool {
         )
 }
 
-/// Returns the heading of `line` if it is a section heading (`Process Details:`).
-pub(crate) fn heading(line: &str) -> Option<&str> {
-    let s = split(line)?;
-    s.value.is_empty().then_some(s.key)
+impl<'a> Split<'a> {
+    /// The heading, if the line is a section heading (`Process Details:`).
+    pub(crate) fn heading(&self) -> Option<&'a str> {
+        self.value.is_empty().then_some(self.key)
+    }
 }
 
-/// Tries to parse a block starting at `lines[start]`; returns it and the index after it.
+/// Returns the heading of `line` if it is a section heading (`Process Details:`).
+#[cfg(test)]
+fn heading(line: &str) -> Option<&str> {
+    split(line)?.heading()
+}
+
+/// [`parse_from`] for a line not split yet.
+#[cfg(test)]
+fn parse<'a>(lines: &'a [Line<'_>], start: usize, section: Option<&'a str>) -> Option<(Block<'a>, usize)> {
+    parse_from(lines, start, split(&lines[start].1)?, section)
+}
+
+/// Tries to parse a block starting at `lines[start]`, which splits as `first`; returns it and the
+/// index after it.
 ///
 /// A lone key with an empty value is a heading, not a block, so it is left to the caller.
-pub(crate) fn parse<'a>(
+pub(crate) fn parse_from<'a>(
     lines: &'a [Line<'_>],
     start: usize,
+    first: Split<'a>,
     section: Option<&'a str>,
 ) -> Option<(Block<'a>, usize)> {
-    let first = split(&lines[start].1)?;
     let colon = first.colon;
     let mut items = vec![Item {
         line: lines[start].0,

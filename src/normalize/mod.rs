@@ -145,10 +145,12 @@ impl Pass<'_> {
     }
 }
 
-/// The display width of `s`, as `unicode-width` measures it; printable ASCII, which most text is,
-/// is one column a byte without a table look-up.
+/// The display width of `s`, as `unicode-width` measures it; ASCII, which most text is, is one
+/// column a byte without a table look-up.
 pub(crate) fn display_width(s: &str) -> usize {
-    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+    // Every ASCII character is one column wide, except that `\r\n` is one: texts here hold no
+    // `\n`.
+    if s.is_ascii() && !s.contains('\n') {
         s.len()
     } else {
         unicode_width::UnicodeWidthStr::width(s)

@@ -30,6 +30,8 @@ pub(crate) struct ShapeRule {
     /// not run. It sees what one scan of the text found (see [`Look`]).
     may_match: fn(&Look) -> bool,
     regex: Regex,
+    /// The fewest bytes a match of `regex` spans: a shorter text cannot match.
+    min_len: usize,
     replace: Replace,
 }
 
@@ -46,6 +48,11 @@ fn rules() -> Vec<ShapeRule> {
         name,
         may_match,
         regex: Regex::new(pattern).unwrap_or_else(|e| panic!("built-in rule {name}: {e}")),
+        min_len: regex_syntax::parse(pattern)
+            .unwrap_or_else(|e| panic!("built-in rule {name}: {e}"))
+            .properties()
+            .minimum_len()
+            .unwrap_or(usize::MAX),
         replace,
     };
     vec![
@@ -372,7 +379,8 @@ impl Look {
                         look.clock |= i > 0
                             && digitish(i - 1)
                             && digitish(i + 1)
-                            && b.get(i + 3..b.len().min(i + 10)).is_some_and(|r| r.contains(&b':'));
+                            && b.get(i + 3..b.len().min(i + 10))
+                                .is_some_and(|r| r.contains(&b':'));
                         look.json_key |= look.quote && Self::json_key_before(&b[..i]);
                     }
                     b'-' | b'/' => look.date |= i > 0 && digitish(i - 1) && digitish(i + 1),
@@ -420,24 +428,24 @@ impl Look {
     }
 
     /// Returns true if `before`, the text before a colon, ends with one of [`JSON_KEYS`] in quotes and
-/// then nothing but whitespace. Any non-ASCII byte counts as whitespace, as `\s` knows Unicode
-/// spaces.
-fn json_key_before(before: &[u8]) -> bool {
-    let end = before
-        .iter()
-        .rposition(|&c| !(c >= 0x80 || c.is_ascii_whitespace() || c == 0x0B))
-        .map_or(0, |p| p + 1);
-    let Some(quoted) = before[..end].strip_suffix(b"\"") else {
-        return false;
-    };
-    JSON_KEYS.iter().any(|k| {
-        quoted
-            .strip_suffix(k.as_bytes())
-            .is_some_and(|rest| rest.ends_with(b"\""))
-    })
-}
+    /// then nothing but whitespace. Any non-ASCII byte counts as whitespace, as `\s` knows Unicode
+    /// spaces.
+    fn json_key_before(before: &[u8]) -> bool {
+        let end = before
+            .iter()
+            .rposition(|&c| !(c >= 0x80 || c.is_ascii_whitespace() || c == 0x0B))
+            .map_or(0, |p| p + 1);
+        let Some(quoted) = before[..end].strip_suffix(b"\"") else {
+            return false;
+        };
+        JSON_KEYS.iter().any(|k| {
+            quoted
+                .strip_suffix(k.as_bytes())
+                .is_some_and(|rest| rest.ends_with(b"\""))
+        })
+    }
 
-/// Returns true if `literal` (one of [`LITERALS`]) occurs, in any ASCII case.
+    /// Returns true if `literal` (one of [`LITERALS`]) occurs, in any ASCII case.
     fn holds(&self, literal: &str) -> bool {
         self.literals != 0
             && LITERALS
@@ -532,9 +540,16 @@ fn is_nuid(s: &str) -> bool {
 /// The compiled shape rules.
 pub(crate) struct Shapes {
     rules: Vec<ShapeRule>,
+    /// The fewest bytes any rule can match: nearly half the texts that reach the rules are
+    /// shorter (`0`, `c1`, `R3` in table cells).
+    min_len: usize,
 }
 
-static BUILT_IN: LazyLock<Shapes> = LazyLock::new(|| Shapes { rules: rules() });
+static BUILT_IN: LazyLock<Shapes> = LazyLock::new(|| {
+    let rules = rules();
+    let min_len = rules.iter().map(|r| r.min_len).min().unwrap_or(0);
+    Shapes { rules, min_len }
+});
 
 /// The names of the shape rules, in order.
 pub(crate) fn names() -> impl Iterator<Item = &'static str> {
@@ -559,7 +574,7 @@ impl Shapes {
         fired: &mut dyn FnMut(&'static str),
     ) {
         // Most cells and lines hold nothing volatile; one look at the bytes rules them out.
-        if !may_be_volatile(s) {
+        if s.len() < self.min_len || !may_be_volatile(s) {
             return;
         }
         let look = Look::new(s);
@@ -568,7 +583,11 @@ impl Shapes {
         for rule in &self.rules {
             // Most texts that pass a pre-check hold no match: finding none is cheaper than
             // setting up a replacement.
-            if !(rule.may_match)(&look) || !enabled(rule.name) || !rule.regex.is_match(s) {
+            if s.len() < rule.min_len
+                || !(rule.may_match)(&look)
+                || !enabled(rule.name)
+                || !rule.regex.is_match(s)
+            {
                 continue;
             }
             let out = match &rule.replace {
@@ -999,6 +1018,18 @@ mod tests {
             ),
         ) {
             assert_pre_checks_hold(&parts.concat());
+        }
+    }
+
+    /// The shortest shape is four bytes (`(1s)`); texts shorter than that skip the rules.
+    #[test]
+    fn short_texts_match_no_shape() {
+        assert_eq!(built_in().min_len, 4);
+        assert_eq!(apply("(1s)").0, "([duration])");
+        for rule in &built_in().rules {
+            for text in ["1:2", "(1)", "1.2", "abc", "in", "\"a\""] {
+                assert!(!rule.regex.is_match(text), "{} matches {text:?}", rule.name);
+            }
         }
     }
 
