@@ -175,7 +175,7 @@ pub(crate) fn sort_changed<T>(items: &mut [T], key: impl for<'a> FnMut(&'a T) ->
 
 /// Where each item of a stable sort of `items` by `key` comes from, or `None` when they are
 /// sorted already.
-fn sorted_order<'a, T, K: Ord>(items: &'a [T], key: impl FnMut(&'a T) -> K) -> Option<Vec<usize>> {
+pub(crate) fn sorted_order<'a, T, K: Ord>(items: &'a [T], key: impl FnMut(&'a T) -> K) -> Option<Vec<usize>> {
     // The index makes every key distinct, so an unstable sort of the pairs is a stable sort.
     let mut keyed: Vec<(K, usize)> = items.iter().map(key).zip(0..).collect();
     if keyed.is_sorted() {
@@ -186,7 +186,7 @@ fn sorted_order<'a, T, K: Ord>(items: &'a [T], key: impl FnMut(&'a T) -> K) -> O
 }
 
 /// Moves the item that stood at `order[i]` to slot `i`, for every `i`.
-fn reorder<T>(items: &mut [T], mut order: Vec<usize>) {
+pub(crate) fn reorder<T>(items: &mut [T], mut order: Vec<usize>) {
     // If slot `order[i]` is before `i`, a swap already sent its item on to the slot whose item it
     // took, so follow the chain; record where the item was found, for later slots to follow in
     // turn.

@@ -8,24 +8,62 @@ use crate::normalize::table::{Row, Table};
 
 /// Sorts body rows by a column, keeping continuation rows (empty first cell) with their row.
 /// Returns true if the order changed.
-pub(super) fn sort_rows(body: &mut Vec<Row<'_>>, by: usize) -> bool {
-    let mut groups: Vec<Vec<Row>> = Vec::new();
-    for row in body.drain(..) {
-        match groups.last_mut() {
-            Some(group) if row.cells.first().is_some_and(|c| c.is_empty()) => group.push(row),
-            _ => groups.push(vec![row]),
+pub(super) fn sort_rows(body: &mut [Row<'_>], by: usize) -> bool {
+    // A group is a row and the continuation rows after it; the first row always starts one.
+    let starts: Vec<usize> = (0..body.len())
+        .filter(|&i| i == 0 || !body[i].cells.first().is_some_and(|c| c.is_empty()))
+        .collect();
+    let Some(order) = placeholder::sorted_order(&starts, |&start| GroupKey::new(&body[start], by)) else {
+        return false;
+    };
+    let end = |g: usize| starts.get(g + 1).copied().unwrap_or(body.len());
+    let rows = order.into_iter().flat_map(|g| starts[g]..end(g)).collect();
+    placeholder::reorder(body, rows);
+    true
+}
+
+/// The sort key of a group of rows, compared lazily: the sort column with identifiers hidden, then
+/// every cell of the group's first row with identifiers hidden, then those cells as they are
+/// (see [`placeholder::sort_key`]). Most groups differ in the first part, so the rest is rarely
+/// looked at, and nothing is copied.
+struct GroupKey<'r> {
+    by: Cow<'r, str>,
+    cells: &'r [Cow<'r, str>],
+}
+
+impl<'r> GroupKey<'r> {
+    fn new(first: &'r Row<'_>, by: usize) -> GroupKey<'r> {
+        GroupKey {
+            by: placeholder::order_key(&first.cells[by]),
+            cells: &first.cells,
         }
     }
-    let changed = placeholder::sort_changed(&mut groups, |g| {
-        let first = g[0].cells.iter().map(AsRef::as_ref);
-        placeholder::sort_key(
-            std::iter::once(g[0].cells[by].as_ref()).chain(first.clone()),
-            first,
-        )
-    });
-    body.extend(groups.into_iter().flatten());
-    changed
 }
+
+impl Ord for GroupKey<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let hidden = |k: &Self| k.cells.iter().map(|c| placeholder::order_key(c));
+        let raw = |k: &Self| k.cells.iter().map(AsRef::<str>::as_ref);
+        self.by
+            .cmp(&other.by)
+            .then_with(|| hidden(self).cmp(hidden(other)))
+            .then_with(|| raw(self).cmp(raw(other)))
+    }
+}
+
+impl PartialOrd for GroupKey<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for GroupKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for GroupKey<'_> {}
 
 /// How many columns a record has when the header repeats a group of columns
 /// (`Subject │ Count │ Subject │ Count`): records are then laid out row by row, several per row.
