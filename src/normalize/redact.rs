@@ -633,7 +633,8 @@ fn may_be_volatile(s: &str) -> bool {
 pub(crate) fn is_duration(s: &str) -> bool {
     static WHOLE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(&format!("^{DURATION}$")).expect("valid duration regex"));
-    s.starts_with(|c: char| c.is_ascii_digit()) && WHOLE.is_match(s)
+    // Every unit ends with one of these letters: most numbers are ruled out without the regex.
+    s.starts_with(|c: char| c.is_ascii_digit()) && s.ends_with(['s', 'm', 'h', 'd', 'y']) && WHOLE.is_match(s)
 }
 
 #[cfg(test)]

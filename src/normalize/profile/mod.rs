@@ -63,9 +63,46 @@ struct Sort {
 /// The compiled column, sort and key rules.
 #[derive(Debug, Clone)]
 pub(crate) struct Profile {
-    columns: Vec<Rule>,
+    columns: Named,
     sorts: Vec<Sort>,
-    keys: Vec<Rule>,
+    keys: Named,
+}
+
+/// Column or key rules, indexed by the lengths of the names they claim, so that finding the rule
+/// for a name compares it only with names as long.
+#[derive(Debug, Clone)]
+struct Named {
+    rules: Vec<Rule>,
+    /// `by_len[n]`: the indexes of the rules with a name of `n` bytes, in rule order.
+    by_len: Vec<Vec<usize>>,
+}
+
+impl Named {
+    fn new(rules: Vec<Rule>) -> Named {
+        let mut by_len: Vec<Vec<usize>> = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            for name in &rule.names {
+                if by_len.len() <= name.len() {
+                    by_len.resize(name.len() + 1, Vec::new());
+                }
+                if by_len[name.len()].last() != Some(&i) {
+                    by_len[name.len()].push(i);
+                }
+            }
+        }
+        Named { rules, by_len }
+    }
+
+    /// The first enabled rule that claims `name` (in any ASCII case) where `scope` (a table
+    /// title or section heading) is in its scope.
+    fn find(&self, name: &str, scope: &str, pass: &Pass) -> Option<&Rule> {
+        let candidates = self.by_len.get(name.len())?;
+        candidates.iter().map(|&i| &self.rules[i]).find(|r| {
+            pass.enabled(&r.name)
+                && r.names.iter().any(|n| n.eq_ignore_ascii_case(name))
+                && in_scope(&r.scope, scope)
+        })
+    }
 }
 
 /// Rules the engine applies itself, beside the tables of [`built_in`].
@@ -165,7 +202,11 @@ impl Profile {
             })
             .collect::<Result<Vec<_>, _>>()?;
         keys.extend(built_in::KEYS.iter().cloned());
-        Ok(Profile { columns, sorts, keys })
+        Ok(Profile {
+            columns: Named::new(columns),
+            sorts,
+            keys: Named::new(keys),
+        })
     }
 
     /// Masks and cleans a parsed table; [`Self::order`] sorts it.
@@ -175,11 +216,7 @@ impl Profile {
         let columns = std::mem::take(&mut table.columns);
         let sort = self.find_sort(&title, &columns, pass);
         for (c, column) in columns.iter().enumerate() {
-            let rule = self.columns.iter().find(|r| {
-                pass.enabled(&r.name)
-                    && r.names.iter().any(|n| n.eq_ignore_ascii_case(column))
-                    && in_scope(&r.scope, &title)
-            });
+            let rule = self.columns.find(column, &title, pass);
             // Only cells no column rule claims need to know what kind of column they are in.
             let unclaimed = rule.is_none();
             let info = Column {
@@ -356,11 +393,7 @@ impl Profile {
         let section = block.section.unwrap_or_default();
         let mut peers = None;
         for (i, item) in block.items.iter_mut().enumerate() {
-            let rule = self.keys.iter().find(|r| {
-                pass.enabled(&r.name)
-                    && r.names.iter().any(|n| n.eq_ignore_ascii_case(item.key))
-                    && in_scope(&r.scope, section)
-            });
+            let rule = self.keys.find(item.key, section, pass);
             let line = item.line;
             let what = |key: &str| {
                 if section.is_empty() {
