@@ -17,10 +17,10 @@ use super::transport::Line;
 pub(crate) enum Block<'a> {
     /// A line of text (1-based input line number, text).
     Line(usize, Cow<'a, str>),
-    /// A box-drawn table.
-    Table(Table<'a>),
+    /// A box-drawn table (boxed, as are key/value blocks, so that the many lines stay small).
+    Table(Box<Table<'a>>),
     /// A run of aligned `Key: value` lines.
-    Keys(keyvalue::Block<'a>),
+    Keys(Box<keyvalue::Block<'a>>),
 }
 
 /// The characters a go-pretty top border can start with.
@@ -40,7 +40,7 @@ pub(crate) fn parse<'a>(lines: &'a [Line<'_>]) -> Vec<Block<'a>> {
         if i >= no_table_before && text.trim_start().starts_with(CORNERS) {
             match table::parse(lines, i) {
                 table::Parse::Table(t, end) => {
-                    blocks.push(Block::Table(t));
+                    blocks.push(Block::Table(Box::new(t)));
                     i = end;
                     continue;
                 }
@@ -52,7 +52,7 @@ pub(crate) fn parse<'a>(lines: &'a [Line<'_>]) -> Vec<Block<'a>> {
         if let Some(first) = split
             && let Some((block, end)) = keyvalue::parse_from(lines, i, first, section)
         {
-            blocks.push(Block::Keys(block));
+            blocks.push(Block::Keys(Box::new(block)));
             i = end;
             continue;
         }

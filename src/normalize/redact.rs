@@ -478,11 +478,12 @@ pub(crate) fn known_nuids(blocks: &[Block]) -> HashSet<String> {
         LazyLock::new(|| Regex::new(r"^\S+ ([A-Za-z0-9]{22}) +rtt=").expect("valid ping regex"));
     static SERVICE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^\S+ \(([A-Za-z0-9]{22})\)$").expect("valid service regex"));
+    static RTT: LazyLock<memchr::memmem::Finder> = LazyLock::new(|| memchr::memmem::Finder::new("rtt="));
     let mut found = HashSet::new();
     for block in blocks {
         match block {
             Block::Line(_, text) => {
-                if let Some(c) = text.contains("rtt=").then(|| PING.captures(text)).flatten() {
+                if let Some(c) = RTT.find(text.as_bytes()).and_then(|_| PING.captures(text)) {
                     found.insert(c[1].to_owned());
                 }
             }

@@ -133,7 +133,13 @@ pub(crate) fn strip_ansi(s: &str) -> Cow<'_, str> {
 
 /// Returns true for nats-server log lines that leaked into the output.
 pub(crate) fn is_server_log(line: &str) -> bool {
-    line.contains("] ") && SERVER_LOG.is_match(line)
+    // A log line starts with `[`, or with a digit of its date (`\d` is Unicode-aware, so any
+    // non-ASCII byte may be one): most lines are ruled out by their first byte.
+    line.as_bytes()
+        .first()
+        .is_some_and(|&b| b == b'[' || b.is_ascii_digit() || b >= 0x80)
+        && line.contains("] ")
+        && SERVER_LOG.is_match(line)
 }
 
 #[cfg(test)]
