@@ -54,7 +54,7 @@ pub(crate) fn split(line: &str) -> Option<Split<'_>> {
     let indent = line.len() - trimmed.len();
     // A key is at most 60 bytes long, so its colon is among the first 61 bytes.
     let head = &trimmed.as_bytes()[..trimmed.len().min(62)];
-    let colon = head.iter().position(|&b| b == b':')?;
+    let colon = memchr::memchr(b':', head)?;
     let (key, value) = match trimmed.as_bytes().get(colon + 1) {
         Some(b' ') => (&trimmed[..colon], &trimmed[colon + 2..]),
         None => (&trimmed[..colon], ""),

@@ -148,9 +148,8 @@ impl Pass<'_> {
 /// The display width of `s`, as `unicode-width` measures it; ASCII, which most text is, is one
 /// column a byte without a table look-up.
 pub(crate) fn display_width(s: &str) -> usize {
-    // Every ASCII character is one column wide, except that `\r\n` is one: texts here hold no
-    // `\n`.
-    if s.is_ascii() && !s.contains('\n') {
+    // Every ASCII character is one column wide, except that `\r\n` is one.
+    if s.bytes().all(|b| b.is_ascii() && b != b'\r') {
         s.len()
     } else {
         unicode_width::UnicodeWidthStr::width(s)

@@ -145,7 +145,19 @@ impl Style {
 
     fn cells<'a>(&self, line: &'a str) -> Vec<Cow<'a, str>> {
         let inner = &line[self.v.len_utf8()..line.len() - self.v.len_utf8()];
-        inner.split(self.v).map(|c| Cow::Borrowed(c.trim())).collect()
+        inner.split(self.v).map(|c| Cow::Borrowed(trim(c))).collect()
+    }
+}
+
+/// `s` without leading and trailing whitespace, as [`str::trim`] has it; cells are padded with
+/// plain spaces, which are stripped without decoding characters.
+fn trim(s: &str) -> &str {
+    let s = s.trim_matches(' ');
+    let plain = |b: Option<&u8>| b.is_none_or(|&b| b.is_ascii_graphic());
+    if plain(s.as_bytes().first()) && plain(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
     }
 }
 
@@ -322,11 +334,17 @@ impl Table<'_> {
         let rows = || self.header.iter().chain(&self.body).chain(&self.footer);
         let ncols = self.body.first().map_or(0, |r| r.cells.len());
         let mut widths = vec![0usize; ncols];
+        // Every cell's width, row after row, measured once for the column widths and the padding.
+        let mut cell_widths =
+            Vec::with_capacity(ncols * (self.header.len() + self.body.len() + self.footer.len()));
         for row in rows() {
             for (w, cell) in widths.iter_mut().zip(&row.cells) {
-                *w = (*w).max(display_width(cell));
+                let width = display_width(cell);
+                cell_widths.push(width);
+                *w = (*w).max(width);
             }
         }
+        let mut cell_widths = cell_widths.into_iter();
         let s = &ROUNDED;
         let inner = |ws: &[usize]| ws.iter().map(|w| w + 2).sum::<usize>() + ws.len() - 1;
         if let Some(title) = &self.title {
@@ -361,10 +379,10 @@ impl Table<'_> {
             for row in section {
                 out.push_str(self.indent);
                 out.push(s.v);
-                for (cell, w) in row.cells.iter().zip(&widths) {
+                for ((cell, w), width) in row.cells.iter().zip(&widths).zip(cell_widths.by_ref()) {
                     out.push(' ');
                     out.push_str(cell);
-                    repeat(out, ' ', w - display_width(cell) + 1);
+                    repeat(out, ' ', w - width + 1);
                     out.push(s.v);
                 }
                 out.push('\n');
