@@ -20,6 +20,9 @@ enum Replace {
     With(&'static str),
     /// A function of the captures; returning `None` keeps the match (a shape check failed).
     Fn(fn(&Captures, &mut Tokens) -> Option<String>),
+    /// A function of the whole match, for rules that need no group: finding matches is cheaper
+    /// than capturing them.
+    Whole(fn(&str, &mut Tokens) -> Option<String>),
 }
 
 /// One named shape rule.
@@ -78,19 +81,19 @@ fn rules() -> Vec<ShapeRule> {
             "nkey",
             |l| l.base32_run >= 56,
             r"\b[NACUOPX][A-Z2-7]{55}\b",
-            Replace::Fn(|c, t| Some(t.token("id", &c[0]))),
+            Replace::Whole(|m, t| Some(t.token("id", m))),
         ),
         r(
             "nkey-seed",
             |l| l.base32_run >= 58,
             r"\bS[NACUOPX][A-Z2-7]{56}\b",
-            Replace::Fn(|c, t| Some(t.token("seed", &c[0]))),
+            Replace::Whole(|m, t| Some(t.token("seed", m))),
         ),
         r(
             "jwt",
             |l| l.holds("eyj"),
             r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+",
-            Replace::Fn(|c, t| Some(t.token("jwt", &c[0]))),
+            Replace::Whole(|m, t| Some(t.token("jwt", m))),
         ),
         r(
             "inbox",
@@ -108,7 +111,7 @@ fn rules() -> Vec<ShapeRule> {
             "nuid",
             |l| l.alnum_22,
             r"\b[A-Za-z0-9]{22}\b",
-            Replace::Fn(|c, t| (is_nuid(&c[0]) || t.is_known_nuid(&c[0])).then(|| t.token("nuid", &c[0]))),
+            Replace::Whole(|m, t| (is_nuid(m) || t.is_known_nuid(m)).then(|| t.token("nuid", m))),
         ),
         r(
             "ephemeral-port",
@@ -144,7 +147,7 @@ fn rules() -> Vec<ShapeRule> {
             "ip",
             |l| l.digit_dots >= 3,
             r"\b(?:\d{1,3}\.){3}\d{1,3}\b",
-            Replace::Fn(|c, _| (!matches!(&c[0], "127.0.0.1" | "0.0.0.0")).then(|| "[ip]".to_owned())),
+            Replace::Whole(|m, _| (!matches!(m, "127.0.0.1" | "0.0.0.0")).then(|| "[ip]".to_owned())),
         ),
         r(
             "tmp-path",
@@ -592,6 +595,7 @@ impl Shapes {
                 Replace::Fn(f) => rule
                     .regex
                     .replace_all(s, |c: &Captures| f(c, tokens).unwrap_or_else(|| c[0].to_owned())),
+                Replace::Whole(f) => replace_matches(&rule.regex, s, |m| f(m, tokens)),
             };
             // Checked only when the rule would change something: most candidates match nothing.
             if let Cow::Owned(out) = out
@@ -604,6 +608,28 @@ impl Shapes {
             }
         }
     }
+}
+
+/// `s` with every match of `regex` replaced by `f` of it (or kept, when `f` gives `None`), as
+/// [`Regex::replace_all`] does with a closure, without capturing groups: borrowed when nothing
+/// matched.
+fn replace_matches<'s>(regex: &Regex, s: &'s str, mut f: impl FnMut(&str) -> Option<String>) -> Cow<'s, str> {
+    let mut out = String::new();
+    let (mut last, mut matched) = (0, false);
+    for m in regex.find_iter(s) {
+        matched = true;
+        out.push_str(&s[last..m.start()]);
+        match f(m.as_str()) {
+            Some(with) => out.push_str(&with),
+            None => out.push_str(m.as_str()),
+        }
+        last = m.end();
+    }
+    if !matched {
+        return Cow::Borrowed(s);
+    }
+    out.push_str(&s[last..]);
+    Cow::Owned(out)
 }
 
 /// A cheap first look for [`Shapes::apply`]: every shape holds a digit, `_`, `/` or `"`, except a

@@ -95,13 +95,22 @@ impl Named {
 
     /// The first enabled rule that claims `name` (in any ASCII case) where `scope` (a table
     /// title or section heading) is in its scope.
-    fn find(&self, name: &str, scope: &str, pass: &Pass) -> Option<&Rule> {
+    ///
+    /// `memo` keeps, by rule, whether `scope` is in its scope, for the next name of the same
+    /// table or block: start it empty for each.
+    fn find(&self, name: &str, scope: &str, memo: &mut Vec<Option<bool>>, pass: &Pass) -> Option<&Rule> {
         let candidates = self.by_len.get(name.len())?;
-        candidates.iter().map(|&i| &self.rules[i]).find(|r| {
-            pass.enabled(&r.name)
-                && r.names.iter().any(|n| n.eq_ignore_ascii_case(name))
-                && in_scope(&r.scope, scope)
-        })
+        let i = candidates.iter().copied().find(|&i| {
+            let r = &self.rules[i];
+            if !pass.enabled(&r.name) || !r.names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                return false;
+            }
+            if memo.len() <= i {
+                memo.resize(self.rules.len(), None);
+            }
+            *memo[i].get_or_insert_with(|| in_scope(&r.scope, scope))
+        })?;
+        Some(&self.rules[i])
     }
 }
 
@@ -215,8 +224,9 @@ impl Profile {
         // Taken out while the rows change, and put back.
         let columns = std::mem::take(&mut table.columns);
         let sort = self.find_sort(&title, &columns, pass);
+        let mut memo = Vec::new();
         for (c, column) in columns.iter().enumerate() {
-            let rule = self.columns.find(column, &title, pass);
+            let rule = self.columns.find(column, &title, &mut memo, pass);
             // Only cells no column rule claims need to know what kind of column they are in.
             let unclaimed = rule.is_none();
             let info = Column {
@@ -392,8 +402,9 @@ impl Profile {
     pub(crate) fn keys(&self, block: &mut keyvalue::Block<'_>, pass: &mut Pass) {
         let section = block.section.unwrap_or_default();
         let mut peers = None;
+        let mut memo = Vec::new();
         for (i, item) in block.items.iter_mut().enumerate() {
-            let rule = self.keys.find(item.key, section, pass);
+            let rule = self.keys.find(item.key, section, &mut memo, pass);
             let line = item.line;
             let what = |key: &str| {
                 if section.is_empty() {
