@@ -8,8 +8,6 @@
 
 use std::borrow::Cow;
 
-use unicode_width::UnicodeWidthStr;
-
 use super::display_width;
 use super::transport::Line;
 
@@ -69,8 +67,7 @@ pub(crate) fn split(line: &str) -> Option<Split<'_>> {
         indent,
         key,
         value,
-        // Most keys are ASCII, whose width is their length.
-        colon: indent + if key.is_ascii() { key.len() } else { key.width() },
+        colon: indent + display_width(key),
     })
 }
 

@@ -8,8 +8,8 @@
 
 use std::borrow::Cow;
 
-use super::display_width;
 use super::transport::Line;
+use super::{display_width, push_repeated};
 
 /// The characters of one go-pretty box style.
 struct Style {
@@ -356,15 +356,15 @@ impl Table<'_> {
             let room = inner(&widths) - tw;
             out.push_str(self.indent);
             out.push(s.top[0]);
-            repeat(out, s.h, inner(&widths));
+            push_repeated(out, s.h, inner(&widths));
             out.push(s.top[2]);
             out.push('\n');
             out.push_str(self.indent);
             out.push(s.v);
             // go-pretty puts the odd space on the left.
-            repeat(out, ' ', room - room / 2);
+            push_repeated(out, ' ', room - room / 2);
             out.push_str(&title.cells[0]);
-            repeat(out, ' ', room / 2);
+            push_repeated(out, ' ', room / 2);
             out.push(s.v);
             out.push('\n');
             self.border(out, &widths, [s.mid[0], s.top[1], s.mid[2]]);
@@ -382,7 +382,7 @@ impl Table<'_> {
                 for ((cell, w), width) in row.cells.iter().zip(&widths).zip(cell_widths.by_ref()) {
                     out.push(' ');
                     out.push_str(cell);
-                    repeat(out, ' ', w - width + 1);
+                    push_repeated(out, ' ', w - width + 1);
                     out.push(s.v);
                 }
                 out.push('\n');
@@ -398,16 +398,11 @@ impl Table<'_> {
             if i > 0 {
                 out.push(junction);
             }
-            repeat(out, ROUNDED.h, w + 2);
+            push_repeated(out, ROUNDED.h, w + 2);
         }
         out.push(right);
         out.push('\n');
     }
-}
-
-/// Appends `n` copies of `c`.
-fn repeat(out: &mut String, c: char, n: usize) {
-    super::push_repeated(out, c, n);
 }
 
 #[cfg(test)]

@@ -350,11 +350,10 @@ impl Profile {
     /// or list items that differ only in their identifiers are ordered by number, so the order
     /// in which replies arrived never shows.
     pub(crate) fn order(&self, table: &mut Table<'_>, pass: &mut Pass) {
-        let title = table.title.as_ref().map_or("", |r| r.cells[0].as_ref());
-        if let Some((sort, by)) = self.find_sort(title, &table.columns, pass)
+        if let Some((sort, by)) = self.find_sort(table.title(), &table.columns, pass)
             && sort_rows(&mut table.body, by)
         {
-            let column = &table.columns[by];
+            let (title, column) = (table.title(), &table.columns[by]);
             pass.note(table.lines.0, &sort.name, || {
                 format!("sorted rows of table \"{title}\" by {column}")
             });
@@ -524,13 +523,8 @@ fn in_scope(scope: &Option<Regex>, text: &str) -> bool {
 
 /// Applies a mask or id action to a value; returns true if it changed.
 fn apply(action: &Action, value: &mut Cow<'_, str>, in_body: bool, pass: &mut Pass) -> bool {
-    let new = match action {
-        Action::Mask { with, fill } if !value.is_empty() || (*fill && in_body) => {
-            if *value == *with {
-                return false;
-            }
-            with.clone()
-        }
+    let new: Cow<str> = match action {
+        Action::Mask { with, fill } if !value.is_empty() || (*fill && in_body) => Cow::Borrowed(with),
         Action::Id(class) if !value.is_empty() && !is_placeholder(value) => {
             // A NUID (a service instance id) keeps the class the `nuid` shape rule gives it
             // elsewhere, so the same id in a table and in text gets the same placeholder.
@@ -539,14 +533,14 @@ fn apply(action: &Action, value: &mut Cow<'_, str>, in_body: bool, pass: &mut Pa
             } else {
                 class
             };
-            pass.tokens.token(class, value)
+            Cow::Owned(pass.tokens.token(class, value))
         }
         _ => return false,
     };
     if *value == new {
         return false;
     }
-    *value = Cow::Owned(new);
+    *value = Cow::Owned(new.into_owned());
     true
 }
 
