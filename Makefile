@@ -56,7 +56,7 @@ run: build tools toolchains
 	$(NBE) run topologies/supercluster-arbiter
 
 # The fuzz crate is its own workspace: checking it here keeps it from rotting unseen.
-lint:
+lint: player-check
 	cargo fmt --check
 	cargo clippy --locked --all-targets -- -D warnings
 	cargo check --locked --manifest-path fuzz/Cargo.toml --target-dir target/fuzz

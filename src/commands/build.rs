@@ -26,16 +26,9 @@ pub fn build(config: &Config, output: Option<&Path>) -> Result<i32> {
     Ok(exit::SUCCESS)
 }
 
-/// Prints the build's warnings and, when the player is missing, how to get it.
+/// Prints the build's warnings.
 pub fn report(site: &site::Site) {
     for warning in &site.warnings {
         eprintln!("nbe: warning: {warning}");
-    }
-    if !site.player {
-        eprintln!(
-            "nbe: the asciinema player is not installed ({} is missing), so pages show the recorded text only; \
-             run `make node_modules` (or `npm ci`) in the repository root to get it",
-            site::PLAYER_DIR
-        );
     }
 }

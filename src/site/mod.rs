@@ -9,7 +9,8 @@
 //!   staleness hash reads the same split); [`highlight`] colours code; [`markdown`] renders prose and resolves links between examples;
 //! - [`badge`] says what a recording was made with and the verdict on it;
 //! - [`page`] writes the HTML; [`search`] writes the search index; `assets/` holds the stylesheet
-//!   and the small script (which also matches searches against the index);
+//!   and the small script (which also matches searches against the index), and `assets/player/`
+//!   the terminal player, built in so a site builds the same in any checkout;
 //! - [`preview`] is the local preview server behind `nbe serve`.
 
 pub mod badge;
@@ -24,7 +25,7 @@ mod search;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::catalog::{Catalog, Client, Example, Selected, paths};
+use crate::catalog::{Catalog, Client, Example, Selected};
 use crate::error::{Error, Location, Result};
 use crate::normalize::transport::strip_ansi;
 use crate::program::split;
@@ -34,8 +35,18 @@ use crate::recording::Recording;
 use badge::Verdicts;
 use page::{ClientView, Model, Program};
 
-/// Where `npm ci` puts the player files, relative to the repository root.
-pub const PLAYER_DIR: &str = "node_modules/asciinema-player/dist/bundle";
+/// The asciinema player's files, built into nbe (see `assets/player/README.md`): `cargo install`
+/// from a fresh clone has no `node_modules` to read them from, and a repository adopting nbe has none.
+pub const PLAYER: [(&str, &[u8]); 2] = [
+    (
+        "asciinema-player.min.js",
+        include_bytes!("assets/player/asciinema-player.min.js"),
+    ),
+    (
+        "asciinema-player.css",
+        include_bytes!("assets/player/asciinema-player.css"),
+    ),
+];
 
 const STYLESHEET: &str = include_str!("assets/site.css");
 // The script shows at most 36 rows of a recording; `recording::CAST_HEIGHT` lets nbe record up to 40.
@@ -66,37 +77,14 @@ pub struct Site {
     pub warnings: Vec<Warning>,
     /// How many HTML pages there are.
     pub pages: usize,
-    /// Whether the asciinema player was found and included.
-    pub player: bool,
 }
 
 /// Renders the whole site of `catalog`, asking `verdicts` for the verdict on each client.
 pub fn render(catalog: &Catalog, verdicts: &dyn Verdicts) -> Site {
     let mut site = Site::default();
     let mut warnings = Vec::new();
-    let player_dir = catalog.root.join(PLAYER_DIR);
-    // The player is published like the examples, so it too must be a file the repository holds.
-    let mut read_player = |name: &str| {
-        let path = player_dir.join(name);
-        if !path.exists() || paths::resolves_inside(&catalog.root, &path) {
-            return std::fs::read(&path);
-        }
-        warnings.push(Warning {
-            location: Location::file(&path),
-            message: "leads outside the repository, so the pages use no player".into(),
-        });
-        Err(std::io::Error::other("outside the repository"))
-    };
-    let player_files = [
-        ("asciinema-player.min.js", read_player("asciinema-player.min.js")),
-        ("asciinema-player.css", read_player("asciinema-player.css")),
-    ];
-    site.player = player_files.iter().all(|(_, read)| read.is_ok());
-    if site.player {
-        for (name, bytes) in player_files {
-            site.files
-                .insert(format!("assets/{name}"), bytes.unwrap_or_default());
-        }
+    for (name, bytes) in PLAYER {
+        site.files.insert(format!("assets/{name}"), bytes.to_vec());
     }
     let known: BTreeSet<String> = catalog.all_paths().map(str::to_owned).collect();
     let clients: Vec<ClientView<'_>> = catalog
@@ -107,7 +95,7 @@ pub fn render(catalog: &Catalog, verdicts: &dyn Verdicts) -> Site {
         catalog,
         known,
         clients,
-        player: site.player,
+        player: true,
     };
     let add_page = |site: &mut Site, path: String, html: String| {
         site.files.insert(path, html.into_bytes());
@@ -335,11 +323,6 @@ mod tests {
             "examples/evil/inject/python/main.py",
             b"# Fine prose.\nprint('\xff\xfe')\n",
         );
-        write(
-            &format!("{PLAYER_DIR}/asciinema-player.min.js"),
-            b"window.AsciinemaPlayer = {};\n",
-        );
-        write(&format!("{PLAYER_DIR}/asciinema-player.css"), b".ap {}\n");
         tmp
     }
 
@@ -355,7 +338,7 @@ mod tests {
         let repo = hostile_repo();
         let catalog = Catalog::load(repo.path()).unwrap();
         let site = render(&catalog, &Unrecorded);
-        assert!(site.player);
+        assert!(site.files.contains_key("assets/asciinema-player.min.js"));
         assert_eq!(site.pages, 6, "{:?}", site.files.keys().collect::<Vec<_>>());
         for (path, html) in pages(&site) {
             let lower = html.to_ascii_lowercase();
@@ -555,6 +538,23 @@ mod tests {
         assert_eq!(
             terminal_text("lone\rcarriage return\n"),
             "lone\rcarriage return\n"
+        );
+    }
+
+    #[test]
+    fn the_built_in_player_is_the_version_the_lockfile_locks() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let lock: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(manifest.join("package-lock.json")).unwrap())
+                .unwrap();
+        let locked = lock["packages"]["node_modules/asciinema-player"]["version"]
+            .as_str()
+            .expect("package-lock.json locks asciinema-player");
+        let built_in = std::fs::read_to_string(manifest.join("src/site/assets/player/VERSION")).unwrap();
+        assert_eq!(
+            built_in.trim(),
+            locked,
+            "run `make player` to copy the locked player into src/site/assets/player"
         );
     }
 }

@@ -326,8 +326,7 @@ pub enum Watching {
 
 /// The directories a rebuild reads, watched recursively once they exist.
 ///
-/// A root that does not exist yet (no `snapshots/` before the first recording, no player before
-/// `make node_modules`) is waited for by watching its nearest existing parent inside the
+/// A root that does not exist yet (no `snapshots/` before the first recording) is waited for by watching its nearest existing parent inside the
 /// repository without recursion; each batch of events then watches the roots that exist again.
 struct Sources {
     repo: PathBuf,
@@ -485,11 +484,7 @@ pub fn serve(
 
 /// The directories whose changes trigger a rebuild.
 pub fn watched_dirs(root: &Path) -> Vec<PathBuf> {
-    vec![
-        root.join("examples"),
-        root.join("snapshots"),
-        root.join(super::PLAYER_DIR),
-    ]
+    vec![root.join("examples"), root.join("snapshots")]
 }
 
 #[cfg(test)]

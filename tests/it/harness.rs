@@ -394,6 +394,13 @@ impl Outcome {
         self
     }
 
+    /// Asserts that stderr does not contain `text`.
+    #[track_caller]
+    pub fn stderr_lacks(self, text: &str) -> Self {
+        assert!(!self.stderr.contains(text), "stderr has {text:?}{}", self.shown());
+        self
+    }
+
     /// Asserts the last line of stdout: the summary of `test`, `record`, `check` and `review`.
     #[track_caller]
     pub fn summary(self, expected: &str) -> Self {

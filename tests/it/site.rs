@@ -155,15 +155,21 @@ fn broken_programs_are_warnings_with_file_and_line() {
 }
 
 #[test]
-fn a_missing_player_says_how_to_get_it() {
+fn the_player_is_built_in_so_a_checkout_without_node_modules_gets_it() {
     let repo = topologies();
-    build(&repo, &repo.path("site"))
-        .code(0)
-        .stderr_has("make node_modules")
-        .stderr_has("npm ci");
+    assert!(!repo.path("node_modules").exists());
+    build(&repo, &repo.path("site")).code(0).stderr_lacks("player");
     let page = repo.read("site/topologies/cluster/cli/index.html");
-    assert!(page.contains("This build has no recording player"));
-    assert!(!page.contains("asciinema-player.min.js"));
+    assert!(page.contains("assets/asciinema-player.min.js"), "{page}");
+    assert!(!page.contains("This build has no recording player"));
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/site/assets/player");
+    for name in ["asciinema-player.min.js", "asciinema-player.css"] {
+        assert_eq!(
+            std::fs::read(repo.path("site/assets").join(name)).unwrap(),
+            std::fs::read(committed.join(name)).unwrap(),
+            "{name}"
+        );
+    }
 }
 
 #[test]
