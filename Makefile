@@ -24,28 +24,14 @@ include mk/toolchains.mk
 
 all: build tools
 
-# The real binaries, from the Go module proxy, pinned in tools.versions. A stamp per tool and version
-# ($(STAMPS)/nats@v0.5.0) makes this a no-op once the pinned versions are installed; a version bump
-# (new stamp name) or a missing binary (FORCE) runs the recipe, which installs unless the binary
-# already reports the pinned version, then replaces that tool's older stamps.
-#   $(call go_tool,BINARY,MODULE,VERSION)
-define go_tool
-tools: $$(STAMPS)/$(1)@$(3)
-$$(STAMPS)/$(1)@$(3): $$(if $$(wildcard $$(TOOLS_BIN)/$(1)),,FORCE)
-	@mkdir -p $$(TOOLS_BIN) $$(STAMPS)
-	@if $$(TOOLS_BIN)/$(1) --version 2>/dev/null | grep -qwF -- '$(3)'; then \
-		echo "$(1) $(3) is installed in $$(TOOLS_BIN)"; \
-	else \
-		echo "GOBIN=$$(TOOLS_BIN) GOFLAGS=-buildvcs=false go install $(2)@$(3)"; \
-		GOBIN=$$(TOOLS_BIN) GOFLAGS=-buildvcs=false go install $(2)@$(3); \
-	fi
-	@rm -f $$(STAMPS)/$(1)@* && touch $$@
-endef
+# The pinned nats-server and nats (tools.versions, which nbe embeds), installed by nbe itself into
+# its cache (NBE_CACHE_DIR, else ~/.cache/nbe): once per machine and shared by every checkout, each
+# binary verified by its version and a stamp of its content hash (`nbe install-tools`), then copied
+# into .tools/bin, where the suite and `make run` look for them. Warm, it only checks the stamps.
+tools: build
+	$(NBE) install-tools --into $(TOOLS_BIN)
 
-tools:
-$(eval $(call go_tool,nats-server,$(NATS_SERVER_MODULE),$(NATS_SERVER_VERSION)))
-$(eval $(call go_tool,nats,$(NATSCLI_MODULE),$(NATSCLI_VERSION)))
-
+# Used by the mk fragments: a stamp rule whose binary is missing always runs.
 .PHONY: FORCE
 FORCE:
 

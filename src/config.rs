@@ -108,10 +108,21 @@ impl ToolsRequest {
         Self { flag, env }
     }
 
-    /// Finds the tools: `--tools-dir`, then `NBE_TOOLS_DIR`, then `root/.tools/bin` (skipped
-    /// without a root), then `PATH`.
+    /// Whether a directory was named (`--tools-dir` or `NBE_TOOLS_DIR`), so nbe's cache is not used.
+    pub fn is_explicit(&self) -> bool {
+        self.flag.is_some() || self.env.is_some()
+    }
+
+    /// Finds the tools in the order [`Tools::resolve`] gives, installing the pinned versions of
+    /// the repository at `root` (nbe's own without one) into nbe's cache when none are found.
     pub fn resolve(&self, root: Option<&Path>) -> Result<Tools> {
-        Tools::resolve(self.flag.as_deref(), self.env.as_deref(), root)
+        self.find(root, true)
+    }
+
+    /// Finds the tools like [`Self::resolve`]; installs nothing unless `install` says so.
+    pub fn find(&self, root: Option<&Path>, install: bool) -> Result<Tools> {
+        let cache = crate::runner::toolchain::cache_root()?;
+        Tools::resolve(self.flag.as_deref(), self.env.as_deref(), root, &cache, install)
     }
 }
 

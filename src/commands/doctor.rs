@@ -34,7 +34,8 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
         Ok(root) => say!("{:<12} {}", "root", root.display()),
         Err(err) => say!("{:<12} none ({err})", "root"),
     }
-    let resolved = globals.tools().resolve(root.as_deref().ok());
+    // Doctor reports, so it installs nothing: it says where the tools would come from instead.
+    let resolved = globals.tools().find(root.as_deref().ok(), false);
     // Kinds' toolchains are looked up like at run time: the tools dir first (deno and uv live there).
     let kinds_tools = match &resolved {
         Ok(found) => found.clone(),
@@ -46,22 +47,33 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
     };
     let code = match resolved {
         Ok(found) => {
-            say!(
-                "{:<12} {} (from {})",
-                "tools dir",
-                found.dir.display(),
-                found.source
-            );
+            say!("{:<12} {}", "tools from", found.source);
             for tool in REQUIRED {
                 let path = found.path(tool);
                 let version =
                     tools::version_of(&path, &["--version"]).unwrap_or_else(|| "does not run".into());
-                let pin = if version.contains(tool.version()) {
+                let pinned = tool.version_in(root.as_deref().ok())?;
+                let pin = if version.contains(&pinned) {
                     String::new()
                 } else {
-                    format!(" (the project pins {})", tool.version())
+                    format!(" (the repository pins {pinned})")
                 };
                 say!("{:<12} {}  {version}{pin}", tool.name, path.display());
+            }
+            exit::SUCCESS
+        }
+        // Not installed yet is no fault: the first command that runs an example installs them.
+        Err(crate::error::Error::ToolMissing { .. }) if !globals.tools().is_explicit() => {
+            say!(
+                "{:<12} not installed yet (`nbe install-tools` installs them now)",
+                "tools from"
+            );
+            for tool in REQUIRED {
+                say!(
+                    "{:<12} {} goes into nbe's cache on first need",
+                    tool.name,
+                    tool.version_in(root.as_deref().ok())?
+                );
             }
             exit::SUCCESS
         }
@@ -73,7 +85,9 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
     // The other versions the version matrix installed, ready for `nbe test --server-version`.
     if let Ok(cache) = toolchain::cache_root() {
         for tool in REQUIRED {
-            let versions = crate::runner::install::cached(tool, &cache);
+            let pinned = tool.version_in(root.as_deref().ok())?;
+            let mut versions = crate::runner::install::cached(tool, &cache);
+            versions.retain(|version| *version != pinned);
             if !versions.is_empty() {
                 say!(
                     "{:<12} also {} in {} (for the version matrix)",

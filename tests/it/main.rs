@@ -16,4 +16,5 @@ mod regress;
 mod run;
 mod safety;
 mod site;
+mod tools;
 mod verdicts;
