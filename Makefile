@@ -20,7 +20,7 @@ include mk/site.mk
 include mk/normalize.mk
 include mk/toolchains.mk
 
-.PHONY: all run test tools build unit lint examples-test bench bump clean-tools
+.PHONY: all run test tools build unit lint workflow-lint examples-test bench bump clean-tools
 
 all: build tools
 
@@ -41,8 +41,23 @@ build:
 run: build tools toolchains
 	$(NBE) run topologies/supercluster-arbiter
 
+# actionlint into .tools/bin at the pinned version (a stamp per version, like the toolchains), and
+# the workflow checked with it: GitHub Actions cannot run here, so this is what checks the file.
+$(STAMPS)/actionlint@$(ACTIONLINT_VERSION): $(if $(wildcard $(TOOLS_BIN)/actionlint),,FORCE)
+	@mkdir -p $(TOOLS_BIN) $(STAMPS)
+	@if $(TOOLS_BIN)/actionlint -version 2>/dev/null | grep -qxF -- '$(ACTIONLINT_VERSION)'; then \
+		echo "actionlint $(ACTIONLINT_VERSION) is installed in $(TOOLS_BIN)"; \
+	else \
+		echo "GOBIN=$(TOOLS_BIN) go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)"; \
+		GOBIN=$(TOOLS_BIN) GOFLAGS=-buildvcs=false go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION); \
+	fi
+	@rm -f $(STAMPS)/actionlint@* && touch $@
+
+workflow-lint: $(STAMPS)/actionlint@$(ACTIONLINT_VERSION)
+	$(TOOLS_BIN)/actionlint
+
 # The fuzz crate is its own workspace: checking it here keeps it from rotting unseen.
-lint: player-check
+lint: player-check workflow-lint
 	cargo fmt --check
 	cargo clippy --locked --all-targets -- -D warnings
 	cargo check --locked --manifest-path fuzz/Cargo.toml --target-dir target/fuzz

@@ -18,3 +18,4 @@ mod safety;
 mod site;
 mod tools;
 mod verdicts;
+mod workflow;
