@@ -20,7 +20,7 @@ include mk/site.mk
 include mk/normalize.mk
 include mk/toolchains.mk
 
-.PHONY: all run test tools build unit lint workflow-lint examples-test bench bump clean-tools
+.PHONY: all run test tools build unit lint workflow-lint install-check examples-test bench bump clean-tools
 
 all: build tools
 
@@ -73,7 +73,13 @@ examples-test: build tools toolchains
 	$(NBE) test --repeat 2
 	$(NBE) check
 
-test: lint unit examples-test browser-test
+# An nbe from `cargo install` into an empty prefix runs examples in a checkout with nothing of this
+# repository's and builds its site (mk/install-check.sh says how; INSTALL_CHECK_REPO picks the
+# examples repository, INSTALL_CHECK_CACHE the cache, kept under target/ between local runs).
+install-check: build
+	mk/install-check.sh
+
+test: lint unit examples-test install-check browser-test
 	@echo "make test: all checks passed"
 
 # Every table in docs/PERFORMANCE.md, in the order it shows them (release build; a quiet machine
