@@ -218,3 +218,39 @@ fn install_tools_copies_the_verified_tools_where_a_checkout_looks() {
         .code(0)
         .stdout_has(&cli);
 }
+
+#[test]
+fn two_first_uses_at_once_install_once() {
+    // Two nbe processes start on an empty cache together: the file lock lets one install while the
+    // other waits, then finds the verified install and uses it.
+    let repo = Repo::new();
+    repo.write("tools.versions", "NATS_SERVER_VERSION=v2.15.1\n");
+    let cache = tempfile::tempdir().unwrap();
+    seed(cache.path(), "nats", &pinned("NATSCLI_VERSION"));
+    let start = || {
+        bare_nbe_in(repo.root())
+            .args(["install-tools"])
+            .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+            .env("PATH", &path_without_tools())
+            .spawn()
+    };
+    let (first, second) = (start(), start());
+    let outcomes = [first.wait().code(0), second.wait().code(0)];
+    let installs = outcomes
+        .iter()
+        .filter(|outcome| outcome.stderr.contains("nbe: installed nats-server v2.15.1"))
+        .count();
+    assert_eq!(
+        installs,
+        1,
+        "{:?}",
+        outcomes.iter().map(|o| &o.stderr).collect::<Vec<_>>()
+    );
+    for outcome in &outcomes {
+        assert!(
+            outcome.stdout.starts_with("nats-server  v2.15.1  "),
+            "{}",
+            outcome.stdout
+        );
+    }
+}
