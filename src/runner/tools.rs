@@ -1,9 +1,11 @@
 //! Finding the real `nats-server` and `nats` binaries, and the pinned versions nbe installs.
 //!
 //! The lookup order ([`Tools::resolve`]): a directory named by `--tools-dir` or `NBE_TOOLS_DIR`
-//! wins and must hold both; else the pinned versions in nbe's cache, used only while their stamps
-//! vouch for them; else both on `PATH` when they report the pinned versions; else nbe installs the
-//! pinned versions into its cache (once, under a lock, shared by every checkout) and uses those.
+//! wins and must hold both; else the repository's `.tools/bin` (where `make tools` copies them, and
+//! `make toolchains` puts uv and deno) when both there report the pinned versions; else the pinned
+//! versions in nbe's cache, used only while their stamps vouch for them; else both on `PATH` when
+//! they report the pinned versions; else nbe installs the pinned versions into its cache (once,
+//! under a lock, shared by every checkout) and uses those.
 //! The pinned versions are embedded from nbe's `tools.versions`; a repository's own
 //! `tools.versions` overrides them.
 
@@ -99,6 +101,8 @@ pub enum Source {
     Flag,
     /// `NBE_TOOLS_DIR`.
     Env,
+    /// The repository's `.tools/bin`, at the pinned versions.
+    Project,
     /// nbe's cache: the pinned versions it installed and verified.
     Cache,
     /// `PATH`, at the pinned versions.
@@ -110,6 +114,7 @@ impl std::fmt::Display for Source {
         f.write_str(match self {
             Self::Flag => "--tools-dir",
             Self::Env => "NBE_TOOLS_DIR",
+            Self::Project => "project .tools/bin, at the pinned versions",
             Self::Cache => "nbe's cache, verified",
             Self::Path => "PATH, at the pinned versions",
         })
@@ -174,9 +179,9 @@ impl Tools {
     }
 
     /// Resolves the tools in the order the module doc gives: `flag`, then `env` (which must hold
-    /// every required tool; the error gives the install command), then the pinned versions (for
-    /// the repository at `root`) in `cache`, then `PATH`, then, when `install` allows it, an
-    /// install of the pinned versions into `cache`.
+    /// every required tool; the error gives the install command), then `root/.tools/bin`, then
+    /// the pinned versions (for the repository at `root`) in `cache`, then `PATH`, then, when
+    /// `install` allows it, an install of the pinned versions into `cache`.
     pub fn resolve(
         flag: Option<&Path>,
         env: Option<&Path>,
@@ -197,6 +202,17 @@ impl Tools {
         }
         let server = NATS_SERVER.version_in(root)?;
         let cli = NATS.version_in(root)?;
+        let pinned = [(NATS_SERVER, &server), (NATS, &cli)];
+        let at_pins = |dir: &Path| {
+            pinned
+                .iter()
+                .all(|(tool, version)| super::install::reports(&dir.join(tool.name), version))
+        };
+        if let Some(project) = root.map(|root| root.join(".tools").join("bin"))
+            && at_pins(&project)
+        {
+            return Ok(Self::new(project, Source::Project));
+        }
         if let (Some(server_dir), Some(cli_dir)) = (
             super::install::verified(NATS_SERVER, &server, cache),
             super::install::verified(NATS, &cli, cache),
@@ -205,9 +221,7 @@ impl Tools {
         }
         // `nats` must sit next to the first `nats-server` on PATH, and both be the pinned ones.
         if let Some(dir) = search_path(NATS_SERVER.name).as_deref().and_then(Path::parent)
-            && [(NATS_SERVER, &server), (NATS, &cli)]
-                .iter()
-                .all(|(tool, version)| super::install::reports(&dir.join(tool.name), version))
+            && at_pins(dir)
         {
             return Ok(Self::new(dir.to_path_buf(), Source::Path));
         }

@@ -46,7 +46,7 @@ fn impostor(path: &Path) {
 }
 
 #[test]
-fn tools_are_found_by_flag_then_environment_then_cache_then_path() {
+fn tools_are_found_by_flag_then_environment_then_project_then_cache_then_path() {
     let repo = Repo::new();
     let cache = tempfile::tempdir().unwrap();
     let real = tools_dir();
@@ -119,6 +119,21 @@ fn tools_are_found_by_flag_then_environment_then_cache_then_path() {
             "nats-server  {}  nats-server: {server}",
             server_path.display()
         ));
+    // The repository's .tools/bin (what make tools fills) goes before the cache, at the pinned versions.
+    for tool in ["nats-server", "nats"] {
+        let copy = repo.path(&format!(".tools/bin/{tool}"));
+        std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+        std::fs::copy(real.join(tool), copy).unwrap();
+    }
+    doctor()
+        .run()
+        .code(0)
+        .stdout_has("tools from   project .tools/bin, at the pinned versions");
+    impostor(&repo.path(".tools/bin/nats-server"));
+    doctor()
+        .run()
+        .code(0)
+        .stdout_has("tools from   nbe's cache, verified");
     // A binary changed after its stamp is never used again: doctor no longer counts it.
     let mut bytes = std::fs::read(&server_path).unwrap();
     bytes.push(0);
