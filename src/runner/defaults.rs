@@ -76,7 +76,8 @@ pub enum Origin {
     None,
     /// nbe's own, untouched.
     BuiltIn,
-    /// The repository's `clients/<kind>/`: the files it holds (over nbe's, if nbe has any).
+    /// The repository's `clients/<kind>/`: the files of it that differ from nbe's or that nbe
+    /// lacks (nbe's own repository holds the built-in files themselves).
     Repository(Vec<String>),
 }
 
@@ -92,12 +93,19 @@ impl std::fmt::Display for Origin {
 
 /// Where `kind`'s defaults come from in the repository at `root` (none given: outside one).
 pub fn origin(kind: Kind, root: Option<&Path>) -> Result<Origin> {
-    let own = match root {
-        Some(root) => repository_files(kind, root)?,
-        None => BTreeMap::new(),
-    };
+    let mut own = Vec::new();
+    if let Some(root) = root {
+        for (relative, source) in repository_files(kind, root)? {
+            let name = relative.display().to_string();
+            let bytes = std::fs::read(&source)
+                .map_err(|e| Error::io(format!("failed to read {}", source.display()), e))?;
+            if !built_in(kind).any(|(path, built)| path == name && built == bytes) {
+                own.push(name);
+            }
+        }
+    }
     Ok(if !own.is_empty() {
-        Origin::Repository(own.keys().map(|path| path.display().to_string()).collect())
+        Origin::Repository(own)
     } else if built_in(kind).next().is_some() {
         Origin::BuiltIn
     } else {

@@ -338,7 +338,10 @@ impl Steps<'_> {
         lines
             .iter()
             .map(|line| {
-                let trimmed = line.strip_prefix("./").unwrap_or(line);
+                // A stack line of deno (`    at main.ts:2:25`) names its file as a message does.
+                let trimmed = line.trim_start();
+                let trimmed = trimmed.strip_prefix("at ").unwrap_or(trimmed);
+                let trimmed = trimmed.strip_prefix("./").unwrap_or(trimmed);
                 let file: String = trimmed
                     .chars()
                     .take_while(|c| *c != ':' && !c.is_whitespace())
