@@ -321,3 +321,17 @@ fn a_repository_go_mod_replaces_the_built_in_one_and_doctor_says_so() {
         .stdout_has("the repository's defaults (go.mod)")
         .stdout_has("built-in defaults");
 }
+
+#[test]
+fn doctor_says_a_kind_is_not_ready_when_its_defaults_pin_no_library() {
+    let repo = Repo::new();
+    repo.write(
+        "clients/python/requirements.txt",
+        "# our programs only need this one\nnkeys==0.2.1\n",
+    );
+    repo.script("adopt/any", "echo any\n");
+    repo.nbe(["doctor"])
+        .run()
+        .stdout_has("  python     not ready: no nats-py version where the kinds table's `library.pattern` looks, in requirements.txt of its defaults (clients/python/)")
+        .stdout_has("  go         ready  ");
+}
