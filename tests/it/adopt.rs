@@ -140,10 +140,17 @@ public class Main {
         "Greeting.java",
         r#"package example;
 
-/** The text the program sends: a second file of the same package. */
+import io.nats.client.NKey;
+import io.nats.jwt.JwtUtils;
+
+/** The text the program sends: a second file of the same package, using the JWT helpers. */
 final class Greeting {
-    static String text() {
-        return "java in package example";
+    static String text() throws Exception {
+        NKey account = NKey.createAccount(null);
+        NKey user = NKey.createUser(null);
+        String jwt = JwtUtils.issueUserJWT(
+                account, new String(account.getPublicKey()), new String(user.getPublicKey()), "adopter");
+        return "java in package example, with a user JWT of " + jwt.split("\\.").length + " parts";
     }
 }
 "#,
@@ -182,7 +189,10 @@ const RECEIVED: [(&str, &str); 6] = [
     ),
     ("node", "received: node with the nats package"),
     ("deno", "received: deno.land imports through the import map"),
-    ("java", "received: java in package example"),
+    (
+        "java",
+        "received: java in package example, with a user JWT of 3 parts",
+    ),
     ("python", "received: python with nkeys at hand (nkeys)"),
 ];
 
