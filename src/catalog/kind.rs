@@ -12,9 +12,9 @@
 //! is deserialized with the spans of the repository's keys, so a mistake in it is reported at
 //! its file:line:column.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{LazyLock, Mutex, OnceLock};
 
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
@@ -95,6 +95,10 @@ pub struct KindSpec {
     /// One name or a list in the table.
     #[serde(deserialize_with = "one_or_many")]
     pub main: Vec<String>,
+    /// Main file names that count only where a check passes: the name, and bash that succeeds
+    /// when this machine can run such a program (node runs `main.ts` only where it strips types).
+    #[serde(default)]
+    pub main_check: BTreeMap<String, String>,
     /// The default server fixture.
     pub server: Server,
     /// Why nbe cannot run the kind here.
@@ -167,6 +171,21 @@ fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Resul
 #[serde(deny_unknown_fields)]
 struct Table {
     kind: Vec<KindSpec>,
+}
+
+/// Whether the bash `check` succeeds on this machine; each check runs once per process.
+fn passes(check: &str) -> bool {
+    static CHECKED: LazyLock<Mutex<HashMap<String, bool>>> = LazyLock::new(Mutex::default);
+    let mut checked = CHECKED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    *checked.entry(check.to_string()).or_insert_with(|| {
+        std::process::Command::new("bash")
+            .args(["-c", check])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    })
 }
 
 /// How the built-in table is named in messages.
@@ -341,18 +360,29 @@ impl Kind {
     }
 
     /// The main file of the client of this kind in `dir`: the first of the kind's `main` names
-    /// that is a file there.
-    pub fn main_in(self, dir: &Path) -> Option<PathBuf> {
-        self.spec()
-            .main
-            .iter()
-            .map(|name| dir.join(name))
-            .find(|path| path.is_file())
-    }
-
-    /// The kind's main file names, for messages: `main.ts or main.js`.
-    pub fn main_names(self) -> String {
-        self.spec().main.join(" or ")
+    /// that is a file there and that this machine can run (its `main_check`, if any, passes).
+    /// `Err` is the sentence saying why there is none.
+    pub fn main_in(self, dir: &Path) -> std::result::Result<PathBuf, String> {
+        let spec = self.spec();
+        let mut unrunnable = String::new();
+        for name in &spec.main {
+            let path = dir.join(name);
+            if !path.is_file() {
+                continue;
+            }
+            match spec.main_check.get(name) {
+                Some(check) if !passes(check) => {
+                    unrunnable.push_str(&format!(
+                        " (its {name} counts only where `{check}` succeeds, and it fails on this machine)"
+                    ));
+                }
+                _ => return Ok(path),
+            }
+        }
+        Err(format!(
+            "the {self} client has no {}; add the program there{unrunnable}",
+            spec.main.join(" or ")
+        ))
     }
 
     /// The server fixture its clients get unless their example says otherwise.

@@ -738,18 +738,15 @@ fn load_clients(dir: &Path, example_path: &str, problems: &mut Vec<Problem>) -> 
             ));
             continue;
         };
-        let Some(main) = kind.main_in(&client_dir) else {
-            problems.push(Problem::new(
-                path,
-                Error::catalog(
-                    Location::file(&client_dir),
-                    format!(
-                        "the {kind} client has no {}; add the program there",
-                        kind.main_names()
-                    ),
-                ),
-            ));
-            continue;
+        let main = match kind.main_in(&client_dir) {
+            Ok(main) => main,
+            Err(missing) => {
+                problems.push(Problem::new(
+                    path,
+                    Error::catalog(Location::file(&client_dir), missing),
+                ));
+                continue;
+            }
         };
         clients.push(Client {
             path,

@@ -163,6 +163,7 @@ pub fn make_ready(client: Client, tools: &Tools, cache: &Path) -> Result<Result<
     let main = client
         .kind
         .main_in(client.dir)
+        .ok()
         .and_then(|path| Some(path.file_name()?.to_string_lossy().into_owned()))
         .unwrap_or_else(|| client.kind.main_file().to_string());
     let mut env = kind_env(client.kind, cache);

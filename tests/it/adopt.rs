@@ -345,3 +345,54 @@ fn doctor_says_a_kind_is_not_ready_when_its_defaults_pin_no_library() {
         .stdout_has("  python     not ready: no nats-py version where the kinds table's `library.pattern` looks, in requirements.txt of its defaults (clients/python/)")
         .stdout_has("  go         ready  ");
 }
+
+#[test]
+fn a_main_file_that_needs_a_check_counts_only_where_the_check_passes() {
+    let repo = Repo::new();
+    repo.write(
+        "clients/kinds.toml",
+        "[[kind]]\nname = \"awk\"\nlabel = \"Awk\"\nmain = [\"main.awk\", \"fancy.awk\"]\n\
+         main_check = { \"fancy.awk\" = \"test -n \\\"$NBE_IT_FANCY\\\"\" }\nserver = \"none\"\nrun = 'exec awk -f \"$NBE_MAIN\"'\n",
+    );
+    repo.write(
+        "examples/adopt/fancy/awk/fancy.awk",
+        "BEGIN { print \"fancy\" }\n",
+    );
+    repo.nbe(["run", "adopt/fancy/awk"])
+        .env("NBE_IT_FANCY", "yes")
+        .run()
+        .code(0)
+        .stdout_has("fancy");
+    repo.nbe(["run", "adopt/fancy/awk"])
+        .env("NBE_IT_FANCY", "")
+        .run()
+        .code(2)
+        .stderr_has("the awk client has no main.awk or fancy.awk; add the program there (its fancy.awk counts only where `test -n \"$NBE_IT_FANCY\"` succeeds, and it fails on this machine)");
+}
+
+#[test]
+fn a_node_main_ts_runs_where_node_strips_types_and_is_left_out_with_the_reason_elsewhere() {
+    let repo = Repo::new();
+    repo.write(
+        "examples/adopt/typed/node/main.ts",
+        &format!(
+            "// {}\nconst greeting: string = \"typescript on node\";\nconsole.log(greeting);\n",
+            nonce()
+        ),
+    );
+    let strips_types = std::process::Command::new("node")
+        .args(["-e", "process.exit(process.features.typescript ? 0 : 1)"])
+        .status()
+        .is_ok_and(|status| status.success());
+    let run = repo
+        .nbe(["run", "adopt/typed/node"])
+        .env("NBE_CACHE_DIR", &cache_dir())
+        .run();
+    if strips_types {
+        run.code(0).stdout_has("typescript on node");
+    } else {
+        run.code(2).stderr_has(
+            "the node client has no main.js or main.mjs or main.ts; add the program there (its main.ts counts only where",
+        );
+    }
+}
