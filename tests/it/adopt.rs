@@ -396,3 +396,24 @@ fn a_node_main_ts_runs_where_node_strips_types_and_is_left_out_with_the_reason_e
         );
     }
 }
+
+#[test]
+fn a_deno_client_with_its_own_commented_deno_json_builds_with_it_as_it_is() {
+    let repo = Repo::new();
+    repo.write(
+        "examples/adopt/own/deno/deno.json",
+        "{\n  // this client pins its own client library\n  \"imports\": { \"@nats-io/transport-node\": \"npm:@nats-io/transport-node@3.4.0\" }\n}\n",
+    );
+    repo.write(
+        "examples/adopt/own/deno/main.ts",
+        &format!(
+            "// {}\nimport {{ connect }} from \"@nats-io/transport-node\";\n\nconst nc = await connect({{ servers: Deno.env.get(\"NATS_URL\") }});\nconsole.log(\"connected with its own deno.json\");\nawait nc.close();\n",
+            nonce()
+        ),
+    );
+    repo.nbe(["run", "adopt/own/deno"])
+        .env("NBE_CACHE_DIR", &cache_dir())
+        .run()
+        .code(0)
+        .stdout_has("connected with its own deno.json");
+}
