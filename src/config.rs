@@ -69,8 +69,16 @@ impl Config {
 }
 
 /// The examples repository root: `--root`, then `NBE_ROOT`, then the nearest ancestor of the
-/// current dir with `examples/`.
+/// current dir with `examples/`. Its `clients/kinds.toml`, if any, is merged into the kinds table
+/// here, before anything reads a kind.
 pub fn resolve_root(root_flag: Option<&Path>) -> Result<PathBuf> {
+    let root = find_root_dir(root_flag)?;
+    catalog::load_kinds(&root)?;
+    Ok(root)
+}
+
+/// [`resolve_root`] before the kinds table is loaded.
+fn find_root_dir(root_flag: Option<&Path>) -> Result<PathBuf> {
     let env_root = std::env::var_os("NBE_ROOT")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from);

@@ -319,7 +319,7 @@ pub fn files_hash(selected: Selected) -> Result<String> {
     let read = |path: &Path| {
         std::fs::read(path).map_err(|e| Error::io(format!("failed to read {}", path.display()), e))
     };
-    let program = Path::new(client.kind.main_file()).extension();
+    let program = client.main.extension();
     for file in paths::own_files(&client.dir)? {
         if let Some(link) = &file.link {
             // No file name holds a NUL, so a link's entry never reads like a file's.
@@ -333,7 +333,7 @@ pub fn files_hash(selected: Selected) -> Result<String> {
         let code = (program.is_some() && Path::new(&file.relative).extension() == program)
             .then(|| std::str::from_utf8(&bytes).ok())
             .flatten()
-            .and_then(|source| memo::code(Syntax::of(client.kind), source).ok());
+            .and_then(|source| memo::code(Syntax::for_file(&client.main), source).ok());
         match code {
             Some(code) => add(&format!("{}\0code", file.relative), code.as_bytes()),
             None => add(&file.relative, &bytes),

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use kind::{Kind, KindSpec, Server};
+pub use kind::{Kind, KindSpec, Server, load as load_kinds};
 pub use meta::{Allow, Expect, NON_RUN_KEYS, RUN_KEYS};
 pub use partition::Partition;
 
@@ -198,6 +198,15 @@ impl Client {
     pub fn dir_name(&self) -> &str {
         self.path.rsplit('/').next().unwrap_or(&self.path)
     }
+
+    /// The file name of its main program: the first of its kind's `main` names it has.
+    pub fn main_name(&self) -> &str {
+        self.main
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or_default()
+    }
+
     /// The raw recorded output.
     pub fn output_txt(&self) -> PathBuf {
         self.dir.join("output.txt")
@@ -729,20 +738,16 @@ fn load_clients(dir: &Path, example_path: &str, problems: &mut Vec<Problem>) -> 
             ));
             continue;
         };
-        let main = client_dir.join(kind.main_file());
-        if !main.is_file() {
-            problems.push(Problem::new(
-                path,
-                Error::catalog(
-                    Location::file(&client_dir),
-                    format!(
-                        "the {kind} client has no {}; add the program there",
-                        kind.main_file()
-                    ),
-                ),
-            ));
-            continue;
-        }
+        let main = match kind.main_in(&client_dir) {
+            Ok(main) => main,
+            Err(missing) => {
+                problems.push(Problem::new(
+                    path,
+                    Error::catalog(Location::file(&client_dir), missing),
+                ));
+                continue;
+            }
+        };
         clients.push(Client {
             path,
             kind,

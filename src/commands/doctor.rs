@@ -2,15 +2,16 @@
 
 use std::io::Write;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::catalog::Kind;
 use crate::config::Globals;
 use crate::error::Result;
 use crate::exit;
+use crate::runner::defaults::{self, Origin};
 use crate::runner::isolation;
-use crate::runner::toolchain;
 use crate::runner::tools::{self, REQUIRED, Source, Tools};
+use crate::runner::{install, toolchain};
 
 /// Programs scripts and runs use beyond the client kinds' toolchains, with the flag printing their version.
 const TOOLCHAINS: [(&str, &str); 3] = [
@@ -132,15 +133,44 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
         }
     }
     say!("client kinds:");
+    let root = root.as_deref().ok();
     for kind in Kind::all() {
-        match toolchain::check(kind, &kinds_tools) {
+        let ready = toolchain::check(kind, &kinds_tools)
+            .map_err(|unavailable| unavailable.to_string())
+            .and_then(|()| library_pinned(kind, root));
+        match ready {
             Ok(()) => {
-                let (toolchain, library) = toolchain::versions(kind, &kinds_tools, root.as_deref().ok());
-                let versions: Vec<String> = toolchain.into_iter().chain(library).collect();
+                let (toolchain, library) = toolchain::versions(kind, &kinds_tools, root);
+                let origin = defaults::origin(kind, root)?;
+                let versions: Vec<String> = toolchain
+                    .into_iter()
+                    .chain(library)
+                    .chain((origin != Origin::None).then(|| origin.to_string()))
+                    .collect();
                 say!("  {:<10} ready  {}", kind.name(), versions.join("; "));
             }
             Err(reason) => say!("  {:<10} not ready: {reason}", kind.name()),
         }
     }
     Ok(code)
+}
+
+/// Whether the defaults in effect name the version of `kind`'s client library where the kinds
+/// table says; `Err` says what is missing, since without it the kind's clients cannot build.
+fn library_pinned(kind: Kind, root: Option<&Path>) -> std::result::Result<(), String> {
+    let Some(library) = &kind.spec().library else {
+        return Ok(());
+    };
+    if install::pinned_library(kind, root).is_some() {
+        return Ok(());
+    }
+    let place = if library.file.starts_with('/') {
+        library.file.clone()
+    } else {
+        format!("{} of its defaults (clients/{kind}/)", library.file)
+    };
+    Err(format!(
+        "no {} version where the kinds table's `library.pattern` looks, in {place}; restore that file or fix the pattern",
+        library.name
+    ))
 }

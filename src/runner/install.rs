@@ -5,9 +5,10 @@
 //! and the version matrix (`nbe test --server-version`, `--cli-version`, `--client KIND=VERSION`)
 //! and `nbe set-versions` run examples on other versions. Every tool version goes through the one
 //! installer, [`tool`], into `CACHE/tools/<tool>/<version>/`, beside a stamp of its content hash
-//! that is checked before each use; a library version
-//! is a copy of `clients/<kind>/` with the version rewritten where the kinds table's `library`
-//! says, and its lock file brought along by the kind's `relock` step, in
+//! that is checked before each use; a library version is a copy of the kind's defaults in effect
+//! (nbe's built-in ones under the repository's `clients/<kind>/`, see [`super::defaults`]) with the
+//! version rewritten where the kinds table's `library` says, and its lock file brought along by the
+//! kind's `relock` step, in
 //! `CACHE/defaults/<kind>/<version>-<hash>/`. Both are made in a temp dir under a lock and renamed
 //! into place whole, so parallel nbe processes share them and a half-made one is never used.
 
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::defaults;
 use super::toolchain::{self, lock, run_step};
 use super::tools::{self, Tool, Tools, is_executable};
 use crate::catalog::{Kind, versions};
@@ -219,23 +221,18 @@ rm -rf "$NBE_OUT/.wheel" "$NBE_OUT/.unpacked""#
 }
 
 /// The pinned version of `kind`'s client library: the first capture of its `library.pattern` in
-/// its `library.file` (in `root/clients/<kind>/`, or absolute). `None` without a library or a match.
-pub fn pinned_library(kind: Kind, root: &Path) -> Option<String> {
+/// its `library.file` (in the defaults in effect in the repository at `root`, or absolute). `None`
+/// without a library or a match.
+pub fn pinned_library(kind: Kind, root: Option<&Path>) -> Option<String> {
     let library = kind.spec().library.as_ref()?;
-    let text = std::fs::read_to_string(library_file(kind, &root.join("clients").join(kind.name()))?).ok()?;
+    let bytes = if library.file.starts_with('/') {
+        std::fs::read(&library.file).ok()?
+    } else {
+        defaults::file(kind, root, &library.file)?
+    };
+    let text = String::from_utf8(bytes).ok()?;
     let pattern = regex::Regex::new(&library.pattern).ok()?;
     Some(pattern.captures(&text)?.get(1)?.as_str().to_string())
-}
-
-/// Where `kind`'s library version is written, in the defaults folder `defaults`; `None` when the
-/// kind has no library, or it comes from the system (an absolute file nbe cannot rewrite).
-fn library_file(kind: Kind, defaults: &Path) -> Option<PathBuf> {
-    let library = kind.spec().library.as_ref()?;
-    Some(if library.file.starts_with('/') {
-        PathBuf::from(&library.file)
-    } else {
-        defaults.join(&library.file)
-    })
 }
 
 /// `text` with the first capture of `pattern` replaced by `version`; `None` when nothing matches.
@@ -295,7 +292,8 @@ pub fn set_library(kind: Kind, version: &str, dir: &Path, tools: &Tools, cache: 
 }
 
 /// A defaults folder for `kind` with its client library at `version`, made now unless an earlier
-/// run made the same one: the repository's `clients/<kind>/` with [`set_library`] applied.
+/// run made the same one: the defaults in effect ([`defaults::materialize`]) with [`set_library`]
+/// applied.
 pub fn library_defaults(
     kind: Kind,
     version: &str,
@@ -303,7 +301,11 @@ pub fn library_defaults(
     tools: &Tools,
     cache: &Path,
 ) -> Result<PathBuf> {
-    let source = root.join("clients").join(kind.name());
+    let source = defaults::materialize(kind, root, cache)?.ok_or_else(|| {
+        Error::Usage(format!(
+            "{kind} clients have no defaults folder to pick a library version in; add clients/{kind}/"
+        ))
+    })?;
     // Keyed by the version and the defaults' files, so editing clients/<kind>/ makes a new one.
     let mut hasher = Sha256::new();
     hasher.update(version.as_bytes());
@@ -364,7 +366,7 @@ pub fn library_defaults(
 }
 
 /// A temp dir beside where a product goes, so renaming it into place is atomic.
-fn temp_dir(parent: &Path) -> Result<tempfile::TempDir> {
+pub(super) fn temp_dir(parent: &Path) -> Result<tempfile::TempDir> {
     tempfile::Builder::new()
         .prefix(".nbe-")
         .tempdir_in(parent)
@@ -372,7 +374,7 @@ fn temp_dir(parent: &Path) -> Result<tempfile::TempDir> {
 }
 
 /// Renames a finished temp dir to `dir`, which nothing else creates while the caller holds its lock.
-fn rename_into_place(temp: tempfile::TempDir, dir: &Path) -> Result<()> {
+pub(super) fn rename_into_place(temp: tempfile::TempDir, dir: &Path) -> Result<()> {
     let temp = temp.keep();
     std::fs::rename(&temp, dir).map_err(|e| {
         let _ = std::fs::remove_dir_all(&temp);

@@ -9,6 +9,7 @@
 //! when it needs one, a server [`fixture`] started by `nbe __fixture` under the init. A bash
 //! script of a `trace` kind runs under an `ERR` trap that tells which command ended it ([`trace`]).
 
+pub mod defaults;
 pub mod fixture;
 pub mod init;
 pub mod install;

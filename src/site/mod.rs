@@ -172,12 +172,10 @@ fn read_client<'a>(
     };
     let program = match std::fs::read(&client.main) {
         Ok(bytes) => {
-            site.files.insert(
-                format!("{}/{}", client.path, client.kind.main_file()),
-                bytes.clone(),
-            );
+            site.files
+                .insert(format!("{}/{}", client.path, client.main_name()), bytes.clone());
             match String::from_utf8(bytes) {
-                Ok(source) => match split::split(Syntax::of(client.kind), &source) {
+                Ok(source) => match split::split(Syntax::for_file(&client.main), &source) {
                     Ok(split) => Program::Split { source, split },
                     Err(err) => {
                         warn(

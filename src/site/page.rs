@@ -373,7 +373,7 @@ impl Model<'_> {
             );
         }
         let command = format!("nbe run {}", client.path);
-        let source_name = client.kind.main_file();
+        let source_name = client.main_name();
         let _ = write!(
             side,
             "</ul></nav>\n<div class=\"run\"><pre><code><span class=\"prompt\" aria-hidden=\"true\">$ </span>{cmd}</code></pre>\

@@ -155,7 +155,7 @@ pub fn pinned_version(component: Component, root: &Path) -> Option<String> {
     match component {
         Component::Server => Some(tools::NATS_SERVER.version().to_string()),
         Component::Cli => Some(tools::NATS.version().to_string()),
-        Component::Library(kind) => install::pinned_library(kind, root),
+        Component::Library(kind) => install::pinned_library(kind, Some(root)),
     }
 }
 
