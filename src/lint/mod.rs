@@ -364,6 +364,23 @@ fn script(findings: &mut Vec<Finding>, path: &str, file: &Path, source: &str) {
         }
     };
     let servers: Vec<servers::Server> = script.servers.iter().map(servers::Server::of).collect();
+    let mut unread: Vec<&conf::Problem> = servers.iter().filter_map(|s| s.problem.as_ref()).collect();
+    unread.sort_by_key(|problem| problem.line);
+    unread.dedup();
+    for problem in unread {
+        findings.push(
+            Finding::new(
+                code::UNPARSED,
+                path,
+                file,
+                format!(
+                    "nbe could not read all of {path}'s configuration: {}",
+                    problem.message
+                ),
+            )
+            .at(problem.line, 1),
+        );
+    }
     shared_store_dirs(findings, path, file, &servers);
     port_collisions(findings, path, file, &servers);
     for early in &script.early_uses {

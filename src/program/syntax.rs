@@ -144,6 +144,16 @@ impl Syntax {
         let mut marker_start: Option<usize> = None;
         let mut offset = 0;
         for line in LinesWithEndings::from(source) {
+            if line.len() > MAX_LINE {
+                return Err(LexError {
+                    line: line_of(source.as_bytes(), offset),
+                    message: format!(
+                        "the line is {} KiB long; nbe reads lines of up to {} KiB: break it up",
+                        line.len().div_ceil(1024),
+                        MAX_LINE / 1024
+                    ),
+                });
+            }
             let ops = state.parse_line(line, &SET).map_err(|err| LexError {
                 line: line_of(source.as_bytes(), offset),
                 message: format!("the {} grammar failed here ({err})", self.name()),
@@ -227,6 +237,11 @@ impl Syntax {
         Ok(parsed)
     }
 }
+
+/// The longest line nbe reads. syntect searches the rest of a line for every token, afresh in
+/// every nested scope, so a line of thousands of nested constructs takes time quadratic in its
+/// length (20,000 nested `${x:-` on one line: 40 s); a program written for people has no such line.
+const MAX_LINE: usize = 16 * 1024;
 
 /// How block comments are closed, for the message about one that is not.
 const CLOSERS: [(&str, &str); 4] = [("/*", "*/"), ("(*", "*)"), ("{-", "-}"), ("<!--", "-->")];
@@ -430,6 +445,23 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.line, 3);
         assert_eq!(err.message, "unterminated block comment: `/*` has no `*/`");
+    }
+
+    #[test]
+    fn a_line_too_long_to_read_is_an_error_at_its_line() {
+        let source = format!(
+            "# Prose.\necho \"{}x{}\"\n",
+            "${x:-".repeat(20_000),
+            "}".repeat(20_000)
+        );
+        let err = Syntax::of(Kind::named("cli")).parse(&source).unwrap_err();
+        assert_eq!(err.line, 2);
+        assert_eq!(
+            err.message,
+            "the line is 118 KiB long; nbe reads lines of up to 16 KiB: break it up"
+        );
+        let longest = format!("echo {}\n", "x".repeat(MAX_LINE - 6));
+        Syntax::of(Kind::named("cli")).parse(&longest).unwrap();
     }
 
     #[test]
