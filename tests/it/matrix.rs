@@ -213,6 +213,50 @@ fn set_versions_moves_a_client_library_with_its_lock_file() {
 }
 
 #[test]
+fn set_versions_changes_nothing_when_a_relock_fails_and_takes_a_go_version_without_its_v() {
+    let repo = Repo::new();
+    repo.script("v/any", "#!/usr/bin/env bash\necho hi\n");
+    let root = crate::harness::project_root();
+    for file in ["tools.versions", "clients/go/go.mod", "clients/go/go.sum"] {
+        repo.write(file, &std::fs::read_to_string(root.join(file)).unwrap());
+    }
+    let before: Vec<String> = ["tools.versions", "clients/go/go.mod", "clients/go/go.sum"]
+        .iter()
+        .map(|file| repo.read(file))
+        .collect();
+    let cache = nbe::runner::toolchain::cache_root().unwrap();
+    let set = |args: &[&str]| {
+        repo.nbe(["set-versions", "--no-test"])
+            .args(args)
+            .env("NBE_CACHE_DIR", cache.to_str().unwrap())
+            .run()
+    };
+    // No such release: the server pin and go.mod stay as they were, and the message names the
+    // repository's folder, not the copy the relock ran in.
+    let out = set(&["--server", OLDER, "--client", "go=1.99.0"])
+        .code(2)
+        .stderr_has("could not bring the go lock files to nats.go v1.99.0 (`go get github.com/nats-io/nats.go@\"$NBE_VERSION\"` in clients/go/), so nothing was changed; is v1.99.0 a release of nats.go?");
+    assert!(!out.stderr.contains("nbe-relock"), "{}", out.stderr);
+    let after: Vec<String> = ["tools.versions", "clients/go/go.mod", "clients/go/go.sum"]
+        .iter()
+        .map(|file| repo.read(file))
+        .collect();
+    assert_eq!(after, before);
+    assert_eq!(
+        crate::harness::entries(&repo.path("clients/go")),
+        ["go.mod", "go.sum"]
+    );
+    // `1.50.0` is nats.go's `v1.50.0`, as Go writes it.
+    set(&["--client", "go=1.50.0"])
+        .code(0)
+        .stderr_has("nbe: set nats.go v1.50.0 in go.mod, lock files by `go get");
+    assert!(
+        repo.read("clients/go/go.mod")
+            .contains("github.com/nats-io/nats.go v1.50.0\n")
+    );
+}
+
+#[test]
 fn a_library_column_runs_only_its_kinds_clients_on_that_library_version() {
     let root = crate::harness::project_root();
     let outcome = crate::harness::nbe_in(root)
