@@ -192,15 +192,18 @@ impl Syntax {
                         push_literal(&mut parsed.literals, literal, source);
                     }
                     None if stack.len() > depth => {
+                        // Usually one push, but a grammar that clears the stack (Elixir's
+                        // interpolations, `clear_scopes`) restores several scopes at once: the
+                        // literal ends when its own scope is popped, wherever it sits.
                         let scopes = &stack.as_slice()[depth..];
-                        let kind = if scopes.iter().any(|s| is(s, &COMMENT)) {
-                            Some(TokenKind::Comment)
-                        } else if scopes.iter().any(|s| is(s, &STRING)) {
-                            Some(TokenKind::Str)
-                        } else {
-                            None
+                        let found = match scopes.iter().position(|s| is(s, &COMMENT)) {
+                            Some(at) => Some((TokenKind::Comment, at)),
+                            None => scopes
+                                .iter()
+                                .position(|s| is(s, &STRING))
+                                .map(|at| (TokenKind::Str, at)),
                         };
-                        if let Some(kind) = kind {
+                        if let Some((kind, at)) = found {
                             let block = scopes.iter().any(|s| is(s, &BLOCK_COMMENT));
                             let literal = Literal {
                                 kind,
@@ -208,7 +211,7 @@ impl Syntax {
                                 block,
                                 markers: Vec::new(),
                             };
-                            open = Some((literal, depth + 1));
+                            open = Some((literal, depth + at + 1));
                         }
                     }
                     _ => {}
@@ -330,6 +333,19 @@ fn push_literal(literals: &mut Vec<Literal>, mut literal: Literal, source: &str)
     let last = literals.last_mut().expect("a literal was pushed or extended");
     if last.kind == TokenKind::Comment && after_newline(last.range.end) {
         last.range.end -= 1;
+    }
+    // Some grammars (Zig, Dart) scope a line comment without marking its `//`: the run of marker
+    // characters it starts with is its marker then, so the prose does not keep it.
+    if last.kind == TokenKind::Comment && !last.block && last.markers.is_empty() {
+        let text = &source[last.range.clone()];
+        let lead = text.len() - text.trim_start().len();
+        let run = text[lead..]
+            .find(|c: char| !matches!(c, '/' | '#' | '!' | ';' | '-' | '%'))
+            .unwrap_or(text.len() - lead);
+        if run > 0 {
+            let start = last.range.start + lead;
+            last.markers.push(start..start + run);
+        }
     }
     if last.range.is_empty() {
         literals.pop();

@@ -398,3 +398,31 @@ fn serve_rebuilds_once_per_change_and_not_for_writes_beside_the_examples() {
     std::thread::sleep(Duration::from_millis(1000));
     assert_eq!(server.version(), before + 1, "one save rebuilt more than once");
 }
+
+#[test]
+fn programs_with_string_interpolation_build_pages_with_their_prose() {
+    let repo = topologies();
+    repo.write(
+        "examples/topologies/arbiter/elixir/main.exs",
+        "# Say which subject a message came on.\nIO.puts(\"received #{msg.body} on #{msg.topic}\")\n\n# Then the count.\nIO.puts(\"#{Enum.count(list)} in all\")\n",
+    )
+    .write(
+        "examples/topologies/arbiter/zig/main.zig",
+        "// Print the subject.\nstd.debug.print(\"on {s}\\n\", .{subject});\n",
+    );
+    let out = repo.path("site");
+    let outcome = build(&repo, &out).code(0);
+    assert!(
+        !outcome.stderr.contains("unterminated"),
+        "a valid program was reported as malformed:\n{}",
+        outcome.stderr
+    );
+    let elixir = std::fs::read_to_string(out.join("topologies/arbiter/elixir/index.html")).unwrap();
+    assert!(
+        elixir.contains("Say which subject a message came on."),
+        "{elixir}"
+    );
+    assert!(elixir.contains("Then the count."), "{elixir}");
+    let zig = std::fs::read_to_string(out.join("topologies/arbiter/zig/index.html")).unwrap();
+    assert!(zig.contains("<p>Print the subject.</p>"), "{zig}");
+}
