@@ -103,6 +103,51 @@ fn a_corrupt_snapshot_fails_its_client_and_the_others_run() {
 }
 
 #[test]
+fn a_header_that_is_not_yaml_nbe_reads_is_named_at_its_line_in_nbes_words() {
+    let repo = repo_with(&["a"]);
+    repo.nbe(["record"]).run().code(0);
+    let snap = repo.read("snapshots/cat/a/cli.snap");
+    let rest = snap.strip_prefix("---\n").unwrap();
+    // A repeated key on line 3, and an alias bomb whose last line (8) breaks the node budget.
+    let bomb: String = ["a", "b", "c", "d", "e"]
+        .iter()
+        .enumerate()
+        .map(|(n, name)| {
+            let items = if n == 0 {
+                "1".to_string()
+            } else {
+                format!("*{}", ["a", "b", "c", "d"][n - 1])
+            };
+            format!("{name}: &{name} [{}]\n", vec![items; 10].join(","))
+        })
+        .collect();
+    for (header, line, why) in [
+        (
+            format!("---\nsource: x\nsource: y\n{rest}"),
+            3,
+            "`source` is there twice",
+        ),
+        (
+            format!("---\n{bomb}f: [{}]\nsource: x\n{rest}", ["*e"; 10].join(",")),
+            7,
+            "it holds far more than the six short lines nbe writes (too many values, aliases or levels)",
+        ),
+    ] {
+        repo.write("snapshots/cat/a/cli.snap", &header);
+        let out = repo
+            .nbe(["check"])
+            .run()
+            .code(1)
+            .stdout_has(&format!(
+                "snapshots/cat/a/cli.snap:{line}: malformed snapshot: the header is not valid YAML: {why}; run `nbe record cat/a/cli` to rewrite it"
+            ));
+        for internal in ["DuplicateKeyPolicy", "Options", "budget", "Nodes {", "-->"] {
+            assert!(!out.stdout.contains(internal), "{internal}: {}", out.stdout);
+        }
+    }
+}
+
+#[test]
 fn a_malformed_files_hash_is_a_malformed_snapshot_not_a_stale_one() {
     let repo = repo_with(&["a"]);
     repo.nbe(["record"]).run().code(0);
