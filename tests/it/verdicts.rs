@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{Repo, eventually, marker, processes_of_runs_of, processes_with};
+use crate::harness::{Repo, eventually, marker, processes_of_runs_of, processes_with, programs_for_nobody};
 
 /// A repository with the cli clients `cat/a`, `cat/b`... each echoing its name.
 fn repo_with(examples: &[&str]) -> Repo {
@@ -100,6 +100,46 @@ fn a_corrupt_snapshot_fails_its_client_and_the_others_run() {
         .run()
         .code(0)
         .summary("3 passed, 0 failed, 0 skipped");
+}
+
+#[test]
+fn a_checkout_nbe_cannot_write_fails_only_the_client_whose_snapshot_it_could_not_write() {
+    assert!(
+        nix::unistd::Uid::effective().is_root(),
+        "this test switches from root to nobody"
+    );
+    let repo = repo_with(&["a", "b"]);
+    repo.nbe(["record"]).run().code(0);
+    repo.script("cat/new", "echo hello from new\n");
+    // Everyone may read the repository; only root may write it.
+    for entry in walkdir::WalkDir::new(repo.root()) {
+        let entry = entry.unwrap();
+        let mode = if entry.file_type().is_dir() { 0o755 } else { 0o644 };
+        std::fs::set_permissions(entry.path(), std::os::unix::fs::PermissionsExt::from_mode(mode)).unwrap();
+    }
+    let programs = programs_for_nobody();
+    let pending = repo.path("snapshots/cat/new/cli.snap.new");
+    repo.nbe(["test", "-j", "1"])
+        .by_nobody(programs.path())
+        .run()
+        .code(1)
+        .stdout_has("PASS cat/a/cli")
+        .stdout_has("PASS cat/b/cli")
+        .stdout_has("NEW cat/new/cli")
+        .stdout_has(&format!(
+            "failed to write {}: Permission denied (os error 13), so no pending snapshot waits for review",
+            pending.display()
+        ))
+        .summary("2 passed, 1 failed, 0 skipped");
+    repo.nbe(["test", "--update", "always", "cat/new", "cat/a"])
+        .by_nobody(programs.path())
+        .run()
+        .code(1)
+        .stdout_has("PASS cat/a/cli")
+        .stdout_has("so the new output of cat/new/cli was not accepted")
+        .summary("1 passed, 1 failed, 0 skipped");
+    assert!(!pending.exists());
+    assert!(!repo.exists("snapshots/cat/new/cli.snap"));
 }
 
 #[test]
