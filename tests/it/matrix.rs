@@ -257,6 +257,27 @@ fn set_versions_changes_nothing_when_a_relock_fails_and_takes_a_go_version_witho
 }
 
 #[test]
+fn a_library_column_on_defaults_without_the_version_names_the_repository_file() {
+    let repo = Repo::new();
+    repo.write(
+        "examples/v/any/go/main.go",
+        "package main\n\n// Nothing.\nfunc main() {}\n",
+    )
+    .write(
+        "clients/go/go.mod",
+        "module nbe.example/client\n\ngo 1.26.0\n\nrequire github.com/nats-io/nats.go 1.55.0\n",
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let out = repo
+        .nbe(["test", "--client", "go=1.50.0"])
+        .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+        .run()
+        .code(2)
+        .stderr_has("nbe: clients/go/go.mod does not name the nats.go version where clients/kinds.toml's `library.pattern` looks");
+    assert!(!out.stderr.contains("/.nbe-"), "{}", out.stderr);
+}
+
+#[test]
 fn a_library_column_runs_only_its_kinds_clients_on_that_library_version() {
     let root = crate::harness::project_root();
     let outcome = crate::harness::nbe_in(root)
