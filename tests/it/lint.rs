@@ -349,6 +349,47 @@ fn scripts_nbe_cannot_read_whole_are_warnings_at_their_line_and_the_rest_is_stil
 }
 
 #[test]
+fn a_recording_whose_files_disagree_is_broken() {
+    let repo = repo_with(&[("rec/hello", &format!("{PROSE}echo hello\n"))]);
+    repo.nbe(["record"]).run().code(0);
+    // Output that is not what the snapshot holds, with no error line to explain it.
+    repo.write("examples/rec/hello/cli/output.txt", "goodbye\n");
+    let (code, found, report) = codes(&repo, &[]);
+    assert_eq!((code, found), (1, vec!["NBE109".to_string()]));
+    assert_eq!(
+        report["findings"][0]["message"],
+        "rec/hello/cli/output.txt does not normalize to its snapshot; run `nbe record rec/hello/cli`"
+    );
+    // A cast that no longer plays what output.txt holds.
+    repo.nbe(["record"]).run().code(0);
+    repo.write(
+        "examples/rec/hello/cli/output.cast",
+        "{\"version\": 2, \"width\": 80, \"height\": 24}\n[0.1, \"o\", \"something else\\r\\n\"]\n",
+    );
+    let (code, found, _) = codes(&repo, &[]);
+    assert_eq!((code, found), (1, vec!["NBE109".to_string()]));
+}
+
+#[test]
+fn a_missing_title_is_a_warning_that_fails_only_with_deny_warnings() {
+    let repo = repo_with(&[("plain/untitled", &format!("{PROSE}echo hi\n"))]);
+    repo.write(
+        "examples/plain/untitled/meta.yaml",
+        "description: An example without a title.\n",
+    );
+    repo.nbe(["record"]).run().code(0);
+    let (code, found, report) = codes(&repo, &[]);
+    assert_eq!((code, found), (0, vec!["NBE110".to_string()]));
+    assert_eq!(report["findings"][0]["severity"], "warning");
+    assert_eq!(
+        report["findings"][0]["message"],
+        "plain/untitled has no `title`; its page shows the directory name"
+    );
+    let (code, _, _) = codes(&repo, &["--deny", "warnings"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
 fn catalog_problems_have_their_codes() {
     let repo = repo_with(&[("cat/listed", &format!("{PROSE}echo hi\n"))]);
     repo.script("cat/unlisted", "echo hi\n");
