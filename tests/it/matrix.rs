@@ -8,6 +8,14 @@ use crate::harness::Repo;
 /// on PyPI carry, so a fresh machine downloads it in seconds instead of building it.
 const OLDER: &str = "v2.11.11";
 
+/// The older natscli the `--cli-version` tests run beside the pinned one. It is built from the
+/// Go module proxy into nbe's shared cache on first use (`go install`, over two minutes on a busy
+/// machine the first time), then found there.
+const OLDER_CLI: &str = "v0.4.0";
+
+/// A cli script printing the version of the natscli on its PATH.
+const CLI_VERSION: &str = "#!/usr/bin/env bash\n# The natscli this run finds on its PATH.\nnats --version\n";
+
 /// The pinned server, from tools.versions.
 fn pinned() -> &'static str {
     nbe::runner::tools::NATS_SERVER.version()
@@ -183,6 +191,64 @@ fn set_versions_pins_the_new_versions_and_reports_what_changed_without_accepting
     assert_eq!(repo.read("snapshots/v/any/cli.snap"), snapshot);
     let pending = repo.read("snapshots/v/any/cli.snap.new");
     assert!(pending.contains(&format!("nats-server: {OLDER}")), "{pending}");
+}
+
+#[test]
+fn a_cli_version_column_runs_scripts_on_that_natscli() {
+    let repo = Repo::new();
+    repo.script("v/cli", CLI_VERSION);
+    repo.nbe(["record"]).run().code(0);
+    let pinned_cli = nbe::runner::tools::NATS.version();
+    assert_eq!(
+        repo.read("examples/v/cli/cli/output.txt"),
+        format!("{pinned_cli}\n")
+    );
+    let outcome = repo
+        .nbe(["test", "--cli-version", &format!("{pinned_cli},{OLDER_CLI}")])
+        .run()
+        .code(1)
+        .stdout_has(&format!("PASS v/cli/cli (cli {pinned_cli})"))
+        .stdout_has(&format!("MISMATCH v/cli/cli (cli {OLDER_CLI})"))
+        .stdout_has(&format!("-{pinned_cli}\n+{OLDER_CLI}\n"))
+        .summary("1 passed, 1 failed, 0 skipped");
+    assert!(
+        outcome.stdout.contains(&format!(
+            "client     cli {pinned_cli}  cli {OLDER_CLI}\nv/cli/cli  pass        mismatch\n"
+        )),
+        "{}",
+        outcome.stdout
+    );
+}
+
+#[test]
+fn set_versions_pins_another_natscli_and_runs_on_it() {
+    let repo = Repo::new();
+    repo.script("v/cli", CLI_VERSION);
+    repo.nbe(["record"]).run().code(0);
+    let pins = std::fs::read_to_string(crate::harness::project_root().join("tools.versions")).unwrap();
+    repo.write("tools.versions", &pins);
+    repo.nbe(["set-versions", "--cli", OLDER_CLI])
+        .run()
+        .code(1)
+        .stdout_has(&format!("MISMATCH v/cli/cli (cli {OLDER_CLI})"))
+        .stdout_has(&format!("+{OLDER_CLI}\n"))
+        .stderr_has(&format!("nbe: set nats {OLDER_CLI} in tools.versions"))
+        .summary("0 passed, 1 failed, 0 skipped");
+    let pinned = repo.read("tools.versions");
+    assert!(
+        pinned.contains(&format!("\nNATSCLI_VERSION={OLDER_CLI}\n")),
+        "{pinned}"
+    );
+    assert_eq!(
+        pinned.replace(&format!("NATSCLI_VERSION={OLDER_CLI}"), ""),
+        pins.replace(
+            &format!("NATSCLI_VERSION={}", nbe::runner::tools::NATS.version()),
+            ""
+        ),
+        "only the natscli line changed"
+    );
+    let pending = repo.read("snapshots/v/cli/cli.snap.new");
+    assert!(pending.contains(&format!("\n{OLDER_CLI}\n")), "{pending}");
 }
 
 #[test]
