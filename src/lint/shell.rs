@@ -106,6 +106,10 @@ pub struct Script {
     pub early_uses: Vec<EarlyUse>,
     /// Absolute paths outside the work dir, once per place.
     pub paths: Vec<AbsolutePath>,
+    /// Where the walk went past its budget ([`MAX_STEPS`] commands or [`MAX_SERVERS`] servers,
+    /// loop passes and calls counted) and from then on walked each loop and call at most once
+    /// and recorded no more servers; `None` when it walked the whole script.
+    pub cut: Option<Pos>,
 }
 
 /// Why a script could not be read.
@@ -301,6 +305,12 @@ fn parse_and_walk(source: &str) -> Result<Script, ParseError> {
 const MAX_CALL_DEPTH: usize = 8;
 /// How many iterations of a literal `for` loop are walked one by one.
 const MAX_ITERATIONS: usize = 64;
+/// How many commands the walk runs, loop passes and calls counted, before it walks each further
+/// loop once: nested loops multiply (three loops of 64 words: 262,144 passes).
+pub const MAX_STEPS: usize = 100_000;
+/// How many started servers the walk records: each keeps the files written so far, and the rules
+/// compare servers in pairs.
+pub const MAX_SERVERS: usize = 256;
 
 /// The variables every one of `branches` (the states after each way through a conditional) knows
 /// with the same value: any other is unknown after it.
@@ -332,6 +342,10 @@ struct Walker<'a> {
     last_background: Option<usize>,
     /// Variables holding a `$!`, with the server it names (`None`: another program).
     pids: HashMap<String, Option<usize>>,
+    /// Where the last command walked is.
+    at: Pos,
+    /// The functions called once since the budget ran out: each is walked once more at most.
+    called: std::collections::HashSet<*const ast::FunctionBody>,
 }
 
 impl<'a> Walker<'a> {
@@ -445,7 +459,7 @@ impl<'a> Walker<'a> {
                 });
                 self.enter_loop(polling);
                 match values {
-                    Some(values) if values.len() <= MAX_ITERATIONS && !values.is_empty() => {
+                    Some(values) if values.len() <= MAX_ITERATIONS && !values.is_empty() && !self.spent() => {
                         for value in values {
                             self.vars.insert(clause.variable_name.clone(), value);
                             self.list(&clause.body.list, background);
@@ -474,6 +488,16 @@ impl<'a> Walker<'a> {
             }
             CompoundCommand::Arithmetic(..) | CompoundCommand::Coprocess(..) => {}
         }
+    }
+
+    /// True when the step budget is spent, so the next loop is walked once; the walk remembers
+    /// where it was first cut (the last command it walked).
+    fn spent(&mut self) -> bool {
+        if self.step < MAX_STEPS {
+            return false;
+        }
+        self.script.cut.get_or_insert(self.at);
+        true
     }
 
     /// A polling loop is a readiness wait: what was started before it is waited for.
@@ -517,6 +541,7 @@ impl<'a> Walker<'a> {
             return;
         };
         let at = pos_of(word.loc.as_ref());
+        self.at = at;
         self.step += 1;
         let name = self.expand(&word.value);
         let mut args = Vec::new();
@@ -570,6 +595,10 @@ impl<'a> Walker<'a> {
                 if background {
                     self.last_background = Some(self.script.servers.len());
                 }
+                if self.script.servers.len() >= MAX_SERVERS {
+                    self.script.cut.get_or_insert(at);
+                    return;
+                }
                 self.script.servers.push(ServerStart {
                     at,
                     background,
@@ -610,7 +639,7 @@ impl<'a> Walker<'a> {
 
     /// Walks a function's body with `args` as its positional parameters.
     fn call(&mut self, body: &'a ast::FunctionBody, args: Vec<String>, background: bool) {
-        if self.depth >= MAX_CALL_DEPTH {
+        if self.depth >= MAX_CALL_DEPTH || (self.spent() && !self.called.insert(body as *const _)) {
             return;
         }
         let saved = self.vars.clone();
@@ -1165,6 +1194,21 @@ mod tests {
             "fi\n".repeat(MAX_NESTING - 1)
         );
         analyse(&quoted).unwrap();
+    }
+
+    #[test]
+    fn nested_loops_are_walked_within_a_budget() {
+        let words: Vec<String> = (0..64).map(|n| n.to_string()).collect();
+        let loops: String = (0..4)
+            .map(|n| format!("for v{n} in {}; do\n", words.join(" ")))
+            .collect();
+        let source = format!("{loops}nats-server -p 4222 &\nf\n{}", "done\n".repeat(4));
+        let script = analyse(&format!("f() {{\n  echo $1\n}}\n{source}")).unwrap();
+        assert_eq!(script.servers.len(), MAX_SERVERS);
+        assert_eq!(script.cut, Some(Pos { line: 8, column: 1 }));
+        // A script within the budget is walked whole.
+        let small = analyse("for a in 1 2; do\n  nats-server -p 422$a &\ndone\n").unwrap();
+        assert_eq!((small.servers.len(), small.cut), (2, None));
     }
 
     #[test]

@@ -312,6 +312,19 @@ fn scripts_nbe_cannot_read_whole_are_warnings_at_their_line_and_the_rest_is_stil
             ),
         ),
         ("deep/broken", &format!("{PROSE}echo one\nif then fi )\n")),
+        (
+            "deep/loops",
+            &format!(
+                "{PROSE}{}nats-server -p 4222 &\n{}",
+                (0..4)
+                    .map(|n| format!(
+                        "for v{n} in {}; do\n",
+                        (0..64).map(|i| i.to_string()).collect::<Vec<_>>().join(" ")
+                    ))
+                    .collect::<String>(),
+                "done\n".repeat(4)
+            ),
+        ),
         ("deep/plain", &format!("{PROSE}sleep 1\n")),
     ]);
     let out = repo.nbe(["lint", "--format", "json"]).cpu_limit(60).run();
@@ -326,6 +339,9 @@ fn scripts_nbe_cannot_read_whole_are_warnings_at_their_line_and_the_rest_is_stil
             // Nesting too deep; the fan-out of includes is read in full, each file once.
             "NBE116:3",
             "NBE116:103",
+            // Four loops of 64 words: 16.7 million passes, walked within a budget.
+            "NBE105:7",
+            "NBE116:7",
             "NBE103:3",
             "NBE116:3"
         ]
