@@ -189,11 +189,24 @@ pub struct Expect {
 ///
 /// Returns the parsed value and the text, which callers use to locate later semantic errors.
 pub fn read<T: DeserializeOwned + Default>(path: &Path) -> Result<(T, String)> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok((T::default(), String::new())),
         Err(err) => return Err(Error::io(format!("failed to read {}", path.display()), err)),
     };
+    // Not UTF-8 is a catalog error at the bad byte, so it is a problem of this one category or
+    // example, like bad YAML, rather than an I/O error that stops the whole catalog.
+    let text = String::from_utf8(bytes).map_err(|err| {
+        let good = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+        let line = 1 + good.iter().filter(|b| **b == b'\n').count();
+        let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |at| at + 1);
+        let column = 1 + String::from_utf8_lossy(&good[line_start..]).chars().count();
+        let byte = err.as_bytes()[good.len()];
+        Error::catalog(
+            Location::at(path, line, column),
+            format!("byte 0x{byte:02X} is not UTF-8 text; save the file as UTF-8"),
+        )
+    })?;
     parse(path, &text).map(|value| (value, text))
 }
 

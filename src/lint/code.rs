@@ -206,8 +206,11 @@ pub const CODES: [Code; 17] = [
         id: "NBE116",
         severity: Severity::Warning,
         name: "unparsed-script",
-        why: "nbe could not parse the script as bash, so the script rules did not look at it",
-        fix: "check the script's syntax with `bash -n main.sh`",
+        why: "nbe could not read all of the script (its bash, or a server configuration it \
+              writes), or it nests or includes deeper than nbe reads, so the script rules did \
+              not look at all of it",
+        fix: "check the script's syntax with `bash -n main.sh`; flatten deep nesting into \
+              functions and deep includes into fewer files",
     },
     Code {
         id: "NBE117",

@@ -363,7 +363,39 @@ fn script(findings: &mut Vec<Finding>, path: &str, file: &Path, source: &str) {
             return;
         }
     };
+    if let Some(at) = script.cut {
+        findings.push(
+            Finding::new(
+                code::UNPARSED,
+                path,
+                file,
+                format!(
+                    "{path}'s script runs more than {} commands or starts more than {} servers, loop passes and calls counted, so nbe followed only part of it",
+                    shell::MAX_STEPS,
+                    shell::MAX_SERVERS
+                ),
+            )
+            .at(at.line, at.column),
+        );
+    }
     let servers: Vec<servers::Server> = script.servers.iter().map(servers::Server::of).collect();
+    let mut unread: Vec<&conf::Problem> = servers.iter().filter_map(|s| s.problem.as_ref()).collect();
+    unread.sort_by_key(|problem| problem.line);
+    unread.dedup();
+    for problem in unread {
+        findings.push(
+            Finding::new(
+                code::UNPARSED,
+                path,
+                file,
+                format!(
+                    "nbe could not read all of {path}'s configuration: {}",
+                    problem.message
+                ),
+            )
+            .at(problem.line, 1),
+        );
+    }
     shared_store_dirs(findings, path, file, &servers);
     port_collisions(findings, path, file, &servers);
     for early in &script.early_uses {

@@ -144,6 +144,16 @@ impl Syntax {
         let mut marker_start: Option<usize> = None;
         let mut offset = 0;
         for line in LinesWithEndings::from(source) {
+            if line.len() > MAX_LINE {
+                return Err(LexError {
+                    line: line_of(source.as_bytes(), offset),
+                    message: format!(
+                        "the line is {} KiB long; nbe reads lines of up to {} KiB: break it up",
+                        line.len().div_ceil(1024),
+                        MAX_LINE / 1024
+                    ),
+                });
+            }
             let ops = state.parse_line(line, &SET).map_err(|err| LexError {
                 line: line_of(source.as_bytes(), offset),
                 message: format!("the {} grammar failed here ({err})", self.name()),
@@ -182,15 +192,18 @@ impl Syntax {
                         push_literal(&mut parsed.literals, literal, source);
                     }
                     None if stack.len() > depth => {
+                        // Usually one push, but a grammar that clears the stack (Elixir's
+                        // interpolations, `clear_scopes`) restores several scopes at once: the
+                        // literal ends when its own scope is popped, wherever it sits.
                         let scopes = &stack.as_slice()[depth..];
-                        let kind = if scopes.iter().any(|s| is(s, &COMMENT)) {
-                            Some(TokenKind::Comment)
-                        } else if scopes.iter().any(|s| is(s, &STRING)) {
-                            Some(TokenKind::Str)
-                        } else {
-                            None
+                        let found = match scopes.iter().position(|s| is(s, &COMMENT)) {
+                            Some(at) => Some((TokenKind::Comment, at)),
+                            None => scopes
+                                .iter()
+                                .position(|s| is(s, &STRING))
+                                .map(|at| (TokenKind::Str, at)),
                         };
-                        if let Some(kind) = kind {
+                        if let Some((kind, at)) = found {
                             let block = scopes.iter().any(|s| is(s, &BLOCK_COMMENT));
                             let literal = Literal {
                                 kind,
@@ -198,7 +211,7 @@ impl Syntax {
                                 block,
                                 markers: Vec::new(),
                             };
-                            open = Some((literal, depth + 1));
+                            open = Some((literal, depth + at + 1));
                         }
                     }
                     _ => {}
@@ -227,6 +240,11 @@ impl Syntax {
         Ok(parsed)
     }
 }
+
+/// The longest line nbe reads. syntect searches the rest of a line for every token, afresh in
+/// every nested scope, so a line of thousands of nested constructs takes time quadratic in its
+/// length (20,000 nested `${x:-` on one line: 40 s); a program written for people has no such line.
+const MAX_LINE: usize = 16 * 1024;
 
 /// How block comments are closed, for the message about one that is not.
 const CLOSERS: [(&str, &str); 4] = [("/*", "*/"), ("(*", "*)"), ("{-", "-}"), ("<!--", "-->")];
@@ -315,6 +333,19 @@ fn push_literal(literals: &mut Vec<Literal>, mut literal: Literal, source: &str)
     let last = literals.last_mut().expect("a literal was pushed or extended");
     if last.kind == TokenKind::Comment && after_newline(last.range.end) {
         last.range.end -= 1;
+    }
+    // Some grammars (Zig, Dart) scope a line comment without marking its `//`: the run of marker
+    // characters it starts with is its marker then, so the prose does not keep it.
+    if last.kind == TokenKind::Comment && !last.block && last.markers.is_empty() {
+        let text = &source[last.range.clone()];
+        let lead = text.len() - text.trim_start().len();
+        let run = text[lead..]
+            .find(|c: char| !matches!(c, '/' | '#' | '!' | ';' | '-' | '%'))
+            .unwrap_or(text.len() - lead);
+        if run > 0 {
+            let start = last.range.start + lead;
+            last.markers.push(start..start + run);
+        }
     }
     if last.range.is_empty() {
         literals.pop();
@@ -430,6 +461,23 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.line, 3);
         assert_eq!(err.message, "unterminated block comment: `/*` has no `*/`");
+    }
+
+    #[test]
+    fn a_line_too_long_to_read_is_an_error_at_its_line() {
+        let source = format!(
+            "# Prose.\necho \"{}x{}\"\n",
+            "${x:-".repeat(20_000),
+            "}".repeat(20_000)
+        );
+        let err = Syntax::of(Kind::named("cli")).parse(&source).unwrap_err();
+        assert_eq!(err.line, 2);
+        assert_eq!(
+            err.message,
+            "the line is 118 KiB long; nbe reads lines of up to 16 KiB: break it up"
+        );
+        let longest = format!("echo {}\n", "x".repeat(MAX_LINE - 6));
+        Syntax::of(Kind::named("cli")).parse(&longest).unwrap();
     }
 
     #[test]

@@ -246,10 +246,30 @@ pub fn rewrite_version(text: &str, pattern: &str, version: &str) -> Option<Strin
     ))
 }
 
+/// `version` written the way `pinned` (the version the defaults name now) is: `1.55.0` becomes
+/// `v1.55.0` where the ecosystem writes a `v` (Go modules), and `v3.0.2` becomes `3.0.2` where it
+/// does not (npm, PyPI, crates.io, Maven).
+pub fn in_form_of(pinned: &str, version: &str) -> String {
+    let digit_after = |text: &str, at: usize| text[at..].starts_with(|c: char| c.is_ascii_digit());
+    match (pinned.starts_with('v'), version.starts_with('v')) {
+        (true, false) if digit_after(version, 0) => format!("v{version}"),
+        (false, true) if digit_after(pinned, 0) && digit_after(version, 1) => version[1..].to_string(),
+        _ => version.to_string(),
+    }
+}
+
 /// Sets `kind`'s library to `version` in the defaults folder `dir`, in place: rewrites the version
-/// where the kinds table says, then runs the kind's `relock` step (with `NBE_VERSION`) to bring its
-/// lock file along. Returns what was changed, for messages.
-pub fn set_library(kind: Kind, version: &str, dir: &Path, tools: &Tools, cache: &Path) -> Result<String> {
+/// where the kinds table says (in the form the file writes it, see [`in_form_of`]), then runs the
+/// kind's `relock` step (with `NBE_VERSION`) to bring its lock file along. `dir` may be a copy:
+/// messages name the repository's `clients/<kind>/`. Returns the version as written and what was
+/// changed, for messages.
+pub fn set_library(
+    kind: Kind,
+    version: &str,
+    dir: &Path,
+    tools: &Tools,
+    cache: &Path,
+) -> Result<(String, String)> {
     let spec = kind.spec();
     let Some(library) = &spec.library else {
         return Err(Error::Usage(format!(
@@ -263,32 +283,106 @@ pub fn set_library(kind: Kind, version: &str, dir: &Path, tools: &Tools, cache: 
         )));
     }
     let file = dir.join(&library.file);
-    let text = std::fs::read_to_string(&file)
-        .map_err(|e| Error::io(format!("failed to read {}", file.display()), e))?;
-    let rewritten = rewrite_version(&text, &library.pattern, version).ok_or_else(|| {
+    let shown = format!("clients/{}/{}", kind.name(), library.file);
+    let text = std::fs::read_to_string(&file).map_err(|e| Error::io(format!("failed to read {shown}"), e))?;
+    let unnamed = || {
         Error::Usage(format!(
-            "{} does not name the {} version where clients/kinds.toml's `library.pattern` looks",
-            file.display(),
-            library.name
+            "{shown} does not name the {} version where clients/kinds.toml's `library.pattern` looks (`{}`); put the version back in that form, then set it again",
+            library.name, library.pattern
         ))
-    })?;
+    };
+    let pinned = regex::Regex::new(&library.pattern)
+        .ok()
+        .and_then(|pattern| Some(pattern.captures(&text)?.get(1)?.as_str().to_string()))
+        .ok_or_else(unnamed)?;
+    let version = in_form_of(&pinned, version);
+    let rewritten = rewrite_version(&text, &library.pattern, &version).ok_or_else(unnamed)?;
     crate::atomic::atomic_write(&file, rewritten.as_bytes())?;
     let mut changed = format!("{} {version} in {}", library.name, library.file);
     if let Some(relock) = &spec.relock {
         let mut env = toolchain::kind_env(kind, cache);
-        env.push(("NBE_VERSION".into(), version.to_string()));
+        env.push(("NBE_VERSION".into(), version.clone()));
         let (ok, output) = run_step(relock, dir, dir, &env, tools)?;
         if !ok {
             return Err(Error::Usage(format!(
-                "could not bring the {kind} lock files to {} {version} (`{relock}` in {}):\n{}",
+                "could not bring the {kind} lock files to {} {version} (`{relock}` in clients/{}/), so nothing was changed; is {version} a release of {}?\n{}",
                 library.name,
-                dir.display(),
-                indent(&output)
+                kind.name(),
+                library.name,
+                indent(&output.replace(&dir.display().to_string(), &format!("clients/{}", kind.name())))
             )));
         }
         changed.push_str(&format!(", lock files by `{relock}`"));
     }
-    Ok(changed)
+    Ok((version, changed))
+}
+
+/// What [`relock_copy`] changed in a defaults folder.
+#[derive(Debug)]
+pub struct Relocked {
+    /// The version as written (see [`in_form_of`]).
+    pub version: String,
+    /// What was changed, for messages.
+    pub summary: String,
+    /// The changed files, relative to the folder, with their new content; `None` for a file the
+    /// relock removed.
+    pub files: Vec<(PathBuf, Option<Vec<u8>>)>,
+}
+
+/// [`set_library`] on a copy of the defaults folder `dir`, which stays untouched: a failed relock
+/// leaves nothing half-updated, and the caller writes the changed files only once every kind it
+/// sets has relocked.
+pub fn relock_copy(kind: Kind, version: &str, dir: &Path, tools: &Tools, cache: &Path) -> Result<Relocked> {
+    let copy = tempfile::Builder::new()
+        .prefix("nbe-relock-")
+        .tempdir()
+        .map_err(|e| Error::io("failed to create a temp dir to relock in".to_string(), e))?;
+    copy_tree(dir, copy.path())?;
+    let (version, summary) = set_library(kind, version, copy.path(), tools, cache)?;
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(copy.path())
+        .min_depth(1)
+        .sort_by_file_name()
+    {
+        let entry =
+            entry.map_err(|e| Error::io(format!("failed to read {}", copy.path().display()), e.into()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(copy.path()).unwrap_or(entry.path());
+        let bytes = std::fs::read(entry.path())
+            .map_err(|e| Error::io(format!("failed to read {}", entry.path().display()), e))?;
+        if std::fs::read(dir.join(relative)).ok().as_ref() != Some(&bytes) {
+            files.push((relative.to_path_buf(), Some(bytes)));
+        }
+    }
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::io(format!("failed to read {}", dir.display()), e.into()))?;
+        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        if entry.file_type().is_file() && !copy.path().join(relative).exists() {
+            files.push((relative.to_path_buf(), None));
+        }
+    }
+    Ok(Relocked {
+        version,
+        summary,
+        files,
+    })
+}
+
+/// Copies the files and directories under `source` into the directory `target`.
+fn copy_tree(source: &Path, target: &Path) -> Result<()> {
+    for entry in walkdir::WalkDir::new(source).min_depth(1) {
+        let entry = entry.map_err(|e| Error::io(format!("failed to read {}", source.display()), e.into()))?;
+        let to = target.join(entry.path().strip_prefix(source).unwrap_or(entry.path()));
+        if entry.file_type().is_dir() {
+            create_dir(&to)?;
+        } else if entry.file_type().is_file() {
+            std::fs::copy(entry.path(), &to)
+                .map_err(|e| Error::io(format!("failed to copy {}", entry.path().display()), e))?;
+        }
+    }
+    Ok(())
 }
 
 /// A defaults folder for `kind` with its client library at `version`, made now unless an earlier
@@ -348,18 +442,7 @@ pub fn library_defaults(
         dir.display()
     );
     let temp = temp_dir(&parent)?;
-    for entry in walkdir::WalkDir::new(&source).min_depth(1) {
-        let entry = entry.map_err(|e| Error::io(format!("failed to read {}", source.display()), e.into()))?;
-        let target = temp
-            .path()
-            .join(entry.path().strip_prefix(&source).unwrap_or(entry.path()));
-        if entry.file_type().is_dir() {
-            create_dir(&target)?;
-        } else if entry.file_type().is_file() {
-            std::fs::copy(entry.path(), &target)
-                .map_err(|e| Error::io(format!("failed to copy {}", entry.path().display()), e))?;
-        }
-    }
+    copy_tree(&source, temp.path())?;
     set_library(kind, version, temp.path(), tools, cache)?;
     rename_into_place(temp, &dir)?;
     Ok(dir)
@@ -411,6 +494,16 @@ mod tests {
             err.contains("--server-version: `latest` is not a release number"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_version_takes_the_form_of_the_pinned_one() {
+        assert_eq!(in_form_of("v1.55.0", "1.50.0"), "v1.50.0");
+        assert_eq!(in_form_of("v1.55.0", "v1.50.0"), "v1.50.0");
+        assert_eq!(in_form_of("3.1.0", "v3.0.2"), "3.0.2");
+        assert_eq!(in_form_of("2.15.0", "2.14.0"), "2.14.0");
+        assert_eq!(in_form_of("v1.55.0", "latest"), "latest");
+        assert_eq!(in_form_of("1.0", "vendor"), "vendor");
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! (`always`, reported UPDATED), or writes nothing (`no`, the default on CI) and says how to record
 //! on purpose. A client without a snapshot is NEW and fails until its output is accepted, whatever
 //! was written. A snapshot that cannot be read fails its client, whatever the mode, and is left as
-//! it is for `nbe record` (or the user) to rewrite.
+//! it is for `nbe record` (or the user) to rewrite. A snapshot that cannot be written (a checkout
+//! nbe may not write) fails its client with the write that failed, and the others run on.
 //!
 //! `nbe record` ([`record`]) keeps what did not change: when the output is the accepted
 //! snapshot's and the recording is intact, `output.txt`, `output.cast` and the snapshot stay byte
@@ -75,17 +76,33 @@ pub fn compare(
     let expected = existing.map(|snap| snap.body);
     // The snapshot is built only where it is written: building it hashes the client's files
     // and may ask the tools for their versions.
+    // A checkout nbe cannot write (read-only, another owner) fails this client with the write
+    // that failed; the other clients still run and report.
     match update {
-        UpdateMode::New => {
-            Snapshot::new(root, selected, &versions(), &actual)?.write(&pending)?;
-            notes.push(format!(
+        UpdateMode::New => match Snapshot::new(root, selected, &versions(), &actual)?.write(&pending) {
+            Ok(()) => notes.push(format!(
                 "pending snapshot written to {}; review it with `nbe review` or accept it with `nbe accept {path}`",
                 shown(root, &pending)
-            ));
-        }
+            )),
+            // NEW and MISMATCH fail anyway: the note says why nothing waits for review.
+            Err(err) => notes.push(format!(
+                "{err}, so no pending snapshot waits for review; make the checkout writable, or run with --update no"
+            )),
+        },
         UpdateMode::Always => {
-            Snapshot::new(root, selected, &versions(), &actual)?.write(&snap_path)?;
-            snapshot::remove(&pending)?;
+            let written = Snapshot::new(root, selected, &versions(), &actual)?
+                .write(&snap_path)
+                .and_then(|()| snapshot::remove(&pending));
+            if let Err(err) = written {
+                let reason = format!("{err}, so the new output of {path} was not accepted; make the checkout writable");
+                return Ok((
+                    Outcome::Failed {
+                        reason,
+                        tail: String::new(),
+                    },
+                    notes,
+                ));
+            }
             notes.push(format!("wrote {}", shown(root, &snap_path)));
         }
         UpdateMode::No => notes.push(match expected {

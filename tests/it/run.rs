@@ -151,6 +151,50 @@ fn malformed_meta_yaml_points_at_file_line_and_column() {
 }
 
 #[test]
+fn a_meta_yaml_that_is_not_utf8_is_a_problem_of_its_part_only() {
+    let repo = Repo::new();
+    repo.script("enc/latin1", "echo one\n")
+        .script("enc/fine", "echo two\n")
+        .script("bad/any", "echo three\n");
+    // Latin-1 for "café", and a stray byte in a category's title.
+    std::fs::write(
+        repo.path("examples/enc/latin1/meta.yaml"),
+        b"title: Latin-1\ndescription: caf\xe9\n",
+    )
+    .unwrap();
+    std::fs::write(repo.path("examples/bad/meta.yaml"), b"title: Bad\xff\n").unwrap();
+    let example = format!(
+        "{}:2:17: byte 0xE9 is not UTF-8 text; save the file as UTF-8",
+        repo.path("examples/enc/latin1/meta.yaml").display()
+    );
+    let category = format!(
+        "{}:1:11: byte 0xFF is not UTF-8 text; save the file as UTF-8",
+        repo.path("examples/bad/meta.yaml").display()
+    );
+    repo.nbe(["list"])
+        .run()
+        .code(0)
+        .stdout_has("enc/fine")
+        .stderr_has(&format!("enc/latin1 left out: {example}"))
+        .stderr_has(&format!("bad left out: {category}"));
+    repo.nbe(["check"])
+        .run()
+        .code(1)
+        .stdout_has("FAIL enc/latin1 [")
+        .stdout_has(&example)
+        .stdout_has("FAIL bad [")
+        .stdout_has(&category)
+        .stdout_has("FAIL enc/fine/cli");
+    let site = repo.path("site");
+    repo.nbe(["build", "--output"])
+        .args([&site])
+        .run()
+        .code(0)
+        .stderr_has(&example);
+    assert!(site.join("enc/fine/index.html").exists());
+}
+
+#[test]
 fn an_invalid_error_lines_regex_is_a_catalog_error_before_any_run() {
     let repo = Repo::new();
     repo.write(

@@ -261,6 +261,39 @@ fn serve_answers_pages_refuses_traversal_and_rebuilds_on_change() {
     assert!(page.contains("Changed prose."));
 }
 
+#[test]
+fn serve_redirects_only_within_the_site_and_closes_connections_that_never_finish_their_headers() {
+    let repo = topologies();
+    let server = Server::start(&repo);
+    for target in ["/topologies", "//topologies", "///topologies?from=x"] {
+        let mut stream = TcpStream::connect(&server.addr).unwrap();
+        write!(stream, "GET {target} HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        assert!(response.starts_with("HTTP/1.1 301"), "{target}: {response}");
+        assert!(
+            response.to_lowercase().contains("\r\nlocation: /topologies/\r\n"),
+            "{target}: {response}"
+        );
+    }
+    // Half a request: the server closes the connection after its header timeout, not never.
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    write!(stream, "GET / HTTP/1.1\r\nHost: {}\r\n", server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(nbe::site::preview::HEADER_TIMEOUT * 4))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut rest = Vec::new();
+    let read = stream.read_to_end(&mut rest);
+    assert!(
+        read.is_ok(),
+        "the connection was still open after {:?}: {read:?}",
+        started.elapsed()
+    );
+    // The server is still there for everyone else.
+    assert_eq!(server.get("/").0, 200);
+}
+
 impl Server {
     /// The version the server is at: it grows by one on every rebuild.
     fn version(&self) -> u64 {
@@ -370,4 +403,32 @@ fn serve_rebuilds_once_per_change_and_not_for_writes_beside_the_examples() {
     server.shows("/topologies/cluster/cli/", "Saved like an editor does.");
     std::thread::sleep(Duration::from_millis(1000));
     assert_eq!(server.version(), before + 1, "one save rebuilt more than once");
+}
+
+#[test]
+fn programs_with_string_interpolation_build_pages_with_their_prose() {
+    let repo = topologies();
+    repo.write(
+        "examples/topologies/arbiter/elixir/main.exs",
+        "# Say which subject a message came on.\nIO.puts(\"received #{msg.body} on #{msg.topic}\")\n\n# Then the count.\nIO.puts(\"#{Enum.count(list)} in all\")\n",
+    )
+    .write(
+        "examples/topologies/arbiter/zig/main.zig",
+        "// Print the subject.\nstd.debug.print(\"on {s}\\n\", .{subject});\n",
+    );
+    let out = repo.path("site");
+    let outcome = build(&repo, &out).code(0);
+    assert!(
+        !outcome.stderr.contains("unterminated"),
+        "a valid program was reported as malformed:\n{}",
+        outcome.stderr
+    );
+    let elixir = std::fs::read_to_string(out.join("topologies/arbiter/elixir/index.html")).unwrap();
+    assert!(
+        elixir.contains("Say which subject a message came on."),
+        "{elixir}"
+    );
+    assert!(elixir.contains("Then the count."), "{elixir}");
+    let zig = std::fs::read_to_string(out.join("topologies/arbiter/zig/index.html")).unwrap();
+    assert!(zig.contains("<p>Print the subject.</p>"), "{zig}");
 }
