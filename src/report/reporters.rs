@@ -119,7 +119,12 @@ impl Reporters {
                 .to_string();
             let deleted = action == Unreferenced::Delete;
             if deleted {
-                snapshot::remove(&path)?;
+                // A pending snapshot goes with the recording kept beside it.
+                if path.extension().is_some_and(|extension| extension == "new") {
+                    crate::recording::remove_pending(&path)?;
+                } else {
+                    snapshot::remove(&path)?;
+                }
             }
             self.rejected |= action == Unreferenced::Reject;
             self.emit(Event::Unreferenced {

@@ -225,7 +225,12 @@ impl<'a> Suite<'a> {
         match self.task {
             // Snapshots hold the pinned versions' output: another version compares, never writes.
             Task::Test { .. } if variant.is_some_and(|variant| !variant.pinned) => {
-                let (outcome, _) = update::compare(self.root, selected, actual, UpdateMode::No, || {
+                let run = update::Run {
+                    actual,
+                    result: &result,
+                    started: start_time,
+                };
+                let (outcome, _) = update::compare(self.root, selected, run, UpdateMode::No, || {
                     self.versions().clone()
                 })?;
                 let notes = match outcome {
@@ -238,9 +243,13 @@ impl<'a> Suite<'a> {
                 Ok(report(outcome, notes))
             }
             Task::Test { update, .. } => {
-                let (outcome, notes) = update::compare(self.root, selected, actual, update, || {
-                    self.tool_versions(options)
-                })?;
+                let run = update::Run {
+                    actual,
+                    result: &result,
+                    started: start_time,
+                };
+                let (outcome, notes) =
+                    update::compare(self.root, selected, run, update, || self.tool_versions(options))?;
                 Ok(report(outcome, notes))
             }
             Task::Record { force } => {

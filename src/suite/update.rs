@@ -2,7 +2,9 @@
 //! meets its snapshot, and how the outcome says it.
 //!
 //! `nbe test` ([`compare`]), as in insta: a match removes a stale pending snapshot; a mismatch
-//! writes a pending `.snap.new` (`--update new`, the local default), overwrites the `.snap`
+//! writes a pending `.snap.new` (`--update new`, the local default) with the run's recording
+//! beside it, which `nbe accept` makes the client's `output.txt` and `output.cast` (see
+//! [`recording::write_pending`]), overwrites the `.snap`
 //! (`always`, reported UPDATED), or writes nothing (`no`, the default on CI) and says how to record
 //! on purpose. A client without a snapshot is NEW and fails until its output is accepted, whatever
 //! was written. A snapshot that cannot be read fails its client, whatever the mode, and is left as
@@ -39,10 +41,15 @@ fn shown(root: &Path, path: &Path) -> String {
 pub fn compare(
     root: &Path,
     selected: Selected,
-    actual: String,
+    run: Run,
     update: UpdateMode,
     versions: impl FnOnce() -> ToolVersions,
 ) -> Result<(Outcome, Vec<String>)> {
+    let Run {
+        actual,
+        result,
+        started,
+    } = run;
     let path = &selected.client.path;
     let snap_path = snapshot::path(root, path);
     let pending = snapshot::pending_path(&snap_path);
@@ -63,12 +70,16 @@ pub fn compare(
     let mut notes = Vec::new();
     if existing.as_ref().is_some_and(|snap| snap.matches(&actual)) {
         // A pending snapshot from an earlier mismatch is stale once the client passes again.
-        if update != UpdateMode::No && pending.exists() {
-            snapshot::remove(&pending)?;
-            notes.push(format!(
-                "removed the stale pending snapshot {}",
-                shown(root, &pending)
-            ));
+        if update != UpdateMode::No {
+            let stale = pending.exists();
+            // Also what `cargo insta accept`, which knows only the `.snap.new`, left of it.
+            recording::remove_pending(&pending)?;
+            if stale {
+                notes.push(format!(
+                    "removed the stale pending snapshot {}",
+                    shown(root, &pending)
+                ));
+            }
         }
         return Ok((Outcome::Passed, notes));
     }
@@ -77,7 +88,10 @@ pub fn compare(
     // and may ask the tools for their versions.
     match update {
         UpdateMode::New => {
-            Snapshot::new(root, selected, &versions(), &actual)?.write(&pending)?;
+            // The run's recording waits beside it, so that accepting it leaves `nbe check` green.
+            let snap = Snapshot::new(root, selected, &versions(), &actual)?;
+            recording::write_pending(selected.client, &pending, &result.output, &result.events, started)?;
+            snap.write(&pending)?;
             notes.push(format!(
                 "pending snapshot written to {}; review it with `nbe review` or accept it with `nbe accept {path}`",
                 shown(root, &pending)
@@ -85,7 +99,7 @@ pub fn compare(
         }
         UpdateMode::Always => {
             Snapshot::new(root, selected, &versions(), &actual)?.write(&snap_path)?;
-            snapshot::remove(&pending)?;
+            recording::remove_pending(&pending)?;
             notes.push(format!("wrote {}", shown(root, &snap_path)));
         }
         UpdateMode::No => notes.push(match expected {
@@ -108,7 +122,7 @@ pub fn compare(
     ))
 }
 
-/// A successful run of one client, to record.
+/// A successful run of one client, to compare or record.
 pub struct Run<'a> {
     /// Its normalized output.
     pub actual: String,
@@ -154,7 +168,7 @@ pub fn record(
                         ));
                     }
                     if pending.exists() {
-                        snapshot::remove(&pending)?;
+                        recording::remove_pending(&pending)?;
                         notes.push(format!(
                             "removed the stale pending snapshot {}",
                             shown(root, &pending)
@@ -205,7 +219,7 @@ pub fn record(
         run.started,
     )?;
     snap.write(&snap_path)?;
-    snapshot::remove(&pending)?;
+    recording::remove_pending(&pending)?;
     let written = format!(
         "wrote {path}/output.txt, output.cast and {}",
         shown(root, &snap_path)
