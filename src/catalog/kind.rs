@@ -92,6 +92,9 @@ pub struct KindSpec {
     /// The main file is a bash script that `run` runs, traced (see [`crate::runner::trace`]).
     #[serde(default)]
     pub trace: bool,
+    /// A regex (multi-line mode) finding the error a failed run ends with, the headline of its
+    /// report (see [`crate::report::failure`]).
+    pub failure: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -118,7 +121,7 @@ fn parse(text: &str) -> Result<Vec<KindSpec>, String> {
                 spec.name
             ));
         }
-        if let Some(pattern) = &spec.diagnostics {
+        for pattern in [&spec.diagnostics, &spec.failure].into_iter().flatten() {
             regex::Regex::new(pattern).map_err(|e| format!("clients/kinds.toml: {}: {e}", spec.name))?;
         }
     }
@@ -179,6 +182,23 @@ impl Kind {
     /// Why nbe cannot run this kind on this machine, whatever is installed.
     pub fn unrunnable(self) -> Option<&'static str> {
         self.spec().unrunnable.as_deref()
+    }
+
+    /// Its `failure` pattern, compiled once, in multi-line mode.
+    pub fn failure(self) -> Option<&'static regex::Regex> {
+        static COMPILED: std::sync::LazyLock<Vec<Option<regex::Regex>>> = std::sync::LazyLock::new(|| {
+            KINDS
+                .iter()
+                .map(|spec| {
+                    let pattern = spec.failure.as_deref()?;
+                    Some(
+                        regex::Regex::new(&format!("(?m){pattern}"))
+                            .expect("checked when the table was parsed"),
+                    )
+                })
+                .collect()
+        });
+        COMPILED[self.index].as_ref()
     }
 
     /// The sentence skipping (or, for `nbe run`, refusing) a client of a kind nbe cannot run here.

@@ -6,7 +6,7 @@ use crate::catalog::Catalog;
 use crate::config::{Config, RunFlags};
 use crate::error::{Error, Result};
 use crate::exit;
-use crate::report::run_notes;
+use crate::report::{failure, run_notes};
 use crate::runner::Termination;
 use crate::runner::toolchain::NotReady;
 use crate::suite::{Prepared, RunOptions, run_client};
@@ -37,9 +37,11 @@ pub fn run(config: &Config, path: &str, flags: &RunFlags) -> Result<i32> {
     };
     let (notes, code) = run_notes(&client.path, &result, options.timeout_of(selected));
     let mut stderr = std::io::stderr().lock();
-    // The fixture's logs stay out of the output; a failed run shows them.
-    if !matches!(result.termination, Termination::Exited(0)) {
-        let _ = stderr.write_all(result.server_log.as_bytes());
+    // The fixture's logs stay out of the output; a failed run shows what they say and keeps them.
+    if !matches!(result.termination, Termination::Exited(0)) && !result.server_log.is_empty() {
+        let saved = options.keep_failed(selected, "server.log", result.server_log.as_bytes());
+        let shown = failure::server_log(&result.server_log, saved.as_deref());
+        let _ = stderr.write_all(shown.as_bytes());
     }
     for note in notes {
         let _ = writeln!(stderr, "nbe: {note}");

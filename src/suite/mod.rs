@@ -184,13 +184,8 @@ impl<'a> Suite<'a> {
                 Ok(result) => result,
                 Err(not_ready) => return Ok(report(Outcome::not_ready(not_ready), Vec::new())),
             };
-            // A report showing only the end of the output names where the whole of it is kept.
-            let save = || {
-                let path = options.failed_output(selected);
-                crate::atomic::atomic_write(&path, &result.output)
-                    .ok()
-                    .map(|()| path)
-            };
+            // A report showing only part of the output or logs names where the whole is kept.
+            let save = |extension: &str, bytes: &[u8]| options.keep_failed(selected, extension, bytes);
             if let Some(outcome) = verdict::of_run(selected, &result, options.timeout_of(selected), &save) {
                 let notes = match self.task {
                     Task::Record { .. } => vec![format!(
