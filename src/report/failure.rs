@@ -157,12 +157,16 @@ pub fn fold_library_frames(lines: &[String]) -> Vec<String> {
     folded
 }
 
+/// What a server warns when the fixture asks whether it is ready a moment before it is: the
+/// fixture's own doing, not news about the run.
+const READINESS_PROBE: &str = "Healthcheck failed: \"failed to be ready for connections";
+
 /// The lines of context shown around a server's warning or error.
 const CONTEXT: usize = 2;
 
 /// What a failure report shows of the fixture servers' logs (`--- nats-server log <name>`
-/// sections, as the runner reads them): for each, its warnings, errors and fatal lines (a warning
-/// before `Server is ready` is the readiness probe's, not news) with [`CONTEXT`] lines around them,
+/// sections, as the runner reads them): for each, its warnings, errors and fatal lines (but the
+/// [`READINESS_PROBE`]'s) with [`CONTEXT`] lines around them,
 /// or one line saying it has none; `saved` is where the whole logs are kept. Empty without logs.
 pub fn server_log(logs: &str, saved: Option<&Path>) -> String {
     let mut sections: Vec<(&str, Vec<&str>)> = Vec::new();
@@ -185,14 +189,12 @@ pub fn server_log(logs: &str, saved: Option<&Path>) -> String {
     };
     let mut text = String::new();
     for (name, lines) in sections {
-        let ready = lines
-            .iter()
-            .position(|line| line.contains("[INF] Server is ready"))
-            .unwrap_or(0);
         let notable: Vec<usize> = (0..lines.len())
             .filter(|&index| {
                 let line = lines[index];
-                line.contains("[ERR]") || line.contains("[FTL]") || (line.contains("[WRN]") && index > ready)
+                line.contains("[ERR]")
+                    || line.contains("[FTL]")
+                    || (line.contains("[WRN]") && !line.contains(READINESS_PROBE))
             })
             .collect();
         let (warnings, errors) = notable
@@ -333,7 +335,7 @@ mod tests {
 
     #[test]
     fn a_server_log_shows_its_warnings_and_errors_with_context_and_never_the_banner() {
-        let log = "--- nats-server log n1.log\n[1] [INF] Starting nats-server\n[1] [WRN] Healthcheck failed: not ready\n[1] [INF] Server is ready\n[1] [INF] a\n[1] [INF] b\n[1] [INF] c\n[1] [INF] d\n[1] [ERR] boom\n[1] [INF] e\n--- nats-server log n2.log\n[1] [INF] Server is ready\n";
+        let log = "--- nats-server log n1.log\n[1] [INF] Starting nats-server\n[1] [WRN] Healthcheck failed: \"failed to be ready for connections after 1ms: server\"\n[1] [INF] Server is ready\n[1] [INF] a\n[1] [INF] b\n[1] [INF] c\n[1] [INF] d\n[1] [ERR] boom\n[1] [INF] e\n--- nats-server log n2.log\n[1] [INF] Server is ready\n";
         let saved = Path::new("/cache/failed/a/b/go.server.log");
         assert_eq!(
             server_log(log, Some(saved)),
