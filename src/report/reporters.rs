@@ -43,7 +43,11 @@ impl Reporters {
         let mut reporters: Vec<Box<dyn Reporter>> = match settings.format {
             Format::Human => {
                 let style = Style::new(settings.color.enabled(std::io::stdout().is_terminal()));
-                vec![Box::new(Human::new(UntilGone::new(std::io::stdout()), style))]
+                vec![Box::new(Human::new(
+                    UntilGone::new(std::io::stdout()),
+                    style,
+                    settings.verbose,
+                ))]
             }
             Format::Json => vec![Box::new(Json::new(UntilGone::new(std::io::stdout())))],
         };
