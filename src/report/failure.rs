@@ -269,8 +269,26 @@ mod tests {
             headline(Kind::named("go"), "2026/12/07 03:22:59 request: nats: timeout\n").as_deref(),
             Some("request: nats: timeout")
         );
+        assert_eq!(
+            headline(
+                Kind::named("java"),
+                "Error: Could not find or load main class Main\nCaused by: java.lang.NoClassDefFoundError: demo/Main (wrong name: Main)\n"
+            )
+            .as_deref(),
+            Some(
+                "Could not find or load main class Main; root cause: java.lang.NoClassDefFoundError: demo/Main (wrong name: Main)"
+            )
+        );
+        assert_eq!(
+            headline(Kind::named("node"), "Error: boom\n    at file:///x/main.js:1:7\n").as_deref(),
+            Some("Error: boom")
+        );
         assert_eq!(headline(Kind::named("c"), "Segmentation fault\n"), None);
         assert_eq!(headline(Kind::named("python"), "all good\n"), None);
+        assert_eq!(
+            headline(Kind::named("python"), "Exception: plain\n").as_deref(),
+            Some("Exception: plain")
+        );
     }
 
     #[test]
