@@ -94,13 +94,13 @@ impl Paths {
 
 /// A line of a stack trace in a library, not the example: Python's standard library and
 /// site-packages, node_modules and Node's internals, Deno's npm cache, the cargo registry and
-/// Rust's standard library, Java's and jnats's classes, Go's runtime and module cache.
+/// Rust's standard library, Java's and jnats's classes, Go's standard library and module cache.
 static LIBRARY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"site-packages/|/lib/python3\.\d+/|node_modules/|node:internal|/npm/registry\.npmjs\.org/",
         r"|/\.cargo/registry/|/rustc/[0-9a-f]+/",
         r"|^\s+at (?:java|javax|jdk|sun|io\.nats)\.[\w.$/]*[\w$]+\.[\w$<>]+\(",
-        r"|/go/pkg/mod/|/go/mod/|/src/runtime/",
+        r"|/go/pkg/mod/|/go/mod/|/go(?:-[\d.]+)?/src/",
     ))
     .expect("a valid regex")
 });
