@@ -23,10 +23,17 @@ pub fn run(config: &Config, path: &str, flags: &RunFlags) -> Result<i32> {
     let options = RunOptions::resolve(config, flags)?;
     let prepared = Prepared::process()?;
     let mut stdout = std::io::stdout();
-    let result = run_client(&prepared, selected, &options, &mut |bytes| {
+    let mut show = |bytes: &[u8]| {
         let _ = stdout.write_all(bytes);
         let _ = stdout.flush();
-    })?;
+    };
+    // The program's frames and messages name the repository's files, not the run's copies.
+    let mut live = failure::Live::new(&client.path, client.kind);
+    let result = run_client(&prepared, selected, &options, &mut |bytes| {
+        live.push(bytes, &mut show)
+    });
+    live.finish(&mut show);
+    let result = result?;
     let result = match result {
         Ok(result) => result,
         Err(NotReady::Skipped(reason)) => return Err(Error::Usage(format!("{}: {reason}", client.path))),

@@ -6,7 +6,8 @@
 //!   it instead of a status number.
 //! - Repository paths ([`Paths`]): a frame or message naming the run's copy of a program (the
 //!   sandbox's `/tmp/nbe-XXXXXX/work/`, the build copy in the cache, a bare `main.rs:7:48`) names
-//!   the file in the repository instead, `examples/kv/basics/python/main.py`.
+//!   the file in the repository instead, `examples/kv/basics/python/main.py`; in `nbe run`'s
+//!   live output too ([`Live`]).
 //! - Library frames folded ([`fold_library_frames`]): the frames of site-packages, node_modules,
 //!   the cargo registry, java.base, jnats and Go's runtime and module cache become one line saying
 //!   how many, so the example's own frames and the error stay on the screen.
@@ -89,6 +90,63 @@ impl Paths {
         self.bare_main
             .replace_all(&text, format!("${{1}}{}${{2}}", self.repository).as_str())
             .into_owned()
+    }
+}
+
+/// [`Paths`] over output as it streams (`nbe run`): complete lines are rewritten as they come; the
+/// incomplete rest of a chunk is held back only while it could be the start of a path (it holds
+/// a `/` or the main file's name), so a prompt or a progress bar still shows at once.
+pub struct Live {
+    paths: Paths,
+    main: String,
+    held: Vec<u8>,
+}
+
+impl Live {
+    /// Rewriting the output of the client at `client_path` of `kind`.
+    pub fn new(client_path: &str, kind: Kind) -> Self {
+        Self {
+            paths: Paths::new(client_path, kind),
+            main: kind.main_file().to_string(),
+            held: Vec::new(),
+        }
+    }
+
+    /// Takes the next `bytes` of output; `out` gets what can be shown now.
+    pub fn push(&mut self, bytes: &[u8], out: &mut dyn FnMut(&[u8])) {
+        self.held.extend_from_slice(bytes);
+        let complete = self
+            .held
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |end| end + 1);
+        let rest = self.held.split_off(complete);
+        if complete > 0 {
+            out(&self.rewrite(&self.held));
+        }
+        self.held = rest;
+        let text = String::from_utf8_lossy(&self.held);
+        if !text.contains('/') && !text.contains(self.main.as_str()) {
+            out(&self.held);
+            self.held.clear();
+        }
+    }
+
+    /// The end of the output: what was held back, rewritten.
+    pub fn finish(&mut self, out: &mut dyn FnMut(&[u8])) {
+        if !self.held.is_empty() {
+            out(&self.rewrite(&self.held));
+            self.held.clear();
+        }
+    }
+
+    /// `bytes` rewritten; as they are when they are not UTF-8, so nothing the program printed is
+    /// lost to a replacement character.
+    fn rewrite(&self, bytes: &[u8]) -> Vec<u8> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self.paths.rewrite(text).into_bytes(),
+            Err(_) => bytes.to_vec(),
+        }
     }
 }
 
@@ -317,6 +375,28 @@ mod tests {
         assert_eq!(
             node.rewrite("at /x/node_modules/y/main.js:1:2"),
             "at /x/node_modules/y/main.js:1:2"
+        );
+    }
+
+    #[test]
+    fn streamed_output_is_rewritten_by_lines_and_a_prompt_shows_at_once() {
+        let mut live = Live::new("a/b/python", Kind::named("python"));
+        let mut shown = Vec::new();
+        let mut out = |bytes: &[u8]| shown.push(String::from_utf8_lossy(bytes).into_owned());
+        live.push(b"Name? ", &mut out);
+        live.push(b"\n  File \"/tmp/nbe-h3BE0H/wo", &mut out);
+        live.push(b"rk/main.py\", line 3\ndone", &mut out);
+        live.push(b" /tmp/nbe-h3BE0H/work/main.py", &mut out);
+        live.finish(&mut out);
+        assert_eq!(
+            shown,
+            [
+                "Name? ",
+                "\n",
+                "  File \"examples/a/b/python/main.py\", line 3\n",
+                "done",
+                " examples/a/b/python/main.py"
+            ]
         );
     }
 

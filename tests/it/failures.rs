@@ -210,3 +210,18 @@ fn a_failed_program_of_every_kind_leads_with_its_error_and_names_repository_file
         .unwrap();
     assert!(std::fs::read_to_string(kept).unwrap().contains("Server is ready"));
 }
+
+#[test]
+fn nbe_run_names_the_repository_files_in_the_live_output_and_keeps_a_prompt_live() {
+    let repo = crate::harness::Repo::new();
+    repo.script(
+        "where/am-i",
+        "# Where the program runs, and a prompt without a newline.\necho \"$PWD/main.sh:2: here\"\nprintf 'ready? '\nexit 3\n",
+    );
+    let out = repo
+        .nbe(["run", "where/am-i"])
+        .run()
+        .code(3)
+        .stdout_has("examples/where/am-i/cli/main.sh:2: here\nready? ");
+    assert!(!out.stdout.contains("/tmp/nbe-"), "{}", out.stdout);
+}
