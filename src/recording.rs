@@ -89,14 +89,17 @@ pub fn write_pending(
 pub fn accept_pending(client: &Client, pending: &Path) -> Result<bool> {
     let [txt, cast] = pending_files(pending);
     let recorded = txt.is_file() && cast.is_file();
-    if recorded {
-        for (from, to) in [(&txt, client.output_txt()), (&cast, client.output_cast())] {
+    for (from, to) in [(&txt, client.output_txt()), (&cast, client.output_cast())] {
+        if recorded {
             std::fs::rename(from, &to).map_err(|e| {
                 Error::io(
                     format!("failed to move {} to {}", from.display(), to.display()),
                     e,
                 )
             })?;
+        } else {
+            // Half a recording is none: it goes.
+            snapshot::remove(from)?;
         }
     }
     snapshot::accept(pending)?;
@@ -507,5 +510,43 @@ mod tests {
         let header: serde_json::Value = serde_json::from_str(cast.lines().next().unwrap()).unwrap();
         assert_eq!(header["width"], 132, "box-drawing characters are one column each");
         assert_eq!(header["height"], 40);
+    }
+
+    #[test]
+    fn a_pending_recording_becomes_the_clients_when_accepted_and_goes_when_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let client = Client {
+            path: "a/b/cli".into(),
+            kind: crate::catalog::Kind::CLI,
+            dir: dir.path().join("client"),
+            main: dir.path().join("client/main.sh"),
+        };
+        std::fs::create_dir_all(&client.dir).unwrap();
+        let pending = dir.path().join("snapshots/a/b/cli.snap.new");
+        std::fs::create_dir_all(pending.parent().unwrap()).unwrap();
+        let started = SystemTime::UNIX_EPOCH + Duration::from_secs(7);
+        write_pending(&client, &pending, b"new\n", &[(ms(5), 4)], started).unwrap();
+        std::fs::write(&pending, "pending").unwrap();
+        assert!(accept_pending(&client, &pending).unwrap());
+        assert_eq!(std::fs::read(client.output_txt()).unwrap(), b"new\n");
+        let cast = std::fs::read(client.output_cast()).unwrap();
+        assert_eq!(cast_agrees(&cast, b"new\n"), Ok(()));
+        assert_eq!(
+            std::fs::read_to_string(pending.with_extension("")).unwrap(),
+            "pending"
+        );
+        let [txt, cast] = pending_files(&pending);
+        assert!(!pending.exists() && !txt.exists() && !cast.exists());
+
+        // Half a recording is not used, and does not stay; rejecting removes all of it.
+        std::fs::write(&pending, "again").unwrap();
+        std::fs::write(&txt, "half").unwrap();
+        assert!(!accept_pending(&client, &pending).unwrap());
+        assert!(!txt.exists());
+        assert_eq!(std::fs::read(client.output_txt()).unwrap(), b"new\n");
+        write_pending(&client, &pending, b"x\n", &[], started).unwrap();
+        std::fs::write(&pending, "third").unwrap();
+        remove_pending(&pending).unwrap();
+        assert!(!pending.exists() && !txt.exists() && !cast.exists());
     }
 }
