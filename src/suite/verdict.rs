@@ -35,9 +35,11 @@ pub fn of_run(
 ) -> Option<Outcome> {
     let output = String::from_utf8_lossy(&result.output);
     let kind = selected.client.kind;
-    let paths = failure::Paths::new(&selected.client.path, kind);
-    let headline = failure::headline(kind, &output).map(|headline| paths.rewrite(&headline));
-    let tail = || {
+    // Made only for a run that failed: a passing one shows nothing of its output.
+    let paths = std::cell::LazyCell::new(|| failure::Paths::new(&selected.client.path, kind));
+    // Asked of a run that failed only: a passing program may well print `Error: ...` on purpose.
+    let headline = || failure::headline(kind, &output).map(|headline| paths.rewrite(&headline));
+    let tail = |headline: Option<&String>| {
         let lines: Vec<String> = output.lines().map(|line| paths.rewrite(line)).collect();
         let shown = failure::fold_library_frames(&lines).join("\n");
         let logs = match result.server_log.as_str() {
@@ -50,13 +52,13 @@ pub fn of_run(
         Termination::TimedOut => {
             return Some(Outcome::TimedOut {
                 after: timeout,
-                tail: tail(),
+                tail: tail(headline().as_ref()),
             });
         }
         Termination::Interrupted => {
             return Some(Outcome::Failed {
                 reason: "interrupted".into(),
-                tail: tail(),
+                tail: tail(headline().as_ref()),
             });
         }
         Termination::Exited(_) | Termination::Signaled(_) => result.termination.exit_code(),
@@ -79,12 +81,13 @@ pub fn of_run(
     if problems.is_empty() {
         return None;
     }
+    let headline = headline();
     // The headline is the error: the error lines it is made of are not said again.
     if headline.is_some() && problems.iter().any(|p| matches!(p, Problem::Status(_))) {
         problems.retain(|p| !matches!(p, Problem::Undeclared { .. }));
     }
     let said = join(&problems);
-    let tail = tail();
+    let tail = tail(headline.as_ref());
     Some(Outcome::Failed {
         reason: match headline {
             Some(headline) => format!("{headline} ({said})"),
