@@ -50,8 +50,9 @@ pub fn run(config: &Config, path: &str, flags: &RunFlags) -> Result<i32> {
         let shown = failure::server_log(&result.server_log, saved.as_deref());
         let _ = stderr.write_all(shown.as_bytes());
     }
+    let paths = failure::Paths::new(&client.path, client.kind);
     for note in notes {
-        let _ = writeln!(stderr, "nbe: {note}");
+        let _ = writeln!(stderr, "nbe: {}", paths.rewrite(&note));
     }
     Ok(code)
 }

@@ -86,7 +86,8 @@ pub fn of_run(
     if headline.is_some() && problems.iter().any(|p| matches!(p, Problem::Status(_))) {
         problems.retain(|p| !matches!(p, Problem::Undeclared { .. }));
     }
-    let said = join(&problems);
+    // A script's failing command names its line in the repository's file too.
+    let said = paths.rewrite(&join(&problems));
     let tail = tail(headline.as_ref());
     Some(Outcome::Failed {
         reason: match headline {

@@ -59,7 +59,7 @@ fn a_failing_command_is_reported_with_its_line_and_the_first_error() {
         .run()
         .code(1)
         .stdout_has("FAIL js/typo/cli")
-        .stdout_has("main.sh:11: nats stream inf ORDERS exited with 1")
+        .stdout_has(": examples/js/typo/cli/main.sh:11: nats stream inf ORDERS exited with 1")
         .stdout_has("| first error, line 2 of ")
         .stdout_has(r#"error: expected command but got "inf""#)
         .stdout_has("earlier lines cut; full output: ")
@@ -83,7 +83,7 @@ fn a_failing_command_is_reported_with_its_line_and_the_first_error() {
         .run()
         .code(1)
         .stderr_has("js/typo/cli exited with status 1")
-        .stderr_has("nbe: main.sh:11: nats stream inf ORDERS exited with 1");
+        .stderr_has("nbe: examples/js/typo/cli/main.sh:11: nats stream inf ORDERS exited with 1");
 }
 
 #[test]
