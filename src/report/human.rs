@@ -180,15 +180,24 @@ pub fn matrix(results: &[(String, (usize, String), &'static str)], all: bool) ->
         let counts: Vec<String> = counts.iter().map(|(word, n)| format!("{n} {word}")).collect();
         out.push_str(&format!("{column}: {}\n", counts.join(", ")));
     }
-    // A row differs when two columns that ran the client disagree.
+    // A row differs when two columns that ran the client disagree; with a single column (`nbe
+    // set-versions`), when the client did not pass.
     let differs = |row: &str| {
         let mut words = columns.iter().filter_map(|column| cell(row, column));
-        words.next().is_some_and(|first| words.any(|word| word != first))
+        let first = words.next();
+        match columns.len() {
+            1 => first.is_some_and(|word| word != CELLS[0]),
+            _ => first.is_some_and(|first| words.any(|word| word != first)),
+        }
+    };
+    let same = match columns.len() {
+        1 => "passed",
+        _ => "did the same on every column",
     };
     let shown: Vec<&str> = rows.iter().copied().filter(|row| all || differs(row)).collect();
     let hidden = rows.len() - shown.len();
     if shown.is_empty() {
-        out.push_str("every client did the same on every column; --verbose shows them\n");
+        out.push_str(&format!("every client {same}; --verbose shows them\n"));
         return out;
     }
     let first = shown
@@ -216,7 +225,7 @@ pub fn matrix(results: &[(String, (usize, String), &'static str)], all: bool) ->
     if hidden > 0 {
         let plural = if hidden == 1 { "" } else { "s" };
         out.push_str(&format!(
-            "({hidden} more client{plural} did the same on every column; --verbose shows them)\n"
+            "({hidden} more client{plural} {same}; --verbose shows them)\n"
         ));
     }
     out
@@ -313,6 +322,14 @@ mod tests {
         assert_eq!(
             matrix(&results[1..3], false),
             "server v2.15.2: 1 pass\nserver v2.11.4: 1 pass\nevery client did the same on every column; --verbose shows them\n"
+        );
+        // One column (`nbe set-versions`): what did not pass.
+        assert_eq!(
+            matrix(&[results[0].clone(), results[2].clone()], false),
+            "server v2.11.4: 1 pass, 1 mismatch\n\
+             client    server v2.11.4\n\
+             m/pub/go  mismatch\n\
+             (1 more client passed; --verbose shows them)\n"
         );
         assert_eq!(matrix(&[], false), "");
     }

@@ -199,6 +199,13 @@ fn set_versions_pins_the_new_versions_and_reports_what_changed_without_accepting
         .stdout_has(&format!("MISMATCH v/any/cli (server {OLDER})"))
         .stdout_has(&format!("+nats-server: {OLDER}\n"))
         .stdout_has(&format!("SKIP v/new-only/cli (server {OLDER})"))
+        // One column: its table holds what did not pass.
+        .stdout_has(&format!(
+            "server {OLDER}: 1 mismatch, 1 skipped\n\
+             client          server {OLDER}\n\
+             v/any/cli       mismatch\n\
+             v/new-only/cli  skipped\n"
+        ))
         .stderr_has(&format!("nbe: set nats-server {OLDER} in tools.versions"))
         .stderr_has(&format!(
             "nbe: 1 client(s) changed output on server {OLDER}: v/any/cli; review the pending snapshots with `nbe review`"
