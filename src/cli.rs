@@ -349,6 +349,10 @@ pub struct ReportArgs {
     /// When to colour the report.
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// In a version matrix, a line for every client that passed too, and every row of the table,
+    /// not only those that differ between columns.
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 /// Declares a clap value enum mirroring a plain enum of the core, with the conversion into it, so
@@ -458,6 +462,7 @@ impl From<ReportArgs> for ReportSettings {
             format: args.format.into(),
             junit: args.junit,
             color: args.color.into(),
+            verbose: args.verbose,
         }
     }
 }

@@ -307,6 +307,8 @@ pub struct ReportSettings {
     pub junit: Option<PathBuf>,
     /// When to colour the report.
     pub color: ColorChoice,
+    /// Every client's line and every row of a version matrix, not only those that differ.
+    pub verbose: bool,
 }
 
 #[cfg(test)]

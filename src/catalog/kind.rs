@@ -137,6 +137,9 @@ pub struct KindSpec {
     /// The main file is a bash script that `run` runs, traced (see [`crate::runner::trace`]).
     #[serde(default)]
     pub trace: bool,
+    /// A regex (multi-line mode) finding the error a failed run ends with, the headline of its
+    /// report (see [`crate::report::failure`]).
+    pub failure: Option<String>,
 }
 
 /// `main`: one file name, or a list of them.
@@ -305,8 +308,10 @@ fn check(kinds: &[KindSpec]) -> std::result::Result<(), String> {
         if spec.main.is_empty() {
             return Err(format!("kind {:?} needs a `main` file name", spec.name));
         }
-        if let Some(pattern) = &spec.diagnostics {
-            regex::Regex::new(pattern).map_err(|e| format!("kind {:?}: `diagnostics`: {e}", spec.name))?;
+        for (key, pattern) in [("diagnostics", &spec.diagnostics), ("failure", &spec.failure)] {
+            if let Some(pattern) = pattern {
+                regex::Regex::new(pattern).map_err(|e| format!("kind {:?}: `{key}`: {e}", spec.name))?;
+            }
         }
     }
     Ok(())
@@ -393,6 +398,23 @@ impl Kind {
     /// Why nbe cannot run this kind on this machine, whatever is installed.
     pub fn unrunnable(self) -> Option<&'static str> {
         self.spec().unrunnable.as_deref()
+    }
+
+    /// Its `failure` pattern, compiled once, in multi-line mode.
+    pub fn failure(self) -> Option<&'static regex::Regex> {
+        static COMPILED: std::sync::LazyLock<Vec<Option<regex::Regex>>> = std::sync::LazyLock::new(|| {
+            kinds()
+                .iter()
+                .map(|spec| {
+                    let pattern = spec.failure.as_deref()?;
+                    Some(
+                        regex::Regex::new(&format!("(?m){pattern}"))
+                            .expect("checked when the table was parsed"),
+                    )
+                })
+                .collect()
+        });
+        COMPILED[self.index].as_ref()
     }
 
     /// The sentence skipping (or, for `nbe run`, refusing) a client of a kind nbe cannot run here.

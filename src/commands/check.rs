@@ -4,6 +4,7 @@ use crate::catalog::Catalog;
 use crate::config::{Config, ReportSettings, Unreferenced};
 use crate::error::Result;
 use crate::report::{ClientReport, Outcome, Reporters};
+use crate::scaffold::leftover;
 use crate::suite::verdict::{self, Verdict};
 
 /// Checks the clients under `prefixes` (all when empty) and returns the exit code.
@@ -17,6 +18,19 @@ pub fn check(
     let selected = catalog.select(prefixes)?;
     let mut reporters = Reporters::new(settings, "nbe check");
     reporters.problems(&catalog, prefixes, None)?;
+    // A page that would publish what `nbe new` wrote for its author to replace is not ready.
+    for leftover in leftover::in_catalog(&catalog, &selected) {
+        reporters.finished(&ClientReport {
+            path: leftover.path.clone(),
+            outcome: Outcome::Failed {
+                reason: leftover.shown(&catalog.root),
+                tail: String::new(),
+            },
+            elapsed: std::time::Duration::ZERO,
+            notes: Vec::new(),
+            versions: None,
+        })?;
+    }
     for (s, (verdict, elapsed)) in selected
         .iter()
         .zip(verdict::of_recordings(&catalog.root, &selected))

@@ -72,9 +72,11 @@ pub const CATALOG: &Code = &CODES[14];
 pub const UNPARSED: &Code = &CODES[15];
 /// A `lint.allow` that silences nothing.
 pub const UNUSED_ALLOW: &Code = &CODES[16];
+/// Text `nbe new` wrote for the author to replace, left as it was.
+pub const TEMPLATE_TEXT: &Code = &CODES[17];
 
 /// Every code, in numeric order.
-pub const CODES: [Code; 17] = [
+pub const CODES: [Code; 18] = [
     Code {
         id: "NBE101",
         severity: Severity::Error,
@@ -219,6 +221,15 @@ pub const CODES: [Code; 17] = [
         why: "an allow that silences nothing no longer describes the example, and would hide \
               the finding if it came back for another reason",
         fix: "remove the item from `lint.allow`",
+    },
+    Code {
+        id: "NBE118",
+        severity: Severity::Error,
+        name: "template-text",
+        why: "the placeholder description and the template's comments are published as they \
+              stand: the page would describe the template's request and reply, not the example",
+        fix: "replace the description with what a reader learns from the example, and write the \
+              program's comments about what it does",
     },
 ];
 

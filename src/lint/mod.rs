@@ -30,6 +30,7 @@ use crate::error::{Error, Result};
 use crate::program::split;
 use crate::program::syntax::Syntax;
 use crate::recording::Recording;
+use crate::scaffold::leftover;
 use crate::suite::verdict::{self, Verdict};
 use code::{Code, Severity};
 
@@ -282,6 +283,20 @@ fn described(
             format!("{path} has no `description`"),
         ));
     }
+    template_text(
+        findings,
+        description.and_then(|d| leftover::in_description(path, meta_path, d)),
+    );
+}
+
+/// NBE118: text `nbe new` wrote for the author to replace, left as it was.
+fn template_text(findings: &mut Vec<Finding>, found: Option<leftover::Leftover>) {
+    if let Some(found) = found {
+        let mut finding = Finding::new(code::TEMPLATE_TEXT, &found.path, &found.file, found.message);
+        finding.line = found.line;
+        finding.column = found.line.map(|_| 1);
+        findings.push(finding);
+    }
 }
 
 /// The findings of one client: its program's prose, its script, its recording.
@@ -305,6 +320,10 @@ fn client(findings: &mut Vec<Finding>, catalog: &Catalog, s: Selected) -> Result
             ),
         ));
     }
+    template_text(
+        findings,
+        leftover::in_program(&client.path, client.kind, &client.main, &source),
+    );
     if client.main.extension().is_some_and(|ext| ext == "sh") {
         script(findings, &client.path, &client.main, &source);
     }

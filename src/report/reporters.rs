@@ -43,7 +43,11 @@ impl Reporters {
         let mut reporters: Vec<Box<dyn Reporter>> = match settings.format {
             Format::Human => {
                 let style = Style::new(settings.color.enabled(std::io::stdout().is_terminal()));
-                vec![Box::new(Human::new(UntilGone::new(std::io::stdout()), style))]
+                vec![Box::new(Human::new(
+                    UntilGone::new(std::io::stdout()),
+                    style,
+                    settings.verbose,
+                ))]
             }
             Format::Json => vec![Box::new(Json::new(UntilGone::new(std::io::stdout())))],
         };
@@ -119,7 +123,12 @@ impl Reporters {
                 .to_string();
             let deleted = action == Unreferenced::Delete;
             if deleted {
-                snapshot::remove(&path)?;
+                // A pending snapshot goes with the recording kept beside it.
+                if path.extension().is_some_and(|extension| extension == "new") {
+                    crate::recording::remove_pending(&path)?;
+                } else {
+                    snapshot::remove(&path)?;
+                }
             }
             self.rejected |= action == Unreferenced::Reject;
             self.emit(Event::Unreferenced {

@@ -337,12 +337,21 @@ fn meta_yaml_chooses_a_jetstream_server_or_a_cluster_and_logs_stay_out_of_the_ou
         .run()
         .code(0)
         .stdout_has("three replicas");
-    repo.nbe(["run", "fix/fails"])
+    // A failed run names the log, which says nothing but INF here, and where it is kept whole.
+    let failed = repo
+        .nbe(["run", "fix/fails"])
         .run()
         .code(3)
         .stdout_lacks("Server is ready")
-        .stderr_has("nats-server log n1.log")
-        .stderr_has("Server is ready");
+        .stderr_has("nats-server log n1.log: no warnings or errors (the whole log: ");
+    assert!(!failed.stderr.contains("Server is ready"), "{}", failed.stderr);
+    let kept = failed
+        .stderr
+        .split("(the whole log: ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .unwrap();
+    assert!(std::fs::read_to_string(kept).unwrap().contains("Server is ready"));
     // On the host network the fixture takes free ports instead of the standard ones.
     let out = repo.nbe(["--isolation", "none", "run", "fix/js"]).run().code(0);
     assert!(!out.stdout.contains(":4222"), "{}", out.stdout);

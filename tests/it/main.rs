@@ -7,6 +7,7 @@
 mod adopt;
 mod author;
 mod clients;
+mod failures;
 mod harness;
 mod isolation;
 mod lint;
