@@ -73,8 +73,11 @@ pub const UNPARSED: &Code = &CODES[15];
 /// A `lint.allow` that silences nothing.
 pub const UNUSED_ALLOW: &Code = &CODES[16];
 
+/// Two examples of the catalog have the same title.
+pub const DUPLICATE_TITLE: &Code = &CODES[17];
+
 /// Every code, in numeric order.
-pub const CODES: [Code; 17] = [
+pub const CODES: [Code; 18] = [
     Code {
         id: "NBE101",
         severity: Severity::Error,
@@ -216,6 +219,14 @@ pub const CODES: [Code; 17] = [
         why: "an allow that silences nothing no longer describes the example, and would hide \
               the finding if it came back for another reason",
         fix: "remove the item from `lint.allow`",
+    },
+    Code {
+        id: "NBE118",
+        severity: Severity::Warning,
+        name: "duplicate-title",
+        why: "the site lists examples by title; two examples with one title read as the same \
+              page in the navigation and in search",
+        fix: "give each example a `title` that says what it alone shows",
     },
 ];
 

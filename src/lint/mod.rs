@@ -21,6 +21,7 @@ pub mod render;
 pub mod servers;
 pub mod shell;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -117,7 +118,7 @@ pub struct Allowed {
 /// Everything `nbe lint` found.
 #[derive(Debug, Default)]
 pub struct Lint {
-    /// Findings, by path, file and line.
+    /// Findings in reading order: by example, errors first, then by file and line.
     pub findings: Vec<Finding>,
     /// Findings silenced by a `lint.allow`.
     pub allowed: Vec<Allowed>,
@@ -187,8 +188,9 @@ pub fn lint(catalog: &Catalog, prefixes: &[String]) -> Result<Lint> {
             examples.push(s.example);
         }
     }
+    let titles = titles(catalog);
     for example in &examples {
-        let (meta, _) = catalog::meta::read::<catalog::meta::ExampleMeta>(&example.meta_path)?;
+        let (meta, text) = catalog::meta::read::<catalog::meta::ExampleMeta>(&example.meta_path)?;
         described(
             &mut findings,
             &example.path,
@@ -196,12 +198,36 @@ pub fn lint(catalog: &Catalog, prefixes: &[String]) -> Result<Lint> {
             meta.title.is_some(),
             meta.description.as_deref(),
         );
+        let others: Vec<&str> = titles[&title_key(&example.title)]
+            .iter()
+            .filter(|other| !std::ptr::eq(**other, *example))
+            .map(|other| other.path.as_str())
+            .collect();
+        if !others.is_empty() {
+            let mut finding = Finding::new(
+                code::DUPLICATE_TITLE,
+                &example.path,
+                &example.meta_path,
+                format!(
+                    "{} is titled {:?}, as {} {}; a reader cannot tell their pages apart",
+                    example.path,
+                    example.title,
+                    others.join(" and "),
+                    if others.len() == 1 { "is" } else { "are" }
+                ),
+            );
+            if meta.title.is_some() {
+                let at = catalog::meta::value_location(&example.meta_path, &text, &["title"]);
+                finding.line = at.line;
+                finding.column = at.column;
+            }
+            findings.push(finding);
+        }
     }
     for s in &selected {
         client(&mut findings, catalog, *s)?;
     }
-    findings
-        .sort_by(|a, b| (&a.path, &a.file, a.line, a.code.id).cmp(&(&b.path, &b.file, b.line, b.code.id)));
+    order(&mut findings);
     let mut lint = Lint::default();
     let mut used = Vec::new();
     for finding in findings {
@@ -248,9 +274,39 @@ pub fn lint(catalog: &Catalog, prefixes: &[String]) -> Result<Lint> {
             lint.findings.push(finding);
         }
     }
-    lint.findings
-        .sort_by(|a, b| (&a.path, &a.file, a.line, a.code.id).cmp(&(&b.path, &b.file, b.line, b.code.id)));
+    order(&mut lint.findings);
     Ok(lint)
+}
+
+/// Puts findings in reading order: example by example (a category's own before its examples'),
+/// errors before warnings within one, and by file and line within a severity. A finding about a
+/// place in a file comes before one about a whole file or directory (a missing recording), so
+/// the script's own bugs lead.
+fn order(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            let example: String = f.path.split('/').take(2).collect::<Vec<_>>().join("/");
+            (example, std::cmp::Reverse(f.severity()), f.line.is_none())
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| (&a.file, a.line, a.column, a.code.id).cmp(&(&b.file, b.line, b.column, b.code.id)))
+    });
+}
+
+/// The examples of the whole catalog by title: titles that differ only in case or surrounding
+/// spaces are the same title to a reader.
+fn titles(catalog: &Catalog) -> HashMap<String, Vec<&Example>> {
+    let mut titles: HashMap<String, Vec<&Example>> = HashMap::new();
+    for example in catalog.examples() {
+        titles.entry(title_key(&example.title)).or_default().push(example);
+    }
+    titles
+}
+
+/// What two titles that read the same have in common.
+fn title_key(title: &str) -> String {
+    title.trim().to_lowercase()
 }
 
 /// The title and description findings of a category or example.

@@ -103,15 +103,15 @@ fn the_seed_page_script_is_reported_with_its_shared_storage_and_fixed_sleeps() {
     assert_eq!(
         found,
         [
-            "NBE103:191",
             "NBE101:194",
+            "NBE102:219",
+            "NBE103:191",
             "NBE103:195",
             "NBE103:199",
             "NBE103:203",
             "NBE103:207",
             "NBE103:211",
-            "NBE103:215",
-            "NBE102:219"
+            "NBE103:215"
         ]
     );
 }
@@ -167,9 +167,9 @@ fn a_server_used_after_only_a_sleep_is_an_error_and_a_polling_loop_is_not() {
     let (code, found, report) = codes(&repo, &["wait/sleep"]);
     assert_eq!(
         (code, found),
-        (1, vec!["NBE103:4".to_string(), "NBE102:5".to_string()])
+        (1, vec!["NBE102:5".to_string(), "NBE103:4".to_string()])
     );
-    let early = &report["findings"][1];
+    let early = &report["findings"][0];
     assert_eq!(
         early["message"],
         "`nats` uses the server started in the background on line 3 after nothing but the fixed sleep on line 4"
@@ -261,7 +261,7 @@ fn recordings_are_judged_as_check_judges_them() {
     let (code, found, _) = codes(&repo, &[]);
     assert_eq!(
         (code, found),
-        (1, vec!["NBE108".to_string(), "NBE106:2".to_string()])
+        (1, vec!["NBE106:2".to_string(), "NBE108".to_string()])
     );
 }
 
@@ -277,7 +277,7 @@ fn catalog_problems_have_their_codes() {
     repo.write("examples/cat/listed/meta.yaml", "title: Listed\n");
     let (code, found, report) = codes(&repo, &[]);
     assert_eq!(code, 1);
-    assert_eq!(found, ["NBE111", "NBE113", "NBE114", "NBE112:3"]);
+    assert_eq!(found, ["NBE113", "NBE114", "NBE111", "NBE112:3"]);
     let fixes: Vec<&str> = report["findings"]
         .as_array()
         .unwrap()
@@ -382,4 +382,63 @@ fn a_server_restarted_on_its_own_port_and_store_dir_conflicts_with_nothing() {
         report["findings"][0]["message"],
         "2 JetStream servers share the default storage directory (nats-server, nats-server)"
     );
+}
+
+#[test]
+fn findings_come_errors_first_by_line_with_each_note_said_once_per_file() {
+    let repo = repo_with(&[(
+        "wait/naps",
+        &format!("{PROSE}sleep 1\nnats-server -p 4222 &\nsleep 2\nnats pub a b\n"),
+    )]);
+    repo.nbe(["record"]).run();
+    let (_, found, _) = codes(&repo, &[]);
+    assert_eq!(found, ["NBE102:6", "NBE103:3", "NBE103:5"]);
+    let out = repo.nbe(["lint", "--color", "never"]).run().code(1);
+    let notes = out.stdout.matches("= note: NBE103 (fixed-sleep)").count();
+    let helps = out
+        .stdout
+        .matches("= help: wait for the condition itself")
+        .count();
+    assert_eq!((notes, helps), (1, 1), "{}", out.stdout);
+    assert!(
+        out.stdout.find("error[NBE102]") < out.stdout.find("warning[NBE103]"),
+        "{}",
+        out.stdout
+    );
+    let summary = out.stdout.lines().last().unwrap_or_default();
+    assert!(
+        summary.starts_with("1 error") && summary.ends_with(", 2 warnings, 0 allowed"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn examples_with_one_title_are_flagged_each_naming_the_other() {
+    let repo = repo_with(&[
+        ("first/a", &format!("{PROSE}echo a\n")),
+        ("second/b", &format!("{PROSE}echo b\n")),
+        ("second/c", &format!("{PROSE}echo c\n")),
+    ]);
+    repo.write(
+        "examples/first/a/meta.yaml",
+        "description: A.\ntitle: Same Words\n",
+    );
+    repo.write(
+        "examples/second/b/meta.yaml",
+        "title: same words \ndescription: B.\n",
+    );
+    repo.nbe(["record"]).run().code(0);
+    let (code, found, report) = codes(&repo, &[]);
+    assert_eq!(
+        (code, found),
+        (0, vec!["NBE118:2".to_string(), "NBE118:1".to_string()])
+    );
+    assert_eq!(
+        report["findings"][0]["message"],
+        "first/a is titled \"Same Words\", as second/b is; a reader cannot tell their pages apart"
+    );
+    // Linting one of them still compares it with the whole catalog.
+    let (_, found, _) = codes(&repo, &["second"]);
+    assert_eq!(found, ["NBE118:1"]);
+    repo.nbe(["lint", "--deny", "warnings"]).run().code(1);
 }
