@@ -15,6 +15,7 @@ pub fn check(
 ) -> Result<i32> {
     let catalog = Catalog::load(&config.root)?;
     let selected = catalog.select(prefixes)?;
+    super::warn_unlisted(&catalog, &selected);
     let mut reporters = Reporters::new(settings, "nbe check");
     reporters.problems(&catalog, prefixes, None)?;
     for (s, (verdict, elapsed)) in selected

@@ -179,7 +179,8 @@ pub const CODES: [Code; 18] = [
         severity: Severity::Error,
         name: "not-listed",
         why: "the category's meta.yaml orders its examples; an example it does not list has no \
-              place in the reading order (and with a list it is left out of every command)",
+              place in the reading order and no page (commands that run clients run it, with a \
+              warning)",
         fix: "add the example's directory name to `examples:` in the category's meta.yaml",
     },
     Code {

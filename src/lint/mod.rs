@@ -198,8 +198,11 @@ pub fn lint(catalog: &Catalog, prefixes: &[String]) -> Result<Lint> {
             meta.title.is_some(),
             meta.description.as_deref(),
         );
-        let others: Vec<&str> = titles[&title_key(&example.title)]
-            .iter()
+        // An unlisted example has no page, so no title a reader sees.
+        let others: Vec<&str> = titles
+            .get(&title_key(&example.title))
+            .into_iter()
+            .flatten()
             .filter(|other| !std::ptr::eq(**other, *example))
             .map(|other| other.path.as_str())
             .collect();
@@ -294,7 +297,7 @@ fn order(findings: &mut [Finding]) {
     });
 }
 
-/// The examples of the whole catalog by title: titles that differ only in case or surrounding
+/// The examples of the whole catalog (those with a page) by title: titles that differ only in case or surrounding
 /// spaces are the same title to a reader.
 fn titles(catalog: &Catalog) -> HashMap<String, Vec<&Example>> {
     let mut titles: HashMap<String, Vec<&Example>> = HashMap::new();

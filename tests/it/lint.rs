@@ -269,7 +269,7 @@ fn recordings_are_judged_as_check_judges_them() {
 fn catalog_problems_have_their_codes() {
     let repo = repo_with(&[("cat/listed", &format!("{PROSE}echo hi\n"))]);
     repo.script("cat/unlisted", "echo hi\n");
-    repo.write("examples/cat/listed/cobol/main.cob", "hi\n");
+    repo.write("examples/cat/listed/golang/main.go", "package main\n");
     repo.write(
         "examples/cat/listed/go/main.go",
         "package main\n\nfunc main() {}\n",
@@ -277,7 +277,13 @@ fn catalog_problems_have_their_codes() {
     repo.write("examples/cat/listed/meta.yaml", "title: Listed\n");
     let (code, found, report) = codes(&repo, &[]);
     assert_eq!(code, 1);
-    assert_eq!(found, ["NBE113", "NBE114", "NBE111", "NBE112:3"]);
+    // The unlisted example is linted too: it runs, with a warning.
+    assert_eq!(
+        found,
+        [
+            "NBE114", "NBE113", "NBE111", "NBE112:3", "NBE111", "NBE114", "NBE110"
+        ]
+    );
     let fixes: Vec<&str> = report["findings"]
         .as_array()
         .unwrap()

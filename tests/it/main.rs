@@ -6,6 +6,7 @@
 
 mod author;
 mod clients;
+mod compat;
 mod harness;
 mod isolation;
 mod lint;
