@@ -396,6 +396,7 @@ mod tests {
             kind: crate::catalog::Kind::CLI,
             dir: dir.path().to_path_buf(),
             main: dir.path().join("main.sh"),
+            requires: Vec::new(),
         };
         assert_eq!(duration(&client), None, "no cast, no duration");
         let output = b"one\ntwo\n";

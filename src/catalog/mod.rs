@@ -13,6 +13,7 @@ mod kind;
 pub(crate) mod meta;
 mod partition;
 pub mod paths;
+pub mod requires;
 pub mod versions;
 
 use std::path::{Path, PathBuf};
@@ -180,6 +181,9 @@ pub struct Client {
     pub dir: PathBuf,
     /// The main program file.
     pub main: PathBuf,
+    /// What it needs beyond its kind, as `meta.yaml` declares it (`requires:` of the example,
+    /// then of the client under `clients:`): program names and example-relative file paths.
+    pub requires: Vec<String>,
 }
 
 impl Example {
@@ -685,7 +689,8 @@ fn load_example(
     let allows = meta::allows(&meta_path, &text, &meta.lint)?;
     let path = format!("{category}/{name}");
     let before = problems.len();
-    let clients = load_clients(&dir, &path, problems)?;
+    let mut clients = load_clients(&dir, &path, problems)?;
+    requires::declare(&mut clients, &meta, &meta_path, &text)?;
     if clients.is_empty() && problems.len() > before {
         return Ok(None);
     }
@@ -845,6 +850,7 @@ fn load_clients(dir: &Path, example_path: &str, problems: &mut Vec<Problem>) -> 
             kind,
             dir: client_dir,
             main,
+            requires: Vec::new(),
         });
     }
     clients.sort_by_key(|client| client.kind);

@@ -28,9 +28,10 @@ use serde::Serialize;
 
 use crate::catalog::{self, Catalog, Example, ProblemKind, Selected};
 use crate::error::{Error, Result};
-use crate::program::split;
+use crate::program::memo;
 use crate::program::syntax::Syntax;
 use crate::recording::Recording;
+use crate::runner::tools::Tools;
 use crate::suite::verdict::{self, Verdict};
 use code::{Code, Severity};
 
@@ -131,8 +132,9 @@ impl Lint {
     }
 }
 
-/// Lints the parts of `catalog` under `prefixes` (everything when empty).
-pub fn lint(catalog: &Catalog, prefixes: &[String]) -> Result<Lint> {
+/// Lints the parts of `catalog` under `prefixes` (everything when empty). `tools` (when found)
+/// is where, before `PATH`, the programs scripts call are looked for.
+pub fn lint(catalog: &Catalog, prefixes: &[String], tools: Option<&Tools>) -> Result<Lint> {
     let selected = catalog.select(prefixes)?;
     let mut findings = Vec::new();
     for problem in catalog.problems_in(prefixes, None) {
@@ -228,7 +230,7 @@ pub fn lint(catalog: &Catalog, prefixes: &[String]) -> Result<Lint> {
         }
     }
     for s in &selected {
-        client(&mut findings, catalog, *s)?;
+        client(&mut findings, catalog, *s, tools)?;
     }
     order(&mut findings);
     let mut lint = Lint::default();
@@ -344,16 +346,12 @@ fn described(
 }
 
 /// The findings of one client: its program's prose, its script, its recording.
-fn client(findings: &mut Vec<Finding>, catalog: &Catalog, s: Selected) -> Result<()> {
+fn client(findings: &mut Vec<Finding>, catalog: &Catalog, s: Selected, tools: Option<&Tools>) -> Result<()> {
     let client = s.client;
     let source = std::fs::read_to_string(&client.main)
         .map_err(|e| Error::io(format!("failed to read {}", client.main.display()), e))?;
-    if let Ok(split) = split::split(Syntax::for_file(&client.main), &source)
-        && split
-            .sections
-            .iter()
-            .all(|section| section.prose.trim().is_empty())
-    {
+    // Through the memo: parsing every program with its grammar was most of lint's time.
+    if let Ok(false) = memo::has_prose(Syntax::for_file(&client.main), &source) {
         findings.push(Finding::new(
             code::NO_PROSE,
             &client.path,
@@ -368,13 +366,17 @@ fn client(findings: &mut Vec<Finding>, catalog: &Catalog, s: Selected) -> Result
         script(findings, &client.path, &client.main, &source);
     }
     if client.kind.cannot_run_here().is_none() {
-        recording(findings, catalog, s);
+        // A client lacking what it requires here cannot be asked to record; one recorded
+        // elsewhere is judged all the same.
+        let runnable = catalog::requires::unmet(s, tools).is_none();
+        recording(findings, catalog, s, runnable);
     }
     Ok(())
 }
 
-/// The findings of a client's recording, judged as `nbe check` judges it.
-fn recording(findings: &mut Vec<Finding>, catalog: &Catalog, s: Selected) {
+/// The findings of a client's recording, judged as `nbe check` judges it; a missing recording
+/// only when the client is `runnable` here.
+fn recording(findings: &mut Vec<Finding>, catalog: &Catalog, s: Selected, runnable: bool) {
     let path = &s.client.path;
     let recording = Recording::read(catalog, s);
     let mut undeclared = false;
@@ -395,6 +397,7 @@ fn recording(findings: &mut Vec<Finding>, catalog: &Catalog, s: Selected) {
     }
     let (code, reason) = match verdict::of_recording(s, &recording) {
         Verdict::Verified => return,
+        Verdict::NotRecorded(_) if !runnable => return,
         Verdict::NotRecorded(reason) => (code::NOT_RECORDED, reason),
         Verdict::Stale(reason) => (code::STALE_RECORDING, reason),
         // The undeclared error lines are this failure, already reported line by line.

@@ -96,3 +96,71 @@ fn an_unlisted_example_runs_with_a_warning_and_lint_reports_the_listing() {
     assert_eq!(report["findings"][0]["code"], "NBE112");
     assert_eq!(report["findings"][0]["path"], "c/draft");
 }
+
+#[test]
+fn a_client_missing_what_it_requires_is_skipped_with_the_reason_everywhere() {
+    let repo = repo_listing(&["keys", "certs"], &["keys", "certs"]);
+    repo.write(
+        "examples/c/keys/meta.yaml",
+        "title: Keys\ndescription: Keys.\nclients:\n  cli:\n    requires: [nbe-no-such-program-here, bash]\n",
+    );
+    repo.write(
+        "examples/c/certs/meta.yaml",
+        "title: Certs\ndescription: Certs.\nrequires: [certs/ca.pem]\n",
+    );
+    let program = "requires `nbe-no-such-program-here`, which is neither in the tools dir nor on PATH (declared by `requires` in examples/c/keys/meta.yaml); install it to run this client";
+    let file = "requires certs/ca.pem, which c/certs does not hold (declared by `requires` in examples/c/certs/meta.yaml); build or add it first";
+    // `nbe run` refuses it as it refuses a kind whose toolchain is missing: exit 2, nothing run.
+    repo.nbe(["run", "c/keys"])
+        .run()
+        .code(2)
+        .stderr_has(&format!("c/keys/cli: {program}"));
+    for command in ["test", "record", "check"] {
+        repo.nbe([command])
+            .run()
+            .code(0)
+            .stdout_has("SKIP c/keys/cli [")
+            .stdout_has(&format!("]: {program}"))
+            .stdout_has("SKIP c/certs/cli [")
+            .stdout_has(&format!("]: {file}"))
+            .summary("0 passed, 0 failed, 2 skipped");
+    }
+    // No recording is asked of a client that cannot make one here.
+    repo.nbe(["lint"])
+        .run()
+        .code(0)
+        .summary("0 errors, 0 warnings, 0 allowed");
+    // Once the file is there, the client runs.
+    repo.write("examples/c/certs/certs/ca.pem", "not a real certificate\n");
+    repo.nbe(["record", "c/certs"]).run().code(0);
+    repo.nbe(["test"])
+        .run()
+        .code(0)
+        .summary("1 passed, 0 failed, 1 skipped");
+
+    // What `requires` names is checked when the catalog loads.
+    repo.write(
+        "examples/c/keys/meta.yaml",
+        "title: Keys\nclients:\n  go:\n    requires: [nsc]\n",
+    );
+    repo.nbe(["test", "c/keys"])
+        .run()
+        .code(1)
+        .stdout_has("examples/c/keys/meta.yaml:3:3: `clients` names \"go\", which is not a client of this example; use one of: cli");
+    repo.write(
+        "examples/c/keys/meta.yaml",
+        "title: Keys\nrequires: [/usr/bin/nsc]\n",
+    );
+    repo.nbe(["test", "c/keys"])
+        .run()
+        .code(1)
+        .stdout_has("examples/c/keys/meta.yaml:2:12: `requires` item \"/usr/bin/nsc\" is an absolute path");
+    repo.write(
+        "examples/c/keys/meta.yaml",
+        "title: Keys\nclients:\n  cli:\n    needs: [nsc]\n",
+    );
+    repo.nbe(["test", "c/keys"])
+        .run()
+        .code(1)
+        .stdout_has("examples/c/keys/meta.yaml:4:5: unknown field `needs`");
+}
