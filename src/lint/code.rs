@@ -76,8 +76,11 @@ pub const UNUSED_ALLOW: &Code = &CODES[16];
 /// Two examples of the catalog have the same title.
 pub const DUPLICATE_TITLE: &Code = &CODES[17];
 
+/// A script runs a program this machine does not have, and its client does not declare it.
+pub const MISSING_PROGRAM: &Code = &CODES[18];
+
 /// Every code, in numeric order.
-pub const CODES: [Code; 18] = [
+pub const CODES: [Code; 19] = [
     Code {
         id: "NBE101",
         severity: Severity::Error,
@@ -228,6 +231,17 @@ pub const CODES: [Code; 18] = [
         why: "the site lists examples by title; two examples with one title read as the same \
               page in the navigation and in search",
         fix: "give each example a `title` that says what it alone shows",
+    },
+    Code {
+        id: "NBE119",
+        severity: Severity::Warning,
+        name: "missing-program",
+        why: "a command that is no builtin, no function of the script and no program in the \
+              tools dir or on PATH ends the run with `command not found` (exit 127), a failure \
+              that says nothing about the example",
+        fix: "if the example needs the program, declare it in the example's meta.yaml \
+              (`requires: [name]`, or `clients: {cli: {requires: [name]}}`): where it is missing \
+              the client is skipped with that reason; else fix the command's name",
     },
 ];
 

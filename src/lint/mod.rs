@@ -31,7 +31,8 @@ use crate::error::{Error, Result};
 use crate::program::memo;
 use crate::program::syntax::Syntax;
 use crate::recording::Recording;
-use crate::runner::tools::Tools;
+use crate::runner::toolchain::find_program;
+use crate::runner::tools::{Tools, search_path};
 use crate::suite::verdict::{self, Verdict};
 use code::{Code, Severity};
 
@@ -362,8 +363,10 @@ fn client(findings: &mut Vec<Finding>, catalog: &Catalog, s: Selected, tools: Op
             ),
         ));
     }
-    if client.main.extension().is_some_and(|ext| ext == "sh") {
-        script(findings, &client.path, &client.main, &source);
+    if client.main.extension().is_some_and(|ext| ext == "sh")
+        && let Some(script) = script(findings, &client.path, &client.main, &source)
+    {
+        missing_programs(findings, s, &script.commands, tools);
     }
     if client.kind.cannot_run_here().is_none() {
         // A client lacking what it requires here cannot be asked to record; one recorded
@@ -407,8 +410,8 @@ fn recording(findings: &mut Vec<Finding>, catalog: &Catalog, s: Selected, runnab
     findings.push(Finding::new(code, path, &s.client.dir, reason));
 }
 
-/// The findings of a bash script.
-fn script(findings: &mut Vec<Finding>, path: &str, file: &Path, source: &str) {
+/// The findings of a bash script, and the script as read (`None` when it does not parse).
+fn script(findings: &mut Vec<Finding>, path: &str, file: &Path, source: &str) -> Option<shell::Script> {
     let script = match shell::analyse(source) {
         Ok(script) => script,
         Err(err) => {
@@ -422,7 +425,7 @@ fn script(findings: &mut Vec<Finding>, path: &str, file: &Path, source: &str) {
                 finding = finding.at(at.line, at.column);
             }
             findings.push(finding);
-            return;
+            return None;
         }
     };
     let servers: Vec<servers::Server> = script.servers.iter().map(servers::Server::of).collect();
@@ -480,6 +483,128 @@ fn script(findings: &mut Vec<Finding>, path: &str, file: &Path, source: &str) {
                 format!("{} is outside the run's work dir", found.path),
             )
             .at(found.at.line, found.at.column),
+        );
+    }
+    Some(script)
+}
+
+/// Bash's builtins and keywords: commands a script runs that are no program.
+const BUILTINS: &[&str] = &[
+    ".",
+    ":",
+    "[",
+    "[[",
+    "alias",
+    "bg",
+    "bind",
+    "break",
+    "builtin",
+    "caller",
+    "case",
+    "cd",
+    "command",
+    "compgen",
+    "complete",
+    "compopt",
+    "continue",
+    "declare",
+    "dirs",
+    "disown",
+    "echo",
+    "enable",
+    "eval",
+    "exec",
+    "exit",
+    "export",
+    "false",
+    "fc",
+    "fg",
+    "for",
+    "function",
+    "getopts",
+    "hash",
+    "help",
+    "history",
+    "if",
+    "jobs",
+    "kill",
+    "let",
+    "local",
+    "logout",
+    "mapfile",
+    "popd",
+    "printf",
+    "pushd",
+    "pwd",
+    "read",
+    "readarray",
+    "readonly",
+    "return",
+    "select",
+    "set",
+    "shift",
+    "shopt",
+    "source",
+    "suspend",
+    "test",
+    "time",
+    "times",
+    "trap",
+    "true",
+    "type",
+    "typeset",
+    "ulimit",
+    "umask",
+    "unalias",
+    "unset",
+    "until",
+    "wait",
+    "while",
+];
+
+/// NBE119: commands a script runs that are no builtin, no function of the script and no program
+/// in the tools dir or on `PATH`, and that the client does not declare in `requires`: here the
+/// run ends with "command not found" (exit 127) where declaring it would skip the client with
+/// the reason. Once per command, at its first place.
+fn missing_programs(
+    findings: &mut Vec<Finding>,
+    s: Selected,
+    commands: &[(String, shell::Pos)],
+    tools: Option<&Tools>,
+) {
+    let mut reported: Vec<&str> = Vec::new();
+    for (name, at) in commands {
+        // A path (`./build.sh`) is the example's own file, not a program to look up.
+        if name.is_empty()
+            || name.contains('/')
+            || name.contains('=')
+            || BUILTINS.contains(&name.as_str())
+            || reported.contains(&name.as_str())
+            || s.client.requires.contains(name)
+        {
+            continue;
+        }
+        let found = match tools {
+            Some(tools) => find_program(name, tools),
+            None => search_path(name),
+        };
+        if found.is_some() {
+            continue;
+        }
+        reported.push(name);
+        findings.push(
+            Finding::new(
+                code::MISSING_PROGRAM,
+                &s.client.path,
+                &s.client.main,
+                format!(
+                    "`{name}` is neither a builtin, a function of the script, nor a program in the tools dir or on PATH; if {} needs it, declare it in examples/{}/meta.yaml: `clients: {{{}: {{requires: [{name}]}}}}` (or `requires: [{name}]` for every client)",
+                    s.client.path,
+                    s.example.path,
+                    s.client.dir_name()
+                ),
+            )
+            .at(at.line, at.column),
         );
     }
 }

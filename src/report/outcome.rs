@@ -27,7 +27,15 @@ pub mod ended {
 
     /// `exited with status 7`.
     pub fn exited(status: i32) -> String {
-        format!("exited with status {status}")
+        match status {
+            // The shell's status for a command it could not find: the example's fault only when
+            // the program is a typo; a program the machine lacks is a requirement to declare.
+            127 => format!(
+                "exited with status {status}; {}",
+                crate::runner::trace::COMMAND_NOT_FOUND
+            ),
+            _ => format!("exited with status {status}"),
+        }
     }
 
     /// `was killed by signal 9`.

@@ -164,3 +164,19 @@ fn a_client_missing_what_it_requires_is_skipped_with_the_reason_everywhere() {
         .code(1)
         .stdout_has("examples/c/keys/meta.yaml:4:5: unknown field `needs`");
 }
+
+#[test]
+fn a_run_ending_with_command_not_found_says_how_to_declare_the_program() {
+    let repo = repo_listing(&["keys"], &["keys"]);
+    repo.script(
+        "c/keys",
+        "#!/bin/bash\n# Needs a program.\nnbe-no-such-tool generate\n",
+    );
+    let hint = "127 is the shell's \"command not found\": a program it runs is missing here; if the example needs it, declare it (`requires: [name]` in the example's meta.yaml)";
+    repo.nbe(["run", "c/keys"]).run().code(127).stderr_has(hint);
+    repo.nbe(["test"])
+        .run()
+        .code(1)
+        .stdout_has("main.sh:3: nbe-no-such-tool generate exited with 127; ")
+        .stdout_has(hint);
+}

@@ -448,3 +448,28 @@ fn examples_with_one_title_are_flagged_each_naming_the_other() {
     assert_eq!(found, ["NBE118:1"]);
     repo.nbe(["lint", "--deny", "warnings"]).run().code(1);
 }
+
+#[test]
+fn a_command_missing_here_suggests_declaring_it_unless_declared() {
+    let repo = repo_with(&[(
+        "tools/keys",
+        &format!(
+            "{PROSE}setup() {{ echo ready; }}\nsetup\nnbe-no-such-tool generate\n./helper.sh\ncd .\nnbe-no-such-tool list\nnats --version\n"
+        ),
+    )]);
+    repo.write("examples/tools/keys/cli/helper.sh", "echo helped\n");
+    let (code, found, report) = codes(&repo, &[]);
+    assert_eq!((code, found), (1, vec!["NBE119:5".to_string()]));
+    assert_eq!(
+        report["findings"][0]["message"],
+        "`nbe-no-such-tool` is neither a builtin, a function of the script, nor a program in the tools dir or on PATH; if tools/keys/cli needs it, declare it in examples/tools/keys/meta.yaml: `clients: {cli: {requires: [nbe-no-such-tool]}}` (or `requires: [nbe-no-such-tool]` for every client)"
+    );
+    // Declared, the client is skipped where the program is missing: nothing to suggest, and no
+    // recording asked for.
+    repo.write(
+        "examples/tools/keys/meta.yaml",
+        "title: keys\ndescription: Keys.\nrequires: [nbe-no-such-tool]\n",
+    );
+    let out = repo.nbe(["lint", "--format", "json"]).run().code(0);
+    assert!(out.stdout.contains("\"findings\": []"), "{}", out.stdout);
+}
