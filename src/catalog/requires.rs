@@ -8,7 +8,7 @@
 //! ships, like `./certs/ca.pem`). A client missing one is skipped with the reason wherever clients
 //! run, and counted apart from passes; `nbe check` does not ask it for a recording it cannot make.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::catalog::meta::{self, ExampleMeta};
 use crate::catalog::{Client, Selected};
@@ -80,6 +80,15 @@ fn check_items(items: &[String], steps: &[&str], meta_path: &Path, text: &str) -
     Ok(())
 }
 
+/// The program `name` as the kinds look for theirs ([`find_program`]: `tools`' dir, then `PATH`),
+/// on `PATH` alone when the tools were not found.
+pub fn find(name: &str, tools: Option<&Tools>) -> Option<PathBuf> {
+    match tools {
+        Some(tools) => find_program(name, tools),
+        None => search_path(name),
+    }
+}
+
 /// Why `selected` cannot run on this machine, naming the first requirement missing and where it
 /// is declared; `None` when it has them all. Programs are looked for in `tools`' dir, then on
 /// `PATH` (only `PATH` without tools).
@@ -96,11 +105,7 @@ pub fn unmet(selected: Selected, tools: Option<&Tools>) -> Option<String> {
                 )
             })
         } else {
-            let found = match tools {
-                Some(tools) => find_program(need, tools),
-                None => search_path(need),
-            };
-            found.is_none().then(|| {
+            find(need, tools).is_none().then(|| {
                 format!(
                     "requires `{need}`, which is neither in the tools dir nor on PATH (declared by `requires` in {declared}); install it to run this client"
                 )

@@ -31,8 +31,7 @@ use crate::error::{Error, Result};
 use crate::program::memo;
 use crate::program::syntax::Syntax;
 use crate::recording::Recording;
-use crate::runner::toolchain::find_program;
-use crate::runner::tools::{Tools, search_path};
+use crate::runner::tools::Tools;
 use crate::suite::verdict::{self, Verdict};
 use code::{Code, Severity};
 
@@ -577,18 +576,13 @@ fn missing_programs(
         // A path (`./build.sh`) is the example's own file, not a program to look up.
         if name.is_empty()
             || name.contains('/')
-            || name.contains('=')
             || BUILTINS.contains(&name.as_str())
             || reported.contains(&name.as_str())
             || s.client.requires.contains(name)
         {
             continue;
         }
-        let found = match tools {
-            Some(tools) => find_program(name, tools),
-            None => search_path(name),
-        };
-        if found.is_some() {
+        if catalog::requires::find(name, tools).is_some() {
             continue;
         }
         reported.push(name);
