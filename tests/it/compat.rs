@@ -92,6 +92,9 @@ fn an_unlisted_example_runs_with_a_warning_and_lint_reports_the_listing() {
         .summary("2 passed, 0 failed, 0 skipped");
     // It has no page and no place in the list.
     repo.nbe(["list"]).run().code(0).stdout_lacks("draft");
+    let site = repo.path("site");
+    repo.nbe(["build", "--output"]).args([&site]).run().code(0);
+    assert!(site.join("c/one").is_dir() && !site.join("c/draft").exists());
     let out = repo.nbe(["lint", "--format", "json"]).run().code(1);
     let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(report["summary"]["errors"], 1, "{}", out.stdout);
