@@ -470,6 +470,7 @@ mod tests {
             kind: crate::catalog::Kind::CLI,
             dir: dir.path().to_path_buf(),
             main: dir.path().join("main.sh"),
+            requires: Vec::new(),
         };
         assert_eq!(duration(&client), None, "no cast, no duration");
         let output = b"one\ntwo\n";
@@ -520,6 +521,7 @@ mod tests {
             kind: crate::catalog::Kind::CLI,
             dir: dir.path().join("client"),
             main: dir.path().join("client/main.sh"),
+            requires: Vec::new(),
         };
         std::fs::create_dir_all(&client.dir).unwrap();
         let pending = dir.path().join("snapshots/a/b/cli.snap.new");

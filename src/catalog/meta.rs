@@ -69,6 +69,23 @@ pub struct ExampleMeta {
     /// What `nbe lint` is told about this example.
     #[serde(default)]
     pub lint: LintMeta,
+    /// What every client of the example needs beyond its kind: programs (looked up in the tools
+    /// dir, then on `PATH`) and files (a path holding `/`, relative to the example). A client
+    /// whose requirement is missing is skipped with the reason.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Settings of single clients, by directory or kind name, like `{cli: {requires: [nsc]}}`.
+    #[serde(default)]
+    pub clients: std::collections::BTreeMap<String, ClientMeta>,
+}
+
+/// One client's settings under `clients:` in an example's `meta.yaml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientMeta {
+    /// What this client needs beyond its kind and the example's `requires`.
+    #[serde(default)]
+    pub requires: Vec<String>,
 }
 
 /// `lint:` in an example's `meta.yaml`.
@@ -148,10 +165,10 @@ pub fn allows(path: &Path, text: &str, lint: &LintMeta) -> Result<Vec<Allow>> {
 pub const RUN_KEYS: [&str; 4] = ["expect", "normalize", "server", "timeout"];
 
 /// The top-level keys of an example's `meta.yaml` that do not change what a run prints: what only
-/// people read (the docs page's title and description), `versions`, which decides whether a
-/// client runs on the versions at hand, not what it prints when it does, and `lint`, which only
-/// `nbe lint` reads.
-pub const NON_RUN_KEYS: [&str; 4] = ["description", "lint", "title", "versions"];
+/// people read (the docs page's title and description), `versions`, `requires` and `clients`
+/// (only requirements today), which decide whether a client runs on the machine at hand, not what
+/// it prints when it does, and `lint`, which only `nbe lint` reads.
+pub const NON_RUN_KEYS: [&str; 6] = ["clients", "description", "lint", "requires", "title", "versions"];
 
 /// The values of the [`RUN_KEYS`] an example's `meta.yaml` sets, as canonical JSON (keys sorted):
 /// the same for any spelling of the same values, whatever the YAML style, comments or the

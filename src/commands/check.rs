@@ -1,6 +1,6 @@
 //! `nbe check`: the verdict on every recording, without running anything.
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, requires};
 use crate::config::{Config, ReportSettings, Unreferenced};
 use crate::error::Result;
 use crate::report::{ClientReport, Outcome, Reporters};
@@ -16,6 +16,9 @@ pub fn check(
 ) -> Result<i32> {
     let catalog = Catalog::load(&config.root)?;
     let selected = catalog.select(prefixes)?;
+    super::warn_unlisted(&catalog, &selected);
+    // Without the tools, a requirement is looked for on PATH alone.
+    let tools = config.tools().ok();
     let mut reporters = Reporters::new(settings, "nbe check");
     reporters.problems(&catalog, prefixes, None)?;
     // A page that would publish what `nbe new` wrote for its author to replace is not ready.
@@ -37,8 +40,15 @@ pub fn check(
     {
         let outcome = match verdict {
             Verdict::Verified => Outcome::Passed,
-            // A client nbe cannot run yet has no recording to check; that is not its fault.
-            Verdict::NotRecorded(_) if let Some(reason) = s.client.kind.cannot_run_here() => {
+            // A client nbe cannot run yet, or one missing what it requires here, has no recording
+            // to check; that is not its fault.
+            Verdict::NotRecorded(_)
+                if let Some(reason) = s
+                    .client
+                    .kind
+                    .cannot_run_here()
+                    .or_else(|| requires::unmet(*s, tools.as_ref())) =>
+            {
                 Outcome::Skipped { reason }
             }
             Verdict::Stale(reason) | Verdict::Failing(reason) | Verdict::NotRecorded(reason) => {

@@ -41,6 +41,13 @@ pub(crate) fn warn_problems(catalog: &crate::catalog::Catalog) {
     }
 }
 
+/// Warns about each example of `selected` its category does not list: it runs all the same.
+pub(crate) fn warn_unlisted(catalog: &crate::catalog::Catalog, selected: &[crate::catalog::Selected]) {
+    for warning in catalog.unlisted_in(selected) {
+        eprintln!("nbe: warning: {warning}");
+    }
+}
+
 /// Runs the command line and returns the exit code.
 pub fn dispatch(cli: Cli) -> Result<i32> {
     let globals = Globals::from(&cli);

@@ -15,6 +15,7 @@ use crate::suite::{Prepared, RunOptions, run_client};
 pub fn run(config: &Config, path: &str, flags: &RunFlags) -> Result<i32> {
     let catalog = Catalog::load(&config.root)?;
     let selected = catalog.client(path)?;
+    super::warn_unlisted(&catalog, &[selected]);
     let client = selected.client;
     // Refused before the tools are looked for: they would not help.
     if let Some(sentence) = client.kind.cannot_run_here() {

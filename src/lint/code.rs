@@ -75,8 +75,14 @@ pub const UNUSED_ALLOW: &Code = &CODES[16];
 /// Text `nbe new` wrote for the author to replace, left as it was.
 pub const TEMPLATE_TEXT: &Code = &CODES[17];
 
+/// Two examples of the catalog have the same title.
+pub const DUPLICATE_TITLE: &Code = &CODES[18];
+
+/// A script runs a program this machine does not have, and its client does not declare it.
+pub const MISSING_PROGRAM: &Code = &CODES[19];
+
 /// Every code, in numeric order.
-pub const CODES: [Code; 18] = [
+pub const CODES: [Code; 20] = [
     Code {
         id: "NBE101",
         severity: Severity::Error,
@@ -178,7 +184,8 @@ pub const CODES: [Code; 18] = [
         severity: Severity::Error,
         name: "not-listed",
         why: "the category's meta.yaml orders its examples; an example it does not list has no \
-              place in the reading order (and with a list it is left out of every command)",
+              place in the reading order and no page (commands that run clients run it, with a \
+              warning)",
         fix: "add the example's directory name to `examples:` in the category's meta.yaml",
     },
     Code {
@@ -230,6 +237,25 @@ pub const CODES: [Code; 18] = [
               stand: the page would describe the template's request and reply, not the example",
         fix: "replace the description with what a reader learns from the example, and write the \
               program's comments about what it does",
+    },
+    Code {
+        id: "NBE119",
+        severity: Severity::Warning,
+        name: "duplicate-title",
+        why: "the site lists examples by title; two examples with one title read as the same \
+              page in the navigation and in search",
+        fix: "give each example a `title` that says what it alone shows",
+    },
+    Code {
+        id: "NBE120",
+        severity: Severity::Warning,
+        name: "missing-program",
+        why: "a command that is no builtin, no function of the script and no program in the \
+              tools dir or on PATH ends the run with `command not found` (exit 127), a failure \
+              that says nothing about the example",
+        fix: "if the example needs the program, declare it in the example's meta.yaml \
+              (`requires: [name]`, or `clients: {cli: {requires: [name]}}`): where it is missing \
+              the client is skipped with that reason; else fix the command's name",
     },
 ];
 

@@ -110,6 +110,9 @@ pub struct Script {
     /// loop passes and calls counted) and from then on walked each loop and call at most once
     /// and recorded no more servers; `None` when it walked the whole script.
     pub cut: Option<Pos>,
+    /// The commands it runs that are no function it defines, with a literal name, once per
+    /// place: what must be a builtin or a program on `PATH`.
+    pub commands: Vec<(String, Pos)>,
 }
 
 /// Why a script could not be read.
@@ -298,6 +301,8 @@ fn parse_and_walk(source: &str) -> Result<Script, ParseError> {
     script.sleeps.dedup_by_key(|sleep| sleep.at);
     script.paths.sort_by_key(|path| path.at);
     script.paths.dedup_by(|a, b| a.at == b.at && a.path == b.path);
+    script.commands.sort_by_key(|(_, at)| *at);
+    script.commands.dedup();
     Ok(script)
 }
 
@@ -578,6 +583,9 @@ impl<'a> Walker<'a> {
         if let Some(body) = self.functions.get(name.as_str()).copied() {
             self.call(body, args, background);
             return;
+        }
+        if !name.contains(UNKNOWN) {
+            self.script.commands.push((name.clone(), at));
         }
         if background {
             self.last_background = None;

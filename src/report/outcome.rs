@@ -28,8 +28,14 @@ pub mod ended {
     /// `exited with status 7`; a status past 128 names the signal it stands for, as a shell
     /// reports a program a signal killed: `exited with status 139 (killed by SIGSEGV)`.
     pub fn exited(status: i32) -> String {
-        match signal_name(status - 128) {
-            Some(name) if status > 128 => format!("exited with status {status} (killed by {name})"),
+        match (status, signal_name(status - 128)) {
+            // The shell's status for a command it could not find: the example's fault only when
+            // the program is a typo; a program the machine lacks is a requirement to declare.
+            (127, _) => format!(
+                "exited with status {status}; {}",
+                crate::runner::trace::COMMAND_NOT_FOUND
+            ),
+            (129.., Some(name)) => format!("exited with status {status} (killed by {name})"),
             _ => format!("exited with status {status}"),
         }
     }

@@ -84,15 +84,16 @@ impl Reporters {
         self.emit(Event::Finished(report))
     }
 
-    /// Reports every catalog problem under `prefixes` (within `partition`) as a failed client, so a
-    /// broken example fails where it is and the others still run.
+    /// Reports every catalog problem under `prefixes` (within `partition`) that fails a run
+    /// ([`Catalog::failures_in`]) as a failed client, so a broken example fails where it is and
+    /// the others still run.
     pub fn problems(
         &mut self,
         catalog: &Catalog,
         prefixes: &[String],
         partition: Option<Partition>,
     ) -> Result<()> {
-        for problem in catalog.problems_in(prefixes, partition) {
+        for problem in catalog.failures_in(prefixes, partition) {
             self.finished(&ClientReport {
                 path: problem.path.clone(),
                 outcome: Outcome::Failed {

@@ -125,6 +125,10 @@ pub fn run_client(
             .find(|(kind, _)| *kind == selected.client.kind)
             .map(|(_, dir)| dir.as_path()),
     };
+    // A missing requirement is found before anything is built for a client that cannot run.
+    if let Some(reason) = crate::catalog::requires::unmet(selected, Some(&options.tools)) {
+        return Ok(Err(NotReady::Skipped(reason)));
+    }
     let ready = match toolchain::make_ready(client, &options.tools, &options.cache)? {
         Ok(ready) => ready,
         Err(not_ready) => return Ok(Err(not_ready)),

@@ -285,31 +285,32 @@ fn a_broken_example_elsewhere_blocks_nothing() {
     repo.write("examples/meta.yaml", "categories: [good, bad]\n");
     repo.write("examples/good/meta.yaml", "examples: [fine]\n");
     repo.script("good/fine", "echo fine\n");
-    // An example not listed yet, and a listed one whose go client lacks its program.
+    // An example not listed yet (it runs, with a warning), and a listed one whose go client
+    // holds a program but not its main file.
     repo.write("examples/bad/meta.yaml", "examples:\n  - half\n");
     repo.script("bad/unlisted", "echo never\n");
     repo.script("bad/half", "echo half\n");
-    repo.write("examples/bad/half/go/README", "to do\n");
+    repo.write("examples/bad/half/go/helper.go", "package main\n");
     repo.nbe(["run", "good/fine"]).run().code(0).stdout_has("fine");
     repo.nbe(["run", "bad/half"]).run().code(0).stdout_has("half");
     repo.nbe(["run", "bad/unlisted"])
         .run()
-        .code(2)
-        .stderr_has("examples/bad/meta.yaml:1:1:")
-        .stderr_has("is not listed under `examples`");
+        .code(0)
+        .stdout_has("never")
+        .stderr_has("warning: bad/unlisted is not listed under `examples:`");
     repo.nbe(["list"])
         .run()
         .code(0)
         .stdout_has("good/fine")
         .stderr_has("warning: bad/half/go left out:")
         .stderr_has("the go client has no main.go");
-    // The two runnable clients are recorded; the two broken parts fail where they are.
+    // The three runnable clients are recorded; the broken one fails where it is.
     repo.nbe(["record"])
         .run()
         .code(1)
         .stdout_has("bad/unlisted")
         .stdout_has("bad/half/go")
-        .summary("2 passed, 2 failed, 0 skipped");
+        .summary("3 passed, 1 failed, 0 skipped");
     assert!(repo.exists("examples/good/fine/cli/output.txt"));
 }
 

@@ -7,6 +7,7 @@
 mod adopt;
 mod author;
 mod clients;
+mod compat;
 mod failures;
 mod harness;
 mod isolation;

@@ -293,7 +293,7 @@ fn meta_yaml_values_nothing_could_satisfy_are_catalog_errors_at_their_value() {
 #[test]
 fn a_client_without_its_main_file_is_named() {
     let repo = Repo::new();
-    repo.write("examples/kv/basics/cli/README", "no program here\n");
+    repo.write("examples/kv/basics/cli/setup.sh", "echo not the main program\n");
     repo.nbe(["list"])
         .run()
         .code(0)
