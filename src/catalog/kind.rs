@@ -54,6 +54,8 @@ pub struct KindSpec {
     pub label: String,
     /// The program file.
     pub main: String,
+    /// How a reader runs the program by hand, in its directory (`go run .`): the site shows it.
+    pub by_hand: Option<String>,
     /// The default server fixture.
     pub server: Server,
     /// Why nbe cannot run the kind here.
