@@ -8,8 +8,9 @@
 //! - [`crate::program`] reads programs with real grammars and cuts them into prose and code (the
 //!   staleness hash reads the same split); [`highlight`] colours code; [`markdown`] renders prose and resolves links between examples;
 //! - [`badge`] says what a recording was made with and the verdict on it;
-//! - [`page`] writes the HTML; [`search`] writes the search index; `assets/` holds the stylesheet
-//!   and the small script (which also matches searches against the index);
+//! - [`page`] writes the HTML, folding the blocks [`setup`] judges to only prepare the run;
+//!   [`search`] writes the search index; `assets/` holds the stylesheet, the small script (which
+//!   also matches searches against the index) and the monospace font;
 //! - [`preview`] is the local preview server behind `nbe serve`.
 
 pub mod badge;
@@ -20,6 +21,7 @@ pub mod outdir;
 mod page;
 pub mod preview;
 mod search;
+pub mod setup;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -41,6 +43,19 @@ const STYLESHEET: &str = include_str!("assets/site.css");
 // The script shows at most 36 rows of a recording; `recording::CAST_HEIGHT` lets nbe record up to 40.
 // Taller recordings scroll in the player, so the two need not agree; changing either changes pages.
 const SCRIPT: &str = include_str!("assets/site.js");
+/// JetBrains Mono (SIL Open Font License), from the `@fontsource/jetbrains-mono` npm package, latin
+/// subset: built in, so every site has its code font without node_modules or outside requests.
+const FONTS: [(&str, &[u8]); 3] = [
+    (
+        "jetbrains-mono-400.woff2",
+        include_bytes!("assets/fonts/jetbrains-mono-latin-400-normal.woff2"),
+    ),
+    (
+        "jetbrains-mono-700.woff2",
+        include_bytes!("assets/fonts/jetbrains-mono-latin-700-normal.woff2"),
+    ),
+    ("jetbrains-mono-OFL.txt", include_bytes!("assets/fonts/OFL.txt")),
+];
 
 /// Something in the examples the site had to work around; the build still succeeds.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -113,7 +128,7 @@ pub fn render(catalog: &Catalog, verdicts: &dyn Verdicts) -> Site {
         site.files.insert(path, html.into_bytes());
         site.pages += 1;
     };
-    add_page(&mut site, "index.html".into(), model.index(&mut warnings));
+    add_page(&mut site, "index.html".into(), model.index());
     for category in &catalog.categories {
         add_page(
             &mut site,
@@ -139,6 +154,9 @@ pub fn render(catalog: &Catalog, verdicts: &dyn Verdicts) -> Site {
         .insert("assets/site.css".into(), STYLESHEET.as_bytes().to_vec());
     site.files
         .insert("assets/site.js".into(), SCRIPT.as_bytes().to_vec());
+    for (name, bytes) in FONTS {
+        site.files.insert(format!("assets/{name}"), bytes.to_vec());
+    }
     site.files.insert(
         "assets/search-index.js".into(),
         search::index(catalog, &model.clients).into_bytes(),
@@ -234,6 +252,10 @@ fn read_client<'a>(
         cast,
         verdict: verdicts.of(selected, &recording),
         provenance: badge::provenance(&recording),
+        library: client.kind.spec().library.as_ref().and_then(|library| {
+            crate::runner::install::pinned_library(client.kind, &catalog.root)
+                .map(|version| format!("{} {version}", library.name))
+        }),
     }
 }
 
@@ -381,7 +403,7 @@ mod tests {
             .unwrap();
         assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
         assert!(page.contains("<title>Inject &lt;script&gt;"));
-        assert!(page.contains(r#"<a href="../../../evil/inject/go/index.html">Go</a>"#));
+        assert!(page.contains(r#"<a href="../../../evil/inject/go/index.html" data-lang="go">Go</a>"#));
     }
 
     #[test]
@@ -513,12 +535,21 @@ mod tests {
     }
 
     #[test]
-    fn code_blocks_have_copy_buttons() {
+    fn a_page_has_one_copy_button_for_its_program_and_one_for_its_command() {
         let repo = one_example("");
         let site = render(&Catalog::load(repo.path()).unwrap(), &Unrecorded);
         let page = String::from_utf8(site.files["c/e/cli/index.html"].clone()).unwrap();
+        assert_eq!(
+            page.matches("<button type=\"button\" class=\"copy\"").count(),
+            2,
+            "{page}"
+        );
+        assert!(page.contains("data-copy=\"bash main.sh\""), "{page}");
+        assert!(page.contains("data-copy-program"), "{page}");
         assert!(
-            page.contains("echo hi</code></pre><button type=\"button\" class=\"copy-code\""),
+            page.contains(
+                "<script type=\"application/json\" id=\"program-source\">\"# Say hi.\\necho hi\\n\"</script>"
+            ),
             "{page}"
         );
     }
