@@ -482,7 +482,7 @@ impl Model<'_> {
             main,
             "<p class=\"verify\">Verify it as the site did: <code>nbe run {path}</code></p>\n\
              <p class=\"file\"><a href=\"{files}{source}\">{source}</a>\
-             <button type=\"button\" class=\"copy\" data-copy-program aria-label=\"Copy {source}\" hidden>Copy the program</button>\
+             <button type=\"button\" class=\"copy\" data-copy-program hidden>Copy the program</button>\
              <a href=\"#output\">Jump to the output</a>{edit}</p>\n",
             path = escape(&client.path),
             source = escape(source_name),

@@ -306,7 +306,7 @@
           autoPlay: true,
           idleTimeLimit: 2,
           terminalFontFamily: getComputedStyle(document.documentElement).getPropertyValue("--mono"),
-          terminalLineHeight: 1.2,
+          terminalLineHeight: 1.17,
         };
         // A recording sized to its whole output would be pages tall; a real terminal's height scrolls.
         try {
