@@ -2,8 +2,9 @@
 //! disclosure and the first screen shows the idea.
 //!
 //! A block is setup when its prose says so with a comment line reading `<!setup>`, and never when
-//! it reads `<!no-setup>`. Otherwise only bash scripts are judged, statement by top-level
-//! statement: a block is setup when every statement is one of a shebang, `set -…`, `export`,
+//! it reads `<!no-setup>`. Otherwise, in any language, a block that only declares the package and
+//! imports libraries is setup; and a bash script is judged statement by top-level statement: a
+//! block is setup when every statement is one of a shebang, `set -…`, `export`,
 //! `trap`, `cd`, `mkdir`, `rm`, a fixed `sleep`, a `nats-server` started in the background, a pid
 //! taken from `$!`, a function definition, or a loop that polls (it sleeps, and asks a monitoring
 //! endpoint or `nats server check`/`ping`). Anything else (a `nats` command, a heredoc writing a
@@ -28,6 +29,8 @@ pub struct Setup {
     pub waits: bool,
     /// The functions it defines.
     pub defines: Vec<String>,
+    /// It only declares the package and imports the libraries.
+    pub imports: bool,
 }
 
 impl Setup {
@@ -36,11 +39,15 @@ impl Setup {
         self.starts_server |= other.starts_server;
         self.waits |= other.waits;
         self.defines.extend(other.defines);
+        self.imports |= other.imports;
     }
 
     /// A few words for the fold's summary, like "starts the server, waits until it is ready".
     pub fn summary(&self) -> String {
         let mut parts = Vec::new();
+        if self.imports {
+            parts.push("imports the libraries".to_string());
+        }
         if self.starts_server {
             parts.push("starts the server".to_string());
         }
@@ -82,7 +89,12 @@ pub fn judge(code: &str, shell: bool, marker: Option<bool>) -> Option<Setup> {
     match marker {
         Some(true) => return Some(Setup::default()),
         Some(false) => return None,
-        None if !shell => return None,
+        None if !shell => {
+            return only_imports(code).then(|| Setup {
+                imports: true,
+                ..Setup::default()
+            });
+        }
         None => {}
     }
     let mut setup = Setup::default();
@@ -127,6 +139,34 @@ pub fn judge(code: &str, shell: bool, marker: Option<bool>) -> Option<Setup> {
         }
     }
     any.then_some(setup)
+}
+
+/// True when every line of `code` declares the package or imports something (`package main`,
+/// `import (` and the paths in it, `from x import y`, `use std::env;`, `#include <nats.h>`, `const
+/// nats = require("nats")`), the opening block of most programs in every language.
+fn only_imports(code: &str) -> bool {
+    const STARTS: [&str; 8] = [
+        "package ", "import ", "import(", "from ", "use ", "#include", "using ", "require ",
+    ];
+    let mut any = false;
+    let mut in_group = false;
+    for line in code.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let is_import = if in_group {
+            in_group = line != ")";
+            true
+        } else if STARTS.iter().any(|start| line.starts_with(start)) {
+            in_group = line.ends_with('(');
+            true
+        } else {
+            line.contains("require(")
+                && matches!(line.split_whitespace().next(), Some("const" | "let" | "var"))
+        };
+        if !is_import {
+            return false;
+        }
+        any = true;
+    }
+    any
 }
 
 /// `name` when `line` opens a function definition (`name() {` or `function name {`).
@@ -256,10 +296,29 @@ done"#;
         );
         // A server started in the foreground, or signalled, is what the example shows.
         assert_eq!(judge("nats-server --signal ldm=$pid", true, None), None);
-        // Other languages are judged only by their markers.
-        assert_eq!(judge("package main", false, None), None);
-        assert!(judge("package main", false, Some(true)).is_some());
+        // Other languages fold only imports, or what their markers say.
+        assert_eq!(judge("package main\n\nfunc main() {}", false, None), None);
+        assert!(judge("func main() {}", false, Some(true)).is_some());
         assert_eq!(judge(START, true, Some(false)), None);
+    }
+
+    #[test]
+    fn blocks_of_imports_are_setup_in_every_language() {
+        for code in [
+            "package main\n\nimport (\n\t\"fmt\"\n\n\t\"github.com/nats-io/nats.go\"\n)",
+            "import asyncio\nfrom nats.aio.client import Client",
+            "use std::env;\nuse async_nats::jetstream;",
+            "#include <stdio.h>\n#include <nats/nats.h>",
+            "const { connect } = require(\"nats\");",
+            "import { connect } from \"jsr:@nats-io/transport-deno\";",
+        ] {
+            let setup = judge(code, false, None).unwrap_or_else(|| panic!("{code}"));
+            assert_eq!(setup.summary(), "imports the libraries");
+        }
+        assert_eq!(
+            judge("import os\nprint(os.environ[\"NATS_URL\"])", false, None),
+            None
+        );
     }
 
     #[test]
