@@ -114,9 +114,13 @@ pub fn render(catalog: &Catalog, verdicts: &dyn Verdicts) -> Site {
         }
     }
     let known: BTreeSet<String> = catalog.all_paths().map(str::to_owned).collect();
-    let clients: Vec<ClientView<'_>> = catalog
-        .clients()
-        .map(|selected| read_client(catalog, selected, verdicts, &mut site, &mut warnings))
+    let clients: Vec<ClientView<'_>> = read_clients(catalog, verdicts)
+        .into_iter()
+        .map(|read| {
+            site.files.extend(read.files);
+            warnings.extend(read.warnings);
+            read.view
+        })
         .collect();
     let model = Model {
         catalog,
@@ -180,15 +184,47 @@ fn page_client(example: &Example) -> Option<&Client> {
     example.default_client().or(example.clients.first())
 }
 
+/// A client as [`read_client`] read it: its view, the files it puts on the site, the warnings.
+struct ReadClient<'a> {
+    view: ClientView<'a>,
+    files: Vec<(String, Vec<u8>)>,
+    warnings: Vec<Warning>,
+}
+
+/// Reads every client of the catalog, in catalog order, on as many threads as there are cores:
+/// a program the parse memo has not seen yet costs tens of milliseconds of its grammar's regexes,
+/// and a first build of a few hundred programs would otherwise take seconds on one core.
+fn read_clients<'a>(catalog: &'a Catalog, verdicts: &dyn Verdicts) -> Vec<ReadClient<'a>> {
+    let selected: Vec<Selected<'a>> = catalog.clients().collect();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = selected.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = selected
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|&one| read_client(catalog, one, verdicts))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
 /// Reads a client's files, degrading (with a warning) wherever they cannot be used as they are.
-fn read_client<'a>(
-    catalog: &Catalog,
-    selected: Selected<'a>,
-    verdicts: &dyn Verdicts,
-    site: &mut Site,
-    warnings: &mut Vec<Warning>,
-) -> ClientView<'a> {
+fn read_client<'a>(catalog: &Catalog, selected: Selected<'a>, verdicts: &dyn Verdicts) -> ReadClient<'a> {
     let client = selected.client;
+    let mut files = Vec::new();
+    let mut warnings = Vec::new();
     // The path is made relative to the root with every other warning's, at the end of `render`.
     let mut warn = |line: Option<usize>, message: String| {
         warnings.push(Warning {
@@ -202,10 +238,10 @@ fn read_client<'a>(
     };
     let program = match std::fs::read(&client.main) {
         Ok(bytes) => {
-            site.files.insert(
+            files.push((
                 format!("{}/{}", client.path, client.kind.main_file()),
                 bytes.clone(),
-            );
+            ));
             match String::from_utf8(bytes) {
                 Ok(source) => match split::split(Syntax::of(client.kind), &source) {
                     Ok(split) => Program::Split { source, split },
@@ -240,11 +276,10 @@ fn read_client<'a>(
         .ok()
         .map(|bytes| terminal_text(&String::from_utf8_lossy(bytes)));
     let cast = recording.cast.as_ref().ok().map(|bytes| {
-        site.files
-            .insert(format!("{}/output.cast", client.path), bytes.clone());
+        files.push((format!("{}/output.cast", client.path), bytes.clone()));
         String::from_utf8_lossy(bytes).into_owned()
     });
-    ClientView {
+    let view = ClientView {
         example: selected.example,
         client,
         program,
@@ -256,6 +291,11 @@ fn read_client<'a>(
             crate::runner::install::pinned_library(client.kind, &catalog.root)
                 .map(|version| format!("{} {version}", library.name))
         }),
+    };
+    ReadClient {
+        view,
+        files,
+        warnings,
     }
 }
 
