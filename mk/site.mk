@@ -5,8 +5,8 @@
 #   make chromium       Debian's chromium at /usr/bin/chromium, when it is missing (needs root)
 #   make site           nbe build into site/
 #   make browser-test   the site in headless Chromium; screenshots in target/browser-artifacts/
-#   make site-screenshots  the pictures docs/SITE.md shows, into docs/site/ (ImageMagick's
-#                       `convert` cuts them to 128 colours, so they stay small in the repository)
+#   make site-screenshots  the pictures docs/SITE.md shows, into docs/site/ (pngquant, from
+#                       apt, cuts them to a palette, so they stay small in the repository)
 
 NODE_STAMP := node_modules/.nbe-npm-ci
 
@@ -30,4 +30,4 @@ browser-test: node_modules chromium build
 
 site-screenshots: node_modules chromium build
 	NBE_SITE_SCREENSHOTS=1 NBE=$(NBE) node --test --test-timeout=180000 --test-name-pattern="screenshots" tests/browser/site.test.mjs
-	for f in docs/site/*.png; do convert "$$f" -colors 128 PNG8:"$$f"; done
+	pngquant --force --ext .png --quality 70-90 --speed 1 docs/site/*.png
