@@ -26,7 +26,7 @@ pub mod setup;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::catalog::{Catalog, Client, Example, Selected, paths};
+use crate::catalog::{Catalog, Client, Example, Kind, Selected, paths};
 use crate::error::{Error, Location, Result};
 use crate::normalize::transport::strip_ansi;
 use crate::program::split;
@@ -196,6 +196,15 @@ struct ReadClient<'a> {
 /// and a first build of a few hundred programs would otherwise take seconds on one core.
 fn read_clients<'a>(catalog: &'a Catalog, verdicts: &dyn Verdicts) -> Vec<ReadClient<'a>> {
     let selected: Vec<Selected<'a>> = catalog.clients().collect();
+    // Each kind's library is read once, not once per client.
+    let libraries: BTreeMap<Kind, Option<String>> = selected
+        .iter()
+        .map(|one| one.client.kind)
+        .collect::<BTreeSet<Kind>>()
+        .into_iter()
+        .map(|kind| (kind, library(catalog, kind)))
+        .collect();
+    let libraries = &libraries;
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let chunk = selected.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
@@ -204,7 +213,7 @@ fn read_clients<'a>(catalog: &'a Catalog, verdicts: &dyn Verdicts) -> Vec<ReadCl
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|&one| read_client(catalog, one, verdicts))
+                        .map(|&one| read_client(catalog, one, verdicts, libraries[&one.client.kind].clone()))
                         .collect::<Vec<_>>()
                 })
             })
@@ -220,8 +229,21 @@ fn read_clients<'a>(catalog: &'a Catalog, verdicts: &dyn Verdicts) -> Vec<ReadCl
     })
 }
 
-/// Reads a client's files, degrading (with a warning) wherever they cannot be used as they are.
-fn read_client<'a>(catalog: &Catalog, selected: Selected<'a>, verdicts: &dyn Verdicts) -> ReadClient<'a> {
+/// The client library of `kind` and its pinned version, like `nats.go v1.55.0`, for its pages.
+fn library(catalog: &Catalog, kind: Kind) -> Option<String> {
+    let library = kind.spec().library.as_ref()?;
+    let version = crate::runner::install::pinned_library(kind, &catalog.root)?;
+    Some(format!("{} {version}", library.name))
+}
+
+/// Reads a client's files, degrading (with a warning) wherever they cannot be used as they are;
+/// `library` is what [`library`] says of its kind.
+fn read_client<'a>(
+    catalog: &Catalog,
+    selected: Selected<'a>,
+    verdicts: &dyn Verdicts,
+    library: Option<String>,
+) -> ReadClient<'a> {
     let client = selected.client;
     let mut files = Vec::new();
     let mut warnings = Vec::new();
@@ -287,10 +309,7 @@ fn read_client<'a>(catalog: &Catalog, selected: Selected<'a>, verdicts: &dyn Ver
         cast,
         verdict: verdicts.of(selected, &recording),
         provenance: badge::provenance(&recording),
-        library: client.kind.spec().library.as_ref().and_then(|library| {
-            crate::runner::install::pinned_library(client.kind, &catalog.root)
-                .map(|version| format!("{} {version}", library.name))
-        }),
+        library,
     };
     ReadClient {
         view,

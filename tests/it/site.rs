@@ -132,6 +132,11 @@ fn a_page_folds_its_setup_names_how_to_run_it_and_carries_its_font() {
          # Counts what a subject received.\ncount() {\n  nats sub \"$1\" --count 1\n}\n\n\
          # The idea: publish a message.\nnats pub greet hello\n\n# Clean up.\nkill %1\n",
     );
+    // The Go client library's pinned version, where the kinds table says it is written.
+    repo.write(
+        "clients/go/go.mod",
+        "module example\n\ngo 1.26\n\nrequire github.com/nats-io/nats.go v1.2.3\n",
+    );
     let out = repo.path("site");
     build(&repo, &out).code(0);
     let page = std::fs::read_to_string(out.join("topologies/cluster/cli/index.html")).unwrap();
@@ -155,6 +160,8 @@ fn a_page_folds_its_setup_names_how_to_run_it_and_carries_its_font() {
     ));
     let go = std::fs::read_to_string(out.join("topologies/arbiter/go/index.html")).unwrap();
     assert!(go.contains("</span>go run .</code></pre>"), "{go}");
+    assert!(go.contains("<dt>Client</dt><dd>nats.go v1.2.3</dd>"), "{go}");
+    assert!(!page.contains("<dt>Client</dt>"), "the CLI has no client library");
     // The code font is built into nbe: this repository has no node_modules.
     assert!(!repo.path("node_modules").exists());
     for font in [
