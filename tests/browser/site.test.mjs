@@ -364,6 +364,11 @@ test("long output is shown whole behind a fold that opens without JavaScript", a
     const text = await page.evaluate(() => [...document.querySelectorAll("pre.terminal")].map((p) => p.textContent).join(""));
     assert.match(text, /JetStream Summary/, "the whole output is there");
     await page.screenshot({ path: path.join(ARTIFACTS, "output-open-nojs.png"), fullPage: false });
+    // The sidebar is open beside the page without the script too.
+    assert.ok(await page.locator(".toc-list a", { hasText: "Topologies" }).isVisible(), "the sidebar without JavaScript");
+    // A tab is a link to the other language's page.
+    await page.locator("nav.tabs a", { hasText: "Python" }).click();
+    await page.waitForURL(/\/python\/index\.html$/);
     await noScript.close();
   } finally {
     await browser.close();
