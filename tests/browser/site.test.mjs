@@ -581,6 +581,9 @@ test("search results show a snippet with the matched words marked", async () => 
   const marks = await first.locator("mark").allTextContents();
   assert.ok(marks.some((m) => /buffer/i.test(m)), `marked: ${marks}`);
   assert.ok(marks.some((m) => /drain/i.test(m)), `marked: ${marks}`);
+  // The snippet is the part of the text that holds both words.
+  const text = (await snippet.textContent()).toLowerCase();
+  assert.ok(text.includes("buffer") && text.includes("drain"), `snippet: ${text}`);
   await page.close();
 });
 

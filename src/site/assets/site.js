@@ -156,15 +156,19 @@
   // The engine, for the browser tests and the search benchmark.
   window.nbeSearch = { prepare: prepare, query: query };
 
-  // The part of `text` around the first query word it holds, cut at word boundaries; its
-  // beginning when only a typo matched.
+  // The part of `text` that holds the most of the query's words (the earliest such part), cut at
+  // word boundaries; its beginning when only a typo matched.
   function snippetOf(text, words) {
     text = text.replace(/\s+/g, " ").trim();
     var lower = text.toLowerCase();
     var at = -1;
+    var best = 0;
     words.forEach(function (word) {
-      var found = lower.indexOf(word);
-      if (found >= 0 && (at < 0 || found < at)) { at = found; }
+      for (var found = lower.indexOf(word); found >= 0; found = lower.indexOf(word, found + 1)) {
+        var part = lower.slice(found, found + 110);
+        var held = words.filter(function (w) { return part.indexOf(w) >= 0; }).length;
+        if (held > best || (held === best && found < at)) { best = held; at = found; }
+      }
     });
     var from = Math.max(0, at - 50);
     if (from > 0) { from = text.indexOf(" ", from) + 1 || from; }
