@@ -140,19 +140,28 @@ pub fn render(catalog: &Catalog, verdicts: &dyn Verdicts) -> Site {
             model.category(category, &mut warnings),
         );
     }
-    for (index, view) in model.clients.iter().enumerate() {
-        add_page(
-            &mut site,
+    // The client pages are most of the work, and independent of each other: one share per core.
+    let indices: Vec<usize> = (0..model.clients.len()).collect();
+    let rendered = on_every_core(&indices, |&index| {
+        let view = &model.clients[index];
+        let mut warnings = Vec::new();
+        let mut pages = vec![(
             format!("{}/index.html", view.client.path),
             model.client(index, true, &mut warnings),
-        );
+        )];
         if page_client(view.example).is_some_and(|c| c.path == view.client.path) {
-            add_page(
-                &mut site,
+            pages.push((
                 format!("{}/index.html", view.example.path),
                 model.client(index, false, &mut warnings),
-            );
+            ));
         }
+        (pages, warnings)
+    });
+    for (pages, more) in rendered {
+        for (path, html) in pages {
+            add_page(&mut site, path, html);
+        }
+        warnings.extend(more);
     }
     site.files
         .insert("assets/site.css".into(), STYLESHEET.as_bytes().to_vec());
@@ -205,18 +214,21 @@ fn read_clients<'a>(catalog: &'a Catalog, verdicts: &dyn Verdicts) -> Vec<ReadCl
         .map(|kind| (kind, library(catalog, kind)))
         .collect();
     let libraries = &libraries;
+    on_every_core(&selected, |&one| {
+        read_client(catalog, one, verdicts, libraries[&one.client.kind].clone())
+    })
+}
+
+/// `work` applied to every item, in order, the items shared out among as many threads as there
+/// are cores.
+fn on_every_core<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let chunk = selected.len().div_ceil(threads).max(1);
+    let chunk = items.len().div_ceil(threads).max(1);
+    let work = &work;
     std::thread::scope(|scope| {
-        let workers: Vec<_> = selected
+        let workers: Vec<_> = items
             .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|&one| read_client(catalog, one, verdicts, libraries[&one.client.kind].clone()))
-                        .collect::<Vec<_>>()
-                })
-            })
+            .map(|part| scope.spawn(move || part.iter().map(work).collect::<Vec<_>>()))
             .collect();
         workers
             .into_iter()
