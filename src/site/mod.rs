@@ -4,6 +4,8 @@
 //! touching the output directory; [`build`] writes one to disk through [`outdir`], which only ever
 //! replaces a directory nbe wrote. `nbe serve` serves a `Site` straight from memory. The same input
 //! always gives the same bytes: nothing depends on the clock, and every collection is ordered.
+//! Clients are read, and their pages rendered, on every core, and put back in catalog order; the
+//! grammars' parses come from the memo in the cache directory, so only a changed program is parsed.
 //!
 //! - [`crate::program`] reads programs with real grammars and cuts them into prose and code (the
 //!   staleness hash reads the same split); [`highlight`] colours code; [`markdown`] renders prose and resolves links between examples;
