@@ -7,10 +7,12 @@
 #   make chromium       Debian's chromium at /usr/bin/chromium, when it is missing (needs root)
 #   make site           nbe build into site/
 #   make browser-test   the site in headless Chromium; screenshots in target/browser-artifacts/
+#   make site-screenshots  the pictures docs/SITE.md shows, into docs/site/ (pngquant, from
+#                       apt, cuts them to a palette, so they stay small in the repository)
 
 NODE_STAMP := node_modules/.nbe-npm-ci
 
-.PHONY: node_modules chromium site browser-test player player-check
+.PHONY: node_modules chromium site browser-test player player-check site-screenshots
 
 node_modules: $(NODE_STAMP)
 
@@ -46,3 +48,7 @@ site: node_modules build
 
 browser-test: node_modules chromium build
 	NBE=$(NBE) node --test --test-timeout=180000 tests/browser/site.test.mjs
+
+site-screenshots: node_modules chromium build
+	NBE_SITE_SCREENSHOTS=1 NBE=$(NBE) node --test --test-timeout=180000 --test-name-pattern="screenshots" tests/browser/site.test.mjs
+	pngquant --force --ext .png --quality 70-90 --speed 1 docs/site/*.png

@@ -99,6 +99,9 @@ pub struct KindSpec {
     /// when this machine can run such a program (node runs `main.ts` only where it strips types).
     #[serde(default)]
     pub main_check: BTreeMap<String, String>,
+    /// How a reader runs the program by hand, in its directory (`go run .`): the site shows it,
+    /// `{main}` replaced by the client's main file.
+    pub by_hand: Option<String>,
     /// The default server fixture.
     pub server: Server,
     /// Why nbe cannot run the kind here.

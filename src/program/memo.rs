@@ -1,5 +1,6 @@
-//! A memo of [`split::code`] (and of whether a program has prose, for `nbe lint`) on disk, so
-//! that hashing or linting the catalog does not parse every program again on every run.
+//! A memo of [`split::code`], of [`Syntax::parse`] and of whether a program has prose (for
+//! `nbe lint`) on disk, so that hashing, linting or building the site of the catalog does not
+//! parse every program again on every run.
 //!
 //! Parsing a program with its grammar takes tens of milliseconds (syntect matches its regexes on
 //! every line), and the staleness hash of each recording reads every program of its client:
@@ -19,7 +20,7 @@ use std::sync::LazyLock;
 use sha2::{Digest, Sha256};
 
 use super::split;
-use super::syntax::{LexError, Syntax};
+use super::syntax::{LexError, Parsed, Syntax};
 
 /// Bumped when the memo's format changes.
 const FORMAT: &str = "nbe-code-memo-1";
@@ -89,12 +90,37 @@ fn remembered(
         Ok(code) => format!("C{code}"),
         Err(_) => return answer,
     };
+    store(&path, text.as_bytes());
+    answer
+}
+
+/// [`Syntax::parse`], answered from the memo when this build already parsed the same text with the
+/// same grammar. A text the grammar cannot read is parsed again each time, like in [`code`].
+pub(super) fn parse(syntax: &Syntax, source: &str) -> Result<Parsed, LexError> {
+    let Some(path) = entry("parse", syntax, source) else {
+        return syntax.parse_fresh(source);
+    };
+    // An entry that does not decode (cut short, or written by a build with the same identity but
+    // another format) is parsed again and replaced.
+    if let Ok(bytes) = std::fs::read(&path)
+        && let Ok(parsed) = serde_json::from_slice(&bytes)
+    {
+        return Ok(parsed);
+    }
+    let parsed = syntax.parse_fresh(source)?;
+    if let Ok(json) = serde_json::to_vec(&parsed) {
+        store(&path, &json);
+    }
+    Ok(parsed)
+}
+
+/// Writes a memo entry whole; failing only costs the next reader a parse.
+fn store(path: &std::path::Path, bytes: &[u8]) {
     if let Some(dir) = path.parent()
         && std::fs::create_dir_all(dir).is_ok()
     {
-        let _ = crate::atomic::atomic_write(&path, text.as_bytes());
+        let _ = crate::atomic::atomic_write(path, bytes);
     }
-    answer
 }
 
 /// Where the memo keeps this build's answer to `question` about `source` read with `syntax`.
@@ -151,5 +177,35 @@ mod tests {
                 assert_eq!(has_prose(syntax, source).unwrap(), prose, "{source}");
             }
         }
+    }
+
+    #[test]
+    fn a_memoized_parse_is_the_fresh_parse() {
+        let syntax = Syntax::of(Kind::named("cli"));
+        let source =
+            "#!/bin/bash\n# Prose with `code`.\ncat <<EOF\n# not prose\nEOF\necho \"$NATS_URL\" 42\n";
+        let path = entry("parse", syntax, source).expect("a cache root and a build identity");
+        let _ = std::fs::remove_file(&path);
+        // The first parse fills the memo, the second reads it; both are the grammar's answer.
+        for _ in 0..2 {
+            assert_eq!(
+                parse(syntax, source).unwrap(),
+                syntax.parse_fresh(source).unwrap()
+            );
+        }
+        assert!(path.exists());
+        // A damaged entry is parsed again and replaced.
+        std::fs::write(&path, b"{\"tokens\": [").unwrap();
+        assert_eq!(
+            parse(syntax, source).unwrap(),
+            syntax.parse_fresh(source).unwrap()
+        );
+        let stored: Parsed = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        assert_eq!(stored, syntax.parse_fresh(source).unwrap());
+        // A text the grammar cannot read is an error every time, and never memoized.
+        let broken = "cat <<EOF\nnever ends\n";
+        assert!(parse(syntax, broken).is_err());
+        assert!(parse(syntax, broken).is_err());
+        assert!(!entry("parse", syntax, broken).unwrap().exists());
     }
 }

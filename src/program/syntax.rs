@@ -17,6 +17,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::LazyLock;
 
+use serde::{Deserialize, Serialize};
 use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
@@ -31,7 +32,7 @@ static SYNTAXES: LazyLock<Vec<Syntax>> =
     LazyLock::new(|| (0..SET.syntaxes().len()).map(|index| Syntax { index }).collect());
 
 /// What a token is, which decides its colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TokenKind {
     /// Anything not otherwise classified: identifiers, operators, whitespace.
     Plain,
@@ -48,7 +49,7 @@ pub enum TokenKind {
 }
 
 /// A classified byte range of the source.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Token {
     /// The classification.
     pub kind: TokenKind,
@@ -59,7 +60,7 @@ pub struct Token {
 }
 
 /// An outermost comment or string: where it is, and for comments where its markers are.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Literal {
     /// [`TokenKind::Comment`] or [`TokenKind::Str`].
     pub kind: TokenKind,
@@ -72,7 +73,7 @@ pub struct Literal {
 }
 
 /// A whole file as the grammar reads it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Parsed {
     /// Tokens covering every byte, in order; neighbours never share a kind.
     pub tokens: Vec<Token>,
@@ -134,7 +135,16 @@ impl Syntax {
     }
 
     /// Parses `source`; a comment or string still open at the end of the file is an error.
+    ///
+    /// The answer comes from [`super::memo`] when this nbe build parsed the same text with the
+    /// same grammar before: the grammar's regexes cost tens of milliseconds a program, which a
+    /// site of a few hundred programs would otherwise pay on every build.
     pub fn parse(&self, source: &str) -> Result<Parsed, LexError> {
+        super::memo::parse(self, source)
+    }
+
+    /// [`Syntax::parse`] without the memo: the grammar reads every line.
+    pub(super) fn parse_fresh(&self, source: &str) -> Result<Parsed, LexError> {
         let mut state = ParseState::new(&SET.syntaxes()[self.index]);
         let mut stack = ScopeStack::new();
         let mut parsed = Parsed::default();

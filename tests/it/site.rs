@@ -101,7 +101,7 @@ fn build_writes_every_page_and_the_same_bytes_every_time() {
         "links between examples"
     );
     assert!(
-        cluster.contains("<pre class=\"terminal\">started\n</pre>"),
+        cluster.contains("<pre class=\"terminal\" tabindex=\"0\">started\n</pre>"),
         "terminal escapes are stripped"
     );
     assert!(
@@ -117,7 +117,92 @@ fn build_writes_every_page_and_the_same_bytes_every_time() {
         go.contains(r#"<link rel="prev" href="../../../topologies/cluster/index.html">"#),
         "no Go cluster: the example page"
     );
-    assert!(go.contains(r#"<a href="../../../topologies/arbiter/go/index.html" aria-current="page">Go</a>"#));
+    assert!(go.contains(
+        r#"<a href="../../../topologies/arbiter/go/index.html" data-lang="go" aria-current="page">Go</a>"#
+    ));
+}
+
+#[test]
+fn a_page_folds_its_setup_names_how_to_run_it_and_carries_its_font() {
+    let repo = topologies();
+    repo.write(
+        "examples/topologies/cluster/cli/main.sh",
+        "#!/bin/bash\n\nset -euo pipefail\n\n# A server to talk to.\nnats-server -p 4222 -m 8222 > server.log 2>&1 &\n\n\
+         # Wait until it answers.\nuntil curl -fsS http://127.0.0.1:8222/healthz > /dev/null; do\n  sleep 0.1\ndone\n\n\
+         # Counts what a subject received.\ncount() {\n  nats sub \"$1\" --count 1\n}\n\n\
+         # The idea: publish a message.\nnats pub greet hello\n\n# Clean up.\nkill %1\n",
+    );
+    // The Go client library's pinned version, where the kinds table says it is written.
+    repo.write(
+        "clients/go/go.mod",
+        "module example\n\ngo 1.26\n\nrequire github.com/nats-io/nats.go v1.2.3\n",
+    );
+    let out = repo.path("site");
+    build(&repo, &out).code(0);
+    let page = std::fs::read_to_string(out.join("topologies/cluster/cli/index.html")).unwrap();
+    let setup = page
+        .find("<details class=\"setup\">")
+        .expect("a Setup disclosure");
+    let idea = page.find("The idea: publish a message.").unwrap();
+    assert!(setup < idea, "the setup comes first, folded");
+    assert!(
+        page.contains(
+            "starts the server, waits until it is ready, defines <code>count</code></span></summary>"
+        ),
+        "{page}"
+    );
+    assert_eq!(page.matches("<details class=\"setup\">").count(), 1, "one fold");
+    assert!(!page[idea..].contains("<details class=\"setup\">"));
+    // How a reader runs it, then nbe's own command in a quieter line.
+    assert!(page.contains("</span>bash main.sh</code></pre>"), "{page}");
+    assert!(page.contains(
+        "<p class=\"verify\">Verify it as the site did: <code>nbe run topologies/cluster/cli</code></p>"
+    ));
+    let go = std::fs::read_to_string(out.join("topologies/arbiter/go/index.html")).unwrap();
+    assert!(go.contains("</span>go run .</code></pre>"), "{go}");
+    assert!(go.contains("<dt>Client</dt><dd>nats.go v1.2.3</dd>"), "{go}");
+    assert!(!page.contains("<dt>Client</dt>"), "the CLI has no client library");
+    // The code font is built into nbe: this repository has no node_modules.
+    assert!(!repo.path("node_modules").exists());
+    for font in [
+        "jetbrains-mono-400.woff2",
+        "jetbrains-mono-700.woff2",
+        "jetbrains-mono-OFL.txt",
+    ] {
+        assert!(out.join("assets").join(font).is_file(), "{font}");
+    }
+    let css = std::fs::read_to_string(out.join("assets/site.css")).unwrap();
+    assert!(css.contains("url(\"jetbrains-mono-400.woff2\")"));
+}
+
+#[test]
+fn a_build_keeps_its_parses_in_the_cache_and_reads_them_back() {
+    let repo = topologies();
+    let cache = repo.path("cache");
+    let build_with_cache = |out: &str| {
+        repo.nbe(["build", "--output"])
+            .args([repo.path(out)])
+            .env("NBE_CACHE_DIR", cache.to_str().unwrap())
+            .run()
+            .code(0);
+    };
+    build_with_cache("first");
+    // One parse memo per program (three), beside the staleness hash's memo of their code.
+    let entries = |dir: &Path| {
+        tree(dir)
+            .into_values()
+            .filter(|bytes| bytes.starts_with(b"{\"tokens\""))
+            .count()
+    };
+    assert_eq!(entries(&cache.join("code")), 3);
+    // A second build reads them: its pages are the same bytes.
+    build_with_cache("second");
+    assert_eq!(tree(&repo.path("first")), tree(&repo.path("second")));
+    assert_eq!(
+        entries(&cache.join("code")),
+        3,
+        "no new entries for the same programs"
+    );
 }
 
 #[test]
