@@ -361,3 +361,30 @@ fn warm_checks_trust_the_identity_and_a_same_size_rewrite_with_its_mtime_set_bac
     rewrite_in_place(&binary, &bytes);
     doctor().stdout_has("tools from   not installed yet");
 }
+
+#[test]
+fn doctor_in_another_repository_names_fixes_that_work_there() {
+    // A repository with only examples/: no Makefile, so `make toolchains` is no fix there.
+    let repo = Repo::new();
+    repo.script("hello/world", "#!/usr/bin/env bash\nnats --version\n");
+    assert!(!repo.exists("Makefile"));
+    let tools = tempfile::tempdir().unwrap();
+    for tool in ["nats-server", "nats"] {
+        std::os::unix::fs::symlink(tools_dir().join(tool), tools.path().join(tool)).unwrap();
+    }
+    let path = std::env::split_paths(&path_without_tools())
+        .filter(|dir| !dir.join("uv").exists() && !dir.join("deno").exists())
+        .map(|dir| dir.display().to_string())
+        .collect::<Vec<_>>()
+        .join(":");
+    bare_nbe_in(repo.root())
+        .args(["doctor", "--tools-dir"])
+        .args([tools.path()])
+        .env("PATH", &path)
+        .run()
+        .code(0)
+        .stdout_has("go         ready")
+        .stdout_has("built-in defaults")
+        .stdout_has("python     not ready: uv is not on PATH, so python clients cannot run; fix: install uv (https://docs.astral.sh/uv/) and Python 3, and put them on PATH (in nbe's own checkout: make toolchains)")
+        .stdout_has("deno       not ready: deno is not on PATH, so deno clients cannot run; fix: install Deno (https://deno.com) and put it on PATH");
+}
