@@ -39,8 +39,13 @@ pub fn module_version(text: &str, what: &str) -> Result<String> {
 }
 
 /// The file beside an installed tool that vouches for it: `sha256:<hex>` of the binary, written
-/// once the binary ran and reported its version, then the binary's [`identity`] when it was hashed.
+/// once the binary ran and reported its version.
 const STAMP: &str = ".nbe-verified";
+
+/// The file beside the stamp recording the stamp's hash and the binary's [`identity`] when its
+/// content last matched that hash. A file of its own, so an older nbe sharing the cache reads the
+/// stamp it knows.
+const IDENTITY: &str = ".nbe-identity";
 
 /// The directory holding `tool` at `version` (like `v2.11.4`) in `cache`, when it is there and
 /// verified: its stamp matches the binary's content. Never installs.
@@ -240,47 +245,37 @@ fn identity(path: &Path) -> std::io::Result<(String, bool)> {
 }
 
 /// Whether `dir` holds `tool` with a stamp that matches its content: the binary still has the
-/// identity the stamp recorded, else its content hash is the stamp's (and the stamp then records
-/// the identity, so the next check need not read the 20 to 35 MiB binary again).
+/// identity recorded beside the stamp's hash, else its content hash is the stamp's (and its
+/// identity is then recorded, so the next check need not read the 20 to 35 MiB binary again).
 fn stamp_matches(tool: Tool, dir: &Path) -> bool {
     let Ok(stamp) = std::fs::read_to_string(dir.join(STAMP)) else {
         return false;
     };
-    let mut lines = stamp.lines();
-    let Some(hash) = lines.next() else {
-        return false;
-    };
+    let hash = stamp.trim();
     let binary = dir.join(tool.name);
     // Taken before the hash: a change while hashing gives the file another identity.
     let Ok((identity, settled)) = identity(&binary) else {
         return false;
     };
-    if lines.next() == Some(identity.as_str()) {
+    let recorded = format!("{hash}\n{identity}\n");
+    if std::fs::read_to_string(dir.join(IDENTITY)).is_ok_and(|text| text == recorded) {
         return true;
     }
-    if !content_hash(&binary).is_ok_and(|now| now == hash.trim()) {
+    if !content_hash(&binary).is_ok_and(|now| now == hash) {
         return false;
     }
     if settled {
-        // Best effort: a stamp nbe cannot rewrite only costs the next check the hash again.
-        let _ = crate::atomic::atomic_write(&dir.join(STAMP), format!("{hash}\n{identity}\n").as_bytes());
+        // Best effort: a cache nbe cannot write only costs the next check the hash again.
+        let _ = crate::atomic::atomic_write(&dir.join(IDENTITY), recorded.as_bytes());
     }
     true
 }
 
 /// Writes the stamp of the verified `tool` in `dir`.
 fn write_stamp(dir: &Path, tool: Tool) -> Result<()> {
-    let binary = dir.join(tool.name);
-    let failed = |e| Error::io(format!("failed to read {}", binary.display()), e);
-    let (identity, settled) = identity(&binary).map_err(failed)?;
-    let hash = content_hash(&binary).map_err(failed)?;
-    // A binary written just now gets its identity at its first check, once it has settled.
-    let identity = if settled {
-        format!("{identity}\n")
-    } else {
-        String::new()
-    };
-    crate::atomic::atomic_write(&dir.join(STAMP), format!("{hash}\n{identity}").as_bytes())
+    let hash = content_hash(&dir.join(tool.name))
+        .map_err(|e| Error::io(format!("failed to read {}", dir.join(tool.name).display()), e))?;
+    crate::atomic::atomic_write(&dir.join(STAMP), format!("{hash}\n").as_bytes())
 }
 
 /// `sha256:<hex>` of the file at `path`.
