@@ -99,8 +99,8 @@ pub fn set_versions(
         }
     }
     for (kind, dir, done) in relocked {
-        let created = !dir.is_dir();
-        let mut written = Vec::new();
+        // The files the repository did not have: from now on they override nbe's built-in ones.
+        let mut added = Vec::new();
         for (file, bytes) in &done.files {
             let path = dir.join(file);
             match bytes {
@@ -109,8 +109,10 @@ pub fn set_versions(
                         std::fs::create_dir_all(parent)
                             .map_err(|e| Error::io(format!("failed to create {}", parent.display()), e))?;
                     }
+                    if !path.exists() {
+                        added.push(format!("clients/{kind}/{}", file.display()));
+                    }
                     atomic_write(&path, bytes)?;
-                    written.push(format!("clients/{kind}/{}", file.display()));
                 }
                 // Only the repository's own file can go; a built-in one stays built into nbe.
                 None if path.is_file() => std::fs::remove_file(&path)
@@ -122,10 +124,10 @@ pub fn set_versions(
             }
         }
         eprintln!("nbe: set {} (clients/{kind}/)", done.summary);
-        if created && !written.is_empty() {
+        if !added.is_empty() {
             eprintln!(
                 "nbe: wrote {}: the repository's defaults now override the built-in ones",
-                and_list(&written)
+                and_list(&added)
             );
         }
     }

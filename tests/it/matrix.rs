@@ -308,6 +308,18 @@ fn set_versions_in_a_repository_without_clients_writes_its_own_override() {
     repo.nbe(["doctor"])
         .run()
         .stdout_has("the repository's defaults (go.mod, go.sum)");
+    // A repository overriding go.mod alone gets the go.sum that goes with its new version.
+    std::fs::remove_file(repo.path("clients/go/go.sum")).unwrap();
+    repo.nbe(["set-versions", "--no-test", "--client", "go=v1.51.0"])
+        .env(
+            "NBE_CACHE_DIR",
+            nbe::runner::toolchain::cache_root().unwrap().to_str().unwrap(),
+        )
+        .run()
+        .code(0)
+        .stderr_has("nbe: wrote clients/go/go.sum: the repository's defaults now override the built-in ones");
+    let sum = repo.read("clients/go/go.sum");
+    assert!(sum.contains("github.com/nats-io/nats.go v1.51.0 h1:"), "{sum}");
 }
 
 #[test]
