@@ -1,7 +1,9 @@
 //! `nbe set-versions`: move the pinned versions in one step, then see what that changes.
 //!
 //! It writes the new nats-server and natscli versions into `tools.versions` and each client
-//! library's into its kind's defaults folder (`clients/<kind>/`, with the kind's `relock` step
+//! library's into the repository's defaults folder of its kind (`clients/<kind>/`, made when the
+//! repository has none, holding the files of the defaults in effect that changed: those then
+//! override nbe's built-in ones), with the kind's `relock` step
 //! bringing the lock files along: `go get` for go.mod and go.sum, `cargo update -p` for
 //! Cargo.lock, `npm install --package-lock-only` for package-lock.json). Each relock runs in a
 //! copy of the defaults folder, and nothing is written until every one has succeeded: a version
@@ -17,8 +19,8 @@ use crate::catalog::versions::Component;
 use crate::config::{Config, ReportSettings, UpdateMode, VersionsRequest};
 use crate::error::{Error, Result};
 use crate::report::{self, Reporters};
-use crate::runner::install;
 use crate::runner::tools::{self, Tool};
+use crate::runner::{defaults, install};
 use crate::suite::{Prepared, RunOptions, Suite, Task, Variant};
 
 /// Sets the versions `request` names (one per axis) and, unless `no_test`, re-runs the clients
@@ -73,10 +75,18 @@ pub fn set_versions(
             chosen.push((component, version.clone(), tool.name));
         }
     }
+    // Each library is relocked in the defaults in effect (nbe's built-in files under the
+    // repository's own), and what changed is written to the repository's `clients/<kind>/`: a
+    // repository without one gets one, overriding the built-in files it changed.
     let mut relocked = Vec::new();
     for (kind, version) in &request.clients {
-        let dir = config.root.join("clients").join(kind.name());
-        let done = install::relock_copy(*kind, version, &dir, &options.tools, &options.cache)?;
+        let dir = defaults::repository_dir(*kind, &config.root);
+        let merged = defaults::materialize(*kind, &config.root, &options.cache)?.ok_or_else(|| {
+            Error::Usage(format!(
+                "{kind} clients have no defaults folder to set a library version in; add clients/{kind}/"
+            ))
+        })?;
+        let done = install::relock_copy(*kind, version, &merged, &options.tools, &options.cache)?;
         chosen.push((Component::Library(*kind), done.version.clone(), kind.name()));
         relocked.push((*kind, dir, done));
     }
@@ -89,15 +99,37 @@ pub fn set_versions(
         }
     }
     for (kind, dir, done) in relocked {
+        // The files the repository did not have: from now on they override nbe's built-in ones.
+        let mut added = Vec::new();
         for (file, bytes) in &done.files {
             let path = dir.join(file);
             match bytes {
-                Some(bytes) => atomic_write(&path, bytes)?,
-                None => std::fs::remove_file(&path)
+                Some(bytes) => {
+                    if let Some(parent) = path.parent() {
+                        std::fs::create_dir_all(parent)
+                            .map_err(|e| Error::io(format!("failed to create {}", parent.display()), e))?;
+                    }
+                    if !path.exists() {
+                        added.push(format!("clients/{kind}/{}", file.display()));
+                    }
+                    atomic_write(&path, bytes)?;
+                }
+                // Only the repository's own file can go; a built-in one stays built into nbe.
+                None if path.is_file() => std::fs::remove_file(&path)
                     .map_err(|e| Error::io(format!("failed to remove {}", path.display()), e))?,
+                None => eprintln!(
+                    "nbe: warning: the relock removed {}, which nbe's built-in {kind} defaults hold; an override cannot remove it",
+                    file.display()
+                ),
             }
         }
         eprintln!("nbe: set {} (clients/{kind}/)", done.summary);
+        if !added.is_empty() {
+            eprintln!(
+                "nbe: wrote {}: the repository's defaults now override the built-in ones",
+                and_list(&added)
+            );
+        }
     }
     let chosen: Vec<(Component, String)> = chosen
         .into_iter()
@@ -141,6 +173,15 @@ pub fn set_versions(
     reporters.done()
 }
 
+/// `items` as a sentence lists them: `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// `text` (a `tools.versions`) with `tool`'s version line set to `version`; `None` without one.
 fn set_pinned(text: &str, tool: Tool, version: &str) -> Option<String> {
     let key = format!("{}=", tool.version_key());
@@ -171,5 +212,13 @@ mod tests {
             "# pins\nNATS_SERVER_MODULE=m\nNATS_SERVER_VERSION=v2.15.3\nNATSCLI_VERSION=v0.5.0\n"
         );
         assert_eq!(set_pinned("# nothing\n", tools::NATS, "v1"), None);
+    }
+
+    #[test]
+    fn written_files_read_as_a_sentence() {
+        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(and_list(&names(&["go.mod"])), "go.mod");
+        assert_eq!(and_list(&names(&["go.mod", "go.sum"])), "go.mod and go.sum");
+        assert_eq!(and_list(&names(&["a", "b", "c"])), "a, b and c");
     }
 }

@@ -42,6 +42,11 @@ pub fn module_version(text: &str, what: &str) -> Result<String> {
 /// once the binary ran and reported its version.
 const STAMP: &str = ".nbe-verified";
 
+/// The file beside the stamp recording the stamp's hash and the binary's [`identity`] when its
+/// content last matched that hash. A file of its own, so an older nbe sharing the cache reads the
+/// stamp it knows.
+const IDENTITY: &str = ".nbe-identity";
+
 /// The directory holding `tool` at `version` (like `v2.11.4`) in `cache`, when it is there and
 /// verified: its stamp matches the binary's content. Never installs.
 pub fn verified(tool: Tool, version: &str, cache: &Path) -> Option<PathBuf> {
@@ -164,18 +169,106 @@ fn go_install(tool: Tool, version: &str, parent: &Path) -> Result<tempfile::Temp
 /// Whether `binary` runs and its version line names `version` as a word.
 pub fn reports(binary: &Path, version: &str) -> bool {
     is_executable(binary)
-        && tools::version_of(binary, &["--version"]).is_some_and(|line| {
-            line.split(|c: char| c.is_whitespace() || c == ':')
-                .any(|word| word == version)
-        })
+        && tools::version_of(binary, &["--version"]).is_some_and(|line| names_version(&line, version))
 }
 
-/// Whether `dir` holds `tool` with a stamp that matches its content.
+/// Whether the version line `line` names `version` as a word.
+fn names_version(line: &str, version: &str) -> bool {
+    line.split(|c: char| c.is_whitespace() || c == ':')
+        .any(|word| word == version)
+}
+
+/// [`reports`], with the version line remembered in `cache` for the binary's [`identity`]: a
+/// binary not changed since it last reported is not run again (two `--version` runs cost every
+/// command that finds its tools in `.tools/bin` or on `PATH` about 10 ms of CPU).
+pub fn reports_remembered(binary: &Path, version: &str, cache: &Path) -> bool {
+    if !is_executable(binary) {
+        return false;
+    }
+    let Ok((identity, settled)) = identity(binary) else {
+        return false;
+    };
+    // One small file per path, holding the path, the identity and the line it reported then.
+    let key: String = Sha256::digest(binary.as_os_str().as_encoded_bytes())[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let stamp = cache.join("tools").join(".reported").join(key);
+    let path = binary.display().to_string();
+    if let Ok(text) = std::fs::read_to_string(&stamp) {
+        let mut lines = text.lines();
+        if lines.next() == Some(path.as_str())
+            && lines.next() == Some(identity.as_str())
+            && let Some(line) = lines.next()
+        {
+            return names_version(line, version);
+        }
+    }
+    let Some(line) = tools::version_of(binary, &["--version"]) else {
+        return false;
+    };
+    // Remembering is an optimization: a cache nbe cannot write only costs the next run again.
+    if settled && std::fs::create_dir_all(stamp.parent().unwrap_or(cache)).is_ok() {
+        let _ = crate::atomic::atomic_write(&stamp, format!("{path}\n{identity}\n{line}\n").as_bytes());
+    }
+    names_version(&line, version)
+}
+
+/// The identity of the file at `path` as the kernel keeps it: device, inode, size, modification
+/// and change times. Any write, rename over or chmod gives it a new change time, which user space
+/// cannot set back, so a file with the identity it had when it was hashed still has that content.
+/// The second value says whether the identity can be trusted later: a file changed within the
+/// last second may change again within the same timestamp tick, unseen, so it is not remembered.
+fn identity(path: &Path) -> std::io::Result<(String, bool)> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = path.metadata()?;
+    // A change time before 1970 or in the future is never settled.
+    let settled = u64::try_from(meta.ctime())
+        .ok()
+        .zip(u32::try_from(meta.ctime_nsec()).ok())
+        .map(|(secs, nanos)| std::time::UNIX_EPOCH + std::time::Duration::new(secs, nanos))
+        .and_then(|changed| std::time::SystemTime::now().duration_since(changed).ok())
+        .is_some_and(|age| age >= std::time::Duration::from_secs(1));
+    Ok((
+        format!(
+            "identity {} {} {} {}.{:09} {}.{:09}",
+            meta.dev(),
+            meta.ino(),
+            meta.size(),
+            meta.mtime(),
+            meta.mtime_nsec(),
+            meta.ctime(),
+            meta.ctime_nsec()
+        ),
+        settled,
+    ))
+}
+
+/// Whether `dir` holds `tool` with a stamp that matches its content: the binary still has the
+/// identity recorded beside the stamp's hash, else its content hash is the stamp's (and its
+/// identity is then recorded, so the next check need not read the 20 to 35 MiB binary again).
 fn stamp_matches(tool: Tool, dir: &Path) -> bool {
     let Ok(stamp) = std::fs::read_to_string(dir.join(STAMP)) else {
         return false;
     };
-    content_hash(&dir.join(tool.name)).is_ok_and(|hash| stamp.trim() == hash)
+    let hash = stamp.trim();
+    let binary = dir.join(tool.name);
+    // Taken before the hash: a change while hashing gives the file another identity.
+    let Ok((identity, settled)) = identity(&binary) else {
+        return false;
+    };
+    let recorded = format!("{hash}\n{identity}\n");
+    if std::fs::read_to_string(dir.join(IDENTITY)).is_ok_and(|text| text == recorded) {
+        return true;
+    }
+    if !content_hash(&binary).is_ok_and(|now| now == hash) {
+        return false;
+    }
+    if settled {
+        // Best effort: a cache nbe cannot write only costs the next check the hash again.
+        let _ = crate::atomic::atomic_write(&dir.join(IDENTITY), recorded.as_bytes());
+    }
+    true
 }
 
 /// Writes the stamp of the verified `tool` in `dir`.

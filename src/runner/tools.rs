@@ -204,9 +204,9 @@ impl Tools {
         let cli = NATS.version_in(root)?;
         let pinned = [(NATS_SERVER, &server), (NATS, &cli)];
         let at_pins = |dir: &Path| {
-            pinned
-                .iter()
-                .all(|(tool, version)| super::install::reports(&dir.join(tool.name), version))
+            pinned.iter().all(|(tool, version)| {
+                super::install::reports_remembered(&dir.join(tool.name), version, cache)
+            })
         };
         if let Some(project) = root.map(|root| root.join(".tools").join("bin"))
             && at_pins(&project)

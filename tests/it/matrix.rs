@@ -315,6 +315,50 @@ fn set_versions_moves_a_client_library_with_its_lock_file() {
 }
 
 #[test]
+fn set_versions_in_a_repository_without_clients_writes_its_own_override() {
+    let repo = Repo::new();
+    repo.script("v/any", "#!/usr/bin/env bash\necho hi\n");
+    assert!(!repo.exists("clients"));
+    repo.nbe(["set-versions", "--no-test", "--client", "go=v1.50.0"])
+        .env(
+            "NBE_CACHE_DIR",
+            nbe::runner::toolchain::cache_root().unwrap().to_str().unwrap(),
+        )
+        .run()
+        .code(0)
+        .stderr_has("nbe: set nats.go v1.50.0 in go.mod, lock files by `go get")
+        .stderr_has(
+            "nbe: wrote clients/go/go.mod and clients/go/go.sum: the repository's defaults now override the built-in ones",
+        );
+    assert_eq!(
+        crate::harness::entries(&repo.path("clients/go")),
+        ["go.mod", "go.sum"]
+    );
+    assert!(
+        repo.read("clients/go/go.mod")
+            .contains("github.com/nats-io/nats.go v1.50.0\n")
+    );
+    let sum = repo.read("clients/go/go.sum");
+    assert!(sum.contains("github.com/nats-io/nats.go v1.50.0 h1:"), "{sum}");
+    // Doctor now names the repository's files as the defaults in effect.
+    repo.nbe(["doctor"])
+        .run()
+        .stdout_has("the repository's defaults (go.mod, go.sum)");
+    // A repository overriding go.mod alone gets the go.sum that goes with its new version.
+    std::fs::remove_file(repo.path("clients/go/go.sum")).unwrap();
+    repo.nbe(["set-versions", "--no-test", "--client", "go=v1.51.0"])
+        .env(
+            "NBE_CACHE_DIR",
+            nbe::runner::toolchain::cache_root().unwrap().to_str().unwrap(),
+        )
+        .run()
+        .code(0)
+        .stderr_has("nbe: wrote clients/go/go.sum: the repository's defaults now override the built-in ones");
+    let sum = repo.read("clients/go/go.sum");
+    assert!(sum.contains("github.com/nats-io/nats.go v1.51.0 h1:"), "{sum}");
+}
+
+#[test]
 fn set_versions_changes_nothing_when_a_relock_fails_and_takes_a_go_version_without_its_v() {
     let repo = Repo::new();
     repo.script("v/any", "#!/usr/bin/env bash\necho hi\n");

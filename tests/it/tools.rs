@@ -269,3 +269,129 @@ fn two_first_uses_at_once_install_once() {
         );
     }
 }
+
+/// Overwrites the file at `path` in place with `head` padded to the file's size, then sets its
+/// modification time back: the same inode, size and mtime, so only its change time tells.
+fn rewrite_in_place(path: &Path, head: &[u8]) {
+    use std::io::Write;
+    use std::os::unix::fs::MetadataExt;
+    let before = path.metadata().unwrap();
+    let mut bytes = head.to_vec();
+    bytes.resize(usize::try_from(before.len()).unwrap(), b'#');
+    let mut file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    file.write_all(&bytes).unwrap();
+    file.set_modified(before.modified().unwrap()).unwrap();
+    drop(file);
+    let after = path.metadata().unwrap();
+    assert_eq!(
+        (after.ino(), after.len(), after.modified().unwrap()),
+        (before.ino(), before.len(), before.modified().unwrap())
+    );
+}
+
+#[test]
+fn warm_checks_trust_the_identity_and_a_same_size_rewrite_with_its_mtime_set_back_is_still_caught() {
+    use std::os::unix::fs::MetadataExt;
+    let repo = Repo::new();
+    let cache = tempfile::tempdir().unwrap();
+    let server = pinned("NATS_SERVER_VERSION");
+    seed(cache.path(), "nats-server", &server);
+    seed(cache.path(), "nats", &pinned("NATSCLI_VERSION"));
+    let doctor = || {
+        bare_nbe_in(repo.root())
+            .args(["doctor"])
+            .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+            .env("PATH", &path_without_tools())
+            .run()
+            .code(0)
+    };
+    // Verified by running it, stamped with its hash; once its change time is a second old, the
+    // next check records its identity beside the hash, and later checks compare only that.
+    bare_nbe_in(repo.root())
+        .args(["install-tools"])
+        .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+        .env("PATH", &path_without_tools())
+        .run()
+        .code(0)
+        .stderr_has(&format!("nbe: verified nats-server {server} in "));
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    doctor().stdout_has("tools from   nbe's cache, verified");
+    let binary = cached(cache.path(), "nats-server", &server);
+    let meta = binary.metadata().unwrap();
+    // The stamp stays as an older nbe sharing the cache reads it: the hash alone.
+    let stamp = std::fs::read_to_string(binary.parent().unwrap().join(".nbe-verified")).unwrap();
+    assert!(
+        stamp.starts_with("sha256:") && stamp.lines().count() == 1,
+        "{stamp}"
+    );
+    let recorded = std::fs::read_to_string(binary.parent().unwrap().join(".nbe-identity")).unwrap();
+    assert!(
+        recorded.starts_with(&stamp)
+            && recorded.ends_with(&format!(
+                "\nidentity {} {} {} {}.{:09} {}.{:09}\n",
+                meta.dev(),
+                meta.ino(),
+                meta.len(),
+                meta.mtime(),
+                meta.mtime_nsec(),
+                meta.ctime(),
+                meta.ctime_nsec()
+            )),
+        "{recorded}"
+    );
+    doctor().stdout_has("tools from   nbe's cache, verified");
+
+    // The repository's .tools/bin: the version each reported is remembered for its identity.
+    for tool in ["nats-server", "nats"] {
+        let copy = repo.path(&format!(".tools/bin/{tool}"));
+        std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+        std::fs::copy(tools_dir().join(tool), copy).unwrap();
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    doctor().stdout_has("tools from   project .tools/bin, at the pinned versions");
+    assert_eq!(
+        crate::harness::entries(&cache.path().join("tools/.reported")).len(),
+        2
+    );
+    doctor().stdout_has("tools from   project .tools/bin, at the pinned versions");
+    // Replaced in place by one that reports another version: asked again, and passed over.
+    rewrite_in_place(
+        &repo.path(".tools/bin/nats-server"),
+        b"#!/bin/sh\necho 'nats-server: v0.0.1'\nexit 0\n",
+    );
+    doctor().stdout_has("tools from   nbe's cache, verified");
+
+    // The cached binary changed in place, one byte, mtime set back: hashed again, never used.
+    let mut bytes = std::fs::read(&binary).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xff;
+    rewrite_in_place(&binary, &bytes);
+    doctor().stdout_has("tools from   not installed yet");
+}
+
+#[test]
+fn doctor_in_another_repository_names_fixes_that_work_there() {
+    // A repository with only examples/: no Makefile, so `make toolchains` is no fix there.
+    let repo = Repo::new();
+    repo.script("hello/world", "#!/usr/bin/env bash\nnats --version\n");
+    assert!(!repo.exists("Makefile"));
+    let tools = tempfile::tempdir().unwrap();
+    for tool in ["nats-server", "nats"] {
+        std::os::unix::fs::symlink(tools_dir().join(tool), tools.path().join(tool)).unwrap();
+    }
+    let path = std::env::split_paths(&path_without_tools())
+        .filter(|dir| !dir.join("uv").exists() && !dir.join("deno").exists())
+        .map(|dir| dir.display().to_string())
+        .collect::<Vec<_>>()
+        .join(":");
+    bare_nbe_in(repo.root())
+        .args(["doctor", "--tools-dir"])
+        .args([tools.path()])
+        .env("PATH", &path)
+        .run()
+        .code(0)
+        .stdout_has("go         ready")
+        .stdout_has("built-in defaults")
+        .stdout_has("python     not ready: uv is not on PATH, so python clients cannot run; fix: install uv (https://docs.astral.sh/uv/) and Python 3, and put them on PATH (in nbe's own checkout: make toolchains)")
+        .stdout_has("deno       not ready: deno is not on PATH, so deno clients cannot run; fix: install Deno (https://deno.com) and put it on PATH");
+}
