@@ -4,6 +4,7 @@
 //! throwaway examples repository with [`harness::Repo`], run `nbe` in it (to completion, or left
 //! running to act on), and assert on the [`harness::Outcome`].
 
+mod adopt;
 mod author;
 mod clients;
 mod harness;
