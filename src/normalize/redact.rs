@@ -126,6 +126,17 @@ fn rules() -> Vec<ShapeRule> {
             }),
         ),
         r(
+            "inbox",
+            |l| l.alnum_22,
+            // An inbox under a prefix of the program's own (`app.replies.<nuid>.<token>`): the
+            // NUID and a made-up token after it (see `is_generated_token`) are inbox tokens.
+            r"\b([A-Za-z0-9]{22})\.([A-Za-z0-9]+)\b",
+            Replace::Fn(|c, t| {
+                (is_nuid(&c[1]) && is_generated_token(&c[2]))
+                    .then(|| format!("{}.{}", t.token("inbox", &c[1]), t.token("inbox", &c[2])))
+            }),
+        ),
+        r(
             CONSUMER_NAME,
             |l| l.holds("consumer") || l.holds("durable") || l.holds("$js.ack."),
             // Where a consumer's name stands: after the word (`Created consumer Aq4BmB3v`,
@@ -780,12 +791,10 @@ fn replace_matches<'s>(
 /// NUID without a digit, which is a run of 22 letters, and a consumer name without one, which
 /// follows the word `consumer` or `durable`. False means no rule can match.
 fn may_be_volatile(s: &str) -> bool {
-    static WORDS: LazyLock<[memchr::memmem::Finder<'static>; 2]> = LazyLock::new(|| {
-        // Without their first letter, so one search finds either case.
-        [
-            memchr::memmem::Finder::new("onsumer"),
-            memchr::memmem::Finder::new("urable"),
-        ]
+    static WORDS: LazyLock<[memchr::memmem::Finder<'static>; 4]> = LazyLock::new(|| {
+        // Without their first letter, so one search finds `Consumer` and `consumer`; subjects
+        // write it in capitals (`$JS.API.CONSUMER.INFO...`).
+        ["onsumer", "ONSUMER", "urable", "URABLE"].map(memchr::memmem::Finder::new)
     });
     let mut letters = 0;
     for b in s.bytes() {
@@ -845,6 +854,17 @@ fn is_measured(d: &str) -> bool {
         .map_or(0, |(_, fraction)| fraction.len());
     let compound = d[..unit_start].contains(|c: char| c.is_ascii_alphabetic());
     decimals >= 3 || (compound && decimals > 0)
+}
+
+/// Returns true for a token a client library made up after an inbox's NUID (the 8 characters
+/// of nats.go's reply tokens, or a NUID): 6 or more letters and digits with mixed case, or with
+/// both letters and digits. A file extension or a word (`json`, `replies`) is no such token.
+fn is_generated_token(token: &str) -> bool {
+    let b = token.as_bytes();
+    let has = |f: fn(&u8) -> bool| b.iter().any(f);
+    b.len() >= 6
+        && ((has(u8::is_ascii_uppercase) && has(u8::is_ascii_lowercase))
+            || (has(u8::is_ascii_alphabetic) && has(u8::is_ascii_digit)))
 }
 
 /// The rule masking generated consumer names.
@@ -947,6 +967,13 @@ mod tests {
             "sub _INBOX.AUWUE2P2UEF2PLMYL8U6JC.*",
             "sub _INBOX.[inbox].*",
         );
+        check(
+            "inbox",
+            "Inbox: app.replies.Y3We0NGzdccNgk02Y2VOJx.aHamyjP4",
+            "Inbox: app.replies.[inbox].[inbox]",
+        );
+        // A NUID before a word is only a NUID.
+        check("nuid", "wrote Y3We0NGzdccNgk02Y2VOJx.json", "wrote [nuid].json");
     }
 
     /// The tokens of inboxes are numbered one by one, so a reply inbox shows its connection's.
@@ -981,6 +1008,12 @@ mod tests {
             "consumer-name",
             "$JS.API.CONSUMER.MSG.NEXT.TICKETS.nkx4dGA7",
             "$JS.API.CONSUMER.MSG.NEXT.TICKETS.[consumer]",
+        );
+        // Without a digit anywhere on the line (seen in a run of the Go program).
+        check(
+            "consumer-name",
+            "Info subject: $JS.API.CONSUMER.INFO.TICKETS.wTDVFhgo",
+            "Info subject: $JS.API.CONSUMER.INFO.TICKETS.[consumer]",
         );
         // Names people give, and ordinary words after `consumer`, are kept.
         for kept in [
@@ -1420,7 +1453,7 @@ mod tests {
         "Mon, 07 Dec 2026 03:13:56 GMT and Mon Dec  7 03:13:57 UTC 2026",
         "Created consumer Aq4BmB3v on $JS.API.CONSUMER.INFO.TICKETS.nkx4dGA7",
         "Reply subject: $JS.ACK.TICKETS.HV5zlJQE.1.1.1.1796613534401189790.2",
-        "Inbox: _INBOX_joe.Y3We0NGzdccNgk02Y2VOJx.aHamyjP4",
+        "Inbox: _INBOX_joe.Y3We0NGzdccNgk02Y2VOJx.aHamyjP4 app.replies.Y3We0NGzdccNgk02Y2VOJx.aHamyjP4",
         "/tmp/nbe-aw16Hf/home/.config and /tmp/nbe-aw16Hf/tmp/tmp.GE1FIVVq6E",
         "left [9.99s], took 9.996026299s then 1.2µs, PT0.686768867S, 0:00:00.019583",
         "Elapsed: 39ms, 1m2.5s, 350ns",
