@@ -641,7 +641,7 @@ pub(crate) fn known_nuids(blocks: &[Block]) -> HashSet<String> {
 }
 
 /// NUIDs are 22 random characters: base 62 in most client libraries, capitals and digits in
-/// nats.c and nats.js (checked first). Letters of both cases and a digit keep ordinary long
+/// nats.c (checked first). Letters of both cases and a digit keep ordinary long
 /// words out. About one NUID in fifty has no digit; then the case must look random rather than
 /// like the capitals of joined words (`SubjectDeleteMarkerTTL`, `AllowDirectAccessToAll`): at least
 /// two places where a lone lower-case letter stands between capitals, or two capitals follow each
@@ -649,7 +649,7 @@ pub(crate) fn known_nuids(blocks: &[Block]) -> HashSet<String> {
 fn is_nuid(s: &str) -> bool {
     let bytes = s.as_bytes();
     let has = |f: fn(&u8) -> bool| bytes.iter().any(f);
-    // nats.c and nats.js draw from capitals and digits only; a random one of 22 holds both.
+    // nats.c draws from capitals and digits only; a random one of 22 holds both.
     if !has(u8::is_ascii_lowercase) {
         return has(u8::is_ascii_uppercase) && has(u8::is_ascii_digit);
     }
