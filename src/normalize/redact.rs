@@ -23,9 +23,9 @@ enum Replace {
     /// A function of the whole match, for rules that need no group: finding matches is cheaper
     /// than capturing them.
     Whole(fn(&str, &mut Tokens) -> Option<String>),
-    /// A fixed text for each match the function accepts, unless configuration is named before
-    /// it (see [`names_configuration`]): for durations, which are measurements or settings.
-    Measured(fn(&str) -> bool, &'static str),
+    /// A fixed text for each match, unless configuration is named before it (see
+    /// [`names_configuration`]): for durations, which are measurements or settings.
+    Unconfigured(&'static str),
 }
 
 /// One named shape rule.
@@ -44,6 +44,13 @@ pub(crate) struct ShapeRule {
 /// Durations as Go prints them (`1.5s`, `5m2s`, `344ms`, `488.967µs`, `1h0m0s`, `2d3h`).
 pub(crate) const DURATION: &str =
     r"\d+(?:\.\d+)?(?:ns|µs|μs|us|ms|s|m|h|d|y)(?:\d+(?:\.\d+)?(?:ns|µs|μs|us|ms|s|m|h))*";
+
+/// A duration in a form that says it was measured rather than configured: a unit below the
+/// second (`14ms`, `5.451061ms`, `1.2µs`, `350ns`), three or more decimals (`9.996026299s`,
+/// `0.019572s`), or a fraction after minutes or hours (`1m2.5s`). Settings are round: `30s`,
+/// `2m0s`, natscli's `30.00s`.
+const MEASURED: &str =
+    r"\b(?:[0-9]+(?:\.[0-9]+)?(?:ns|µs|μs|us|ms)|[0-9]+\.[0-9]{3,}[smh]|(?:[0-9]+[hm])+[0-9]+\.[0-9]+s)\b";
 
 /// The ordered list of built-in shape rules.
 ///
@@ -292,23 +299,19 @@ fn rules() -> Vec<ShapeRule> {
         ),
         r(
             "bracket-duration",
-            |l| l.bracket && l.digit_unit,
+            |l| l.bracket_digit,
             // A duration alone in brackets is a timing note (`[9.99s]`, `[1.2ms]`).
-            &format!(r"\[{DURATION}\]"),
+            &format!(r"\[{}\]", DURATION.replace(r"\d", "[0-9]")),
             Replace::With("[duration]"),
         ),
-        ShapeRule {
-            // Its regex finds `1s` too, but the shortest measured duration is `1ms`: texts of two
-            // bytes, many table cells, still skip every rule.
-            min_len: 3,
-            ..r(
-                "measured-duration",
-                |l| l.digit_unit,
-                // Durations as Go, Rust (`{:?}`) and most programs print them: see `is_measured`.
-                &format!(r"\b{DURATION}\b"),
-                Replace::Measured(is_measured, "[duration]"),
-            )
-        },
+        r(
+            "measured-duration",
+            |l| l.measured,
+            // Durations as Go, Rust (`{:?}`) and most programs print them, in a form that says
+            // they were measured (see `MEASURED`).
+            MEASURED,
+            Replace::Unconfigured("[duration]"),
+        ),
         r(
             "iso-duration",
             |l| l.holds("pt"),
@@ -321,7 +324,7 @@ fn rules() -> Vec<ShapeRule> {
             "timedelta",
             |l| l.digit_colon_digit,
             // Python's `timedelta` (`0:00:00.019583`): a clock-shaped duration with microseconds.
-            r"\b\d+:\d{2}:\d{2}\.\d{6}\b",
+            r"\b[0-9]+:[0-9]{2}:[0-9]{2}\.[0-9]{6}\b",
             Replace::With("[duration]"),
         ),
     ]
@@ -406,9 +409,12 @@ pub(crate) struct Look {
     percent_last: bool,
     /// A `[`.
     bracket: bool,
-    /// A digit followed by the first letter of a duration unit (`s`, `m`, `h`, `d`, `y`, `n`,
-    /// `u`, or a non-ASCII byte as in `µs`).
-    digit_unit: bool,
+    /// A `[` followed by a digit.
+    bracket_digit: bool,
+    /// A number ending in what a measured duration ends in (see [`MEASURED`]): a unit below
+    /// the second, or `s`, `m` or `h` after three decimals or after a fraction following `m` or
+    /// `h`.
+    measured: bool,
     /// A weekday's abbreviation before a space or a comma (`Mon `, `Tue,`).
     weekday: bool,
 }
@@ -505,16 +511,20 @@ impl Look {
                     b'P' => look.p_digit |= is_digit(i + 1),
                     b' ' => {
                         look.space_digit |= is_digit(i + 1);
-                        look.weekday |= Self::weekday_before(&b[..i]);
+                        // A weekday is a capital and two small letters (and maybe a comma).
+                        look.weekday |= i >= 3
+                            && (b[i - 3].is_ascii_uppercase() || b[i - 1] == b',')
+                            && Self::weekday_before(&b[..i]);
                     }
-                    b'[' => look.bracket = true,
+                    b'[' => {
+                        look.bracket = true;
+                        look.bracket_digit |= is_digit(i + 1);
+                    }
                     _ => {}
                 }
             }
-            if class & DIGIT != 0 {
-                look.digit_unit |= b.get(i + 1).is_some_and(|&u| {
-                    u >= 0x80 || matches!(u, b's' | b'm' | b'h' | b'd' | b'y' | b'n' | b'u')
-                });
+            if class & DIGIT != 0 && !look.measured {
+                look.measured = Self::measured_at(b, i);
             }
             if class & BASE32 != 0 {
                 base32 += 1;
@@ -565,6 +575,27 @@ impl Look {
                 .strip_suffix(k.as_bytes())
                 .is_some_and(|rest| rest.ends_with(b"\""))
         })
+    }
+
+    /// Returns true if the digit at `i` ends a measured duration's number (see [`MEASURED`]).
+    fn measured_at(b: &[u8], i: usize) -> bool {
+        match &b[i + 1..] {
+            [b'n' | b'u' | b'm', b's', ..] | [0xC2, 0xB5, b's', ..] | [0xCE, 0xBC, b's', ..] => true,
+            [unit @ (b's' | b'm' | b'h'), ..] => {
+                let digits = |end: usize| b[..end].iter().rev().take_while(|c| c.is_ascii_digit()).count();
+                let decimals = digits(i + 1);
+                let Some(dot) = (i + 1 - decimals).checked_sub(1).filter(|&d| b[d] == b'.') else {
+                    return false;
+                };
+                let whole = digits(dot);
+                decimals >= 3
+                    || (*unit == b's'
+                        && whole > 0
+                        && dot > whole
+                        && matches!(b[dot - whole - 1], b'm' | b'h'))
+            }
+            _ => false,
+        }
     }
 
     /// Returns true if `before`, the text before a space, ends with a weekday's abbreviation,
@@ -739,10 +770,10 @@ impl Shapes {
                     .regex
                     .replace_all(s, |c: &Captures| f(c, tokens).unwrap_or_else(|| c[0].to_owned())),
                 Replace::Whole(f) => replace_matches(&rule.regex, s, |_, m| f(m, tokens)),
-                Replace::Measured(is, with) => {
+                Replace::Unconfigured(with) => {
                     let text: &str = s;
-                    replace_matches(&rule.regex, s, |start, m| {
-                        (is(m) && !names_configuration(label) && !names_configuration(&text[..start]))
+                    replace_matches(&rule.regex, s, |start, _| {
+                        (!names_configuration(label) && !names_configuration(&text[..start]))
                             .then(|| (*with).to_owned())
                     })
                 }
@@ -791,13 +822,9 @@ fn replace_matches<'s>(
 /// NUID without a digit, which is a run of 22 letters, and a consumer name without one, which
 /// follows the word `consumer` or `durable`. False means no rule can match.
 fn may_be_volatile(s: &str) -> bool {
-    static WORDS: LazyLock<[memchr::memmem::Finder<'static>; 4]> = LazyLock::new(|| {
-        // Without their first letter, so one search finds `Consumer` and `consumer`; subjects
-        // write it in capitals (`$JS.API.CONSUMER.INFO...`).
-        ["onsumer", "ONSUMER", "urable", "URABLE"].map(memchr::memmem::Finder::new)
-    });
+    let bytes = s.as_bytes();
     let mut letters = 0;
-    for b in s.bytes() {
+    for (i, &b) in bytes.iter().enumerate() {
         if b.is_ascii_digit() || matches!(b, b'_' | b'/' | b'"') {
             return true;
         }
@@ -806,11 +833,26 @@ fn may_be_volatile(s: &str) -> bool {
             if letters == 22 {
                 return true;
             }
+            // `consumer` or `durable`, in any case, found by their `u`.
+            if b.eq_ignore_ascii_case(&b'u')
+                && (ends_word(bytes, i, b"cons", b"mer") || ends_word(bytes, i, b"d", b"rable"))
+            {
+                return true;
+            }
         } else {
             letters = 0;
         }
     }
-    WORDS.iter().any(|w| w.find(s.as_bytes()).is_some())
+    false
+}
+
+/// Returns true if `before`, the byte at `i` and `after` spell a word there, in any ASCII case.
+fn ends_word(bytes: &[u8], i: usize, before: &[u8], after: &[u8]) -> bool {
+    i >= before.len()
+        && bytes[i - before.len()..i].eq_ignore_ascii_case(before)
+        && bytes
+            .get(i + 1..i + 1 + after.len())
+            .is_some_and(|a| a.eq_ignore_ascii_case(after))
 }
 
 /// Words that say a duration is configuration (`Ack Wait`, `Duplicate Window`), not a
@@ -837,23 +879,6 @@ pub(crate) fn names_configuration(s: &str) -> bool {
             .windows(w.len())
             .any(|part| part.eq_ignore_ascii_case(w.as_bytes()))
     })
-}
-
-/// Returns true for a duration whose form says it was measured rather than configured: a unit
-/// below the millisecond (`1.2µs`, `350ns`) or the millisecond itself (`14ms`, `2.629ms`), three
-/// or more decimals (`9.996026299s`, `0.019572s`), or a fraction after minutes or hours
-/// (`1m2.5s`). Settings are round: `30s`, `2m0s`, and natscli's `30.00s`.
-fn is_measured(d: &str) -> bool {
-    let unit_start = d.trim_end_matches(|c: char| !c.is_ascii_digit()).len();
-    let unit = &d[unit_start..];
-    if matches!(unit, "ms" | "µs" | "μs" | "us" | "ns") {
-        return true;
-    }
-    let decimals = d[..unit_start]
-        .rsplit_once('.')
-        .map_or(0, |(_, fraction)| fraction.len());
-    let compound = d[..unit_start].contains(|c: char| c.is_ascii_alphabetic());
-    decimals >= 3 || (compound && decimals > 0)
 }
 
 /// Returns true for a token a client library made up after an inbox's NUID (the 8 characters
