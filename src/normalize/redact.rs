@@ -322,7 +322,7 @@ fn rules() -> Vec<ShapeRule> {
         ),
         r(
             "timedelta",
-            |l| l.digit_colon_digit,
+            |l| l.digit_colon_digit && l.dot_six,
             // Python's `timedelta` (`0:00:00.019583`): a clock-shaped duration with microseconds.
             r"\b[0-9]+:[0-9]{2}:[0-9]{2}\.[0-9]{6}\b",
             Replace::With("[duration]"),
@@ -411,6 +411,8 @@ pub(crate) struct Look {
     bracket: bool,
     /// A `[` followed by a digit.
     bracket_digit: bool,
+    /// A `.` between digits with at least six digits after it (microseconds).
+    dot_six: bool,
     /// A number ending in what a measured duration ends in (see [`MEASURED`]): a unit below
     /// the second, or `s`, `m` or `h` after three decimals or after a fraction following `m` or
     /// `h`.
@@ -506,6 +508,7 @@ impl Look {
                     b'-' | b'/' => look.date |= i > 0 && digitish(i - 1) && digitish(i + 1),
                     b'.' if i > 0 && is_digit(i - 1) && is_digit(i + 1) => {
                         look.digit_dots = look.digit_dots.saturating_add(1);
+                        look.dot_six |= (2..=6).all(|k| is_digit(i + k));
                     }
                     b'(' => look.paren_digit |= is_digit(i + 1),
                     b'P' => look.p_digit |= is_digit(i + 1),
