@@ -526,7 +526,11 @@ impl Look {
                     _ => {}
                 }
             }
-            if class & DIGIT != 0 && !look.measured {
+            // Most digits are followed by another digit, a space or a dot: no unit to look at.
+            if class & DIGIT != 0
+                && !look.measured
+                && matches!(b.get(i + 1), Some(b'n' | b'u' | b'm' | b's' | b'h' | 0xC2 | 0xCE))
+            {
                 look.measured = Self::measured_at(b, i);
             }
             if class & BASE32 != 0 {
