@@ -201,6 +201,15 @@ pub enum Command {
         /// Rewrite output.txt, output.cast and the snapshot even when the output is unchanged.
         #[arg(long)]
         force: bool,
+        /// Adopt the recordings another runner made (a Docker-based one, say): each client's
+        /// output.txt, cleaned of that runner's lines and normalized, is compared with a run here.
+        /// The same output is recorded; a changed one is shown as a diff and nothing is written.
+        /// Give the paths to adopt, or --all.
+        #[arg(long, conflicts_with = "force")]
+        adopt: bool,
+        /// With --adopt: record the clients whose output changed since their old recording too.
+        #[arg(long, requires = "adopt")]
+        accept_changes: bool,
         #[command(flatten)]
         run: RunArgs,
         #[command(flatten)]

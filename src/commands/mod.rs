@@ -95,12 +95,15 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
             prefixes,
             all,
             force,
+            adopt,
+            accept_changes,
             run,
             report,
         } => {
             let config = config()?;
             let options = RunOptions::resolve(&config, &run.into())?;
-            let record_options = record::RecordOptions { all, force };
+            let adopt = adopt.then_some(crate::suite::update::Adopt { accept_changes });
+            let record_options = record::RecordOptions { all, force, adopt };
             record::record(&config, &prefixes, &options, record_options, &report.into())
         }
         Command::SetVersions {

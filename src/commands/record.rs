@@ -5,11 +5,16 @@
 //! not recorded and nothing of it is touched; of a successful one, what did not change is kept and
 //! the rest replaced atomically, after everything it holds has been computed (see
 //! [`crate::suite::update::record`]).
+//!
+//! With `--adopt` the named clients' existing recordings, made by another runner, are the
+//! starting point (see [`crate::suite::update::adopt`]): every one must have its `output.txt`,
+//! checked before anything runs.
 
 use crate::catalog::Catalog;
 use crate::config::{Config, ReportSettings};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::report::{self, Reporters};
+use crate::suite::update::Adopt;
 use crate::suite::verdict::{self, Verdict};
 use crate::suite::{Prepared, RunOptions, Suite, Task};
 
@@ -20,6 +25,8 @@ pub struct RecordOptions {
     pub all: bool,
     /// `--force`: write all three files even when the output is unchanged.
     pub force: bool,
+    /// `--adopt`: start from the recordings another runner made.
+    pub adopt: Option<Adopt>,
 }
 
 /// Records the clients under `prefixes` (when empty: those `nbe check` flags, or all with
@@ -31,6 +38,13 @@ pub fn record(
     record: RecordOptions,
     settings: &ReportSettings,
 ) -> Result<i32> {
+    if record.adopt.is_some() && prefixes.is_empty() && !record.all {
+        // Without paths `nbe record` picks what `nbe check` flags; adopting is a decision about
+        // named recordings.
+        return Err(Error::Usage(
+            "--adopt needs the paths of the clients to adopt, or --all".to_owned(),
+        ));
+    }
     let catalog = Catalog::load(&config.root)?;
     let mut selected = options.select(&catalog, prefixes)?;
     super::warn_unlisted(&catalog, &selected);
@@ -50,10 +64,28 @@ pub fn record(
             );
         }
     }
+    if record.adopt.is_some() {
+        let missing: Vec<&str> = selected
+            .iter()
+            .filter(|s| !s.client.output_txt().is_file())
+            .map(|s| s.client.path.as_str())
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::Usage(format!(
+                "nothing to adopt: {} {} no output.txt; record {} with `nbe record PATH` instead",
+                missing.join(", "),
+                if missing.len() == 1 { "has" } else { "have" },
+                if missing.len() == 1 { "it" } else { "them" },
+            )));
+        }
+    }
     let prepared = Prepared::process()?;
     let mut reporters = Reporters::new(settings, "nbe record");
     reporters.problems(&catalog, prefixes, options.partition)?;
-    let task = Task::Record { force: record.force };
+    let task = Task::Record {
+        force: record.force,
+        adopt: record.adopt,
+    };
     Suite::new(&catalog.root, options, &prepared, task).run_all(&selected, &mut reporters)?;
     if let Some(code) = report::interrupted() {
         return Ok(code);

@@ -14,9 +14,13 @@
 //! 6. the example's unordered regions (`unordered`);
 //! 7. identifier numbering (`placeholder`), in final output order;
 //! 8. canonical rendering of tables and key/value blocks.
+//!
+//! Before a recording made by another runner is adopted, `legacy` removes what that runner
+//! printed around the program (Docker build and compose lines).
 
 mod document;
 mod keyvalue;
+pub mod legacy;
 mod placeholder;
 mod profile;
 mod redact;
@@ -131,12 +135,13 @@ impl Pass<'_> {
         }
     }
 
-    /// Applies the value-shape rules to one text.
-    fn shapes(&mut self, s: &mut Cow<'_, str>, line: usize) {
+    /// Applies the value-shape rules to one text, the value of `label` (a column header or a
+    /// key; empty for a line or a title).
+    fn shapes(&mut self, s: &mut Cow<'_, str>, line: usize, label: &str) {
         let mut fired = Vec::new();
         let disabled = self.disabled;
         let enabled = |r: &str| disabled.is_empty() || !disabled.contains(r);
-        redact::built_in().apply(s, &mut self.tokens, &enabled, &mut |r| fired.push(r));
+        redact::built_in().apply(s, label, &mut self.tokens, &enabled, &mut |r| fired.push(r));
         for rule in fired {
             self.note(line, rule, || {
                 format!("masked a volatile value shaped like {rule}")
@@ -258,7 +263,7 @@ impl Normalizer {
         pass.tokens.know_nuids(redact::known_nuids(&blocks));
         for block in &mut blocks {
             match block {
-                Block::Line(n, text) => pass.shapes(text, *n),
+                Block::Line(n, text) => pass.shapes(text, *n, ""),
                 Block::Table(t) => self.profile.table(t, &mut pass),
                 Block::Keys(k) => self.profile.keys(k, &mut pass),
             }

@@ -23,6 +23,9 @@ enum Replace {
     /// A function of the whole match, for rules that need no group: finding matches is cheaper
     /// than capturing them.
     Whole(fn(&str, &mut Tokens) -> Option<String>),
+    /// A fixed text for each match, unless configuration is named before it (see
+    /// [`names_configuration`]): for durations, which are measurements or settings.
+    Unconfigured(&'static str),
 }
 
 /// One named shape rule.
@@ -41,6 +44,13 @@ pub(crate) struct ShapeRule {
 /// Durations as Go prints them (`1.5s`, `5m2s`, `344ms`, `488.967µs`, `1h0m0s`, `2d3h`).
 pub(crate) const DURATION: &str =
     r"\d+(?:\.\d+)?(?:ns|µs|μs|us|ms|s|m|h|d|y)(?:\d+(?:\.\d+)?(?:ns|µs|μs|us|ms|s|m|h))*";
+
+/// A duration in a form that says it was measured rather than configured: a unit below the
+/// second (`14ms`, `5.451061ms`, `1.2µs`, `350ns`), three or more decimals (`9.996026299s`,
+/// `0.019572s`), or a fraction after minutes or hours (`1m2.5s`). Settings are round: `30s`,
+/// `2m0s`, natscli's `30.00s`.
+const MEASURED: &str =
+    r"\b(?:[0-9]+(?:\.[0-9]+)?(?:ns|µs|μs|us|ms)|[0-9]+\.[0-9]{3,}[smh]|(?:[0-9]+[hm])+[0-9]+\.[0-9]+s)\b";
 
 /// The ordered list of built-in shape rules.
 ///
@@ -68,7 +78,18 @@ fn rules() -> Vec<ShapeRule> {
         r(
             "timestamp",
             |l| l.digit_colon_digit && l.clock && l.date,
-            r"\b\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?(?: [+-]\d{4})?(?: [A-Z]{3,5})?(?: m=[+-][0-9.]+)?",
+            // The hour may be one digit (Rust's `time` crate), the offset may hold seconds
+            // (`+00:00:00`), and Java's `ZonedDateTime` adds its zone in brackets (`Z[UTC]`).
+            r"\b\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}(?::?\d{2}){1,2})?(?:\[[A-Za-z0-9_/+:-]+\])?(?: [+-]\d{2}(?::?\d{2}){1,2})?(?: [A-Z]{3,5})?(?: m=[+-][0-9.]+)?",
+            Replace::With("[timestamp]"),
+        ),
+        r(
+            "date-text",
+            |l| l.digit_colon_digit && l.clock && l.weekday,
+            // `Date.toString()` and `toUTCString()` of JavaScript, C's `asctime` and `date`:
+            // `Mon Dec 07 2026 03:13:56 GMT+0000 (Coordinated Universal Time)`,
+            // `Mon, 07 Dec 2026 03:13:56 GMT`, `Mon Dec  7 03:13:57 UTC 2026`.
+            r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),? +(?:\d{1,2} +[A-Z][a-z]{2}|[A-Z][a-z]{2} +\d{1,2})(?: +\d{4})? +\d{1,2}:\d{2}:\d{2}(?:\.\d+)?(?: (?:(?:GMT|UTC|[A-Z]{1,3}T)(?:[+-]\d{4})?|[+-]\d{4}))?(?: \([A-Za-z ]+\))?(?: \d{4})?",
             Replace::With("[timestamp]"),
         ),
         r(
@@ -97,9 +118,52 @@ fn rules() -> Vec<ShapeRule> {
         ),
         r(
             "inbox",
-            |l| l.holds("_inbox."),
-            r"\b_INBOX\.([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_*>-]+)*)",
-            Replace::Fn(|c, t| Some(format!("_INBOX.{}", t.token("inbox", &c[1])))),
+            |l| l.holds("_inbox"),
+            // With a custom prefix too (`_INBOX_joe.`): every token after the prefix is masked on
+            // its own, so a reply inbox keeps its connection's NUID (`_INBOX.[inbox-1].[inbox-2]`
+            // and `_INBOX.[inbox-1].*`); a wildcard stays.
+            r"\b(_INBOX(?:_[A-Za-z0-9_-]+)?)((?:\.[A-Za-z0-9_-]+)+)",
+            Replace::Fn(|c, t| {
+                let mut out = c[1].to_owned();
+                for part in c[2].split('.').skip(1) {
+                    out.push('.');
+                    out.push_str(&t.token("inbox", part));
+                }
+                Some(out)
+            }),
+        ),
+        r(
+            "inbox",
+            |l| l.alnum_22,
+            // An inbox under a prefix of the program's own (`app.replies.<nuid>.<token>`): the
+            // NUID and a made-up token after it (see `is_generated_token`) are inbox tokens.
+            r"\b([A-Za-z0-9]{22})\.([A-Za-z0-9]+)\b",
+            Replace::Fn(|c, t| {
+                (is_nuid(&c[1]) && is_generated_token(&c[2]))
+                    .then(|| format!("{}.{}", t.token("inbox", &c[1]), t.token("inbox", &c[2])))
+            }),
+        ),
+        r(
+            CONSUMER_NAME,
+            |l| l.holds("consumer") || l.holds("durable") || l.holds("$js.ack."),
+            // Where a consumer's name stands: after the word (`Created consumer Aq4BmB3v`,
+            // `Consumer: ...`, natscli's `Consumer TICKETS > ...`), and in API and ack subjects.
+            r#"(?:(?i:\b(?:consumer|durable)\b)(?: [A-Za-z0-9_-]+ > |:? +["'`]?)|\$JS\.API\.CONSUMER\.(?:MSG\.NEXT|DURABLE\.CREATE|LEADER\.STEPDOWN|[A-Z]+)\.[A-Za-z0-9_-]+\.|\$JS\.ACK\.[A-Za-z0-9_-]+\.)([A-Za-z0-9_-]+)"#,
+            Replace::Fn(|c, t| {
+                let name = c.get(1)?;
+                is_generated_name(name.as_str()).then(|| {
+                    let prefix = &c[0][..name.start() - c.get(0).map_or(0, |m| m.start())];
+                    format!("{prefix}{}", t.token("consumer", name.as_str()))
+                })
+            }),
+        ),
+        r(
+            "ack-timestamp",
+            |l| l.holds("$js.ack."),
+            // The ack subject of a JetStream message carries the time it was stored, in
+            // nanoseconds; the sequence numbers around it are kept.
+            r"(\$JS\.ACK\.(?:[^.\s]+\.)+?)\d{16,}\b",
+            Replace::With("${1}[ts]"),
         ),
         r(
             "raft-group",
@@ -148,6 +212,16 @@ fn rules() -> Vec<ShapeRule> {
             |l| l.digit_dots >= 3,
             r"\b(?:\d{1,3}\.){3}\d{1,3}\b",
             Replace::Whole(|m, _| (!matches!(m, "127.0.0.1" | "0.0.0.0")).then(|| "[ip]".to_owned())),
+        ),
+        r(
+            "sandbox-path",
+            |l| l.holds("/nbe-"),
+            // nbe's own run directory (`<temp dir>/nbe-XXXXXX/`, see `runner::sandbox`): `HOME`,
+            // `TMPDIR` and the working directory of the run, wherever the temp dir is, so that
+            // `/tmp/nbe-aw16Hf/home/.config` reads as `/root/.config` or `/home/ann/.config` does.
+            // A file `mktemp` makes there (`tmp.Kg8vc9NSw2`) is masked with it, as `tmp-path` does.
+            r"(?:/[^/\s\x22',;)\]]+)*/nbe-[A-Za-z0-9]{6}/(home|tmp|work)\b(?:/tmp\.[A-Za-z0-9]{10}\b)?",
+            Replace::With("[$1]"),
         ),
         r(
             "tmp-path",
@@ -223,15 +297,50 @@ fn rules() -> Vec<ShapeRule> {
             r"^(\s*\w+)\s+\S+ \[[=>\- ]*\]\s+\d+%$",
             Replace::With("$1 [progress]"),
         ),
+        r(
+            "bracket-duration",
+            |l| l.bracket_digit,
+            // A duration alone in brackets is a timing note (`[9.99s]`, `[1.2ms]`).
+            &format!(r"\[{}\]", DURATION.replace(r"\d", "[0-9]")),
+            Replace::With("[duration]"),
+        ),
+        r(
+            "measured-duration",
+            |l| l.measured,
+            // Durations as Go, Rust (`{:?}`) and most programs print them, in a form that says
+            // they were measured (see `MEASURED`).
+            MEASURED,
+            Replace::Unconfigured("[duration]"),
+        ),
+        r(
+            "iso-duration",
+            |l| l.holds("pt"),
+            // Java's `Duration` (`PT0.686768867S`, `PT1M2.5S`): with a fraction of a second it was
+            // measured; a whole one (`PT30S`) is a setting.
+            r"\bPT(?:\d+H)?(?:\d+M)?\d+\.\d+S\b",
+            Replace::With("[duration]"),
+        ),
+        r(
+            "timedelta",
+            |l| l.digit_colon_digit && l.dot_six,
+            // Python's `timedelta` (`0:00:00.019583`): a clock-shaped duration with microseconds.
+            r"\b[0-9]+:[0-9]{2}:[0-9]{2}\.[0-9]{6}\b",
+            Replace::With("[duration]"),
+        ),
     ]
 }
 
 /// The literals the pre-checks ask about, in lower case: one scan finds them all, ignoring
 /// ASCII case (the `rtt` rule ignores case; for the others a literal found in another case only
 /// means the regex runs for nothing).
-const LITERALS: [&str; 23] = [
+const LITERALS: [&str; 28] = [
     "eyj",
-    "_inbox.",
+    "_inbox",
+    "consumer",
+    "durable",
+    "$js.ack.",
+    "/nbe-",
+    "pt",
     "-r",
     "\"seq\"",
     "\"port\"",
@@ -300,6 +409,16 @@ pub(crate) struct Look {
     percent_last: bool,
     /// A `[`.
     bracket: bool,
+    /// A `[` followed by a digit.
+    bracket_digit: bool,
+    /// A `.` between digits with at least six digits after it (microseconds).
+    dot_six: bool,
+    /// A number ending in what a measured duration ends in (see [`MEASURED`]): a unit below
+    /// the second, or `s`, `m` or `h` after three decimals or after a fraction following `m` or
+    /// `h`.
+    measured: bool,
+    /// A weekday's abbreviation before a space or a comma (`Mon `, `Tue,`).
+    weekday: bool,
 }
 
 /// Byte classes for [`Look::new`], one bit each.
@@ -389,13 +508,30 @@ impl Look {
                     b'-' | b'/' => look.date |= i > 0 && digitish(i - 1) && digitish(i + 1),
                     b'.' if i > 0 && is_digit(i - 1) && is_digit(i + 1) => {
                         look.digit_dots = look.digit_dots.saturating_add(1);
+                        look.dot_six |= (2..=6).all(|k| is_digit(i + k));
                     }
                     b'(' => look.paren_digit |= is_digit(i + 1),
                     b'P' => look.p_digit |= is_digit(i + 1),
-                    b' ' => look.space_digit |= is_digit(i + 1),
-                    b'[' => look.bracket = true,
+                    b' ' => {
+                        look.space_digit |= is_digit(i + 1);
+                        // A weekday is a capital and two small letters (and maybe a comma).
+                        look.weekday |= i >= 3
+                            && (b[i - 3].is_ascii_uppercase() || b[i - 1] == b',')
+                            && Self::weekday_before(&b[..i]);
+                    }
+                    b'[' => {
+                        look.bracket = true;
+                        look.bracket_digit |= is_digit(i + 1);
+                    }
                     _ => {}
                 }
+            }
+            // Most digits are followed by another digit, a space or a dot: no unit to look at.
+            if class & DIGIT != 0
+                && !look.measured
+                && matches!(b.get(i + 1), Some(b'n' | b'u' | b'm' | b's' | b'h' | 0xC2 | 0xCE))
+            {
+                look.measured = Self::measured_at(b, i);
             }
             if class & BASE32 != 0 {
                 base32 += 1;
@@ -416,7 +552,7 @@ impl Look {
             let (id, end) = (found.pattern().as_usize(), found.end());
             // The rules that use these words want a number after them.
             let counts = match LITERALS[id] {
-                "took " | "in " | "after " => digitish(end),
+                "took " | "in " | "after " | "pt" => digitish(end),
                 "min" | "avg" | "max" | "stddev" => {
                     let end = if b.get(end) == Some(&b':') { end + 1 } else { end };
                     b.get(end) == Some(&b' ') && digitish(end + 1)
@@ -446,6 +582,37 @@ impl Look {
                 .strip_suffix(k.as_bytes())
                 .is_some_and(|rest| rest.ends_with(b"\""))
         })
+    }
+
+    /// Returns true if the digit at `i` ends a measured duration's number (see [`MEASURED`]).
+    fn measured_at(b: &[u8], i: usize) -> bool {
+        match &b[i + 1..] {
+            [b'n' | b'u' | b'm', b's', ..] | [0xC2, 0xB5, b's', ..] | [0xCE, 0xBC, b's', ..] => true,
+            [unit @ (b's' | b'm' | b'h'), ..] => {
+                let digits = |end: usize| b[..end].iter().rev().take_while(|c| c.is_ascii_digit()).count();
+                let decimals = digits(i + 1);
+                let Some(dot) = (i + 1 - decimals).checked_sub(1).filter(|&d| b[d] == b'.') else {
+                    return false;
+                };
+                let whole = digits(dot);
+                decimals >= 3
+                    || (*unit == b's'
+                        && whole > 0
+                        && dot > whole
+                        && matches!(b[dot - whole - 1], b'm' | b'h'))
+            }
+            _ => false,
+        }
+    }
+
+    /// Returns true if `before`, the text before a space, ends with a weekday's abbreviation,
+    /// or with one and a comma.
+    fn weekday_before(before: &[u8]) -> bool {
+        let before = before.strip_suffix(b",").unwrap_or(before);
+        before.len() >= 3
+            && [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"]
+                .iter()
+                .any(|d| before.ends_with(*d))
     }
 
     /// Returns true if `literal` (one of [`LITERALS`]) occurs, in any ASCII case.
@@ -511,7 +678,8 @@ pub(crate) fn known_nuids(blocks: &[Block]) -> HashSet<String> {
     found
 }
 
-/// NUIDs are 22 random base-62 characters. Letters of both cases and a digit keep ordinary long
+/// NUIDs are 22 random characters: base 62 in most client libraries, capitals and digits in
+/// nats.c (checked first). Letters of both cases and a digit keep ordinary long
 /// words out. About one NUID in fifty has no digit; then the case must look random rather than
 /// like the capitals of joined words (`SubjectDeleteMarkerTTL`, `AllowDirectAccessToAll`): at least
 /// two places where a lone lower-case letter stands between capitals, or two capitals follow each
@@ -519,7 +687,11 @@ pub(crate) fn known_nuids(blocks: &[Block]) -> HashSet<String> {
 fn is_nuid(s: &str) -> bool {
     let bytes = s.as_bytes();
     let has = |f: fn(&u8) -> bool| bytes.iter().any(f);
-    if !has(u8::is_ascii_uppercase) || !has(u8::is_ascii_lowercase) {
+    // nats.c draws from capitals and digits only; a random one of 22 holds both.
+    if !has(u8::is_ascii_lowercase) {
+        return has(u8::is_ascii_uppercase) && has(u8::is_ascii_digit);
+    }
+    if !has(u8::is_ascii_uppercase) {
         return false;
     }
     if has(u8::is_ascii_digit) {
@@ -567,16 +739,25 @@ pub(crate) fn built_in() -> &'static Shapes {
 
 impl Shapes {
     /// Applies every enabled rule to `s`, calling `fired` with the name of each rule that changed it.
+    /// `label` names what `s` is the value of (a column header or a key; empty for a line): a
+    /// label naming configuration keeps its durations.
     ///
     /// A rule applies where its regex matches the text as it was before any rule changed it, so a
     /// placeholder one rule writes never counts as a match of a later rule.
     pub(crate) fn apply<'a>(
         &self,
         s: &mut Cow<'a, str>,
+        label: &str,
         tokens: &mut Tokens,
         enabled: &dyn Fn(&str) -> bool,
         fired: &mut dyn FnMut(&'static str),
     ) {
+        // The value of a `Consumer:` or `Durable Name:` key is a name all by itself.
+        if is_consumer_label(label) && enabled(CONSUMER_NAME) && is_generated_name(s) {
+            *s = Cow::Owned(tokens.token("consumer", s));
+            fired(CONSUMER_NAME);
+            return;
+        }
         // Most cells and lines hold nothing volatile; one look at the bytes rules them out.
         if s.len() < self.min_len || !may_be_volatile(s) {
             return;
@@ -595,7 +776,14 @@ impl Shapes {
                 Replace::Fn(f) => rule
                     .regex
                     .replace_all(s, |c: &Captures| f(c, tokens).unwrap_or_else(|| c[0].to_owned())),
-                Replace::Whole(f) => replace_matches(&rule.regex, s, |m| f(m, tokens)),
+                Replace::Whole(f) => replace_matches(&rule.regex, s, |_, m| f(m, tokens)),
+                Replace::Unconfigured(with) => {
+                    let text: &str = s;
+                    replace_matches(&rule.regex, s, |start, _| {
+                        (!names_configuration(label) && !names_configuration(&text[..start]))
+                            .then(|| (*with).to_owned())
+                    })
+                }
             };
             // Checked only when the rule would change something: most candidates match nothing.
             if let Cow::Owned(out) = out
@@ -613,13 +801,18 @@ impl Shapes {
 /// `s` with every match of `regex` replaced by `f` of it (or kept, when `f` gives `None`), as
 /// [`Regex::replace_all`] does with a closure, without capturing groups: borrowed when nothing
 /// matched.
-fn replace_matches<'s>(regex: &Regex, s: &'s str, mut f: impl FnMut(&str) -> Option<String>) -> Cow<'s, str> {
+/// `f` is given where the match starts too.
+fn replace_matches<'s>(
+    regex: &Regex,
+    s: &'s str,
+    mut f: impl FnMut(usize, &str) -> Option<String>,
+) -> Cow<'s, str> {
     let mut out = String::new();
     let (mut last, mut matched) = (0, false);
     for m in regex.find_iter(s) {
         matched = true;
         out.push_str(&s[last..m.start()]);
-        match f(m.as_str()) {
+        match f(m.start(), m.as_str()) {
             Some(with) => out.push_str(&with),
             None => out.push_str(m.as_str()),
         }
@@ -633,10 +826,12 @@ fn replace_matches<'s>(regex: &Regex, s: &'s str, mut f: impl FnMut(&str) -> Opt
 }
 
 /// A cheap first look for [`Shapes::apply`]: every shape holds a digit, `_`, `/` or `"`, except a
-/// NUID without a digit, which is a run of 22 letters. False means no rule can match.
+/// NUID without a digit, which is a run of 22 letters, and a consumer name without one, which
+/// follows the word `consumer` or `durable`. False means no rule can match.
 fn may_be_volatile(s: &str) -> bool {
+    let bytes = s.as_bytes();
     let mut letters = 0;
-    for b in s.bytes() {
+    for (i, &b) in bytes.iter().enumerate() {
         if b.is_ascii_digit() || matches!(b, b'_' | b'/' | b'"') {
             return true;
         }
@@ -645,11 +840,90 @@ fn may_be_volatile(s: &str) -> bool {
             if letters == 22 {
                 return true;
             }
+            // `consumer` or `durable`, in any case, found by their `u`.
+            if b.eq_ignore_ascii_case(&b'u')
+                && (ends_word(bytes, i, b"cons", b"mer") || ends_word(bytes, i, b"d", b"rable"))
+            {
+                return true;
+            }
         } else {
             letters = 0;
         }
     }
     false
+}
+
+/// Returns true if `before`, the byte at `i` and `after` spell a word there, in any ASCII case.
+fn ends_word(bytes: &[u8], i: usize, before: &[u8], after: &[u8]) -> bool {
+    i >= before.len()
+        && bytes[i - before.len()..i].eq_ignore_ascii_case(before)
+        && bytes
+            .get(i + 1..i + 1 + after.len())
+            .is_some_and(|a| a.eq_ignore_ascii_case(after))
+}
+
+/// Words that say a duration is configuration (`Ack Wait`, `Duplicate Window`), not a
+/// measurement.
+const CONFIG_WORDS: [&str; 12] = [
+    "wait",
+    "window",
+    "timeout",
+    "max",
+    "ttl",
+    "frequency",
+    "backoff",
+    "interval",
+    "heartbeat",
+    "delay",
+    "limit",
+    "duration",
+];
+
+/// Returns true if `s` holds one of [`CONFIG_WORDS`], in any ASCII case.
+pub(crate) fn names_configuration(s: &str) -> bool {
+    CONFIG_WORDS.iter().any(|w| {
+        s.as_bytes()
+            .windows(w.len())
+            .any(|part| part.eq_ignore_ascii_case(w.as_bytes()))
+    })
+}
+
+/// Returns true for a token a client library made up after an inbox's NUID (the 8 characters
+/// of nats.go's reply tokens, or a NUID): 6 or more letters and digits with mixed case, or with
+/// both letters and digits. A file extension or a word (`json`, `replies`) is no such token.
+fn is_generated_token(token: &str) -> bool {
+    let b = token.as_bytes();
+    let has = |f: fn(&u8) -> bool| b.iter().any(f);
+    b.len() >= 6
+        && ((has(u8::is_ascii_uppercase) && has(u8::is_ascii_lowercase))
+            || (has(u8::is_ascii_alphabetic) && has(u8::is_ascii_digit)))
+}
+
+/// The rule masking generated consumer names.
+const CONSUMER_NAME: &str = "consumer-name";
+
+/// Returns true for the keys whose value is a consumer's name (`Consumer`, `Durable Name`).
+fn is_consumer_label(label: &str) -> bool {
+    ["consumer", "consumer name", "durable", "durable name"]
+        .iter()
+        .any(|l| label.eq_ignore_ascii_case(l))
+}
+
+/// Returns true for a consumer name a client library or the server made up: 8 to 10 characters
+/// of base 62 (with `-` and `_`, the server's alphabet) with mixed case, or with a digit before
+/// its trailing digits. Names a person gives (`processor`, `worker12`, `ORDERS01`) are kept.
+fn is_generated_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    if !(8..=10).contains(&b.len())
+        || !b
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_'))
+    {
+        return false;
+    }
+    let has = |f: fn(&u8) -> bool| b.iter().any(f);
+    let head = name.trim_end_matches(|c: char| c.is_ascii_digit()).as_bytes();
+    (has(u8::is_ascii_uppercase) && has(u8::is_ascii_lowercase)) || head.iter().any(u8::is_ascii_digit)
 }
 
 /// Returns true if `s` is exactly one duration (`1.23s`, `5m2s`, `0s`).
@@ -669,7 +943,9 @@ mod tests {
     fn apply(s: &str) -> (String, Vec<&'static str>) {
         let mut s = Cow::Borrowed(s);
         let mut fired = Vec::new();
-        built_in().apply(&mut s, &mut Tokens::default(), &|_| true, &mut |n| fired.push(n));
+        built_in().apply(&mut s, "", &mut Tokens::default(), &|_| true, &mut |n| {
+            fired.push(n)
+        });
         (super::super::placeholder::erase(&s).into_owned(), fired)
     }
 
@@ -711,8 +987,258 @@ mod tests {
         check(
             "inbox",
             "reply _INBOX.kJ3lP0aZ9x2QwErTyUiOp1.7",
-            "reply _INBOX.[inbox]",
+            "reply _INBOX.[inbox].[inbox]",
         );
+        check(
+            "inbox",
+            "Inbox: _INBOX_joe.Y3We0NGzdccNgk02Y2VOJx.aHamyjP4",
+            "Inbox: _INBOX_joe.[inbox].[inbox]",
+        );
+        check(
+            "inbox",
+            "sub _INBOX.AUWUE2P2UEF2PLMYL8U6JC.*",
+            "sub _INBOX.[inbox].*",
+        );
+        check(
+            "inbox",
+            "Inbox: app.replies.Y3We0NGzdccNgk02Y2VOJx.aHamyjP4",
+            "Inbox: app.replies.[inbox].[inbox]",
+        );
+        // A NUID before a word is only a NUID.
+        check("nuid", "wrote Y3We0NGzdccNgk02Y2VOJx.json", "wrote [nuid].json");
+    }
+
+    /// The tokens of inboxes are numbered one by one, so a reply inbox shows its connection's.
+    #[test]
+    fn inbox_tokens_keep_their_relation() {
+        let mut s = Cow::Borrowed("_INBOX.Rtvsq5cx3ojAkDo9cSsJjF.x1 _INBOX.Rtvsq5cx3ojAkDo9cSsJjF.y2");
+        let mut tokens = Tokens::default();
+        built_in().apply(&mut s, "", &mut tokens, &|_| true, &mut |_| {});
+        tokens.resolve(&mut s);
+        assert_eq!(s, "_INBOX.[inbox-1].[inbox-2] _INBOX.[inbox-1].[inbox-3]");
+    }
+
+    #[test]
+    fn consumer_name() {
+        check(
+            "consumer-name",
+            "Created consumer Aq4BmB3v",
+            "Created consumer [consumer]",
+        );
+        check("consumer-name", "Consumer: 68RLCQA7", "Consumer: [consumer]");
+        check(
+            "consumer-name",
+            "durable \"IwmDNEFA\" ready",
+            "durable \"[consumer]\" ready",
+        );
+        check(
+            "consumer-name",
+            "Information for Consumer TICKETS > 75nuwF5I created",
+            "Information for Consumer TICKETS > [consumer] created",
+        );
+        check(
+            "consumer-name",
+            "$JS.API.CONSUMER.MSG.NEXT.TICKETS.nkx4dGA7",
+            "$JS.API.CONSUMER.MSG.NEXT.TICKETS.[consumer]",
+        );
+        // Without a digit anywhere on the line (seen in a run of the Go program).
+        check(
+            "consumer-name",
+            "Info subject: $JS.API.CONSUMER.INFO.TICKETS.wTDVFhgo",
+            "Info subject: $JS.API.CONSUMER.INFO.TICKETS.[consumer]",
+        );
+        // Names people give, and ordinary words after `consumer`, are kept.
+        for kept in [
+            "Created consumer processor",
+            "consumer worker12 is ready",
+            "Consumer: ORDERS01",
+            "the consumer receives messages",
+            "Information for Consumer TICKETS > dispatch created",
+        ] {
+            assert_eq!(apply(kept).0, kept);
+        }
+    }
+
+    #[test]
+    fn consumer_name_as_a_value() {
+        let mut s = Cow::Borrowed("IwmDNEFA");
+        let mut fired = Vec::new();
+        built_in().apply(
+            &mut s,
+            "Durable Name",
+            &mut Tokens::default(),
+            &|_| true,
+            &mut |n| fired.push(n),
+        );
+        assert_eq!(super::super::placeholder::erase(&s), "[consumer]");
+        assert_eq!(fired, ["consumer-name"]);
+        let mut s = Cow::Borrowed("IwmDNEFA");
+        built_in().apply(&mut s, "Stream", &mut Tokens::default(), &|_| true, &mut |_| {});
+        assert_eq!(s, "IwmDNEFA", "only under a consumer's key");
+    }
+
+    #[test]
+    fn ack_timestamp() {
+        check(
+            "ack-timestamp",
+            "$JS.ACK.TICKETS.processor.1.3.1.1796613227101154019.2",
+            "$JS.ACK.TICKETS.processor.1.3.1.[ts].2",
+        );
+    }
+
+    #[test]
+    fn timestamps_of_every_language() {
+        for (raw, want) in [
+            // Rust's `time` crate: the hour is not padded and the offset has seconds.
+            ("Now: 2026-12-07 3:18:54.403341072 +00:00:00", "Now: [timestamp]"),
+            ("at 2026-12-07 2:53:47.645863656 +00:00:00.", "at [timestamp]."),
+            // Java's `Instant` and `ZonedDateTime`.
+            ("Now: 2026-12-07T03:14:36.709410957Z", "Now: [timestamp]"),
+            (
+                "(stored 2026-12-07T03:14:36.653305950Z[UTC])",
+                "(stored [timestamp])",
+            ),
+            ("2026-12-07T02:53:47.645863+00:00[UTC] x", "[timestamp] x"),
+            ("2026-12-07T03:53:47.645+01:00[Europe/Paris]", "[timestamp]"),
+            // Python's `datetime`.
+            ("Now: 2026-12-07 03:13:52.693424", "Now: [timestamp]"),
+            (
+                "(stored 2026-12-07 03:13:52.676254+00:00)",
+                "(stored [timestamp])",
+            ),
+            // JavaScript's `Date`.
+            ("Now: 2026-12-07T03:13:56.830Z", "Now: [timestamp]"),
+        ] {
+            check("timestamp", raw, want);
+        }
+    }
+
+    #[test]
+    fn date_text() {
+        for (raw, want) in [
+            (
+                "Now as text: Mon Dec 07 2026 03:13:56 GMT+0000 (Coordinated Universal Time)",
+                "Now as text: [timestamp]",
+            ),
+            (
+                "Now in UTC: Mon, 07 Dec 2026 03:13:56 GMT",
+                "Now in UTC: [timestamp]",
+            ),
+            (
+                "Now as text: Mon Dec  7 03:13:57 2026",
+                "Now as text: [timestamp]",
+            ),
+            ("Today is Mon Dec  7 03:13:58 UTC 2026", "Today is [timestamp]"),
+            ("Sun Jan 31 23:59:59 CET 2027 done", "[timestamp] done"),
+        ] {
+            check("date-text", raw, want);
+        }
+        assert_eq!(apply("Mon 16:57 meeting").0, "Mon 16:57 meeting");
+    }
+
+    #[test]
+    fn measured_duration() {
+        for (raw, want) in [
+            ("Elapsed: 9.996026299s", "Elapsed: [duration]"),
+            ("hold 1m2.497372462s left", "hold [duration] left"),
+            ("Hold: 1m2.5s", "Hold: [duration]"),
+            ("Elapsed: 5.451061ms", "Elapsed: [duration]"),
+            (
+                "Elapsed: 39ms, then 1.2µs and 350ns",
+                "Elapsed: [duration], then [duration] and [duration]",
+            ),
+            ("Elapsed: 0.019572s", "Elapsed: [duration]"),
+        ] {
+            check("measured-duration", raw, want);
+        }
+        // Settings are round, or say they are settings.
+        for kept in [
+            "Ack wait: 30s",
+            "Ack Wait: 30.00s",
+            "Duplicate Window: 2m0s",
+            "heartbeat every 500ms",
+            "a 1.5s pause",
+            "TTL 3600s",
+        ] {
+            assert_eq!(apply(kept).0, kept);
+        }
+    }
+
+    #[test]
+    fn measured_durations_under_a_setting_label_are_kept() {
+        let mut s = Cow::Borrowed("500ms");
+        built_in().apply(
+            &mut s,
+            "Idle Heartbeat",
+            &mut Tokens::default(),
+            &|_| true,
+            &mut |_| {},
+        );
+        assert_eq!(s, "500ms");
+        let mut s = Cow::Borrowed("5.451061ms");
+        built_in().apply(&mut s, "Elapsed", &mut Tokens::default(), &|_| true, &mut |_| {});
+        assert_eq!(s, "[duration]");
+    }
+
+    #[test]
+    fn bracket_duration() {
+        check("bracket-duration", "left: [9.99s]", "left: [duration]");
+        check("bracket-duration", "left: [10s]", "left: [duration]");
+    }
+
+    #[test]
+    fn iso_duration() {
+        check("iso-duration", "Elapsed: PT0.686768867S", "Elapsed: [duration]");
+        check("iso-duration", "took PT1.001S", "took [duration]");
+        check("iso-duration", "hold PT1M2.5S left", "hold [duration] left");
+        assert_eq!(apply("Ack wait: PT30S").0, "Ack wait: PT30S");
+    }
+
+    #[test]
+    fn timedelta() {
+        check("timedelta", "Elapsed: 0:00:00.019583", "Elapsed: [duration]");
+    }
+
+    #[test]
+    fn sandbox_path() {
+        for (raw, want) in [
+            (
+                "/tmp/nbe-aw16Hf/home/.config/nats/context/local.json",
+                "[home]/.config/nats/context/local.json",
+            ),
+            ("Home: /tmp/nbe-aw16Hf/home", "Home: [home]"),
+            ("Working in /tmp/nbe-aw16Hf/work", "Working in [work]"),
+            (
+                "Scratch file: /tmp/nbe-aw16Hf/tmp/tmp.GE1FIVVq6E",
+                "Scratch file: [tmp]",
+            ),
+            (
+                "store /tmp/nbe-aw16Hf/tmp/store/jetstream",
+                "store [tmp]/store/jetstream",
+            ),
+            (
+                "/private/var/folders/ab/cd/T/nbe-Zx81Qq/home/.config",
+                "[home]/.config",
+            ),
+            ("/scratch/t/nbe-Zx81Qq/tmp/x", "[tmp]/x"),
+        ] {
+            check("sandbox-path", raw, want);
+        }
+        // The same path recorded elsewhere reads alike.
+        assert_eq!(
+            apply("/root/.config/nats").0,
+            apply("/tmp/nbe-aw16Hf/home/.config/nats").0
+        );
+        assert_eq!(
+            apply("/home/ann/.config/nats").0,
+            apply("/tmp/nbe-aw16Hf/home/.config/nats").0
+        );
+    }
+
+    #[test]
+    fn nuids_of_capitals_and_digits() {
+        check("nuid", "NUID: AUWUE2P2UEF2PLMYL8U6JC", "NUID: [nuid]");
+        assert_eq!(apply("ABCDEFGHIJKLMNOPQRSTUV").0, "ABCDEFGHIJKLMNOPQRSTUV");
     }
 
     #[test]
@@ -953,7 +1479,16 @@ mod tests {
     }
 
     /// Texts on which every shape rule matches at least once.
-    const SAMPLES: [&str; 27] = [
+    const SAMPLES: [&str; 36] = [
+        "Now: 2026-12-07 3:18:54.403341072 +00:00:00 (stored 2026-12-07T03:14:36.653305950Z[UTC])",
+        "Now as text: Mon Dec 07 2026 03:13:56 GMT+0000 (Coordinated Universal Time)",
+        "Mon, 07 Dec 2026 03:13:56 GMT and Mon Dec  7 03:13:57 UTC 2026",
+        "Created consumer Aq4BmB3v on $JS.API.CONSUMER.INFO.TICKETS.nkx4dGA7",
+        "Reply subject: $JS.ACK.TICKETS.HV5zlJQE.1.1.1.1796613534401189790.2",
+        "Inbox: _INBOX_joe.Y3We0NGzdccNgk02Y2VOJx.aHamyjP4 app.replies.Y3We0NGzdccNgk02Y2VOJx.aHamyjP4",
+        "/tmp/nbe-aw16Hf/home/.config and /tmp/nbe-aw16Hf/tmp/tmp.GE1FIVVq6E",
+        "left [9.99s], took 9.996026299s then 1.2µs, PT0.686768867S, 0:00:00.019583",
+        "Elapsed: 39ms, 1m2.5s, 350ns",
         r#""uptime": "4s", "mem": 1234"#,
         "created 2026-11-25 16:57:01 and 2026/11/25 16:55:07.234195 +0000 UTC m=+0.001",
         "16:57:01 Published",
@@ -983,12 +1518,27 @@ mod tests {
         "ünicode (12µs) ago Ü 10.0.0.1",
     ];
 
-    /// The lines of every recorded fixture, and the cells of their tables.
+    /// The `.txt` files of a fixtures directory and of its subdirectories.
+    fn fixture_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("a fixtures directory") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                files.extend(fixture_files(&path));
+            } else if path.extension().is_some_and(|e| e == "txt") {
+                files.push(path);
+            }
+        }
+        files
+    }
+
+    /// The lines of every recorded fixture (the catalog's and the programs' of every language),
+    /// and the cells of their tables.
     fn fixture_texts() -> Vec<String> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/normalize");
         let mut texts = Vec::new();
-        for entry in std::fs::read_dir(dir).expect("the fixtures directory") {
-            let text = std::fs::read_to_string(entry.expect("an entry").path()).expect("a fixture");
+        for path in fixture_files(&dir) {
+            let text = std::fs::read_to_string(path).expect("a fixture");
             for line in text.lines() {
                 texts.push(line.to_owned());
                 texts.extend(line.split(['│', '|']).map(|c| c.trim().to_owned()));
@@ -1045,10 +1595,11 @@ mod tests {
         }
     }
 
-    /// The shortest shape is four bytes (`(1s)`); texts shorter than that skip the rules.
+    /// The shortest shape is three bytes (`1ms`); texts shorter than that skip the rules.
     #[test]
     fn short_texts_match_no_shape() {
-        assert_eq!(built_in().min_len, 4);
+        assert_eq!(built_in().min_len, 3);
+        assert_eq!(apply("1ms").0, "[duration]");
         assert_eq!(apply("(1s)").0, "([duration])");
         for rule in &built_in().rules {
             for text in ["1:2", "(1)", "1.2", "abc", "in", "\"a\""] {

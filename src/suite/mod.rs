@@ -59,6 +59,8 @@ pub enum Task {
     Record {
         /// Write all three files even when the output is unchanged (`--force`).
         force: bool,
+        /// `--adopt`: start from the recording another runner made ([`update::adopt`]).
+        adopt: Option<update::Adopt>,
     },
 }
 
@@ -272,14 +274,17 @@ impl<'a> Suite<'a> {
                     update::compare(self.root, selected, run, update, || self.tool_versions(options))?;
                 Ok(report(outcome, notes))
             }
-            Task::Record { force } => {
+            Task::Record { force, adopt } => {
                 let run = update::Run {
                     actual,
                     result: &result,
                     started: start_time,
                 };
-                let (outcome, notes) =
-                    update::record(self.root, selected, run, force, || self.tool_versions(options))?;
+                let versions = || self.tool_versions(options);
+                let (outcome, notes) = match adopt {
+                    Some(adopt) => update::adopt(self.root, selected, run, adopt, versions)?,
+                    None => update::record(self.root, selected, run, force, versions)?,
+                };
                 Ok(report(outcome, notes))
             }
         }

@@ -18,6 +18,13 @@
 //! stay those of the run that made `output.txt`). Otherwise it writes all three from this run:
 //! UPDATED with the diff when an accepted snapshot changed, NEW when there was none (or it could
 //! not be read), PASS with the reason when only the recording was damaged or `--force` asked.
+//!
+//! `nbe record --adopt` ([`adopt`]) starts from a recording another runner made: the client's
+//! `output.txt` before this run, cleaned of that runner's noise ([`normalize::legacy`]) and
+//! normalized, is compared with this run. The same: the run is recorded as `--force` would
+//! (PASS, "adopted"). Different: nothing is written and the client fails with the diff from
+//! the old recording to this run, so a maintainer sees what changed behaviour before anything
+//! is overwritten; `--accept-changes` records those runs too.
 
 use std::path::Path;
 use std::time::SystemTime;
@@ -26,7 +33,9 @@ use crate::catalog::Selected;
 use crate::config::UpdateMode;
 use crate::error::Result;
 use crate::lock;
+use crate::normalize;
 use crate::recording::{self, Recording};
+use crate::report;
 use crate::report::Outcome;
 use crate::runner::RunResult;
 use crate::snapshot::{self, Snapshot, ToolVersions};
@@ -251,4 +260,69 @@ pub fn record(
         format!("{written} ({why})")
     });
     Ok((outcome, notes))
+}
+
+/// How `nbe record --adopt` treats a client whose run differs from its old recording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Adopt {
+    /// `--accept-changes`: record it all the same (otherwise nothing is written).
+    pub accept_changes: bool,
+}
+
+/// Adopts the recording of `selected` another runner made (see the module doc): compares its
+/// `output.txt` as it was before this run, cleaned and normalized, with `run`, then records the
+/// run when they agree or when `adopt` accepts changes. Returns the outcome and notes.
+pub fn adopt(
+    root: &Path,
+    selected: Selected,
+    run: Run,
+    adopt: Adopt,
+    versions: impl FnOnce() -> ToolVersions,
+) -> Result<(Outcome, Vec<String>)> {
+    let path = &selected.client.path;
+    let output_txt = selected.client.output_txt();
+    let old = match std::fs::read(&output_txt) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(err) => {
+            let reason = format!(
+                "{}: the recording to adopt cannot be read ({err}); `nbe record {path}` records the client without one",
+                shown(root, &output_txt)
+            );
+            return Ok((
+                Outcome::Failed {
+                    reason,
+                    tail: String::new(),
+                },
+                Vec::new(),
+            ));
+        }
+    };
+    let before = selected
+        .example
+        .normalizer
+        .normalize(&normalize::legacy::clean(&old));
+    if before.trim_end() != run.actual.trim_end() && !adopt.accept_changes {
+        let diff = report::diff(
+            &before,
+            &run.actual,
+            &format!("{path}/output.txt (old recording, cleaned and normalized)"),
+            &format!("{path} (this run)"),
+        );
+        let reason = format!(
+            "its output changed since it was recorded: nothing written; if the change is intended, `nbe record --adopt --accept-changes {path}` records this run"
+        );
+        return Ok((Outcome::Failed { reason, tail: diff }, Vec::new()));
+    }
+    let agreed = before.trim_end() == run.actual.trim_end();
+    let (_, mut notes) = record(root, selected, run, true, versions)?;
+    notes.insert(
+        0,
+        if agreed {
+            "adopted: the old recording, cleaned of runner noise and normalized, is this run's output"
+                .to_owned()
+        } else {
+            "adopted with --accept-changes: this run replaces an old recording that differed".to_owned()
+        },
+    );
+    Ok((Outcome::Passed, notes))
 }

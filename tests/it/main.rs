@@ -13,6 +13,7 @@ mod harness;
 mod isolation;
 mod lint;
 mod matrix;
+mod migrate;
 mod normalize;
 mod record;
 mod regress;

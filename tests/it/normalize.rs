@@ -106,6 +106,127 @@ fn every_fixture_is_a_current_run_of_its_example() {
     }
 }
 
+/// Twin tests: two real runs of one small program per language (`programs/<kind>/`, run with
+/// `nbe run`) differ raw in durations, timestamps, NUIDs, inboxes, consumer names and sandbox
+/// paths, and normalize to the same text, in which a changed count or name still shows.
+mod languages {
+    use super::*;
+
+    /// The kind, and a line of its output that a real change would alter.
+    const PROGRAMS: [(&str, &str, &str); 8] = [
+        (
+            "c",
+            "Stream TICKETS holds 3 messages",
+            "Stream TICKETS holds 4 messages",
+        ),
+        (
+            "cli",
+            "Information for Consumer TICKETS >",
+            "Information for Consumer ORDERS >",
+        ),
+        (
+            "deno",
+            "Stream TICKETS holds 3 messages",
+            "Stream TICKETS holds 4 messages",
+        ),
+        (
+            "go",
+            "Stream TICKETS holds 3 messages",
+            "Stream TICKETS holds 4 messages",
+        ),
+        (
+            "java",
+            "Stream TICKETS holds 3 messages",
+            "Stream TICKETS holds 4 messages",
+        ),
+        (
+            "node",
+            "Stream TICKETS holds 3 messages",
+            "Stream TICKETS holds 4 messages",
+        ),
+        (
+            "python",
+            "Stream TICKETS holds 3 messages",
+            "Stream TICKETS holds 4 messages",
+        ),
+        (
+            "rust",
+            "Stream TICKETS holds 3 messages",
+            "Stream TICKETS holds 4 messages",
+        ),
+    ];
+
+    fn run(kind: &str, n: u8) -> String {
+        fixture(&format!("programs/{kind}/run{n}.txt"))
+    }
+
+    #[test]
+    fn every_language_has_its_program_and_two_runs() {
+        let mut kinds: Vec<String> = fs::read_dir(fixtures().join("programs"))
+            .expect("programs directory")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        kinds.sort();
+        let listed: Vec<&str> = PROGRAMS.iter().map(|(k, _, _)| *k).collect();
+        assert_eq!(kinds, listed);
+    }
+
+    #[test]
+    fn two_runs_differ_raw_but_normalize_identically() {
+        for (kind, _, _) in PROGRAMS {
+            let (one, two) = (run(kind, 1), run(kind, 2));
+            assert_ne!(one, two, "{kind}: the two runs are the same run");
+            let normalized = normalize(&one);
+            assert_eq!(normalized, normalize(&two), "{kind}");
+            assert_eq!(normalize(&normalized), normalized, "{kind} is not idempotent");
+            insta::assert_snapshot!(format!("program-{kind}"), normalized);
+        }
+    }
+
+    #[test]
+    fn a_real_change_survives() {
+        for (kind, from, to) in PROGRAMS {
+            let raw = run(kind, 1);
+            assert_ne!(normalize(&edit(&raw, from, to)), normalize(&raw), "{kind}");
+        }
+    }
+
+    /// Two consumers, or two inboxes, stay two: the numbering keeps which value is which.
+    #[test]
+    fn another_consumer_is_another_placeholder() {
+        let raw = run("go", 1);
+        let name = raw
+            .lines()
+            .find_map(|l| l.strip_prefix("Consumer: "))
+            .expect("the consumer line")
+            .to_owned();
+        let edited = edit(&raw, &format!("Consumer: {name}"), "Consumer: Zz9yXw8V");
+        assert_ne!(normalize(&edited), normalize(&raw));
+    }
+
+    /// A path under the run's home normalizes as the same path recorded in a container as root
+    /// or on a machine with a user's home.
+    #[test]
+    fn sandbox_paths_match_other_machines() {
+        let raw = run("cli", 1);
+        let line = raw
+            .lines()
+            .find(|l| l.ends_with("/.config/nats/context/local.json"))
+            .expect("the context file");
+        for elsewhere in [
+            "/root/.config/nats/context/local.json",
+            "/home/ann/.config/nats/context/local.json",
+            "/Users/ann/.config/nats/context/local.json",
+        ] {
+            assert_eq!(
+                normalize(&edit(&raw, line, elsewhere)),
+                normalize(&raw),
+                "{elsewhere}"
+            );
+        }
+    }
+}
+
 #[test]
 fn two_supercluster_runs_differ_raw_but_normalize_identically() {
     let (one, two) = (

@@ -17,22 +17,6 @@ pub(super) const MARKERS: [char; 2] = ['*', '!'];
 /// How `nats server report jetstream` names the meta leader's cluster in the RAFT table title.
 pub(super) const LEAD_CLUSTER: &str = "Lead cluster: ";
 
-/// Column headers whose durations are configuration (`Ack Wait`, `Duplicate Window`), not measurements.
-pub(super) const CONFIG_WORDS: [&str; 12] = [
-    "wait",
-    "window",
-    "timeout",
-    "max",
-    "ttl",
-    "frequency",
-    "backoff",
-    "interval",
-    "heartbeat",
-    "delay",
-    "limit",
-    "duration",
-];
-
 /// Names conventionally given to the system account.
 pub(super) const SYSTEM_ACCOUNTS: [&str; 3] = ["$SYS", "SYS", "SYSTEM"];
 

@@ -21,8 +21,7 @@ use super::rules::Rules;
 use super::table::Table;
 use super::{Pass, RuleError, compile};
 use built_in::{
-    CONFIG_WORDS, LEAD_CLUSTER, MARKERS, PEER_COLUMNS, SUBSCRIPTION_COLUMNS, SYSTEM_ACCOUNTS,
-    TRAFFIC_COLUMNS, mask,
+    LEAD_CLUSTER, MARKERS, PEER_COLUMNS, SUBSCRIPTION_COLUMNS, SYSTEM_ACCOUNTS, TRAFFIC_COLUMNS, mask,
 };
 use order::{sort_grid, sort_id_lists, sort_rows};
 
@@ -233,7 +232,7 @@ impl Profile {
                 name: column,
                 key: sort.is_some_and(|(_, by)| by == c),
                 peers: unclaimed && PEER_COLUMNS.iter().any(|p| column.eq_ignore_ascii_case(p)),
-                config: unclaimed && CONFIG_WORDS.iter().any(|w| contains_ignore_case(column, w)),
+                config: unclaimed && redact::names_configuration(column),
             };
             let rows = table
                 .body
@@ -256,7 +255,7 @@ impl Profile {
             }
         }
         if let Some(title) = &mut table.title {
-            pass.shapes(&mut title.cells[0], title.line);
+            pass.shapes(&mut title.cells[0], title.line, "");
             // Which cluster hosts the meta leader changes between runs of a supercluster.
             let text = &mut title.cells[0];
             if pass.enabled(LEAD_CLUSTER_RULE)
@@ -388,7 +387,7 @@ impl Profile {
                 });
             }
         }
-        pass.shapes(cell, line);
+        pass.shapes(cell, line, name);
         if !column.config && pass.enabled(DURATION) && redact::is_duration(cell) {
             *cell = Cow::Borrowed("[duration]");
             pass.note(line, DURATION, || {
@@ -421,7 +420,7 @@ impl Profile {
                         .chain(item.more.iter_mut().map(|(_, m)| std::mem::take(m)))
                         .collect();
                     for v in &mut list {
-                        pass.shapes(v, line);
+                        pass.shapes(v, line, item.key);
                     }
                     if placeholder::sort_changed(&mut list, |v| {
                         placeholder::sort_key([v.as_ref()], [v.as_ref()])
@@ -442,9 +441,9 @@ impl Profile {
                     }
                 }
                 None => {
-                    pass.shapes(&mut item.value, line);
+                    pass.shapes(&mut item.value, line, item.key);
                     for (n, more) in &mut item.more {
-                        pass.shapes(more, *n);
+                        pass.shapes(more, *n, item.key);
                     }
                     if pass.enabled(LEADER_MARKER)
                         && let Some(s) = peer_list(&item.value, false).filter(|s| *s != item.value)
@@ -508,13 +507,6 @@ impl Profile {
             });
         }
     }
-}
-
-/// Returns true if `text` holds `word` (lower-case ASCII) in any ASCII case.
-fn contains_ignore_case(text: &str, word: &str) -> bool {
-    text.as_bytes()
-        .windows(word.len())
-        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 fn in_scope(scope: &Option<Regex>, text: &str) -> bool {
