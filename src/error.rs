@@ -86,12 +86,12 @@ pub enum Error {
         why: String,
     },
     /// A snapshot file cannot be read as one.
-    #[error("{}: malformed snapshot: {reason}", Location { path: path.clone(), line: reason.line(), column: None })]
+    #[error("{location}: malformed snapshot: {reason}")]
     CorruptSnapshot {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong with it.
-        reason: crate::snapshot::ParseError,
+        /// The file, at the line of the problem when known.
+        location: Location,
+        /// What is wrong with it, as the snapshot reader tells it.
+        reason: String,
     },
     /// An example needs a port that a process of the host already listens on (runs without namespaces).
     #[error(

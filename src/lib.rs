@@ -31,6 +31,7 @@
 //! - [`lint`] finds what is wrong with examples without running them (`nbe lint`).
 
 pub mod atomic;
+pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod commands;

@@ -71,7 +71,7 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
         }
     };
     // The other versions the version matrix installed, ready for `nbe test --server-version`.
-    if let Ok(cache) = toolchain::cache_root() {
+    if let Ok(cache) = crate::cache::root() {
         for tool in REQUIRED {
             let versions = crate::runner::install::cached(tool, &cache);
             if !versions.is_empty() {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::toolchain::{self, lock, run_step};
+use super::toolchain::{self, run_step};
 use super::tools::{self, Tool, Tools, is_executable};
 use crate::catalog::{Kind, versions};
 use crate::error::{Error, Result};
@@ -43,9 +43,7 @@ pub fn tool(tool: Tool, version: &str, tools: &Tools, cache: &Path) -> Result<Pa
         return Ok(dir);
     }
     create_dir(&parent)?;
-    let locks = cache.join("locks");
-    create_dir(&locks)?;
-    let _lock = lock(&locks.join(format!("tool-{}-{version}.lock", tool.name)))?;
+    let _lock = crate::cache::lock(cache, &format!("tool-{}-{version}", tool.name))?;
     if is_executable(&dir.join(tool.name)) {
         return Ok(dir);
     }
@@ -231,9 +229,7 @@ pub fn library_defaults(
         return Ok(dir);
     }
     create_dir(&parent)?;
-    let locks = cache.join("locks");
-    create_dir(&locks)?;
-    let _lock = lock(&locks.join(format!("defaults-{}-{version}-{key}.lock", kind.name())))?;
+    let _lock = crate::cache::lock(cache, &format!("defaults-{}-{version}-{key}", kind.name()))?;
     if dir.is_dir() {
         return Ok(dir);
     }

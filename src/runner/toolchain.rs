@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256};
 
 use super::reaper;
 use super::tools::{Tools, is_executable, search_path};
+use crate::cache;
 use crate::catalog::paths::{RECORDINGS, TEMP_PREFIX};
 use crate::catalog::{Kind, KindSpec};
 use crate::error::{Error, Result};
@@ -34,24 +35,6 @@ const STEP_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
 /// The most lines of compiler messages shown for a failed build.
 const MAX_DIAGNOSTICS: usize = 30;
-
-/// The cache root: `NBE_CACHE_DIR`, else `$XDG_CACHE_HOME/nbe`, else `$HOME/.cache/nbe`.
-///
-/// Resolved from nbe's own environment, before any sandbox replaces `HOME`.
-pub fn cache_root() -> Result<PathBuf> {
-    let var = |name| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    let root = var("NBE_CACHE_DIR")
-        .or_else(|| var("XDG_CACHE_HOME").map(|dir| dir.join("nbe")))
-        .or_else(|| var("HOME").map(|home| home.join(".cache").join("nbe")))
-        .ok_or_else(|| {
-            Error::Usage("no cache directory: set NBE_CACHE_DIR (or XDG_CACHE_HOME or HOME)".into())
-        })?;
-    std::path::absolute(&root).map_err(|e| Error::io("failed to resolve the cache directory", e))
-}
 
 /// What a client needs to run once it is prepared and built.
 #[derive(Debug)]
@@ -219,19 +202,16 @@ impl Steps<'_> {
     fn product(&mut self, step: &str, script: &str, inputs: Inputs) -> Result<Result<PathBuf, NotReady>> {
         let kind = self.client.kind.name();
         let key = self.key(step, script, inputs)?;
-        // Apart from the tools' own caches (`go/build` is GOCACHE), so cleaning one never loses the other.
-        let product = self.cache.join("products").join(kind).join(step).join(&key);
+        let product = cache::product(self.cache, kind, step, &key);
         if product.join(READY).exists() {
             return Ok(Ok(product));
         }
-        let locks = self.cache.join("locks");
-        create_dir(&locks)?;
         let lock_name = if self.spec.exclusive {
-            format!("{kind}.lock")
+            kind.to_string()
         } else {
-            format!("{kind}-{step}-{key}.lock")
+            format!("{kind}-{step}-{key}")
         };
-        let _lock = lock(&locks.join(lock_name))?;
+        let _lock = cache::lock(self.cache, &lock_name)?;
         // Another run may have made it while this one waited for the lock.
         if product.join(READY).exists() {
             return Ok(Ok(product));
@@ -240,7 +220,7 @@ impl Steps<'_> {
             std::fs::remove_dir_all(&product)
                 .map_err(|e| Error::io(format!("failed to clear {}", product.display()), e))?;
         }
-        create_dir(&product)?;
+        cache::create_dir(&product)?;
         let work = self.copy()?.to_path_buf();
         let (ok, output) = run_step(script, &work, &product, &self.env, self.tools)?;
         if !ok {
@@ -295,8 +275,7 @@ impl Steps<'_> {
     /// The laid-out copy of the client in the cache (never in the example, nor the run's temp dir).
     fn copy(&mut self) -> Result<&Path> {
         if self.copy.is_none() {
-            let parent = self.cache.join("tmp");
-            create_dir(&parent)?;
+            let parent = cache::tmp(self.cache)?;
             let dir = tempfile::Builder::new()
                 .prefix(&format!("{}-", self.client.kind.name()))
                 .tempdir_in(&parent)
@@ -304,7 +283,7 @@ impl Steps<'_> {
             for (relative, source) in self.files {
                 let target = dir.path().join(relative);
                 if let Some(parent) = target.parent() {
-                    create_dir(parent)?;
+                    cache::create_dir(parent)?;
                 }
                 std::fs::copy(source, &target)
                     .map_err(|e| Error::io(format!("failed to copy {}", source.display()), e))?;
@@ -465,22 +444,6 @@ fn diagnostics(output: &str, pattern: Option<&str>, work: &Path) -> Vec<String> 
     let chosen = if picked.is_empty() { lines } else { picked };
     let skip = chosen.len().saturating_sub(MAX_DIAGNOSTICS);
     chosen.into_iter().skip(skip).collect()
-}
-
-fn create_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("failed to create {}", dir.display()), e))
-}
-
-/// Takes an exclusive lock on `path` (created if needed), held until the returned value drops.
-pub(super) fn lock(path: &Path) -> Result<nix::fcntl::Flock<std::fs::File>> {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)
-        .map_err(|e| Error::io(format!("failed to open the lock {}", path.display()), e))?;
-    nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
-        .map_err(|(_, errno)| Error::io(format!("failed to lock {}", path.display()), errno.into()))
 }
 
 /// The toolchain version and client library version of a kind, for `nbe doctor`.

@@ -66,7 +66,7 @@ impl RunOptions {
             jobs,
             partition: flags.partition,
             keep: flags.keep,
-            cache: toolchain::cache_root()?,
+            cache: crate::cache::root()?,
             root: config.root.clone(),
             library_defaults: Vec::new(),
         })

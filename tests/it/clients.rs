@@ -10,7 +10,7 @@ use crate::harness::{Repo, bare_nbe_in, programs_for_nobody, project_root, tools
 /// nbe processes, as a real cache is: its builds are locked and keyed by their inputs), so only
 /// the first of them pays for downloading and compiling the client libraries.
 fn cache_dir() -> PathBuf {
-    nbe::runner::toolchain::cache_root().unwrap()
+    nbe::cache::root().unwrap()
 }
 
 /// A repository holding the project's defaults folders (`clients/`), as a real one does.

@@ -196,10 +196,7 @@ fn set_versions_moves_a_client_library_with_its_lock_file() {
     }
     let pinned_sum = repo.read("clients/go/go.sum");
     repo.nbe(["set-versions", "--no-test", "--client", "go=v1.50.0"])
-        .env(
-            "NBE_CACHE_DIR",
-            nbe::runner::toolchain::cache_root().unwrap().to_str().unwrap(),
-        )
+        .env("NBE_CACHE_DIR", nbe::cache::root().unwrap().to_str().unwrap())
         .run()
         .code(0)
         .stderr_has("nbe: set nats.go v1.50.0 in go.mod, lock files by `go get");
@@ -228,10 +225,7 @@ fn a_library_column_runs_only_its_kinds_clients_on_that_library_version() {
             "messaging/publish-subscribe/python",
             "messaging/publish-subscribe/cli",
         ])
-        .env(
-            "NBE_CACHE_DIR",
-            nbe::runner::toolchain::cache_root().unwrap().to_str().unwrap(),
-        )
+        .env("NBE_CACHE_DIR", nbe::cache::root().unwrap().to_str().unwrap())
         .run()
         .code(0)
         .stdout_has("PASS messaging/publish-subscribe/go (go v1.50.0)")
@@ -247,7 +241,7 @@ fn a_library_column_runs_only_its_kinds_clients_on_that_library_version() {
         outcome.stdout
     );
     // The go build really used the other nats.go: its defaults folder in the cache says so.
-    let defaults = nbe::runner::toolchain::cache_root().unwrap().join("defaults/go");
+    let defaults = nbe::cache::root().unwrap().join("defaults/go");
     let go_mods: Vec<String> = std::fs::read_dir(defaults)
         .unwrap()
         .flatten()
