@@ -101,10 +101,18 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
             "{:<12} private per run (the run's own temp dir, bound on /tmp)",
             "tmp"
         );
+        say!(
+            "{:<12} read-only in runs (only the run's temp dir, /tmp and /dev/shm are writable; the caller's HOME is hidden but for the toolchains on PATH)",
+            "host"
+        );
     } else {
         say!(
             "{:<12} shared with the host (a private /tmp needs namespaces)",
             "tmp"
+        );
+        say!(
+            "{:<12} not contained: a run can read and write whatever the caller can (containment needs namespaces)",
+            "host"
         );
     }
     say!("toolchains:");

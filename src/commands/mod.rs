@@ -149,11 +149,15 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Init {
             loopback,
             private_tmp,
+            read_only,
+            hide,
             command,
         } => crate::runner::init::init(
             crate::runner::init::Setup {
                 loopback,
                 private_tmp: private_tmp.as_deref(),
+                read_only: read_only.as_deref(),
+                hide: hide.as_deref(),
             },
             &command,
         ),

@@ -3,7 +3,9 @@
 //! Examples hard-code ports (4222, 6222, 8222...). In a network namespace of its own a run has a
 //! private loopback, so two runs, or a server the user already has on 4222, never collide; in a
 //! PID namespace of its own every process of the run dies with it; in a mount namespace of its own
-//! it has a private `/tmp`, so fixed paths neither collide nor litter the host. nbe uses util-linux
+//! it has a private `/tmp`, so fixed paths neither collide nor litter the host, and the rest of
+//! the host is read-only, the caller's `HOME` out of sight (a contributed example can change
+//! nothing outside its run, nor publish a secret of the machine). nbe uses util-linux
 //! `unshare` (as root directly, otherwise through a user namespace where the kernel allows one);
 //! the run's init (see [`super::init`]) brings the new loopback up and binds the private `/tmp`
 //! from inside, so no `ip` or `mount` binary is needed. Where namespaces do not work, runs fall
@@ -85,8 +87,16 @@ impl Mode {
                 ] {
                     wrapped.push(flag.to_string());
                 }
+                let sandbox = sandbox.display().to_string();
                 wrapped.extend([nbe, init::SUBCOMMAND.into(), "--loopback".into()]);
-                wrapped.extend(["--private-tmp".into(), sandbox.display().to_string()]);
+                wrapped.extend(["--private-tmp".into(), sandbox.clone()]);
+                wrapped.extend(["--read-only".into(), sandbox]);
+                // The caller's HOME, read before the run's environment replaces it.
+                if let Some(home) = std::env::var_os("HOME")
+                    .filter(|home| Path::new(home).is_absolute() && Path::new(home) != Path::new("/"))
+                {
+                    wrapped.extend(["--hide".into(), Path::new(&home).display().to_string()]);
+                }
             }
         }
         wrapped.push("--".into());
@@ -305,19 +315,20 @@ mod tests {
         for flag in ["--net", "--pid", "--mount", "--kill-child"] {
             assert!(wrapped.contains(&flag.to_string()), "{flag}: {wrapped:?}");
         }
+        let init = wrapped.iter().position(|arg| arg == "/bin/nbe").unwrap();
         assert_eq!(
-            &wrapped[wrapped.len() - 8..],
+            &wrapped[init..init + 7],
             [
                 "/bin/nbe",
                 init::SUBCOMMAND,
                 "--loopback",
                 "--private-tmp",
                 "/tmp/nbe-1",
-                "--",
-                "bash",
-                "main.sh"
+                "--read-only",
+                "/tmp/nbe-1",
             ]
         );
+        assert_eq!(&wrapped[wrapped.len() - 3..], ["--", "bash", "main.sh"]);
         assert_eq!(
             Mode::None.wrap(Path::new("/bin/nbe"), sandbox, &["bash", "main.sh"]),
             ["/bin/nbe", init::SUBCOMMAND, "--", "bash", "main.sh"]

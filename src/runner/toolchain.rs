@@ -142,15 +142,13 @@ pub fn make_ready(client: Client, tools: &Tools, cache: &Path) -> Result<Result<
     };
     let defaults = defaults.is_dir().then_some(defaults);
     let files = overlay(defaults.as_deref(), client.dir)?;
-    let mut env = kind_env(client.kind, cache);
-    env.push(("NBE_CACHE".into(), cache.display().to_string()));
     let mut steps = Steps {
         client,
         spec,
         tools,
         cache,
         files: &files,
-        env,
+        env: kind_env(client.kind, cache),
         copy: None,
     };
     // Each product is visible to the steps after it (a build may use the prepared dependencies).
@@ -222,7 +220,11 @@ impl Steps<'_> {
         }
         cache::create_dir(&product)?;
         let work = self.copy()?.to_path_buf();
-        let (ok, output) = run_step(script, &work, &product, &self.env, self.tools)?;
+        // The cache's root is for the steps alone (Maven's repository is under it); a run never
+        // learns where the cache is.
+        let mut env = self.env.clone();
+        env.push(("NBE_CACHE".into(), self.cache.display().to_string()));
+        let (ok, output) = run_step(script, &work, &product, &env, self.tools)?;
         if !ok {
             let _ = std::fs::remove_dir_all(&product);
             let shown = self.shown(&diagnostics(&output, self.spec.diagnostics.as_deref(), &work));

@@ -364,7 +364,7 @@ fn an_nbe_under_tmp_reaches_itself_behind_the_runs_private_tmp() {
         "fix/js",
         "nats --server \"$NATS_URL\" stream add S --subjects s --defaults >/dev/null && echo stream made\n",
     );
-    repo.nbe(["run", "fix/js"])
+    repo.nbe(["--isolation", "namespace", "run", "fix/js"])
         .run_copy_in(programs.path())
         .run()
         .code(0)
@@ -420,7 +420,7 @@ fn a_cache_under_tmp_stays_visible_behind_the_runs_private_tmp() {
         .prefix("cache-under-tmp-")
         .tempdir_in("/tmp")
         .unwrap();
-    repo.nbe(["run", "talk/greet/c"])
+    repo.nbe(["--isolation", "namespace", "run", "talk/greet/c"])
         .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
         .run()
         .code(0)
@@ -453,7 +453,14 @@ fn a_tools_dir_under_tmp_keeps_its_links_behind_the_runs_private_tmp() {
         "nats --version >/dev/null && echo the linked nats ran\n",
     );
     bare_nbe_in(repo.root())
-        .args(["--tools-dir", bin.to_str().unwrap(), "run", "fix/linked"])
+        .args([
+            "--isolation",
+            "namespace",
+            "--tools-dir",
+            bin.to_str().unwrap(),
+            "run",
+            "fix/linked",
+        ])
         .run()
         .code(0)
         .stdout_has("the linked nats ran");

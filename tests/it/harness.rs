@@ -39,6 +39,17 @@ impl Repo {
         Self { dir }
     }
 
+    /// An empty repository in `/var/tmp`, where a namespaced run's private `/tmp` does not hide
+    /// it: for tests of what a run can reach of the repository.
+    pub fn outside_tmp() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("nbe-it-")
+            .tempdir_in("/var/tmp")
+            .unwrap();
+        std::fs::create_dir_all(dir.path().join("examples")).unwrap();
+        Self { dir }
+    }
+
     /// The repository root.
     pub fn root(&self) -> &Path {
         self.dir.path()

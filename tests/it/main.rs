@@ -6,6 +6,7 @@
 
 mod author;
 mod clients;
+mod contain;
 mod harness;
 mod isolation;
 mod lint;
