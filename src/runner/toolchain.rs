@@ -5,8 +5,9 @@
 //! in a throwaway copy in the cache. There the kind's `prepare` step (dependencies, keyed by a hash
 //! of the `deps` files) and `build` step (keyed by a hash of every file) run, each writing one
 //! product directory in the cache root (`products/<kind>/<step>/<hash>`). A product is complete
-//! once its `.nbe-ready` stamp exists, so an unchanged client never prepares or builds again, and a
-//! step that died half-way is redone.
+//! once stamped, and used only while it still holds what was stamped ([`cache::verified`]), so an
+//! unchanged client never prepares or builds again, and a step that died half-way or a product
+//! damaged since is made again, never run.
 //!
 //! Parallel runs share the cache. Each product is made under a file lock of its own (or of its
 //! kind, for tools writing one shared output path like cargo's `target/debug/client`); the tools'
@@ -26,9 +27,6 @@ use crate::cache;
 use crate::catalog::paths::{RECORDINGS, TEMP_PREFIX};
 use crate::catalog::{Kind, KindSpec};
 use crate::error::{Error, Result};
-
-/// The stamp that marks a finished product.
-const READY: &str = ".nbe-ready";
 
 /// How long a prepare or build step may take before nbe gives up on it.
 const STEP_TIMEOUT: Duration = Duration::from_secs(15 * 60);
@@ -201,7 +199,7 @@ impl Steps<'_> {
         let kind = self.client.kind.name();
         let key = self.key(step, script, inputs)?;
         let product = cache::product(self.cache, kind, step, &key);
-        if product.join(READY).exists() {
+        if cache::verified(&product) {
             return Ok(Ok(product));
         }
         let lock_name = if self.spec.exclusive {
@@ -210,8 +208,9 @@ impl Steps<'_> {
             format!("{kind}-{step}-{key}")
         };
         let _lock = cache::lock(self.cache, &lock_name)?;
-        // Another run may have made it while this one waited for the lock.
-        if product.join(READY).exists() {
+        // Another run may have made it while this one waited for the lock. What is there and not
+        // verified (a step that died half-way, a damaged product) is made again, never used.
+        if cache::verified(&product) {
             return Ok(Ok(product));
         }
         if product.exists() {
@@ -233,8 +232,7 @@ impl Steps<'_> {
                 self.relative(self.client.dir).display()
             ))));
         }
-        std::fs::write(product.join(READY), "")
-            .map_err(|e| Error::io(format!("failed to write {}", product.join(READY).display()), e))?;
+        cache::stamp(&product)?;
         Ok(Ok(product))
     }
 

@@ -39,7 +39,7 @@ fn nonce() -> String {
 }
 
 /// One tiny program per kind: subscribe to `greet`, publish to it, print what arrived.
-const PROGRAMS: [(&str, &str, &str); 7] = [
+pub const PROGRAMS: [(&str, &str, &str); 7] = [
     (
         "go",
         "main.go",

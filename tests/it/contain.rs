@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::clients::{PROGRAMS, repo_with_defaults};
 use crate::harness::{Repo, bare_nbe_in, tools_dir};
 
 /// A repository outside `/tmp` with a tools dir of its own (links to the real tools), so a run
@@ -94,4 +95,83 @@ fn a_run_sees_the_host_read_only_and_the_callers_home_not_at_all() {
     for planted in [home.join("planted"), programs.join("planted")] {
         assert!(!planted.exists(), "{} was written", planted.display());
     }
+}
+
+/// The one product directory of `kind`'s `step` in `cache`.
+#[track_caller]
+fn only_product(cache: &Path, kind: &str, step: &str) -> std::path::PathBuf {
+    let dir = cache.join("products").join(kind).join(step);
+    let products: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(products.len(), 1, "{products:?}");
+    products.into_iter().next().unwrap()
+}
+
+/// A repository with the C client `talk/greet/c`, and a cache of its own.
+fn c_client() -> (Repo, tempfile::TempDir) {
+    let repo = repo_with_defaults();
+    repo.write("examples/talk/greet/c/main.c", PROGRAMS[6].2);
+    let cache = tempfile::Builder::new()
+        .prefix("nbe-it-cache-")
+        .tempdir()
+        .unwrap();
+    (repo, cache)
+}
+
+#[test]
+fn a_damaged_product_is_built_again_never_run() {
+    let (repo, cache) = c_client();
+    let run = || {
+        repo.nbe(["run", "talk/greet/c"])
+            .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+            .run()
+            .code(0)
+            .stdout_has("c received: hello from c");
+    };
+    run();
+    let product = only_product(cache.path(), "c", "build");
+    let client = product.join("client");
+    let whole = std::fs::read(&client).unwrap();
+    // Truncated: run as it is, it would crash.
+    std::fs::write(&client, &whole[..whole.len() / 2]).unwrap();
+    run();
+    assert_eq!(std::fs::read(&client).unwrap().len(), whole.len());
+    // Deleted: run as it is, every later run would end with 127.
+    std::fs::remove_file(&client).unwrap();
+    run();
+    assert!(client.is_file());
+    // Replaced by another program of the same size.
+    let mut other = whole.clone();
+    let middle = other.len() / 2;
+    other[middle] ^= 0xff;
+    std::fs::write(&client, &other).unwrap();
+    run();
+    assert_eq!(std::fs::read(&client).unwrap().len(), whole.len());
+    assert_ne!(std::fs::read(&client).unwrap(), other);
+}
+
+#[test]
+fn an_unchanged_client_never_builds_again() {
+    let (repo, cache) = c_client();
+    let run = || {
+        repo.nbe(["run", "talk/greet/c"])
+            .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+            .run()
+            .code(0)
+            .stdout_has("c received: hello from c");
+    };
+    run();
+    let product = only_product(cache.path(), "c", "build");
+    let modified = |path: &Path| std::fs::metadata(path).unwrap().modified().unwrap();
+    let (stamp, client) = (product.join(".nbe-ready"), product.join("client"));
+    let before = (modified(&stamp), modified(&client));
+    run();
+    assert_eq!(only_product(cache.path(), "c", "build"), product);
+    assert_eq!(
+        (modified(&stamp), modified(&client)),
+        before,
+        "the product was made again"
+    );
 }
