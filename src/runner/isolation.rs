@@ -64,6 +64,53 @@ impl Mode {
     /// `nbe` is nbe's own executable: its hidden [`init::SUBCOMMAND`] is the run's init, which sets
     /// up the namespaces from inside and runs the command as its child.
     pub fn wrap(&self, nbe: &Path, sandbox: &Path, command: &[&str]) -> Vec<String> {
+        let sandbox = sandbox.display().to_string();
+        let setup = [
+            "--loopback".into(),
+            "--private-tmp".into(),
+            sandbox.clone(),
+            "--read-only".into(),
+            "--writable".into(),
+            sandbox,
+        ];
+        self.wrapped(nbe, true, &setup, true, command)
+    }
+
+    /// The command that runs a prepare or build step's `command` contained: in PID and mount
+    /// namespaces of its own, the host read-only but `writable` (its copy, output and the kind's
+    /// caches), a private `/tmp` from `sandbox`, without network unless `network`, and the
+    /// caller's `HOME` out of sight with `hide_home`. Without namespaces nothing is contained, and
+    /// the step runs under the init alone.
+    pub fn wrap_step(
+        &self,
+        nbe: &Path,
+        sandbox: &Path,
+        writable: &[PathBuf],
+        network: bool,
+        hide_home: bool,
+        command: &[&str],
+    ) -> Vec<String> {
+        let mut setup = vec![
+            "--private-tmp".into(),
+            sandbox.display().to_string(),
+            "--read-only".into(),
+        ];
+        for dir in writable {
+            setup.extend(["--writable".into(), dir.display().to_string()]);
+        }
+        self.wrapped(nbe, !network, &setup, hide_home, command)
+    }
+
+    /// `command` under the init, and under `unshare` with namespaces: a network namespace of its
+    /// own with `own_network`, the init's `setup` flags, and `--hide HOME` with `hide_home`.
+    fn wrapped(
+        &self,
+        nbe: &Path,
+        own_network: bool,
+        setup: &[String],
+        hide_home: bool,
+        command: &[&str],
+    ) -> Vec<String> {
         let mut wrapped: Vec<String> = Vec::new();
         let nbe = nbe.display().to_string();
         match self {
@@ -73,9 +120,11 @@ impl Mode {
                 if *user {
                     wrapped.extend(["--user".into(), "--map-root-user".into()]);
                 }
+                if own_network {
+                    wrapped.push("--net".into());
+                }
                 // `--kill-child`: the init dies with `unshare`, and the namespace with the init.
                 for flag in [
-                    "--net",
                     "--pid",
                     "--mount",
                     "--propagation",
@@ -87,14 +136,12 @@ impl Mode {
                 ] {
                     wrapped.push(flag.to_string());
                 }
-                let sandbox = sandbox.display().to_string();
-                wrapped.extend([nbe, init::SUBCOMMAND.into(), "--loopback".into()]);
-                wrapped.extend(["--private-tmp".into(), sandbox.clone()]);
-                wrapped.extend(["--read-only".into(), sandbox]);
+                wrapped.extend([nbe, init::SUBCOMMAND.into()]);
+                wrapped.extend(setup.iter().cloned());
                 // The caller's HOME, read before the run's environment replaces it.
-                if let Some(home) = std::env::var_os("HOME")
-                    .filter(|home| Path::new(home).is_absolute() && Path::new(home) != Path::new("/"))
-                {
+                if let Some(home) = std::env::var_os("HOME").filter(|home| {
+                    hide_home && Path::new(home).is_absolute() && Path::new(home) != Path::new("/")
+                }) {
                     wrapped.extend(["--hide".into(), Path::new(&home).display().to_string()]);
                 }
             }
@@ -317,7 +364,7 @@ mod tests {
         }
         let init = wrapped.iter().position(|arg| arg == "/bin/nbe").unwrap();
         assert_eq!(
-            &wrapped[init..init + 7],
+            &wrapped[init..init + 8],
             [
                 "/bin/nbe",
                 init::SUBCOMMAND,
@@ -325,6 +372,7 @@ mod tests {
                 "--private-tmp",
                 "/tmp/nbe-1",
                 "--read-only",
+                "--writable",
                 "/tmp/nbe-1",
             ]
         );

@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
+use super::isolation::Mode;
 use super::reaper;
 use super::tools::{Tools, is_executable, search_path};
 use crate::cache;
@@ -129,7 +130,12 @@ pub fn kind_env(kind: Kind, cache: &Path) -> Vec<(String, String)> {
 
 /// Prepares and builds `client` as its kind says, reusing what an earlier run made from the same
 /// inputs; `Err` is a failure of nbe itself, `Ok(Err)` why the client cannot run.
-pub fn make_ready(client: Client, tools: &Tools, cache: &Path) -> Result<Result<Ready, NotReady>> {
+pub fn make_ready(
+    client: Client,
+    tools: &Tools,
+    cache: &Path,
+    isolation: &Mode,
+) -> Result<Result<Ready, NotReady>> {
     if let Err(unavailable) = check(client.kind, tools) {
         return Ok(Err(NotReady::Skipped(unavailable.to_string())));
     }
@@ -145,6 +151,7 @@ pub fn make_ready(client: Client, tools: &Tools, cache: &Path) -> Result<Result<
         spec,
         tools,
         cache,
+        isolation,
         files: &files,
         env: kind_env(client.kind, cache),
         copy: None,
@@ -185,6 +192,8 @@ struct Steps<'a> {
     spec: &'static KindSpec,
     tools: &'a Tools,
     cache: &'a Path,
+    /// How the steps are contained.
+    isolation: &'a Mode,
     /// Relative path to source file, defaults first and the client's own on top.
     files: &'a BTreeMap<PathBuf, PathBuf>,
     /// The environment of the steps: the kind's, then each product made so far.
@@ -219,11 +228,39 @@ impl Steps<'_> {
         }
         cache::create_dir(&product)?;
         let work = self.copy()?.to_path_buf();
-        // The cache's root is for the steps alone (Maven's repository is under it); a run never
-        // learns where the cache is.
+        // The cache's root is for the steps alone (Maven's and cargo's homes are under it); a run
+        // never learns where the cache is.
         let mut env = self.env.clone();
         env.push(("NBE_CACHE".into(), self.cache.display().to_string()));
-        let (ok, output) = run_step(script, &work, &product, &env, self.tools)?;
+        let sandbox = tempfile::Builder::new()
+            .prefix(&format!("{kind}-{step}-"))
+            .tempdir_in(cache::tmp(self.cache)?)
+            .map_err(|e| Error::io("failed to create a temp dir for the step", e))?;
+        cache::create_dir(&sandbox.path().join("tmp"))?;
+        let mut writable = vec![work.clone(), product.clone(), sandbox.path().to_path_buf()];
+        writable.extend(self.own_caches()?);
+        // The build hides the caller's HOME; rustup's home was found through it, so it is named
+        // now (and so bound back), before HOME is out of sight.
+        let build = step == "build";
+        if build
+            && std::env::var_os("RUSTUP_HOME").is_none()
+            && let Some(home) = std::env::var_os("HOME")
+        {
+            let rustup = Path::new(&home).join(".rustup");
+            if rustup.is_dir() {
+                env.push(("RUSTUP_HOME".into(), rustup.display().to_string()));
+            }
+        }
+        let contained = Contained {
+            isolation: self.isolation,
+            sandbox: sandbox.path(),
+            writable,
+            // A build whose kind prepares has what it needs; others (deno caches its imports as
+            // it builds) keep the network.
+            network: !build || self.spec.prepare.is_none(),
+            hide_home: build,
+        };
+        let (ok, output) = run_step(script, &work, &product, &env, self.tools, Some(&contained))?;
         if !ok {
             let _ = std::fs::remove_dir_all(&product);
             let shown = self.shown(&diagnostics(&output, self.spec.diagnostics.as_deref(), &work));
@@ -297,6 +334,26 @@ impl Steps<'_> {
             .unwrap_or(Path::new(".")))
     }
 
+    /// The kind's own caches, which its steps may write (created now, to be bound writable): the
+    /// `{cache}` dirs of its env and `<cache>/<kind>`.
+    fn own_caches(&self) -> Result<Vec<PathBuf>> {
+        let mut dirs = vec![self.cache.join(self.client.kind.name())];
+        for (name, value) in kind_env(self.client.kind, self.cache) {
+            if self
+                .spec
+                .env
+                .get(&name)
+                .is_some_and(|raw| raw.contains("{cache}"))
+            {
+                dirs.push(PathBuf::from(value));
+            }
+        }
+        for dir in &dirs {
+            cache::create_dir(dir)?;
+        }
+        Ok(dirs)
+    }
+
     /// `path` relative to the repository root, when it is inside it.
     fn relative<'p>(&self, path: &'p Path) -> &'p Path {
         path.strip_prefix(self.client.root).unwrap_or(path)
@@ -357,16 +414,34 @@ fn overlay(defaults: Option<&Path>, client: &Path) -> Result<BTreeMap<PathBuf, P
     Ok(files)
 }
 
-/// Runs one step's script with bash in `work`; returns whether it succeeded, and its merged output.
+/// How a step is contained (see [`Mode::wrap_step`]).
+pub(super) struct Contained<'a> {
+    /// Namespaces, or nothing contained.
+    pub isolation: &'a Mode,
+    /// The step's temp dir; its `tmp/` is the step's `/tmp`.
+    pub sandbox: &'a Path,
+    /// What the step may write.
+    pub writable: Vec<PathBuf>,
+    /// Whether the step reaches the network.
+    pub network: bool,
+    /// Whether the caller's `HOME` is out of sight.
+    pub hide_home: bool,
+}
+
+/// Runs one step's script with bash in `work`; returns whether it succeeded, and its merged
+/// output, or `Err` of [`Error::Interrupted`] when nbe was interrupted meanwhile.
 ///
 /// The step leads its own process group and carries a run id of its own, so the reaper of a run
 /// going on meanwhile never takes it for one of that run's orphans, and an interrupt ends it whole.
+/// `contained`, it runs under the init like a run (see [`Mode::wrap_step`]), and dies with nbe:
+/// the kernel kills its first process when nbe dies, and with it the step's PID namespace.
 pub(super) fn run_step(
     script: &str,
     work: &Path,
     out: &Path,
     env: &[(String, String)],
     tools: &Tools,
+    contained: Option<&Contained>,
 ) -> Result<(bool, String)> {
     static STEPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let id = format!(
@@ -375,7 +450,25 @@ pub(super) fn run_step(
         STEPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     );
     let inherited = std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".into());
-    let mut command = duct::cmd("bash", ["-c", script])
+    let bash = ["bash", "-c", script];
+    let (command, death_signal) = match contained {
+        Some(contained) => {
+            let nbe =
+                std::env::current_exe().map_err(|e| Error::io("failed to locate the nbe executable", e))?;
+            let command = contained.isolation.wrap_step(
+                &nbe,
+                contained.sandbox,
+                &contained.writable,
+                contained.network,
+                contained.hide_home,
+                &bash,
+            );
+            (command, contained.isolation.parent_death_signal())
+        }
+        None => (bash.map(String::from).to_vec(), nix::sys::signal::Signal::SIGKILL),
+    };
+    let parent = nix::unistd::getpid();
+    let mut command = duct::cmd(&command[0], &command[1..])
         .dir(work)
         .env("PATH", format!("{}:{inherited}", tools.path_prefix()))
         .env("NBE_OUT", out)
@@ -384,8 +477,12 @@ pub(super) fn run_step(
         .stderr_to_stdout()
         .stdout_capture()
         .unchecked()
-        .before_spawn(|command| {
-            std::os::unix::process::CommandExt::process_group(command, 0);
+        .before_spawn(move |command| {
+            use std::os::unix::process::CommandExt;
+            command.process_group(0);
+            // SAFETY: the hook runs in the child between fork and exec, and only makes
+            // async-signal-safe calls that neither allocate nor lock.
+            unsafe { command.pre_exec(move || super::die_with(parent, death_signal)) };
             Ok(())
         });
     for (name, value) in env {
@@ -406,14 +503,13 @@ pub(super) fn run_step(
                 group.terminate(super::GRACE);
                 return Ok((ok, text));
             }
-            Ok(None) if super::interrupted() || started.elapsed() > STEP_TIMEOUT => {
+            Ok(None) if super::interrupted() => {
                 group.terminate(super::GRACE);
-                let why = if super::interrupted() {
-                    "interrupted"
-                } else {
-                    "it ran past 15 minutes"
-                };
-                return Ok((false, format!("stopped: {why}")));
+                return Err(Error::Interrupted);
+            }
+            Ok(None) if started.elapsed() > STEP_TIMEOUT => {
+                group.terminate(super::GRACE);
+                return Ok((false, "stopped: it ran past 15 minutes".into()));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
             Err(e) => {

@@ -117,7 +117,7 @@ pub fn run_client(
             .find(|(kind, _)| *kind == selected.client.kind)
             .map(|(_, dir)| dir.as_path()),
     };
-    let ready = match toolchain::make_ready(client, &options.tools, &options.cache)? {
+    let ready = match toolchain::make_ready(client, &options.tools, &options.cache, &options.isolation)? {
         Ok(ready) => ready,
         Err(not_ready) => return Ok(Err(not_ready)),
     };
