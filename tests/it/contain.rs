@@ -3,9 +3,10 @@
 //! Namespaces are asked for explicitly: without them nothing is contained, as README says.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use crate::clients::{PROGRAMS, repo_with_defaults};
-use crate::harness::{Repo, bare_nbe_in, tools_dir};
+use crate::harness::{Repo, bare_nbe_in, eventually, processes_of_steps_of, tools_dir};
 
 /// A repository outside `/tmp` with a tools dir of its own (links to the real tools), so a run
 /// finds the repository's root the way an attacker would: `${PATH%%/.tools/bin*}`.
@@ -174,4 +175,155 @@ fn an_unchanged_client_never_builds_again() {
         before,
         "the product was made again"
     );
+}
+
+/// The caller's HOME of a test, with a secret in it, where runs and steps could reach it.
+fn home_with_secret() -> tempfile::TempDir {
+    let home = crate::harness::shared_with_runs();
+    std::fs::write(home.path().join("secret"), "the caller's token\n").unwrap();
+    home
+}
+
+#[test]
+fn a_c_build_cannot_embed_a_file_of_the_callers_home() {
+    let (repo, cache) = c_client();
+    let home = home_with_secret();
+    let secret = home.path().join("secret");
+    repo.write(
+        "examples/talk/greet/c/main.c",
+        &format!(
+            "#include <stdio.h>\n\n// The assembler copies a file of the machine into the program.\n__asm__(\".section .rodata\\n.global secret\\nsecret:\\n.incbin \\\"{}\\\"\\n.byte 0\\n.text\\n\");\nextern const char secret[];\n\nint main(void) {{\n    printf(\"%s\", secret);\n    return 0;\n}}\n",
+            secret.display()
+        ),
+    );
+    let outcome = repo
+        .nbe(["--isolation", "namespace", "run", "talk/greet/c"])
+        .env("HOME", home.path().to_str().unwrap())
+        .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+        .run()
+        .code(1)
+        .stderr_has("talk/greet/c did not build");
+    assert!(
+        !outcome.stdout.contains("token") && !outcome.stderr.contains("token"),
+        "{outcome:?}"
+    );
+}
+
+#[test]
+fn a_node_clients_install_hook_does_not_run() {
+    let repo = repo_with_defaults();
+    let home = home_with_secret();
+    let cache = tempfile::Builder::new()
+        .prefix("nbe-it-cache-")
+        .tempdir()
+        .unwrap();
+    let planted = home.path().join("planted");
+    repo.write(
+        "examples/talk/hook/node/package.json",
+        &format!(
+            "{{\"name\": \"hook\", \"version\": \"1.0.0\", \"scripts\": {{\"postinstall\": \"touch '{}'; touch \\\"$NBE_OUT/hook-ran\\\"\"}}}}\n",
+            planted.display()
+        ),
+    )
+    .write(
+        "examples/talk/hook/node/package-lock.json",
+        "{\"name\": \"hook\", \"version\": \"1.0.0\", \"lockfileVersion\": 3, \"requires\": true, \"packages\": {\"\": {\"name\": \"hook\", \"version\": \"1.0.0\", \"hasInstallScript\": true}}}\n",
+    )
+    .write("examples/talk/hook/node/main.js", "console.log(\"the program ran\");\n")
+    .write("examples/talk/hook/meta.yaml", "server: none\n");
+    repo.nbe(["--isolation", "namespace", "run", "talk/hook/node"])
+        .env("HOME", home.path().to_str().unwrap())
+        .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+        .run()
+        .code(0)
+        .stdout_has("the program ran");
+    assert!(!planted.exists(), "the hook wrote the caller's HOME");
+    let product = only_product(cache.path(), "node", "prepare");
+    assert!(!product.join("hook-ran").exists(), "the hook ran");
+}
+
+#[test]
+fn a_rust_build_script_cannot_write_outside_its_build() {
+    let repo = Repo::new();
+    let home = home_with_secret();
+    let cache = tempfile::Builder::new()
+        .prefix("nbe-it-cache-")
+        .tempdir()
+        .unwrap();
+    let outside = crate::harness::shared_with_runs();
+    let targets = [home.path().join("planted"), outside.path().join("planted")];
+    repo.write(
+        "examples/talk/build/rust/Cargo.toml",
+        "[package]\nname = \"client\"\nversion = \"0.1.0\"\nedition = \"2021\"\nbuild = \"build.rs\"\n\n[[bin]]\nname = \"client\"\npath = \"main.rs\"\n",
+    )
+    .write(
+        "examples/talk/build/rust/Cargo.lock",
+        "version = 4\n\n[[package]]\nname = \"client\"\nversion = \"0.1.0\"\n",
+    )
+    .write(
+        "examples/talk/build/rust/build.rs",
+        &format!(
+            "fn main() {{\n    for target in [{:?}, {:?}] {{\n        let _ = std::fs::write(target, \"planted\");\n    }}\n    let secret = std::fs::read_to_string({:?}).unwrap_or_default();\n    println!(\"cargo:rustc-env=SECRET={{}}\", secret.trim());\n}}\n",
+            targets[0],
+            targets[1],
+            home.path().join("secret")
+        ),
+    )
+    .write(
+        "examples/talk/build/rust/main.rs",
+        "fn main() {\n    println!(\"built; the secret reads {:?}\", env!(\"SECRET\"));\n}\n",
+    )
+    .write("examples/talk/build/meta.yaml", "server: none\n");
+    repo.nbe(["--isolation", "namespace", "run", "talk/build/rust"])
+        .env("HOME", home.path().to_str().unwrap())
+        .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+        .run()
+        .code(0)
+        .stdout_has("built; the secret reads \"\"");
+    for target in &targets {
+        assert!(!target.exists(), "the build script wrote {}", target.display());
+    }
+}
+
+#[test]
+fn a_build_dies_with_nbe_and_ctrl_c_during_a_build_ends_with_130() {
+    use nix::sys::signal::Signal;
+    let repo = repo_with_defaults();
+    repo.write("examples/talk/greet/go/main.go", PROGRAMS[0].2);
+    // A cache of its own: the build is cold, and takes long enough to be caught at it.
+    let cache = tempfile::Builder::new()
+        .prefix("nbe-it-cache-")
+        .tempdir()
+        .unwrap();
+    let building = |nbe: u32| {
+        processes_of_steps_of(nbe)
+            .iter()
+            .any(|p| p.contains("compile") || p.contains("go build"))
+    };
+    for signal in [Signal::SIGINT, Signal::SIGKILL] {
+        let running = repo
+            .nbe(["--isolation", "namespace", "run", "talk/greet/go"])
+            .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+            .spawn();
+        let nbe = running.pid();
+        eventually(Duration::from_secs(120), "the build is under way", || {
+            building(nbe)
+        });
+        running.signal(signal);
+        let outcome = running.wait();
+        if signal == Signal::SIGINT {
+            assert_eq!(outcome.code, 130, "{outcome:?}");
+            assert!(outcome.stderr.contains("interrupted"), "{outcome:?}");
+            assert!(!outcome.stderr.contains("build step"), "{outcome:?}");
+        }
+        let killed = Instant::now();
+        eventually(Duration::from_secs(10), "nothing of the build is left", || {
+            processes_of_steps_of(nbe).is_empty()
+        });
+        assert!(
+            killed.elapsed() < Duration::from_secs(1),
+            "the build outlived nbe by {:?}",
+            killed.elapsed()
+        );
+    }
 }
