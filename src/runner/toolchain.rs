@@ -228,10 +228,7 @@ impl Steps<'_> {
         }
         cache::create_dir(&product)?;
         let work = self.copy()?.to_path_buf();
-        // The cache's root is for the steps alone (Maven's and cargo's homes are under it); a run
-        // never learns where the cache is.
         let mut env = self.env.clone();
-        env.push(("NBE_CACHE".into(), self.cache.display().to_string()));
         let sandbox = tempfile::Builder::new()
             .prefix(&format!("{kind}-{step}-"))
             .tempdir_in(cache::tmp(self.cache)?)
@@ -335,9 +332,9 @@ impl Steps<'_> {
     }
 
     /// The kind's own caches, which its steps may write (created now, to be bound writable): the
-    /// `{cache}` dirs of its env and `<cache>/<kind>`.
+    /// `{cache}` dirs of its env.
     fn own_caches(&self) -> Result<Vec<PathBuf>> {
-        let mut dirs = vec![self.cache.join(self.client.kind.name())];
+        let mut dirs = Vec::new();
         for (name, value) in kind_env(self.client.kind, self.cache) {
             if self
                 .spec
