@@ -105,6 +105,10 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
             "{:<12} read-only in runs (only the run's temp dir, /tmp and /dev/shm are writable; the caller's HOME is hidden but for the toolchains on PATH)",
             "host"
         );
+        say!(
+            "{:<12} contained (the host read-only but for the step's copy, output and its kind's caches; build: the caller's HOME hidden, and no network when the kind prepares)",
+            "builds"
+        );
     } else {
         say!(
             "{:<12} shared with the host (a private /tmp needs namespaces)",
@@ -113,6 +117,10 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
         say!(
             "{:<12} not contained: a run can read and write whatever the caller can (containment needs namespaces)",
             "host"
+        );
+        say!(
+            "{:<12} not contained: prepare and build steps run on the host with the caller's HOME and network",
+            "builds"
         );
     }
     say!("toolchains:");

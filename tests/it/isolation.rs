@@ -133,7 +133,8 @@ fn an_ordinary_user_gets_namespaces_through_a_user_namespace() {
         .code(0)
         .stdout_has("namespace (network, PID and mount namespaces in a user namespace)")
         .stdout_has("tmp          private per run")
-        .stdout_has("host         read-only in runs");
+        .stdout_has("host         read-only in runs")
+        .stdout_has("builds       contained");
     repo.nbe(["--isolation", "namespace", "run", "ports/as-nobody"])
         .by_nobody(programs.path())
         .run()
@@ -317,7 +318,8 @@ fn a_namespaced_run_has_a_private_tmp() {
         .run()
         .code(0)
         .stdout_has("tmp          private per run")
-        .stdout_has("host         read-only in runs");
+        .stdout_has("host         read-only in runs")
+        .stdout_has("builds       contained");
 }
 
 #[test]
