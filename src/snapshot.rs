@@ -56,9 +56,14 @@ pub enum ParseError {
     /// The header never ends.
     #[error("the header has no closing `---` line")]
     UnclosedHeader,
-    /// The header is not YAML.
-    #[error("the header is not valid YAML: {0}")]
-    HeaderNotYaml(String),
+    /// The header is not YAML nbe can read.
+    #[error("the header is not valid YAML: {why}")]
+    HeaderNotYaml {
+        /// The line of the file the YAML reader stopped at, when it says.
+        line: Option<usize>,
+        /// What is wrong, in nbe's words where the reader's would name its own internals.
+        why: String,
+    },
     /// A field of the header holds what nbe never writes there, like a `files_hash` that is no hash.
     #[error("`{field}` {why}")]
     Field {
@@ -75,11 +80,44 @@ impl ParseError {
     /// The line of the file the problem is on, when it is known.
     pub fn line(&self) -> Option<usize> {
         match self {
-            Self::Field { line, .. } => *line,
+            Self::Field { line, .. } | Self::HeaderNotYaml { line, .. } => *line,
             Self::NoHeader => Some(1),
-            Self::UnclosedHeader | Self::HeaderNotYaml(_) => None,
+            Self::UnclosedHeader => None,
         }
     }
+}
+
+/// The error of a header the YAML reader refused, at its line of the file (the header starts on
+/// line 2). The reader's own words for a budget breach (`Nodes { nodes: 250001 }`) or a repeated
+/// key (`set DuplicateKeyPolicy in Options`) name its internals, so nbe says those itself.
+fn not_yaml(err: &serde_saphyr::Error) -> ParseError {
+    let line = err
+        .location()
+        .map(|at| at.line() as usize)
+        .filter(|line| *line > 0)
+        .map(|line| line + 1);
+    // The breach or repeated key itself, under the wrappers that add a snippet or an alias trail.
+    let mut inner = err;
+    while let serde_saphyr::Error::AliasError { error, .. } | serde_saphyr::Error::WithSnippet { error, .. } =
+        inner
+    {
+        inner = error;
+    }
+    let why = match inner {
+        serde_saphyr::Error::Budget { .. } => {
+            "it holds far more than the six short lines nbe writes (too many values, aliases or levels)"
+                .to_string()
+        }
+        serde_saphyr::Error::DuplicateMappingKey { key: Some(key), .. } => format!("`{key}` is there twice"),
+        serde_saphyr::Error::DuplicateMappingKey { key: None, .. } => "a key is there twice".to_string(),
+        other => {
+            use serde_saphyr::MessageFormatter;
+            serde_saphyr::DefaultMessageFormatter
+                .format_message(other)
+                .into_owned()
+        }
+    };
+    ParseError::HeaderNotYaml { line, why }
 }
 
 /// The fields under `info:`, in the order nbe writes them.
@@ -172,8 +210,7 @@ impl Snapshot {
             return Err(ParseError::UnclosedHeader);
         }
         let body: String = lines.collect();
-        let fields: Header =
-            serde_saphyr::from_str(&header).map_err(|e| ParseError::HeaderNotYaml(e.to_string()))?;
+        let fields: Header = serde_saphyr::from_str(&header).map_err(|err| not_yaml(&err))?;
         let malformed = |field: &str, why: String| ParseError::Field {
             field: field.to_string(),
             line: field_line(&header, field),
@@ -323,7 +360,7 @@ pub fn files_hash(selected: Selected) -> Result<String> {
     let read = |path: &Path| {
         std::fs::read(path).map_err(|e| Error::io(format!("failed to read {}", path.display()), e))
     };
-    let program = Path::new(client.kind.main_file()).extension();
+    let program = client.main.extension();
     for file in paths::own_files(&client.dir)? {
         if let Some(link) = &file.link {
             // No file name holds a NUL, so a link's entry never reads like a file's.
@@ -337,7 +374,7 @@ pub fn files_hash(selected: Selected) -> Result<String> {
         let code = (program.is_some() && Path::new(&file.relative).extension() == program)
             .then(|| std::str::from_utf8(&bytes).ok())
             .flatten()
-            .and_then(|source| memo::code(Syntax::of(client.kind), source).ok());
+            .and_then(|source| memo::code(Syntax::for_file(&client.main), source).ok());
         match code {
             Some(code) => add(&format!("{}\0code", file.relative), code.as_bytes()),
             None => add(&file.relative, &bytes),

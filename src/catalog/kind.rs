@@ -1,21 +1,60 @@
 //! Client kinds: the languages an example can be written in, as rows of data.
 //!
-//! Every kind is one `[[kind]]` entry of `clients/kinds.toml`, embedded in nbe and parsed once:
-//! its directory names, tab label and order, main file, comment syntax, server fixture, and how
-//! its dependencies are prepared, its program built and run (read by [`crate::runner::toolchain`]).
-//! Adding a language is an entry there plus a defaults folder `clients/<name>/`; no code here
-//! names a particular kind except [`Kind::CLI`], the default client of an example.
+//! Every kind is one `[[kind]]` entry of `clients/kinds.toml`, embedded in nbe: its directory
+//! names, tab label and order, main files, server fixture, and how its dependencies are prepared,
+//! its program built and run (read by [`crate::runner::toolchain`]). Adding a language is an entry
+//! there plus a defaults folder `clients/<name>/`; no code here names a particular kind except
+//! [`Kind::CLI`], the default client of an example.
+//!
+//! A repository adapts the table without forking nbe: its own `clients/kinds.toml` adds kinds or
+//! overrides fields of built-in ones, merged key by key (a table such as `env` by its keys too).
+//! [`load`] merges it once per process, when the repository root is resolved; the merged document
+//! is deserialized with the spans of the repository's keys, so a mistake in it is reported at
+//! its file:line:column.
 
-use std::collections::BTreeMap;
-use std::sync::LazyLock;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{LazyLock, Mutex, OnceLock};
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
+use toml::Spanned;
+use toml::de::{DeArray, DeTable, DeValue};
 
-/// The kinds table as written in the repository.
+use crate::error::{Error, Location, Result};
+
+/// The kinds table built into nbe.
 const TABLE: &str = include_str!("../../clients/kinds.toml");
 
-/// The parsed table, in tab order.
-static KINDS: LazyLock<Vec<KindSpec>> = LazyLock::new(|| parse(TABLE).unwrap_or_else(|e| panic!("{e}")));
+/// Where a repository's own table lives, relative to its root.
+const REPOSITORY_TABLE: &str = "clients/kinds.toml";
+
+/// The table in force: the built-in one, merged with the repository's by [`load`].
+static KINDS: OnceLock<Vec<KindSpec>> = OnceLock::new();
+
+/// The table in force, the built-in one when no repository table was loaded.
+fn kinds() -> &'static [KindSpec] {
+    KINDS.get_or_init(|| merge(None).unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// Merges the repository's `clients/kinds.toml` (if it has one) over the built-in table and makes
+/// the result the table in force for this process. A process works in one repository, so the
+/// first call decides; later calls change nothing.
+pub fn load(root: &Path) -> Result<()> {
+    if KINDS.get().is_some() {
+        return Ok(());
+    }
+    let path = root.join(REPOSITORY_TABLE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::io(format!("failed to read {}", path.display()), e)),
+    };
+    // nbe's own repository holds the built-in table itself: nothing to merge.
+    let repository = text.as_deref().filter(|text| *text != TABLE);
+    let table = merge(repository.map(|text| (path.as_path(), text)))?;
+    let _ = KINDS.set(table);
+    Ok(())
+}
 
 /// The server a client's run gets, started by nbe inside the run's namespace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -52,8 +91,17 @@ pub struct KindSpec {
     pub aliases: Vec<String>,
     /// The tab label.
     pub label: String,
-    /// The program file.
-    pub main: String,
+    /// The program's file names in order of preference: a client's main file is the first it has.
+    /// One name or a list in the table.
+    #[serde(deserialize_with = "one_or_many")]
+    pub main: Vec<String>,
+    /// Main file names that count only where a check passes: the name, and bash that succeeds
+    /// when this machine can run such a program (node runs `main.ts` only where it strips types).
+    #[serde(default)]
+    pub main_check: BTreeMap<String, String>,
+    /// How a reader runs the program by hand, in its directory (`go run .`): the site shows it,
+    /// `{main}` replaced by the client's main file.
+    pub by_hand: Option<String>,
     /// The default server fixture.
     pub server: Server,
     /// Why nbe cannot run the kind here.
@@ -92,6 +140,37 @@ pub struct KindSpec {
     /// The main file is a bash script that `run` runs, traced (see [`crate::runner::trace`]).
     #[serde(default)]
     pub trace: bool,
+    /// A regex (multi-line mode) finding the error a failed run ends with, the headline of its
+    /// report (see [`crate::report::failure`]).
+    pub failure: Option<String>,
+}
+
+/// `main`: one file name, or a list of them.
+fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Vec<String>, D::Error> {
+    struct Names;
+    impl<'de> serde::de::Visitor<'de> for Names {
+        type Value = Vec<String>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a file name or a list of file names, like \"main.ts\" or [\"main.ts\", \"main.js\"]")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, name: &str) -> std::result::Result<Self::Value, E> {
+            Ok(vec![name.to_string()])
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut names = Vec::new();
+            while let Some(name) = seq.next_element()? {
+                names.push(name);
+            }
+            Ok(names)
+        }
+    }
+    deserializer.deserialize_any(Names)
 }
 
 #[derive(Deserialize)]
@@ -100,29 +179,145 @@ struct Table {
     kind: Vec<KindSpec>,
 }
 
-/// Parses and checks a kinds table.
-fn parse(text: &str) -> Result<Vec<KindSpec>, String> {
-    let table: Table = toml::from_str(text).map_err(|e| format!("clients/kinds.toml: {e}"))?;
-    let mut names = std::collections::HashSet::new();
-    for spec in &table.kind {
-        for name in std::iter::once(&spec.name).chain(&spec.aliases) {
-            if !names.insert(name.as_str()) {
-                return Err(format!(
-                    "clients/kinds.toml: the directory name {name:?} is used twice"
+/// Whether the bash `check` succeeds on this machine; each check runs once per process.
+fn passes(check: &str) -> bool {
+    static CHECKED: LazyLock<Mutex<HashMap<String, bool>>> = LazyLock::new(Mutex::default);
+    let mut checked = CHECKED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    *checked.entry(check.to_string()).or_insert_with(|| {
+        std::process::Command::new("bash")
+            .args(["-c", check])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    })
+}
+
+/// How the built-in table is named in messages.
+const BUILT_IN: &str = "clients/kinds.toml (built into nbe)";
+
+/// The built-in table with the repository's (its path and text), if any, merged over it: a row
+/// whose `name` is a built-in kind's overrides that kind's fields key by key, any other row adds
+/// a kind after the built-in ones.
+fn merge(repository: Option<(&Path, &str)>) -> Result<Vec<KindSpec>> {
+    let at = |span: Option<std::ops::Range<usize>>| match repository {
+        Some((path, text)) => location(path, text, span),
+        None => Location::file(BUILT_IN),
+    };
+    let mut rows =
+        kind_rows(TABLE).map_err(|(_, message)| Error::catalog(Location::file(BUILT_IN), message))?;
+    if let Some((_, text)) = repository {
+        for row in kind_rows(text).map_err(|(span, message)| Error::catalog(at(span), message))? {
+            let Some(name) = row.get_ref().get("name").and_then(|name| name.get_ref().as_str()) else {
+                return Err(Error::catalog(
+                    at(Some(row.span())),
+                    "this [[kind]] has no `name`: name the built-in kind it changes, or the new kind it adds",
+                ));
+            };
+            let base = rows
+                .iter_mut()
+                .find(|base| base.get_ref().get("name").and_then(|n| n.get_ref().as_str()) == Some(name));
+            match base {
+                Some(base) => merge_table(base.get_mut(), row.into_inner()),
+                None => rows.push(row),
+            }
+        }
+    }
+    let mut array = DeArray::new();
+    for row in rows {
+        let span = row.span();
+        array.push(Spanned::new(span, DeValue::Table(row.into_inner())));
+    }
+    let mut document = DeTable::new();
+    document.insert(
+        Spanned::new(0..0, "kind".into()),
+        Spanned::new(0..0, DeValue::Array(array)),
+    );
+    let table = Table::deserialize(toml::de::Deserializer::from(Spanned::new(0..0, document)))
+        .map_err(|e| Error::catalog(at(e.span()), e.message()))?;
+    check(&table.kind).map_err(|message| Error::catalog(at(None), message))?;
+    Ok(table.kind)
+}
+
+/// Where a table's text is wrong (when known) and what is wrong.
+type TableError = (Option<std::ops::Range<usize>>, String);
+
+/// The `[[kind]]` rows of a table's text.
+fn kind_rows(text: &str) -> std::result::Result<Vec<Spanned<DeTable<'_>>>, TableError> {
+    let mut rows = Vec::new();
+    let document = DeTable::parse(text).map_err(|e| (e.span(), e.message().to_string()))?;
+    for (key, value) in document.into_inner() {
+        let span = value.span();
+        match (key.get_ref().as_ref(), value.into_inner()) {
+            ("kind", DeValue::Array(array)) => {
+                for row in array.iter() {
+                    let span = row.span();
+                    match row.get_ref() {
+                        DeValue::Table(table) => rows.push(Spanned::new(span, table.clone())),
+                        _ => return Err((Some(span), "`kind` holds tables: write each as [[kind]]".into())),
+                    }
+                }
+            }
+            (key, _) => {
+                return Err((
+                    Some(span),
+                    format!("unknown key `{key}`: the table holds only [[kind]] entries"),
                 ));
             }
         }
-        if spec.run.is_none() && spec.unrunnable.is_none() {
-            return Err(format!(
-                "clients/kinds.toml: kind {:?} needs either `run` or `unrunnable`",
-                spec.name
-            ));
-        }
-        if let Some(pattern) = &spec.diagnostics {
-            regex::Regex::new(pattern).map_err(|e| format!("clients/kinds.toml: {}: {e}", spec.name))?;
+    }
+    Ok(rows)
+}
+
+/// `over` merged into `base` key by key; where both hold a table (`env`, `library`), by its keys too.
+fn merge_table<'i>(base: &mut DeTable<'i>, over: DeTable<'i>) {
+    for (key, value) in over {
+        let existing = base.get_mut(key.get_ref().as_ref()).map(Spanned::get_mut);
+        match (existing, value.into_inner()) {
+            (Some(DeValue::Table(existing)), DeValue::Table(value)) => merge_table(existing, value),
+            (_, value) => {
+                let span = key.span();
+                base.insert(key, Spanned::new(span, value));
+            }
         }
     }
-    Ok(table.kind)
+}
+
+/// Where byte `span.start` of `text` is, as a location in `path`.
+fn location(path: &Path, text: &str, span: Option<std::ops::Range<usize>>) -> Location {
+    let Some(span) = span else {
+        return Location::file(path);
+    };
+    let before = &text[..span.start.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+    Location::at(path, line, column)
+}
+
+/// Checks what deserializing cannot: unique directory names, a way to run or a reason not to,
+/// a main file, and valid regexes.
+fn check(kinds: &[KindSpec]) -> std::result::Result<(), String> {
+    let mut names = std::collections::HashSet::new();
+    for spec in kinds {
+        for name in std::iter::once(&spec.name).chain(&spec.aliases) {
+            if !names.insert(name.as_str()) {
+                return Err(format!("the directory name {name:?} is used twice"));
+            }
+        }
+        if spec.run.is_none() && spec.unrunnable.is_none() {
+            return Err(format!("kind {:?} needs either `run` or `unrunnable`", spec.name));
+        }
+        if spec.main.is_empty() {
+            return Err(format!("kind {:?} needs a `main` file name", spec.name));
+        }
+        for (key, pattern) in [("diagnostics", &spec.diagnostics), ("failure", &spec.failure)] {
+            if let Some(pattern) = pattern {
+                regex::Regex::new(pattern).map_err(|e| format!("kind {:?}: `{key}`: {e}", spec.name))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A client language: a handle on its row of the kinds table. Kinds order as their tabs do.
@@ -137,7 +332,7 @@ impl Kind {
 
     /// Every kind, in tab order.
     pub fn all() -> impl Iterator<Item = Kind> {
-        (0..KINDS.len()).map(|index| Kind { index })
+        (0..kinds().len()).map(|index| Kind { index })
     }
 
     /// The kind whose clients live in directories called `name` (its name or an alias).
@@ -153,7 +348,7 @@ impl Kind {
 
     /// Its row of the table.
     pub fn spec(self) -> &'static KindSpec {
-        &KINDS[self.index]
+        &kinds()[self.index]
     }
 
     /// Its name, also the directory name of its clients.
@@ -166,9 +361,36 @@ impl Kind {
         &self.spec().label
     }
 
-    /// The file name of the program of a client of this kind.
+    /// The file name of the program of a client of this kind: the first the table names (a
+    /// client's own is [`Kind::main_in`]).
     pub fn main_file(self) -> &'static str {
-        &self.spec().main
+        &self.spec().main[0]
+    }
+
+    /// The main file of the client of this kind in `dir`: the first of the kind's `main` names
+    /// that is a file there and that this machine can run (its `main_check`, if any, passes).
+    /// `Err` is the sentence saying why there is none.
+    pub fn main_in(self, dir: &Path) -> std::result::Result<PathBuf, String> {
+        let spec = self.spec();
+        let mut unrunnable = String::new();
+        for name in &spec.main {
+            let path = dir.join(name);
+            if !path.is_file() {
+                continue;
+            }
+            match spec.main_check.get(name) {
+                Some(check) if !passes(check) => {
+                    unrunnable.push_str(&format!(
+                        " (its {name} counts only where `{check}` succeeds, and it fails on this machine)"
+                    ));
+                }
+                _ => return Ok(path),
+            }
+        }
+        Err(format!(
+            "the {self} client has no {}; add the program there{unrunnable}",
+            spec.main.join(" or ")
+        ))
     }
 
     /// The server fixture its clients get unless their example says otherwise.
@@ -179,6 +401,23 @@ impl Kind {
     /// Why nbe cannot run this kind on this machine, whatever is installed.
     pub fn unrunnable(self) -> Option<&'static str> {
         self.spec().unrunnable.as_deref()
+    }
+
+    /// Its `failure` pattern, compiled once, in multi-line mode.
+    pub fn failure(self) -> Option<&'static regex::Regex> {
+        static COMPILED: std::sync::LazyLock<Vec<Option<regex::Regex>>> = std::sync::LazyLock::new(|| {
+            kinds()
+                .iter()
+                .map(|spec| {
+                    let pattern = spec.failure.as_deref()?;
+                    Some(
+                        regex::Regex::new(&format!("(?m){pattern}"))
+                            .expect("checked when the table was parsed"),
+                    )
+                })
+                .collect()
+        });
+        COMPILED[self.index].as_ref()
     }
 
     /// The sentence skipping (or, for `nbe run`, refusing) a client of a kind nbe cannot run here.
@@ -266,19 +505,42 @@ mod tests {
         }
     }
 
+    /// The table merged from a repository text, or the error's message with its location.
+    fn merged(text: &str) -> std::result::Result<Vec<KindSpec>, String> {
+        merge(Some((Path::new("repo/clients/kinds.toml"), text))).map_err(|e| e.to_string())
+    }
+
     #[test]
-    fn a_table_with_a_name_used_twice_or_no_way_to_run_is_refused() {
-        let row = |name: &str, extra: &str| {
-            format!("[[kind]]\nname = \"{name}\"\nlabel = \"L\"\nmain = \"m\"\nserver = \"none\"\n{extra}\n")
-        };
-        let twice = format!("{}{}", row("a", "run = \"x\""), row("a", "run = \"x\""));
-        assert!(parse(&twice).unwrap_err().contains("\"a\" is used twice"));
-        assert!(
-            parse(&row("b", ""))
-                .unwrap_err()
-                .contains("needs either `run` or `unrunnable`")
-        );
-        let bad = row("c", "run = \"x\"\nsurprise = 1");
-        assert!(parse(&bad).unwrap_err().contains("surprise"));
+    fn a_repository_row_overrides_fields_key_by_key_and_adds_kinds() {
+        let kinds = merged(
+            "[[kind]]\nname = \"go\"\nrun = \"exec ./other\"\nenv = { EXTRA = \"1\" }\n\n\
+             [[kind]]\nname = \"lua\"\nlabel = \"Lua\"\nmain = [\"main.lua\", \"init.lua\"]\nserver = \"none\"\nrun = \"exec lua main.lua\"\n",
+        )
+        .unwrap();
+        let go = kinds.iter().find(|k| k.name == "go").unwrap();
+        assert_eq!(go.run.as_deref(), Some("exec ./other"));
+        assert_eq!(go.env["EXTRA"], "1");
+        assert_eq!(go.env["GOTOOLCHAIN"], "local", "the built-in env keys stay");
+        assert_eq!(go.main, ["main.go"], "untouched fields stay");
+        let lua = kinds.last().unwrap();
+        assert_eq!((lua.name.as_str(), lua.main.len()), ("lua", 2));
+    }
+
+    #[test]
+    fn mistakes_in_a_repository_table_are_reported_at_their_line_and_column() {
+        let err = merged("[[kind]]\nname = \"go\"\n  surprise = 1\n").unwrap_err();
+        assert!(err.starts_with("repo/clients/kinds.toml:3:3: "), "{err}");
+        assert!(err.contains("unknown field `surprise`"), "{err}");
+        let err = merged("[[kind]]\nname = \"go\"\nmain = 3\n").unwrap_err();
+        assert!(err.starts_with("repo/clients/kinds.toml:3:"), "{err}");
+        assert!(err.contains("a file name or a list of file names"), "{err}");
+        let err = merged("[[kind]]\nlabel = \"x\"\n").unwrap_err();
+        assert!(err.contains("has no `name`"), "{err}");
+        let err =
+            merged("[[kind]]\nname = \"x\"\nlabel = \"X\"\nmain = \"m\"\nserver = \"none\"\n").unwrap_err();
+        assert!(err.contains("needs either `run` or `unrunnable`"), "{err}");
+        let err = merged("[[kind]]\nname = \"x\"\naliases = [\"go\"]\nlabel = \"X\"\nmain = \"m\"\nserver = \"none\"\nrun = \"r\"\n")
+            .unwrap_err();
+        assert!(err.contains("\"go\" is used twice"), "{err}");
     }
 }

@@ -69,6 +69,23 @@ pub struct ExampleMeta {
     /// What `nbe lint` is told about this example.
     #[serde(default)]
     pub lint: LintMeta,
+    /// What every client of the example needs beyond its kind: programs (looked up in the tools
+    /// dir, then on `PATH`) and files (a path holding `/`, relative to the example). A client
+    /// whose requirement is missing is skipped with the reason.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Settings of single clients, by directory or kind name, like `{cli: {requires: [nsc]}}`.
+    #[serde(default)]
+    pub clients: std::collections::BTreeMap<String, ClientMeta>,
+}
+
+/// One client's settings under `clients:` in an example's `meta.yaml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientMeta {
+    /// What this client needs beyond its kind and the example's `requires`.
+    #[serde(default)]
+    pub requires: Vec<String>,
 }
 
 /// `lint:` in an example's `meta.yaml`.
@@ -148,10 +165,10 @@ pub fn allows(path: &Path, text: &str, lint: &LintMeta) -> Result<Vec<Allow>> {
 pub const RUN_KEYS: [&str; 4] = ["expect", "normalize", "server", "timeout"];
 
 /// The top-level keys of an example's `meta.yaml` that do not change what a run prints: what only
-/// people read (the docs page's title and description), `versions`, which decides whether a
-/// client runs on the versions at hand, not what it prints when it does, and `lint`, which only
-/// `nbe lint` reads.
-pub const NON_RUN_KEYS: [&str; 4] = ["description", "lint", "title", "versions"];
+/// people read (the docs page's title and description), `versions`, `requires` and `clients`
+/// (only requirements today), which decide whether a client runs on the machine at hand, not what
+/// it prints when it does, and `lint`, which only `nbe lint` reads.
+pub const NON_RUN_KEYS: [&str; 6] = ["clients", "description", "lint", "requires", "title", "versions"];
 
 /// The values of the [`RUN_KEYS`] an example's `meta.yaml` sets, as canonical JSON (keys sorted):
 /// the same for any spelling of the same values, whatever the YAML style, comments or the
@@ -189,11 +206,24 @@ pub struct Expect {
 ///
 /// Returns the parsed value and the text, which callers use to locate later semantic errors.
 pub fn read<T: DeserializeOwned + Default>(path: &Path) -> Result<(T, String)> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok((T::default(), String::new())),
         Err(err) => return Err(Error::io(format!("failed to read {}", path.display()), err)),
     };
+    // Not UTF-8 is a catalog error at the bad byte, so it is a problem of this one category or
+    // example, like bad YAML, rather than an I/O error that stops the whole catalog.
+    let text = String::from_utf8(bytes).map_err(|err| {
+        let good = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+        let line = 1 + good.iter().filter(|b| **b == b'\n').count();
+        let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |at| at + 1);
+        let column = 1 + String::from_utf8_lossy(&good[line_start..]).chars().count();
+        let byte = err.as_bytes()[good.len()];
+        Error::catalog(
+            Location::at(path, line, column),
+            format!("byte 0x{byte:02X} is not UTF-8 text; save the file as UTF-8"),
+        )
+    })?;
     parse(path, &text).map(|value| (value, text))
 }
 

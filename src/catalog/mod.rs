@@ -13,13 +13,14 @@ mod kind;
 pub(crate) mod meta;
 mod partition;
 pub mod paths;
+pub mod requires;
 pub mod versions;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use kind::{Kind, KindSpec, Server};
+pub use kind::{Kind, KindSpec, Server, load as load_kinds};
 pub use meta::{Allow, Expect, NON_RUN_KEYS, RUN_KEYS};
 pub use partition::Partition;
 
@@ -110,6 +111,11 @@ pub struct Category {
     pub description: String,
     /// Examples in reading order.
     pub examples: Vec<Example>,
+    /// Examples its `meta.yaml` does not list, alphabetically: they have no place in the reading
+    /// order (no page, not in `nbe list`), but the commands that run and judge clients take them,
+    /// with a warning ([`Catalog::unlisted_in`]), so an example being written, or one a
+    /// repository forgot to list, still runs. `nbe lint` reports the listing (NBE112).
+    pub unlisted: Vec<Example>,
 }
 
 /// One example: a topic shown in one or more client languages.
@@ -175,6 +181,9 @@ pub struct Client {
     pub dir: PathBuf,
     /// The main program file.
     pub main: PathBuf,
+    /// What it needs beyond its kind, as `meta.yaml` declares it (`requires:` of the example,
+    /// then of the client under `clients:`): program names and example-relative file paths.
+    pub requires: Vec<String>,
 }
 
 impl Example {
@@ -198,6 +207,15 @@ impl Client {
     pub fn dir_name(&self) -> &str {
         self.path.rsplit('/').next().unwrap_or(&self.path)
     }
+
+    /// The file name of its main program: the first of its kind's `main` names it has.
+    pub fn main_name(&self) -> &str {
+        self.main
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or_default()
+    }
+
     /// The raw recorded output.
     pub fn output_txt(&self) -> PathBuf {
         self.dir.join("output.txt")
@@ -258,7 +276,8 @@ impl Catalog {
         let (root_meta, root_text) = meta::read::<meta::RootMeta>(&root_meta_path)?;
         let edit_url = edit_url(root_meta.site.edit_url.clone(), &root_meta_path, &root_text)?;
         let mut problems = Vec::new();
-        let names = ordered_dirs(
+        // An unlisted category is left out (a problem of its own); only unlisted examples run.
+        let (names, _) = ordered_dirs(
             &examples_dir,
             &root_meta.categories,
             (&root_meta_path, &root_text),
@@ -309,6 +328,50 @@ impl Catalog {
         })
     }
 
+    /// Every example a command that runs or judges clients takes: those in reading order, then the
+    /// unlisted ones (last, so the partitions of the listed ones do not move when one is added).
+    pub fn runnable_examples(&self) -> impl Iterator<Item = &Example> {
+        self.examples()
+            .chain(self.categories.iter().flat_map(|category| &category.unlisted))
+    }
+
+    /// Every client of [`Catalog::runnable_examples`] with its example.
+    fn runnable_clients(&self) -> impl Iterator<Item = Selected<'_>> {
+        self.runnable_examples().flat_map(|example| {
+            example
+                .clients
+                .iter()
+                .map(move |client| Selected { example, client })
+        })
+    }
+
+    /// The warning for each example of `selected` its category does not list, once per example:
+    /// it runs all the same, and `nbe lint` reports the listing.
+    pub fn unlisted_in(&self, selected: &[Selected]) -> Vec<String> {
+        let mut warnings: Vec<String> = Vec::new();
+        for category in &self.categories {
+            for example in &category.unlisted {
+                if selected.iter().any(|s| std::ptr::eq(s.example, example)) {
+                    warnings.push(format!(
+                        "{} is not listed under `examples:` in {}; it runs all the same, but has no page until it is listed",
+                        example.path,
+                        category.dir.join("meta.yaml").display()
+                    ));
+                }
+            }
+        }
+        warnings
+    }
+
+    /// The problems under `prefixes` (within `partition`) that fail a run: every one but an
+    /// unlisted example, which runs with a warning instead ([`Catalog::unlisted_in`]).
+    pub fn failures_in(&self, prefixes: &[String], partition: Option<Partition>) -> Vec<&Problem> {
+        self.problems_in(prefixes, partition)
+            .into_iter()
+            .filter(|problem| problem.kind != ProblemKind::NotListed)
+            .collect()
+    }
+
     /// Every path a user can name: categories, examples and clients.
     pub(crate) fn all_paths(&self) -> impl Iterator<Item = &str> {
         self.categories.iter().flat_map(|category| {
@@ -330,14 +393,16 @@ impl Catalog {
     pub fn select_in(&self, prefixes: &[String], partition: Option<Partition>) -> Result<Vec<Selected<'_>>> {
         let prefixes: Vec<&str> = prefixes.iter().map(|p| p.trim_matches('/')).collect();
         for prefix in &prefixes {
-            if !self.clients().any(|s| segment_prefix(&s.client.path, prefix))
+            if !self
+                .runnable_clients()
+                .any(|s| segment_prefix(&s.client.path, prefix))
                 && !self.problems.iter().any(|p| p.touches(prefix))
             {
                 return Err(self.not_found(prefix));
             }
         }
         Ok(self
-            .examples()
+            .runnable_examples()
             .enumerate()
             .filter(|(position, _)| partition.is_none_or(|partition| partition.contains(*position)))
             .flat_map(|(_, example)| {
@@ -353,10 +418,10 @@ impl Catalog {
     /// Resolves `category/example[/client]` to one client: the named one, else the only one, else `cli`.
     pub fn client(&self, path: &str) -> Result<Selected<'_>> {
         let path = path.trim_matches('/');
-        if let Some(selected) = self.clients().find(|s| s.client.path == path) {
+        if let Some(selected) = self.runnable_clients().find(|s| s.client.path == path) {
             return Ok(selected);
         }
-        let Some(example) = self.examples().find(|example| example.path == path) else {
+        let Some(example) = self.runnable_examples().find(|example| example.path == path) else {
             // What the path names did not load: its own problem says why.
             return Err(match self.problems.iter().find(|p| p.touches(path)) {
                 Some(problem) => problem.error(),
@@ -434,15 +499,16 @@ pub fn segment_prefix(path: &str, prefix: &str) -> bool {
 /// name exists and every directory is listed. Without a list, alphabetical order.
 ///
 /// A name listed twice, listed but missing, or present but unlisted is a problem of that one
-/// child (`parent/name`), which is left out; the others load. `meta` is the list's file and text,
-/// `key` its YAML key and the parent's catalog path.
+/// child (`parent/name`), which is left out of the order; the others load. The second list holds
+/// the present but unlisted names. `meta` is the list's file and text, `key` its YAML key and the
+/// parent's catalog path.
 fn ordered_dirs(
     dir: &Path,
     listed: &[String],
     (meta_path, text): (&Path, &str),
     (key, parent): (&str, &str),
     problems: &mut Vec<Problem>,
-) -> Result<Vec<String>> {
+) -> Result<(Vec<String>, Vec<String>)> {
     let present = subdirs(dir)?;
     let what = if key == "categories" {
         "category"
@@ -453,7 +519,7 @@ fn ordered_dirs(
         paths::check_name(&dir.join(name), name, what, key, meta_path)?;
     }
     if listed.is_empty() {
-        return Ok(present);
+        return Ok((present, Vec::new()));
     }
     let child = |name: &str| match parent {
         "" => name.to_string(),
@@ -485,7 +551,11 @@ fn ordered_dirs(
             ordered.push(name.clone());
         }
     }
-    for missing in present.iter().filter(|name| !listed.contains(name)) {
+    let unlisted: Vec<String> = present
+        .into_iter()
+        .filter(|name| !listed.contains(name))
+        .collect();
+    for missing in &unlisted {
         problems.push(Problem::of(
             ProblemKind::NotListed,
             child(missing),
@@ -498,7 +568,7 @@ fn ordered_dirs(
             ),
         ));
     }
-    Ok(ordered)
+    Ok((ordered, unlisted))
 }
 
 /// The names of the visible (not dot-named) sub-directories of `dir`, sorted.
@@ -533,27 +603,36 @@ fn load_category(
         }
         Err(err) => return Err(err),
     };
-    let mut examples = Vec::new();
-    for example in ordered_dirs(
+    let (listed, unlisted) = ordered_dirs(
         &dir,
         &meta.examples,
         (&meta_path, &text),
         ("examples", &name),
         problems,
-    )? {
-        match load_example(&dir, &name, &example, normalizers, problems) {
-            Ok(Some(example)) => examples.push(example),
-            Ok(None) => {}
-            Err(err @ Error::Catalog { .. }) => problems.push(Problem::new(format!("{name}/{example}"), err)),
-            Err(err) => return Err(err),
+    )?;
+    let mut load = |names: Vec<String>| -> Result<Vec<Example>> {
+        let mut examples = Vec::new();
+        for example in names {
+            match load_example(&dir, &name, &example, normalizers, problems) {
+                Ok(Some(example)) => examples.push(example),
+                Ok(None) => {}
+                Err(err @ Error::Catalog { .. }) => {
+                    problems.push(Problem::new(format!("{name}/{example}"), err))
+                }
+                Err(err) => return Err(err),
+            }
         }
-    }
+        Ok(examples)
+    };
+    let examples = load(listed)?;
+    let unlisted = load(unlisted)?;
     Ok(Some(Category {
         title: meta.title.unwrap_or_else(|| title_case(&name)),
         description: meta.description.unwrap_or_default(),
         name,
         dir,
         examples,
+        unlisted,
     }))
 }
 
@@ -619,7 +698,8 @@ fn load_example(
     let allows = meta::allows(&meta_path, &text, &meta.lint)?;
     let path = format!("{category}/{name}");
     let before = problems.len();
-    let clients = load_clients(&dir, &path, problems)?;
+    let mut clients = load_clients(&dir, &path, problems)?;
+    requires::declare(&mut clients, &meta, &meta_path, &text)?;
     if clients.is_empty() && problems.len() > before {
         return Ok(None);
     }
@@ -669,6 +749,29 @@ fn load_example(
     }))
 }
 
+/// True when the sub-directory `dir` of an example is content, not a client: it holds no main
+/// file of any kind, and, when it is named after `kind`, no file with a main file's extension
+/// (`server.go` in a `go/` without `main.go` is a client missing its main file).
+fn is_content(dir: &Path, kind: Option<Kind>) -> Result<bool> {
+    // Every name a kind's `main` lists, not only its first: `main.js` is a Deno client too.
+    let names = || Kind::all().flat_map(|any| any.spec().main.iter());
+    if names().any(|name| dir.join(name).is_file()) {
+        return Ok(false);
+    }
+    if kind.is_none() {
+        return Ok(true);
+    }
+    let extensions: Vec<&std::ffi::OsStr> = names().filter_map(|name| Path::new(name).extension()).collect();
+    let failed = |e| Error::io(format!("failed to list {}", dir.display()), e);
+    for entry in std::fs::read_dir(dir).map_err(failed)? {
+        let path = entry.map_err(failed)?.path();
+        if path.is_file() && path.extension().is_some_and(|ext| extensions.contains(&ext)) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// Parses `versions:`: each key a component, each value a semver requirement like `>=2.11.0`.
 fn requirements(
     meta_path: &Path,
@@ -707,14 +810,22 @@ fn rule_location(meta_path: &Path, text: &str, err: &normalize::RuleError) -> Lo
     meta::value_location(meta_path, text, &steps)
 }
 
-/// The clients of an example in tab order; a directory that is no client kind, or a client
-/// without its main file, is a problem of that client and left out.
+/// The clients of an example in tab order. A sub-directory is a client when it is named after a
+/// kind and holds its main file; it is content (configuration, scripts, a README the program
+/// reads or the reader does), and left alone, when it holds no program: no main file of any kind
+/// and, when named after a kind, no file ending like a main file either. What is left is a
+/// problem of that client, left out: a directory holding a main file but named after no kind,
+/// and one named after a kind holding programs but not its main file.
 fn load_clients(dir: &Path, example_path: &str, problems: &mut Vec<Problem>) -> Result<Vec<Client>> {
     let mut clients = Vec::new();
     for name in subdirs(dir)? {
         let client_dir = dir.join(&name);
         let path = format!("{example_path}/{name}");
-        let Some(kind) = Kind::from_dir_name(&name) else {
+        let kind = Kind::from_dir_name(&name);
+        if is_content(&client_dir, kind)? {
+            continue;
+        }
+        let Some(kind) = kind else {
             let known: Vec<_> = Kind::all().map(Kind::name).collect();
             problems.push(Problem::of(
                 ProblemKind::UnknownKind,
@@ -729,25 +840,22 @@ fn load_clients(dir: &Path, example_path: &str, problems: &mut Vec<Problem>) -> 
             ));
             continue;
         };
-        let main = client_dir.join(kind.main_file());
-        if !main.is_file() {
-            problems.push(Problem::new(
-                path,
-                Error::catalog(
-                    Location::file(&client_dir),
-                    format!(
-                        "the {kind} client has no {}; add the program there",
-                        kind.main_file()
-                    ),
-                ),
-            ));
-            continue;
-        }
+        let main = match kind.main_in(&client_dir) {
+            Ok(main) => main,
+            Err(missing) => {
+                problems.push(Problem::new(
+                    path,
+                    Error::catalog(Location::file(&client_dir), missing),
+                ));
+                continue;
+            }
+        };
         clients.push(Client {
             path,
             kind,
             dir: client_dir,
             main,
+            requires: Vec::new(),
         });
     }
     clients.sort_by_key(|client| client.kind);

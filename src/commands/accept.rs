@@ -6,6 +6,7 @@ use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::error::Result;
 use crate::exit;
+use crate::recording;
 use crate::snapshot;
 
 /// Accepts (or, with `accept` false, rejects) every pending snapshot under `prefixes`.
@@ -14,19 +15,30 @@ pub fn settle(config: &Config, prefixes: &[String], accept: bool) -> Result<i32>
     let pending = snapshot::pending(&catalog.root, &catalog.select(prefixes)?);
     let mut out = std::io::stdout().lock();
     let verb = if accept { "accepted" } else { "rejected" };
+    // Pending snapshots written without their run's recording (by an older nbe).
+    let mut unrecorded = Vec::new();
     for (path, file) in &pending {
-        if accept {
-            snapshot::accept(file)?;
+        if !accept {
+            recording::remove_pending(file)?;
+            writeln!(out, "{verb} {path}").map_err(super::stdout_failed)?;
+        } else if recording::accept_pending(catalog.client(path)?.client, file)? {
+            writeln!(
+                out,
+                "{verb} {path}, with output.txt and output.cast of the run that wrote it"
+            )
+            .map_err(super::stdout_failed)?;
         } else {
-            snapshot::remove(file)?;
+            writeln!(out, "{verb} {path}").map_err(super::stdout_failed)?;
+            unrecorded.push(path.as_str());
         }
-        writeln!(out, "{verb} {path}").map_err(super::stdout_failed)?;
     }
     match pending.len() {
         0 => writeln!(out, "no pending snapshots"),
-        count if accept => writeln!(
+        count if !unrecorded.is_empty() => writeln!(
             out,
-            "{count} {verb}; `nbe record` refreshes their output.txt and output.cast, which `nbe check` compares with the snapshots"
+            "{count} {verb}; the pending snapshots of {} came without their run's output.txt and output.cast: run `nbe record {}` so that `nbe check` agrees",
+            unrecorded.join(", "),
+            unrecorded.join(" ")
         ),
         count => writeln!(out, "{count} {verb}"),
     }

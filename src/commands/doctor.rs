@@ -2,15 +2,16 @@
 
 use std::io::Write;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::catalog::Kind;
 use crate::config::Globals;
 use crate::error::Result;
 use crate::exit;
+use crate::runner::defaults::{self, Origin};
 use crate::runner::isolation;
-use crate::runner::toolchain;
 use crate::runner::tools::{self, REQUIRED, Source, Tools};
+use crate::runner::{install, toolchain};
 
 /// Programs scripts and runs use beyond the client kinds' toolchains, with the flag printing their version.
 const TOOLCHAINS: [(&str, &str); 3] = [
@@ -34,7 +35,8 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
         Ok(root) => say!("{:<12} {}", "root", root.display()),
         Err(err) => say!("{:<12} none ({err})", "root"),
     }
-    let resolved = globals.tools().resolve(root.as_deref().ok());
+    // Doctor reports, so it installs nothing: it says where the tools would come from instead.
+    let resolved = globals.tools().find(root.as_deref().ok(), false);
     // Kinds' toolchains are looked up like at run time: the tools dir first (deno and uv live there).
     let kinds_tools = match &resolved {
         Ok(found) => found.clone(),
@@ -46,22 +48,33 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
     };
     let code = match resolved {
         Ok(found) => {
-            say!(
-                "{:<12} {} (from {})",
-                "tools dir",
-                found.dir.display(),
-                found.source
-            );
+            say!("{:<12} {}", "tools from", found.source);
             for tool in REQUIRED {
                 let path = found.path(tool);
                 let version =
                     tools::version_of(&path, &["--version"]).unwrap_or_else(|| "does not run".into());
-                let pin = if version.contains(tool.version()) {
+                let pinned = tool.version_in(root.as_deref().ok())?;
+                let pin = if version.contains(&pinned) {
                     String::new()
                 } else {
-                    format!(" (the project pins {})", tool.version())
+                    format!(" (the repository pins {pinned})")
                 };
                 say!("{:<12} {}  {version}{pin}", tool.name, path.display());
+            }
+            exit::SUCCESS
+        }
+        // Not installed yet is no fault: the first command that runs an example installs them.
+        Err(crate::error::Error::ToolMissing { .. }) if !globals.tools().is_explicit() => {
+            say!(
+                "{:<12} not installed yet (`nbe install-tools` installs them now)",
+                "tools from"
+            );
+            for tool in REQUIRED {
+                say!(
+                    "{:<12} {} goes into nbe's cache on first need",
+                    tool.name,
+                    tool.version_in(root.as_deref().ok())?
+                );
             }
             exit::SUCCESS
         }
@@ -73,7 +86,9 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
     // The other versions the version matrix installed, ready for `nbe test --server-version`.
     if let Ok(cache) = crate::cache::root() {
         for tool in REQUIRED {
-            let versions = crate::runner::install::cached(tool, &cache);
+            let pinned = tool.version_in(root.as_deref().ok())?;
+            let mut versions = crate::runner::install::cached(tool, &cache);
+            versions.retain(|version| *version != pinned);
             if !versions.is_empty() {
                 say!(
                     "{:<12} also {} in {} (for the version matrix)",
@@ -134,15 +149,44 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
         }
     }
     say!("client kinds:");
+    let root = root.as_deref().ok();
     for kind in Kind::all() {
-        match toolchain::check(kind, &kinds_tools) {
+        let ready = toolchain::check(kind, &kinds_tools)
+            .map_err(|unavailable| unavailable.to_string())
+            .and_then(|()| library_pinned(kind, root));
+        match ready {
             Ok(()) => {
-                let (toolchain, library) = toolchain::versions(kind, &kinds_tools, root.as_deref().ok());
-                let versions: Vec<String> = toolchain.into_iter().chain(library).collect();
+                let (toolchain, library) = toolchain::versions(kind, &kinds_tools, root);
+                let origin = defaults::origin(kind, root)?;
+                let versions: Vec<String> = toolchain
+                    .into_iter()
+                    .chain(library)
+                    .chain((origin != Origin::None).then(|| origin.to_string()))
+                    .collect();
                 say!("  {:<10} ready  {}", kind.name(), versions.join("; "));
             }
             Err(reason) => say!("  {:<10} not ready: {reason}", kind.name()),
         }
     }
     Ok(code)
+}
+
+/// Whether the defaults in effect name the version of `kind`'s client library where the kinds
+/// table says; `Err` says what is missing, since without it the kind's clients cannot build.
+fn library_pinned(kind: Kind, root: Option<&Path>) -> std::result::Result<(), String> {
+    let Some(library) = &kind.spec().library else {
+        return Ok(());
+    };
+    if install::pinned_library(kind, root).is_some() {
+        return Ok(());
+    }
+    let place = if library.file.starts_with('/') {
+        library.file.clone()
+    } else {
+        format!("{} of its defaults (clients/{kind}/)", library.file)
+    };
+    Err(format!(
+        "no {} version where the kinds table's `library.pattern` looks, in {place}; restore that file or fix the pattern",
+        library.name
+    ))
 }

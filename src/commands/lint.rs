@@ -18,7 +18,7 @@ pub fn lint(
     deny_warnings: bool,
 ) -> Result<i32> {
     let catalog = Catalog::load(&config.root)?;
-    let found = lint::lint(&catalog, prefixes)?;
+    let found = lint::lint(&catalog, prefixes, config.tools().ok().as_ref())?;
     let text = match format {
         Format::Human => render::human(
             &found,

@@ -8,6 +8,7 @@ mod accept;
 mod build;
 mod check;
 mod doctor;
+mod install_tools;
 mod lint;
 mod list;
 mod new;
@@ -37,6 +38,13 @@ pub(crate) fn stdout_failed(e: std::io::Error) -> Error {
 pub(crate) fn warn_problems(catalog: &crate::catalog::Catalog) {
     for problem in &catalog.problems {
         eprintln!("nbe: warning: {} left out: {}", problem.path, problem.error());
+    }
+}
+
+/// Warns about each example of `selected` its category does not list: it runs all the same.
+pub(crate) fn warn_unlisted(catalog: &crate::catalog::Catalog, selected: &[crate::catalog::Selected]) {
+    for warning in catalog.unlisted_in(selected) {
+        eprintln!("nbe: warning: {warning}");
     }
 }
 
@@ -126,6 +134,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Build { output } => build::build(&config()?, output.as_deref()),
         Command::Serve { addr, poll } => serve::serve(&config()?, &addr, poll),
         Command::Doctor => doctor::doctor(&globals),
+        Command::InstallTools { into } => install_tools::install_tools(&globals, into.as_deref()),
         Command::New {
             path,
             kind,

@@ -33,6 +33,7 @@ pub fn record(
 ) -> Result<i32> {
     let catalog = Catalog::load(&config.root)?;
     let mut selected = options.select(&catalog, prefixes)?;
+    super::warn_unlisted(&catalog, &selected);
     if prefixes.is_empty() && !record.all {
         let before = selected.len();
         let verdicts = verdict::of_recordings(&catalog.root, &selected);

@@ -8,6 +8,7 @@ use crate::catalog::Catalog;
 use crate::config::{ColorChoice, Config};
 use crate::error::{Error, Result};
 use crate::exit;
+use crate::recording;
 use crate::report::diff;
 use crate::report::human::Style;
 use crate::snapshot::{self, Snapshot};
@@ -59,11 +60,17 @@ pub fn review(config: &Config, prefixes: &[String], color: ColorChoice) -> Resul
             }
             match answer.trim() {
                 "a" | "accept" => {
-                    snapshot::accept(file)?;
+                    if !recording::accept_pending(catalog.client(path)?.client, file)? {
+                        writeln!(
+                            out,
+                            "{path} came without its run's output.txt and output.cast: run `nbe record {path}` so that `nbe check` agrees"
+                        )
+                        .map_err(write_failed)?;
+                    }
                     accepted += 1;
                 }
                 "r" | "reject" => {
-                    snapshot::remove(file)?;
+                    recording::remove_pending(file)?;
                     rejected += 1;
                 }
                 "s" | "skip" => skipped += 1,

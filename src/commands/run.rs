@@ -6,7 +6,7 @@ use crate::catalog::Catalog;
 use crate::config::{Config, RunFlags};
 use crate::error::{Error, Result};
 use crate::exit;
-use crate::report::run_notes;
+use crate::report::{failure, run_notes};
 use crate::runner::Termination;
 use crate::runner::toolchain::NotReady;
 use crate::suite::{Prepared, RunOptions, run_client};
@@ -15,6 +15,7 @@ use crate::suite::{Prepared, RunOptions, run_client};
 pub fn run(config: &Config, path: &str, flags: &RunFlags) -> Result<i32> {
     let catalog = Catalog::load(&config.root)?;
     let selected = catalog.client(path)?;
+    super::warn_unlisted(&catalog, &[selected]);
     let client = selected.client;
     // Refused before the tools are looked for: they would not help.
     if let Some(sentence) = client.kind.cannot_run_here() {
@@ -23,10 +24,17 @@ pub fn run(config: &Config, path: &str, flags: &RunFlags) -> Result<i32> {
     let options = RunOptions::resolve(config, flags)?;
     let prepared = Prepared::process()?;
     let mut stdout = std::io::stdout();
-    let result = run_client(&prepared, selected, &options, &mut |bytes| {
+    let mut show = |bytes: &[u8]| {
         let _ = stdout.write_all(bytes);
         let _ = stdout.flush();
-    })?;
+    };
+    // The program's frames and messages name the repository's files, not the run's copies.
+    let mut live = failure::Live::new(&client.path, client.kind);
+    let result = run_client(&prepared, selected, &options, &mut |bytes| {
+        live.push(bytes, &mut show)
+    });
+    live.finish(&mut show);
+    let result = result?;
     let result = match result {
         Ok(result) => result,
         Err(NotReady::Skipped(reason)) => return Err(Error::Usage(format!("{}: {reason}", client.path))),
@@ -37,12 +45,15 @@ pub fn run(config: &Config, path: &str, flags: &RunFlags) -> Result<i32> {
     };
     let (notes, code) = run_notes(&client.path, &result, options.timeout_of(selected));
     let mut stderr = std::io::stderr().lock();
-    // The fixture's logs stay out of the output; a failed run shows them.
-    if !matches!(result.termination, Termination::Exited(0)) {
-        let _ = stderr.write_all(result.server_log.as_bytes());
+    // The fixture's logs stay out of the output; a failed run shows what they say and keeps them.
+    if !matches!(result.termination, Termination::Exited(0)) && !result.server_log.is_empty() {
+        let saved = options.keep_failed(selected, "server.log", result.server_log.as_bytes());
+        let shown = failure::server_log(&result.server_log, saved.as_deref());
+        let _ = stderr.write_all(shown.as_bytes());
     }
+    let paths = failure::Paths::new(&client.path, client.kind);
     for note in notes {
-        let _ = writeln!(stderr, "nbe: {note}");
+        let _ = writeln!(stderr, "nbe: {}", paths.rewrite(&note));
     }
     Ok(code)
 }

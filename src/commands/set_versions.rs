@@ -3,13 +3,13 @@
 //! It writes the new nats-server and natscli versions into `tools.versions` and each client
 //! library's into its kind's defaults folder (`clients/<kind>/`, with the kind's `relock` step
 //! bringing the lock files along: `go get` for go.mod and go.sum, `cargo update -p` for
-//! Cargo.lock, `npm install --package-lock-only` for package-lock.json). Then it re-runs the
+//! Cargo.lock, `npm install --package-lock-only` for package-lock.json). Each relock runs in a
+//! copy of the defaults folder, and nothing is written until every one has succeeded: a version
+//! that does not exist leaves the repository as it was. Then it re-runs the
 //! catalog on the new versions (installed into the cache on demand, as the version matrix does)
 //! and compares with the accepted snapshots: a changed output is a MISMATCH with its diff and a
 //! pending `.snap.new` to review, never accepted. The nbe that ran keeps the old pinned versions
 //! embedded until it is rebuilt; `make bump` rebuilds it and installs the new tools.
-
-use std::path::Path;
 
 use crate::atomic::atomic_write;
 use crate::catalog::Catalog;
@@ -48,23 +48,61 @@ pub fn set_versions(
     if kinds.len() < request.clients.len() {
         return Err(Error::Usage("--client takes one version per kind".into()));
     }
+    // Everything is worked out before anything is written: the new `tools.versions`, and each
+    // library relocked in a copy of its defaults. A version that fails changes nothing.
     let mut chosen = Vec::new();
     let versions_file = config.root.join("tools.versions");
+    let mut versions_text = None;
     for (tool, component, values) in [
         (tools::NATS_SERVER, Component::Server, &request.server),
         (tools::NATS, Component::Cli, &request.cli),
     ] {
         if let Some(version) = values.first() {
-            pin_tool(&versions_file, tool, version)?;
-            chosen.push((component, version.clone()));
+            let text = match &versions_text {
+                Some(text) => text,
+                None => &std::fs::read_to_string(&versions_file)
+                    .map_err(|e| Error::io(format!("failed to read {}", versions_file.display()), e))?,
+            };
+            versions_text = Some(set_pinned(text, tool, version).ok_or_else(|| {
+                Error::Usage(format!(
+                    "{} has no {} line to change",
+                    versions_file.display(),
+                    tool.version_key()
+                ))
+            })?);
+            chosen.push((component, version.clone(), tool.name));
         }
     }
+    let mut relocked = Vec::new();
     for (kind, version) in &request.clients {
         let dir = config.root.join("clients").join(kind.name());
-        let changed = install::set_library(*kind, version, &dir, &options.tools, &options.cache)?;
-        eprintln!("nbe: set {changed} (clients/{kind}/)");
-        chosen.push((Component::Library(*kind), version.clone()));
+        let done = install::relock_copy(*kind, version, &dir, &options.tools, &options.cache)?;
+        chosen.push((Component::Library(*kind), done.version.clone(), kind.name()));
+        relocked.push((*kind, dir, done));
     }
+    if let Some(text) = versions_text {
+        atomic_write(&versions_file, text.as_bytes())?;
+        for (component, version, name) in &chosen {
+            if !matches!(component, Component::Library(_)) {
+                eprintln!("nbe: set {name} {version} in tools.versions");
+            }
+        }
+    }
+    for (kind, dir, done) in relocked {
+        for (file, bytes) in &done.files {
+            let path = dir.join(file);
+            match bytes {
+                Some(bytes) => atomic_write(&path, bytes)?,
+                None => std::fs::remove_file(&path)
+                    .map_err(|e| Error::io(format!("failed to remove {}", path.display()), e))?,
+            }
+        }
+        eprintln!("nbe: set {} (clients/{kind}/)", done.summary);
+    }
+    let chosen: Vec<(Component, String)> = chosen
+        .into_iter()
+        .map(|(component, version, _)| (component, version))
+        .collect();
     eprintln!(
         "nbe: rebuild nbe (cargo build) and run `make tools` so the new versions are embedded and installed in .tools/bin; `make bump` does both"
     );
@@ -101,22 +139,6 @@ pub fn set_versions(
         );
     }
     reporters.done()
-}
-
-/// Writes `version` as `tool`'s pinned version in `tools.versions`.
-fn pin_tool(path: &Path, tool: Tool, version: &str) -> Result<()> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::io(format!("failed to read {}", path.display()), e))?;
-    let updated = set_pinned(&text, tool, version).ok_or_else(|| {
-        Error::Usage(format!(
-            "{} has no {} line to change",
-            path.display(),
-            tool.version_key()
-        ))
-    })?;
-    atomic_write(path, updated.as_bytes())?;
-    eprintln!("nbe: set {} {version} in tools.versions", tool.name);
-    Ok(())
 }
 
 /// `text` (a `tools.versions`) with `tool`'s version line set to `version`; `None` without one.

@@ -33,6 +33,7 @@ pub fn test(
 ) -> Result<i32> {
     let catalog = Catalog::load(&config.root)?;
     let selected = options.run.select(&catalog, prefixes)?;
+    super::warn_unlisted(&catalog, &selected);
     let prepared = Prepared::process()?;
     // Every version is installed before the first client runs, so a missing one stops nbe at once.
     let variants = if options.versions.is_empty() {

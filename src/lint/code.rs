@@ -72,9 +72,17 @@ pub const CATALOG: &Code = &CODES[14];
 pub const UNPARSED: &Code = &CODES[15];
 /// A `lint.allow` that silences nothing.
 pub const UNUSED_ALLOW: &Code = &CODES[16];
+/// Text `nbe new` wrote for the author to replace, left as it was.
+pub const TEMPLATE_TEXT: &Code = &CODES[17];
+
+/// Two examples of the catalog have the same title.
+pub const DUPLICATE_TITLE: &Code = &CODES[18];
+
+/// A script runs a program this machine does not have, and its client does not declare it.
+pub const MISSING_PROGRAM: &Code = &CODES[19];
 
 /// Every code, in numeric order.
-pub const CODES: [Code; 17] = [
+pub const CODES: [Code; 20] = [
     Code {
         id: "NBE101",
         severity: Severity::Error,
@@ -176,7 +184,8 @@ pub const CODES: [Code; 17] = [
         severity: Severity::Error,
         name: "not-listed",
         why: "the category's meta.yaml orders its examples; an example it does not list has no \
-              place in the reading order (and with a list it is left out of every command)",
+              place in the reading order and no page (commands that run clients run it, with a \
+              warning)",
         fix: "add the example's directory name to `examples:` in the category's meta.yaml",
     },
     Code {
@@ -206,8 +215,11 @@ pub const CODES: [Code; 17] = [
         id: "NBE116",
         severity: Severity::Warning,
         name: "unparsed-script",
-        why: "nbe could not parse the script as bash, so the script rules did not look at it",
-        fix: "check the script's syntax with `bash -n main.sh`",
+        why: "nbe could not read all of the script (its bash, or a server configuration it \
+              writes), or it nests or includes deeper than nbe reads, so the script rules did \
+              not look at all of it",
+        fix: "check the script's syntax with `bash -n main.sh`; flatten deep nesting into \
+              functions and deep includes into fewer files",
     },
     Code {
         id: "NBE117",
@@ -216,6 +228,34 @@ pub const CODES: [Code; 17] = [
         why: "an allow that silences nothing no longer describes the example, and would hide \
               the finding if it came back for another reason",
         fix: "remove the item from `lint.allow`",
+    },
+    Code {
+        id: "NBE118",
+        severity: Severity::Error,
+        name: "template-text",
+        why: "the placeholder description and the template's comments are published as they \
+              stand: the page would describe the template's request and reply, not the example",
+        fix: "replace the description with what a reader learns from the example, and write the \
+              program's comments about what it does",
+    },
+    Code {
+        id: "NBE119",
+        severity: Severity::Warning,
+        name: "duplicate-title",
+        why: "the site lists examples by title; two examples with one title read as the same \
+              page in the navigation and in search",
+        fix: "give each example a `title` that says what it alone shows",
+    },
+    Code {
+        id: "NBE120",
+        severity: Severity::Warning,
+        name: "missing-program",
+        why: "a command that is no builtin, no function of the script and no program in the \
+              tools dir or on PATH ends the run with `command not found` (exit 127), a failure \
+              that says nothing about the example",
+        fix: "if the example needs the program, declare it in the example's meta.yaml \
+              (`requires: [name]`, or `clients: {cli: {requires: [name]}}`): where it is missing \
+              the client is skipped with that reason; else fix the command's name",
     },
 ];
 

@@ -21,15 +21,18 @@ pub mod render;
 pub mod servers;
 pub mod shell;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::catalog::{self, Catalog, Example, ProblemKind, Selected};
 use crate::error::{Error, Result};
-use crate::program::split;
+use crate::program::memo;
 use crate::program::syntax::Syntax;
 use crate::recording::Recording;
+use crate::runner::tools::Tools;
+use crate::scaffold::leftover;
 use crate::suite::verdict::{self, Verdict};
 use code::{Code, Severity};
 
@@ -117,7 +120,7 @@ pub struct Allowed {
 /// Everything `nbe lint` found.
 #[derive(Debug, Default)]
 pub struct Lint {
-    /// Findings, by path, file and line.
+    /// Findings in reading order: by example, errors first, then by file and line.
     pub findings: Vec<Finding>,
     /// Findings silenced by a `lint.allow`.
     pub allowed: Vec<Allowed>,
@@ -130,8 +133,9 @@ impl Lint {
     }
 }
 
-/// Lints the parts of `catalog` under `prefixes` (everything when empty).
-pub fn lint(catalog: &Catalog, prefixes: &[String]) -> Result<Lint> {
+/// Lints the parts of `catalog` under `prefixes` (everything when empty). `tools` (when found)
+/// is where, before `PATH`, the programs scripts call are looked for.
+pub fn lint(catalog: &Catalog, prefixes: &[String], tools: Option<&Tools>) -> Result<Lint> {
     let selected = catalog.select(prefixes)?;
     let mut findings = Vec::new();
     for problem in catalog.problems_in(prefixes, None) {
@@ -187,8 +191,9 @@ pub fn lint(catalog: &Catalog, prefixes: &[String]) -> Result<Lint> {
             examples.push(s.example);
         }
     }
+    let titles = titles(catalog);
     for example in &examples {
-        let (meta, _) = catalog::meta::read::<catalog::meta::ExampleMeta>(&example.meta_path)?;
+        let (meta, text) = catalog::meta::read::<catalog::meta::ExampleMeta>(&example.meta_path)?;
         described(
             &mut findings,
             &example.path,
@@ -196,12 +201,39 @@ pub fn lint(catalog: &Catalog, prefixes: &[String]) -> Result<Lint> {
             meta.title.is_some(),
             meta.description.as_deref(),
         );
+        // An unlisted example has no page, so no title a reader sees.
+        let others: Vec<&str> = titles
+            .get(&title_key(&example.title))
+            .into_iter()
+            .flatten()
+            .filter(|other| !std::ptr::eq(**other, *example))
+            .map(|other| other.path.as_str())
+            .collect();
+        if !others.is_empty() {
+            let mut finding = Finding::new(
+                code::DUPLICATE_TITLE,
+                &example.path,
+                &example.meta_path,
+                format!(
+                    "{} is titled {:?}, as {} {}; a reader cannot tell their pages apart",
+                    example.path,
+                    example.title,
+                    others.join(" and "),
+                    if others.len() == 1 { "is" } else { "are" }
+                ),
+            );
+            if meta.title.is_some() {
+                let at = catalog::meta::value_location(&example.meta_path, &text, &["title"]);
+                finding.line = at.line;
+                finding.column = at.column;
+            }
+            findings.push(finding);
+        }
     }
     for s in &selected {
-        client(&mut findings, catalog, *s)?;
+        client(&mut findings, catalog, *s, tools)?;
     }
-    findings
-        .sort_by(|a, b| (&a.path, &a.file, a.line, a.code.id).cmp(&(&b.path, &b.file, b.line, b.code.id)));
+    order(&mut findings);
     let mut lint = Lint::default();
     let mut used = Vec::new();
     for finding in findings {
@@ -248,9 +280,39 @@ pub fn lint(catalog: &Catalog, prefixes: &[String]) -> Result<Lint> {
             lint.findings.push(finding);
         }
     }
-    lint.findings
-        .sort_by(|a, b| (&a.path, &a.file, a.line, a.code.id).cmp(&(&b.path, &b.file, b.line, b.code.id)));
+    order(&mut lint.findings);
     Ok(lint)
+}
+
+/// Puts findings in reading order: example by example (a category's own before its examples'),
+/// errors before warnings within one, and by file and line within a severity. A finding about a
+/// place in a file comes before one about a whole file or directory (a missing recording), so
+/// the script's own bugs lead.
+fn order(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            let example: String = f.path.split('/').take(2).collect::<Vec<_>>().join("/");
+            (example, std::cmp::Reverse(f.severity()), f.line.is_none())
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| (&a.file, a.line, a.column, a.code.id).cmp(&(&b.file, b.line, b.column, b.code.id)))
+    });
+}
+
+/// The examples of the whole catalog (those with a page) by title: titles that differ only in case or surrounding
+/// spaces are the same title to a reader.
+fn titles(catalog: &Catalog) -> HashMap<String, Vec<&Example>> {
+    let mut titles: HashMap<String, Vec<&Example>> = HashMap::new();
+    for example in catalog.examples() {
+        titles.entry(title_key(&example.title)).or_default().push(example);
+    }
+    titles
+}
+
+/// What two titles that read the same have in common.
+fn title_key(title: &str) -> String {
+    title.trim().to_lowercase()
 }
 
 /// The title and description findings of a category or example.
@@ -282,19 +344,29 @@ fn described(
             format!("{path} has no `description`"),
         ));
     }
+    template_text(
+        findings,
+        description.and_then(|d| leftover::in_description(path, meta_path, d)),
+    );
+}
+
+/// NBE118: text `nbe new` wrote for the author to replace, left as it was.
+fn template_text(findings: &mut Vec<Finding>, found: Option<leftover::Leftover>) {
+    if let Some(found) = found {
+        let mut finding = Finding::new(code::TEMPLATE_TEXT, &found.path, &found.file, found.message);
+        finding.line = found.line;
+        finding.column = found.line.map(|_| 1);
+        findings.push(finding);
+    }
 }
 
 /// The findings of one client: its program's prose, its script, its recording.
-fn client(findings: &mut Vec<Finding>, catalog: &Catalog, s: Selected) -> Result<()> {
+fn client(findings: &mut Vec<Finding>, catalog: &Catalog, s: Selected, tools: Option<&Tools>) -> Result<()> {
     let client = s.client;
     let source = std::fs::read_to_string(&client.main)
         .map_err(|e| Error::io(format!("failed to read {}", client.main.display()), e))?;
-    if let Ok(split) = split::split(Syntax::for_file(&client.main), &source)
-        && split
-            .sections
-            .iter()
-            .all(|section| section.prose.trim().is_empty())
-    {
+    // Through the memo: parsing every program with its grammar was most of lint's time.
+    if let Ok(false) = memo::has_prose(Syntax::for_file(&client.main), &source) {
         findings.push(Finding::new(
             code::NO_PROSE,
             &client.path,
@@ -305,17 +377,27 @@ fn client(findings: &mut Vec<Finding>, catalog: &Catalog, s: Selected) -> Result
             ),
         ));
     }
-    if client.main.extension().is_some_and(|ext| ext == "sh") {
-        script(findings, &client.path, &client.main, &source);
+    template_text(
+        findings,
+        leftover::in_program(&client.path, client.kind, &client.main, &source),
+    );
+    if client.main.extension().is_some_and(|ext| ext == "sh")
+        && let Some(script) = script(findings, &client.path, &client.main, &source)
+    {
+        missing_programs(findings, s, &script.commands, tools);
     }
     if client.kind.cannot_run_here().is_none() {
-        recording(findings, catalog, s);
+        // A client lacking what it requires here cannot be asked to record; one recorded
+        // elsewhere is judged all the same.
+        let runnable = catalog::requires::unmet(s, tools).is_none();
+        recording(findings, catalog, s, runnable);
     }
     Ok(())
 }
 
-/// The findings of a client's recording, judged as `nbe check` judges it.
-fn recording(findings: &mut Vec<Finding>, catalog: &Catalog, s: Selected) {
+/// The findings of a client's recording, judged as `nbe check` judges it; a missing recording
+/// only when the client is `runnable` here.
+fn recording(findings: &mut Vec<Finding>, catalog: &Catalog, s: Selected, runnable: bool) {
     let path = &s.client.path;
     let recording = Recording::read(catalog, s);
     let mut undeclared = false;
@@ -336,6 +418,7 @@ fn recording(findings: &mut Vec<Finding>, catalog: &Catalog, s: Selected) {
     }
     let (code, reason) = match verdict::of_recording(s, &recording) {
         Verdict::Verified => return,
+        Verdict::NotRecorded(_) if !runnable => return,
         Verdict::NotRecorded(reason) => (code::NOT_RECORDED, reason),
         Verdict::Stale(reason) => (code::STALE_RECORDING, reason),
         // The undeclared error lines are this failure, already reported line by line.
@@ -345,8 +428,8 @@ fn recording(findings: &mut Vec<Finding>, catalog: &Catalog, s: Selected) {
     findings.push(Finding::new(code, path, &s.client.dir, reason));
 }
 
-/// The findings of a bash script.
-fn script(findings: &mut Vec<Finding>, path: &str, file: &Path, source: &str) {
+/// The findings of a bash script, and the script as read (`None` when it does not parse).
+fn script(findings: &mut Vec<Finding>, path: &str, file: &Path, source: &str) -> Option<shell::Script> {
     let script = match shell::analyse(source) {
         Ok(script) => script,
         Err(err) => {
@@ -360,10 +443,42 @@ fn script(findings: &mut Vec<Finding>, path: &str, file: &Path, source: &str) {
                 finding = finding.at(at.line, at.column);
             }
             findings.push(finding);
-            return;
+            return None;
         }
     };
+    if let Some(at) = script.cut {
+        findings.push(
+            Finding::new(
+                code::UNPARSED,
+                path,
+                file,
+                format!(
+                    "{path}'s script runs more than {} commands or starts more than {} servers, loop passes and calls counted, so nbe followed only part of it",
+                    shell::MAX_STEPS,
+                    shell::MAX_SERVERS
+                ),
+            )
+            .at(at.line, at.column),
+        );
+    }
     let servers: Vec<servers::Server> = script.servers.iter().map(servers::Server::of).collect();
+    let mut unread: Vec<&conf::Problem> = servers.iter().filter_map(|s| s.problem.as_ref()).collect();
+    unread.sort_by_key(|problem| problem.line);
+    unread.dedup();
+    for problem in unread {
+        findings.push(
+            Finding::new(
+                code::UNPARSED,
+                path,
+                file,
+                format!(
+                    "nbe could not read all of {path}'s configuration: {}",
+                    problem.message
+                ),
+            )
+            .at(problem.line, 1),
+        );
+    }
     shared_store_dirs(findings, path, file, &servers);
     port_collisions(findings, path, file, &servers);
     for early in &script.early_uses {
@@ -418,6 +533,123 @@ fn script(findings: &mut Vec<Finding>, path: &str, file: &Path, source: &str) {
                 format!("{} is outside the run's work dir", found.path),
             )
             .at(found.at.line, found.at.column),
+        );
+    }
+    Some(script)
+}
+
+/// Bash's builtins and keywords: commands a script runs that are no program.
+const BUILTINS: &[&str] = &[
+    ".",
+    ":",
+    "[",
+    "[[",
+    "alias",
+    "bg",
+    "bind",
+    "break",
+    "builtin",
+    "caller",
+    "case",
+    "cd",
+    "command",
+    "compgen",
+    "complete",
+    "compopt",
+    "continue",
+    "declare",
+    "dirs",
+    "disown",
+    "echo",
+    "enable",
+    "eval",
+    "exec",
+    "exit",
+    "export",
+    "false",
+    "fc",
+    "fg",
+    "for",
+    "function",
+    "getopts",
+    "hash",
+    "help",
+    "history",
+    "if",
+    "jobs",
+    "kill",
+    "let",
+    "local",
+    "logout",
+    "mapfile",
+    "popd",
+    "printf",
+    "pushd",
+    "pwd",
+    "read",
+    "readarray",
+    "readonly",
+    "return",
+    "select",
+    "set",
+    "shift",
+    "shopt",
+    "source",
+    "suspend",
+    "test",
+    "time",
+    "times",
+    "trap",
+    "true",
+    "type",
+    "typeset",
+    "ulimit",
+    "umask",
+    "unalias",
+    "unset",
+    "until",
+    "wait",
+    "while",
+];
+
+/// NBE120: commands a script runs that are no builtin, no function of the script and no program
+/// in the tools dir or on `PATH`, and that the client does not declare in `requires`: here the
+/// run ends with "command not found" (exit 127) where declaring it would skip the client with
+/// the reason. Once per command, at its first place.
+fn missing_programs(
+    findings: &mut Vec<Finding>,
+    s: Selected,
+    commands: &[(String, shell::Pos)],
+    tools: Option<&Tools>,
+) {
+    let mut reported: Vec<&str> = Vec::new();
+    for (name, at) in commands {
+        // A path (`./build.sh`) is the example's own file, not a program to look up.
+        if name.is_empty()
+            || name.contains('/')
+            || BUILTINS.contains(&name.as_str())
+            || reported.contains(&name.as_str())
+            || s.client.requires.contains(name)
+        {
+            continue;
+        }
+        if catalog::requires::find(name, tools).is_some() {
+            continue;
+        }
+        reported.push(name);
+        findings.push(
+            Finding::new(
+                code::MISSING_PROGRAM,
+                &s.client.path,
+                &s.client.main,
+                format!(
+                    "`{name}` is neither a builtin, a function of the script, nor a program in the tools dir or on PATH; if {} needs it, declare it in examples/{}/meta.yaml: `clients: {{{}: {{requires: [{name}]}}}}` (or `requires: [{name}]` for every client)",
+                    s.client.path,
+                    s.example.path,
+                    s.client.dir_name()
+                ),
+            )
+            .at(at.line, at.column),
         );
     }
 }

@@ -6,6 +6,7 @@
 //! maintained by the Rust project, renders plain text byte for byte the same when colour is off
 //! (what the tests compare), and takes spans over the file's own text, which is what nbe has.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
@@ -15,6 +16,9 @@ use super::code::Severity;
 use super::{Finding, Lint};
 
 /// The human report: every finding, then the allowed ones in one line each, then a summary line.
+///
+/// A code's note and help are said once per file: the second fixed sleep of a script needs no
+/// second explanation of why fixed sleeps are a problem. Each file is read once.
 pub fn human(lint: &Lint, root: &Path, color: bool) -> String {
     let renderer = if color {
         Renderer::styled()
@@ -22,10 +26,16 @@ pub fn human(lint: &Lint, root: &Path, color: bool) -> String {
         Renderer::plain()
     };
     let mut out = String::new();
+    let mut explained: HashSet<(&Path, &str)> = HashSet::new();
+    let mut sources: HashMap<&Path, Option<String>> = HashMap::new();
     for finding in &lint.findings {
-        let source = finding
-            .line
-            .and_then(|_| std::fs::read_to_string(&finding.file).ok());
+        let source = match finding.line {
+            Some(_) => sources
+                .entry(finding.file.as_path())
+                .or_insert_with(|| std::fs::read_to_string(&finding.file).ok())
+                .as_deref(),
+            None => None,
+        };
         let file = relative(&finding.file, root);
         let level = match finding.severity() {
             Severity::Error => Level::ERROR,
@@ -36,9 +46,9 @@ pub fn human(lint: &Lint, root: &Path, color: bool) -> String {
             .primary_title(finding.message.as_str())
             .id(finding.code.id);
         let mut group = Group::with_title(title);
-        match (&source, finding.line) {
+        match (source, finding.line) {
             (Some(source), Some(line)) => {
-                let mut snippet = Snippet::source(source.as_str())
+                let mut snippet = Snippet::source(source)
                     .line_start(1)
                     .path(file.as_str())
                     .fold(true);
@@ -70,12 +80,14 @@ pub fn human(lint: &Lint, root: &Path, color: bool) -> String {
                 group = group.element(origin);
             }
         }
-        group = group
-            .element(Level::NOTE.message(format!(
-                "{} ({}): {}",
-                finding.code.id, finding.code.name, finding.code.why
-            )))
-            .element(Level::HELP.message(finding.code.fix));
+        if explained.insert((finding.file.as_path(), finding.code.id)) {
+            group = group
+                .element(Level::NOTE.message(format!(
+                    "{} ({}): {}",
+                    finding.code.id, finding.code.name, finding.code.why
+                )))
+                .element(Level::HELP.message(finding.code.fix));
+        }
         out.push_str(&renderer.render(&[group]));
         out.push_str("\n\n");
     }
@@ -90,12 +102,20 @@ pub fn human(lint: &Lint, root: &Path, color: bool) -> String {
         ));
     }
     out.push_str(&format!(
-        "{} errors, {} warnings, {} allowed\n",
-        lint.count(Severity::Error),
-        lint.count(Severity::Warning),
+        "{}, {}, {} allowed\n",
+        counted(lint.count(Severity::Error), "error"),
+        counted(lint.count(Severity::Warning), "warning"),
         lint.allowed.len()
     ));
     out
+}
+
+/// `1 error`, `2 errors`, `0 errors`.
+fn counted(count: usize, noun: &str) -> String {
+    match count {
+        1 => format!("1 {noun}"),
+        _ => format!("{count} {noun}s"),
+    }
 }
 
 /// The JSON report: `findings`, `allowed` (each with its `reason`) and a `summary`.

@@ -22,6 +22,8 @@ pub struct Server {
     pub ports: Vec<(u16, &'static str, usize)>,
     /// When it runs (see [`ServerStart::alive`]).
     pub alive: std::ops::Range<usize>,
+    /// Why its configuration was read only in part, if it was (see [`conf`]'s bounds).
+    pub problem: Option<conf::Problem>,
 }
 
 /// The port a server without `port`, `listen` or `-p` listens on for clients.
@@ -60,10 +62,11 @@ impl Server {
             }
         }
         let config = flags.config.as_deref().map(|name| name.trim_start_matches("./"));
-        let entries = config
+        let scan = config
             .and_then(|name| start.files.get(name))
             .map(|file| conf::scan(file, &start.files))
             .unwrap_or_default();
+        let entries = scan.entries;
         let at_line = start.at.line;
         let jetstream = if flags.jetstream {
             Some(at_line)
@@ -132,6 +135,7 @@ impl Server {
             store_dir,
             ports,
             alive: start.alive.clone(),
+            problem: scan.problem,
         }
     }
 }

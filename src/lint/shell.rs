@@ -106,6 +106,13 @@ pub struct Script {
     pub early_uses: Vec<EarlyUse>,
     /// Absolute paths outside the work dir, once per place.
     pub paths: Vec<AbsolutePath>,
+    /// Where the walk went past its budget ([`MAX_STEPS`] commands or [`MAX_SERVERS`] servers,
+    /// loop passes and calls counted) and from then on walked each loop and call at most once
+    /// and recorded no more servers; `None` when it walked the whole script.
+    pub cut: Option<Pos>,
+    /// The commands it runs that are no function it defines, with a literal name, once per
+    /// place: what must be a builtin or a program on `PATH`.
+    pub commands: Vec<(String, Pos)>,
 }
 
 /// Why a script could not be read.
@@ -117,8 +124,159 @@ pub struct ParseError {
     pub message: String,
 }
 
-/// Parses and walks `source`.
+/// How deep a script may nest its constructs (`if`, loops, `case`, `$(`, `${`, brackets) for nbe
+/// to read it. brush-parser parses (and tokenizes `$(`) recursively, so a script nested thousands
+/// deep would overflow the stack; a real example nests a handful deep.
+pub const MAX_NESTING: usize = 100;
+
+/// The stack the parse runs on: room for [`MAX_NESTING`] levels many times over, even in a debug
+/// build, so a script the depth scan undercounts still cannot overflow it.
+const PARSE_STACK: usize = 64 << 20;
+
+/// Parses and walks `source`. A script nested deeper than [`MAX_NESTING`] is an error at the line
+/// where it gets too deep, never a crash.
 pub fn analyse(source: &str) -> Result<Script, ParseError> {
+    if let Some(at) = too_deep(source) {
+        return Err(ParseError {
+            at: Some(at),
+            message: format!(
+                "it nests more than {MAX_NESTING} constructs (`if`, loops, `$(`, `${{`, brackets) deep by line {}; move inner parts into functions",
+                at.line
+            ),
+        });
+    }
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("lint-parse".to_string())
+            .stack_size(PARSE_STACK)
+            .spawn_scoped(scope, || parse_and_walk(source))
+            .map_err(|err| ParseError {
+                at: None,
+                message: format!("no thread to parse it on: {err}"),
+            })?
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// Where `source` first nests deeper than [`MAX_NESTING`], found by a linear scan that knows
+/// quotes, comments, heredocs and the words that open and close blocks; `None` when it does not.
+///
+/// Each kind of bracket is counted on its own, and a closer with nothing open of its kind is
+/// ignored: a `case` pattern's lone `)` then takes nothing away from the `case` it is in.
+fn too_deep(source: &str) -> Option<Pos> {
+    let bytes = source.as_bytes();
+    // Open parentheses, braces and block words (`if`, `case`, `do`).
+    let mut open = [0usize; 3];
+    let mut line = 1;
+    let mut double = false;
+    let mut heredocs: Vec<(String, bool)> = Vec::new();
+    let mut i = 0;
+    let word_start = |i: usize| {
+        i == 0
+            || matches!(
+                bytes[i - 1],
+                b' ' | b'\t' | b'\n' | b';' | b'(' | b')' | b'|' | b'&'
+            )
+    };
+    let word_end =
+        |i: usize| i >= bytes.len() || matches!(bytes[i], b' ' | b'\t' | b'\n' | b';' | b')' | b'|' | b'&');
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'\n' => {
+                line += 1;
+                i += 1;
+                // Heredoc bodies start on the next line: skip them, each to its delimiter.
+                for (delimiter, strip) in std::mem::take(&mut heredocs) {
+                    while i < bytes.len() {
+                        let end = bytes[i..]
+                            .iter()
+                            .position(|b| *b == b'\n')
+                            .map_or(bytes.len(), |n| i + n);
+                        let text = &source[i..end];
+                        let text = if strip {
+                            text.trim_start_matches('\t')
+                        } else {
+                            text
+                        };
+                        i = (end + 1).min(bytes.len());
+                        line += 1;
+                        if text == delimiter {
+                            break;
+                        }
+                    }
+                }
+                continue;
+            }
+            b'\\' => i += 1,
+            b'\'' if !double => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'\'' {
+                    line += usize::from(bytes[i] == b'\n');
+                    i += 1;
+                }
+            }
+            b'"' => double = !double,
+            b'#' if !double && word_start(i) => {
+                while i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'<' if !double && bytes.get(i + 1) == Some(&b'<') && bytes.get(i + 2) != Some(&b'<') => {
+                i += 2;
+                let strip = bytes.get(i) == Some(&b'-');
+                i += usize::from(strip);
+                while bytes.get(i).is_some_and(|b| *b == b' ' || *b == b'\t') {
+                    i += 1;
+                }
+                let start = i;
+                while i < bytes.len()
+                    && !matches!(
+                        bytes[i],
+                        b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b'<' | b'>' | b')'
+                    )
+                {
+                    i += 1;
+                }
+                let delimiter: String = source[start..i]
+                    .chars()
+                    .filter(|c| !matches!(c, '\'' | '"' | '\\'))
+                    .collect();
+                if !delimiter.is_empty() {
+                    heredocs.push((delimiter, strip));
+                }
+                continue;
+            }
+            b'$' if matches!(bytes.get(i + 1), Some(b'(' | b'{')) => {}
+            b'(' if !double => open[0] += 1,
+            b'{' if !double => open[1] += 1,
+            b')' => open[0] = open[0].saturating_sub(1),
+            b'}' => open[1] = open[1].saturating_sub(1),
+            _ if !double && word_start(i) => {
+                let word = |w: &str| bytes[i..].starts_with(w.as_bytes()) && word_end(i + w.len());
+                if word("if") || word("case") || word("do") {
+                    open[2] += 1;
+                } else if word("fi") || word("esac") || word("done") {
+                    open[2] = open[2].saturating_sub(1);
+                }
+            }
+            _ => {}
+        }
+        // `$(` and `${` open inside double quotes too.
+        if c == b'$' && matches!(bytes.get(i + 1), Some(b'(' | b'{')) {
+            open[usize::from(bytes[i + 1] == b'{')] += 1;
+            i += 1;
+        }
+        if open.iter().sum::<usize>() > MAX_NESTING {
+            return Some(Pos { line, column: 1 });
+        }
+        i += 1;
+    }
+    None
+}
+
+fn parse_and_walk(source: &str) -> Result<Script, ParseError> {
     let options = brush_parser::ParserOptions::default();
     let mut parser = brush_parser::Parser::new(std::io::Cursor::new(source), &options);
     let program = parser.parse_program().map_err(|err| ParseError {
@@ -143,6 +301,8 @@ pub fn analyse(source: &str) -> Result<Script, ParseError> {
     script.sleeps.dedup_by_key(|sleep| sleep.at);
     script.paths.sort_by_key(|path| path.at);
     script.paths.dedup_by(|a, b| a.at == b.at && a.path == b.path);
+    script.commands.sort_by_key(|(_, at)| *at);
+    script.commands.dedup();
     Ok(script)
 }
 
@@ -150,6 +310,12 @@ pub fn analyse(source: &str) -> Result<Script, ParseError> {
 const MAX_CALL_DEPTH: usize = 8;
 /// How many iterations of a literal `for` loop are walked one by one.
 const MAX_ITERATIONS: usize = 64;
+/// How many commands the walk runs, loop passes and calls counted, before it walks each further
+/// loop once: nested loops multiply (three loops of 64 words: 262,144 passes).
+pub const MAX_STEPS: usize = 100_000;
+/// How many started servers the walk records: each keeps the files written so far, and the rules
+/// compare servers in pairs.
+pub const MAX_SERVERS: usize = 256;
 
 /// The variables every one of `branches` (the states after each way through a conditional) knows
 /// with the same value: any other is unknown after it.
@@ -181,6 +347,10 @@ struct Walker<'a> {
     last_background: Option<usize>,
     /// Variables holding a `$!`, with the server it names (`None`: another program).
     pids: HashMap<String, Option<usize>>,
+    /// Where the last command walked is.
+    at: Pos,
+    /// The functions called once since the budget ran out: each is walked once more at most.
+    called: std::collections::HashSet<*const ast::FunctionBody>,
 }
 
 impl<'a> Walker<'a> {
@@ -294,7 +464,7 @@ impl<'a> Walker<'a> {
                 });
                 self.enter_loop(polling);
                 match values {
-                    Some(values) if values.len() <= MAX_ITERATIONS && !values.is_empty() => {
+                    Some(values) if values.len() <= MAX_ITERATIONS && !values.is_empty() && !self.spent() => {
                         for value in values {
                             self.vars.insert(clause.variable_name.clone(), value);
                             self.list(&clause.body.list, background);
@@ -323,6 +493,16 @@ impl<'a> Walker<'a> {
             }
             CompoundCommand::Arithmetic(..) | CompoundCommand::Coprocess(..) => {}
         }
+    }
+
+    /// True when the step budget is spent, so the next loop is walked once; the walk remembers
+    /// where it was first cut (the last command it walked).
+    fn spent(&mut self) -> bool {
+        if self.step < MAX_STEPS {
+            return false;
+        }
+        self.script.cut.get_or_insert(self.at);
+        true
     }
 
     /// A polling loop is a readiness wait: what was started before it is waited for.
@@ -366,6 +546,7 @@ impl<'a> Walker<'a> {
             return;
         };
         let at = pos_of(word.loc.as_ref());
+        self.at = at;
         self.step += 1;
         let name = self.expand(&word.value);
         let mut args = Vec::new();
@@ -403,6 +584,9 @@ impl<'a> Walker<'a> {
             self.call(body, args, background);
             return;
         }
+        if !name.contains(UNKNOWN) {
+            self.script.commands.push((name.clone(), at));
+        }
         if background {
             self.last_background = None;
         }
@@ -418,6 +602,10 @@ impl<'a> Walker<'a> {
                 }
                 if background {
                     self.last_background = Some(self.script.servers.len());
+                }
+                if self.script.servers.len() >= MAX_SERVERS {
+                    self.script.cut.get_or_insert(at);
+                    return;
                 }
                 self.script.servers.push(ServerStart {
                     at,
@@ -459,7 +647,7 @@ impl<'a> Walker<'a> {
 
     /// Walks a function's body with `args` as its positional parameters.
     fn call(&mut self, body: &'a ast::FunctionBody, args: Vec<String>, background: bool) {
-        if self.depth >= MAX_CALL_DEPTH {
+        if self.depth >= MAX_CALL_DEPTH || (self.spent() && !self.called.insert(body as *const _)) {
             return;
         }
         let saved = self.vars.clone();
@@ -976,6 +1164,59 @@ mod tests {
             .map(|p| (p.at.line, p.path.as_str()))
             .collect();
         assert_eq!(found, [(2, "/tmp/out"), (4, "/root/js")]);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_at_its_line_not_a_crash() {
+        let ifs = format!(
+            "{}echo hi\n{}",
+            "if true; then\n".repeat(2000),
+            "fi\n".repeat(2000)
+        );
+        let subs = format!("echo {}x{}\n", "$(".repeat(50_000), ")".repeat(50_000));
+        let defaults = format!("echo \"{}x{}\"\n", "${x:-".repeat(20_000), "}".repeat(20_000));
+        let cases = format!(
+            "{}echo hi\n{}",
+            "case $1 in a)\n".repeat(200),
+            ";; esac\n".repeat(200)
+        );
+        for (source, line) in [
+            (&ifs, MAX_NESTING + 1),
+            (&subs, 1),
+            (&defaults, 1),
+            (&cases, MAX_NESTING + 1),
+        ] {
+            let err = analyse(source).unwrap_err();
+            assert_eq!(err.at, Some(Pos { line, column: 1 }), "{}", err.message);
+            assert!(
+                err.message.contains("more than 100 constructs"),
+                "{}",
+                err.message
+            );
+        }
+        // Brackets in quotes, comments and heredocs do not count; nesting just below the bound parses.
+        let quoted = format!(
+            "# {0}\necho '{0}'\ncat <<'EOF'\n{0}\nEOF\n{1}echo hi\n{2}",
+            "(".repeat(500),
+            "if true; then\n".repeat(MAX_NESTING - 1),
+            "fi\n".repeat(MAX_NESTING - 1)
+        );
+        analyse(&quoted).unwrap();
+    }
+
+    #[test]
+    fn nested_loops_are_walked_within_a_budget() {
+        let words: Vec<String> = (0..64).map(|n| n.to_string()).collect();
+        let loops: String = (0..4)
+            .map(|n| format!("for v{n} in {}; do\n", words.join(" ")))
+            .collect();
+        let source = format!("{loops}nats-server -p 4222 &\nf\n{}", "done\n".repeat(4));
+        let script = analyse(&format!("f() {{\n  echo $1\n}}\n{source}")).unwrap();
+        assert_eq!(script.servers.len(), MAX_SERVERS);
+        assert_eq!(script.cut, Some(Pos { line: 8, column: 1 }));
+        // A script within the budget is walked whole.
+        let small = analyse("for a in 1 2; do\n  nats-server -p 422$a &\ndone\n").unwrap();
+        assert_eq!((small.servers.len(), small.cut), (2, None));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! - [`syntax`] parses a program with a real grammar (syntect, the syntax set `bat` ships);
 //! - [`split`] cuts it into prose (its comments, as Markdown) and the code they describe;
-//! - [`memo`] keeps [`split::code`]'s answers on disk, per program text and nbe build.
+//! - [`memo`] keeps [`split::code`]'s and [`syntax::Syntax::parse`]'s answers on disk, per program
+//!   text and nbe build.
 //!
 //! Two readers share the one split, so they can never disagree about what a comment is: the docs
 //! site shows the prose beside the code, and the staleness hash of a recording

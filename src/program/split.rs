@@ -487,4 +487,131 @@ mod tests {
         let err = split(Syntax::of(Kind::named("java")), "class A {}\n/* oops\n").unwrap_err();
         assert_eq!(err.line, 2);
     }
+
+    /// Interpolation in every grammar the kinds table names (and Kotlin and Dart for `${}`): the
+    /// code inside an interpolation may hold quotes, brackets and comment markers of its own, and
+    /// a valid program still splits into its prose and code.
+    #[test]
+    fn string_interpolation_never_makes_a_valid_program_malformed() {
+        let programs: &[(&str, &str, &str)] = &[
+            (
+                "main.exs",
+                "#",
+                r#"IO.puts("on #{topic} got #{inspect(msg)} #{Map.get(m, "k")}")
+IO.puts("a #{"nested #{x}"} b")
+IO.puts(~s(sigil #{x}))"#,
+            ),
+            (
+                "main.rb",
+                "#",
+                r#"puts "on #{topic} got #{msg.fetch("k")}"
+puts "a #{"nested #{x}"} b""#,
+            ),
+            (
+                "main.cr",
+                "#",
+                r#"puts "on #{topic} got #{m["k"]}"
+puts "a #{"nested #{x}"} b""#,
+            ),
+            (
+                "main.kt",
+                "//",
+                r#"println("on ${topic} got ${m.get("k")}")
+println("a ${"nested"} b $x")"#,
+            ),
+            (
+                "main.dart",
+                "//",
+                r#"print("on ${topic} got ${m['k']}");
+print('a ${'nested ${x}'} b');"#,
+            ),
+            (
+                "main.js",
+                "//",
+                r#"console.log(`on ${topic} got ${`nested ${x} // no comment`}`);
+console.log(`a ${m.map((s) => `${s}`).join(",")} b`);"#,
+            ),
+            (
+                "main.ts",
+                "//",
+                r#"console.log(`on ${topic} got ${`nested ${x} // no comment`}`);
+const s: string = `a ${m.map((s: string) => `${s}`).join(",")} b`;"#,
+            ),
+            (
+                "Main.cs",
+                "//",
+                r#"Console.WriteLine($"on {topic} got {(x ? "y" : "z")} {{literal}}");
+Console.WriteLine($@"c {d}
+# e");"#,
+            ),
+            (
+                "main.py",
+                "#",
+                r#"print(f"on {topic} got {msg.data.decode()!r} {d['k']} {x:>{w}}")
+print(f'''c {y}
+# not a comment
+''')"#,
+            ),
+            (
+                "main.rs",
+                "//",
+                r##"println!("on {topic} got {:?} {{literal}}", format!("{x}"));
+let r = r#"raw "{x}" // no comment"#;"##,
+            ),
+            (
+                "main.zig",
+                "//",
+                r#"std.debug.print("on {s} got {any}\n", .{ topic, msg });
+const s =
+    \\multi {s} // no comment
+    \\line
+;"#,
+            ),
+            (
+                "main.go",
+                "//",
+                r#"fmt.Printf("on %s {x}\n", topic)
+s := `raw "{x}" // no comment
+# still raw`"#,
+            ),
+            (
+                "Main.java",
+                "//",
+                r#"System.out.printf("on %s {x}%n", topic);
+String s = """
+    block "quoted" // no comment
+    """;"#,
+            ),
+            (
+                "main.sh",
+                "#",
+                r#"echo "on $(echo "$topic" | tr a b) got ${msg:-"none"}"
+echo "$(printf '%s' "$(cat "f # no comment")")""#,
+            ),
+            (
+                "main.c",
+                "//",
+                r#"printf("on %s \"q\" {x}\n", topic);
+puts("a /* not */ // b");"#,
+            ),
+        ];
+        for (file, marker, code) in programs {
+            let source = format!("{marker} Say what it prints.\n{code}\n\n{marker} Then stop.\nstop();\n");
+            let syntax = Syntax::for_file(std::path::Path::new(file));
+            let split = split(syntax, &source).unwrap_or_else(|err| {
+                panic!("{file} ({}): {} at line {}", syntax.name(), err.message, err.line)
+            });
+            let got: Vec<(&str, &str)> = split
+                .sections
+                .iter()
+                .map(|s| (s.prose.as_str(), &source[s.code.clone()]))
+                .collect();
+            assert_eq!(
+                got,
+                [("Say what it prints.", *code), ("Then stop.", "stop();")],
+                "{file} ({})",
+                syntax.name()
+            );
+        }
+    }
 }

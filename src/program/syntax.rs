@@ -17,6 +17,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::LazyLock;
 
+use serde::{Deserialize, Serialize};
 use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
@@ -31,7 +32,7 @@ static SYNTAXES: LazyLock<Vec<Syntax>> =
     LazyLock::new(|| (0..SET.syntaxes().len()).map(|index| Syntax { index }).collect());
 
 /// What a token is, which decides its colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TokenKind {
     /// Anything not otherwise classified: identifiers, operators, whitespace.
     Plain,
@@ -48,7 +49,7 @@ pub enum TokenKind {
 }
 
 /// A classified byte range of the source.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Token {
     /// The classification.
     pub kind: TokenKind,
@@ -59,7 +60,7 @@ pub struct Token {
 }
 
 /// An outermost comment or string: where it is, and for comments where its markers are.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Literal {
     /// [`TokenKind::Comment`] or [`TokenKind::Str`].
     pub kind: TokenKind,
@@ -72,7 +73,7 @@ pub struct Literal {
 }
 
 /// A whole file as the grammar reads it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Parsed {
     /// Tokens covering every byte, in order; neighbours never share a kind.
     pub tokens: Vec<Token>,
@@ -134,7 +135,16 @@ impl Syntax {
     }
 
     /// Parses `source`; a comment or string still open at the end of the file is an error.
+    ///
+    /// The answer comes from [`super::memo`] when this nbe build parsed the same text with the
+    /// same grammar before: the grammar's regexes cost tens of milliseconds a program, which a
+    /// site of a few hundred programs would otherwise pay on every build.
     pub fn parse(&self, source: &str) -> Result<Parsed, LexError> {
+        super::memo::parse(self, source)
+    }
+
+    /// [`Syntax::parse`] without the memo: the grammar reads every line.
+    pub(super) fn parse_fresh(&self, source: &str) -> Result<Parsed, LexError> {
         let mut state = ParseState::new(&SET.syntaxes()[self.index]);
         let mut stack = ScopeStack::new();
         let mut parsed = Parsed::default();
@@ -144,6 +154,16 @@ impl Syntax {
         let mut marker_start: Option<usize> = None;
         let mut offset = 0;
         for line in LinesWithEndings::from(source) {
+            if line.len() > MAX_LINE {
+                return Err(LexError {
+                    line: line_of(source.as_bytes(), offset),
+                    message: format!(
+                        "the line is {} KiB long; nbe reads lines of up to {} KiB: break it up",
+                        line.len().div_ceil(1024),
+                        MAX_LINE / 1024
+                    ),
+                });
+            }
             let ops = state.parse_line(line, &SET).map_err(|err| LexError {
                 line: line_of(source.as_bytes(), offset),
                 message: format!("the {} grammar failed here ({err})", self.name()),
@@ -182,15 +202,18 @@ impl Syntax {
                         push_literal(&mut parsed.literals, literal, source);
                     }
                     None if stack.len() > depth => {
+                        // Usually one push, but a grammar that clears the stack (Elixir's
+                        // interpolations, `clear_scopes`) restores several scopes at once: the
+                        // literal ends when its own scope is popped, wherever it sits.
                         let scopes = &stack.as_slice()[depth..];
-                        let kind = if scopes.iter().any(|s| is(s, &COMMENT)) {
-                            Some(TokenKind::Comment)
-                        } else if scopes.iter().any(|s| is(s, &STRING)) {
-                            Some(TokenKind::Str)
-                        } else {
-                            None
+                        let found = match scopes.iter().position(|s| is(s, &COMMENT)) {
+                            Some(at) => Some((TokenKind::Comment, at)),
+                            None => scopes
+                                .iter()
+                                .position(|s| is(s, &STRING))
+                                .map(|at| (TokenKind::Str, at)),
                         };
-                        if let Some(kind) = kind {
+                        if let Some((kind, at)) = found {
                             let block = scopes.iter().any(|s| is(s, &BLOCK_COMMENT));
                             let literal = Literal {
                                 kind,
@@ -198,7 +221,7 @@ impl Syntax {
                                 block,
                                 markers: Vec::new(),
                             };
-                            open = Some((literal, depth + 1));
+                            open = Some((literal, depth + at + 1));
                         }
                     }
                     _ => {}
@@ -227,6 +250,11 @@ impl Syntax {
         Ok(parsed)
     }
 }
+
+/// The longest line nbe reads. syntect searches the rest of a line for every token, afresh in
+/// every nested scope, so a line of thousands of nested constructs takes time quadratic in its
+/// length (20,000 nested `${x:-` on one line: 40 s); a program written for people has no such line.
+const MAX_LINE: usize = 16 * 1024;
 
 /// How block comments are closed, for the message about one that is not.
 const CLOSERS: [(&str, &str); 4] = [("/*", "*/"), ("(*", "*)"), ("{-", "-}"), ("<!--", "-->")];
@@ -315,6 +343,19 @@ fn push_literal(literals: &mut Vec<Literal>, mut literal: Literal, source: &str)
     let last = literals.last_mut().expect("a literal was pushed or extended");
     if last.kind == TokenKind::Comment && after_newline(last.range.end) {
         last.range.end -= 1;
+    }
+    // Some grammars (Zig, Dart) scope a line comment without marking its `//`: the run of marker
+    // characters it starts with is its marker then, so the prose does not keep it.
+    if last.kind == TokenKind::Comment && !last.block && last.markers.is_empty() {
+        let text = &source[last.range.clone()];
+        let lead = text.len() - text.trim_start().len();
+        let run = text[lead..]
+            .find(|c: char| !matches!(c, '/' | '#' | '!' | ';' | '-' | '%'))
+            .unwrap_or(text.len() - lead);
+        if run > 0 {
+            let start = last.range.start + lead;
+            last.markers.push(start..start + run);
+        }
     }
     if last.range.is_empty() {
         literals.pop();
@@ -430,6 +471,23 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.line, 3);
         assert_eq!(err.message, "unterminated block comment: `/*` has no `*/`");
+    }
+
+    #[test]
+    fn a_line_too_long_to_read_is_an_error_at_its_line() {
+        let source = format!(
+            "# Prose.\necho \"{}x{}\"\n",
+            "${x:-".repeat(20_000),
+            "}".repeat(20_000)
+        );
+        let err = Syntax::of(Kind::named("cli")).parse(&source).unwrap_err();
+        assert_eq!(err.line, 2);
+        assert_eq!(
+            err.message,
+            "the line is 118 KiB long; nbe reads lines of up to 16 KiB: break it up"
+        );
+        let longest = format!("echo {}\n", "x".repeat(MAX_LINE - 6));
+        Syntax::of(Kind::named("cli")).parse(&longest).unwrap();
     }
 
     #[test]

@@ -106,26 +106,42 @@ pub fn render(report: &ClientReport, style: Style) -> String {
     out
 }
 
+/// The words of matrix cells, in the order a column's summary counts them.
+const CELLS: [&str; 10] = [
+    "pass",
+    "unchanged",
+    "updated",
+    "new",
+    "mismatch",
+    "flaky",
+    "fail",
+    "timeout",
+    "leaked",
+    "skipped",
+];
+
 /// The word a matrix cell shows for an outcome.
 fn cell(outcome: &Outcome) -> &'static str {
     match outcome {
-        Outcome::Passed => "pass",
-        Outcome::Mismatch { .. } => "mismatch",
-        Outcome::Failed { .. } => "fail",
-        Outcome::TimedOut { .. } => "timeout",
-        Outcome::Leaked { .. } => "leaked",
-        Outcome::Flaky { .. } => "flaky",
-        Outcome::Skipped { .. } => "skipped",
-        Outcome::Unchanged => "unchanged",
-        Outcome::Updated { .. } => "updated",
-        Outcome::New { .. } => "new",
+        Outcome::Passed => CELLS[0],
+        Outcome::Unchanged => CELLS[1],
+        Outcome::Updated { .. } => CELLS[2],
+        Outcome::New { .. } => CELLS[3],
+        Outcome::Mismatch { .. } => CELLS[4],
+        Outcome::Flaky { .. } => CELLS[5],
+        Outcome::Failed { .. } => CELLS[6],
+        Outcome::TimedOut { .. } => CELLS[7],
+        Outcome::Leaked { .. } => CELLS[8],
+        Outcome::Skipped { .. } => CELLS[9],
     }
 }
 
-/// The version matrix as a table: a row per client (sorted by path), a column per variant in
-/// the order the versions were asked for, `-` where a column has no run of that client (a
-/// library column holds only its kind's clients). Empty when no result carries versions.
-pub fn matrix(results: &[(String, (usize, String), &'static str)]) -> String {
+/// The version matrix: a line per column counting its outcomes (`server v2.11.4: 2 pass,
+/// 1 mismatch`), then a table with a row per client (sorted by path) and a column per variant in
+/// the order the versions were asked for, `-` where a column has no run of that client (a library
+/// column holds only its kind's clients). Without `all`, only the rows whose cells differ between
+/// columns, with a line saying how many were left out. Empty when no result carries versions.
+pub fn matrix(results: &[(String, (usize, String), &'static str)], all: bool) -> String {
     let mut columns: Vec<(usize, &str)> = Vec::new();
     let mut rows: Vec<&str> = Vec::new();
     for (path, (index, label), _) in results {
@@ -142,29 +158,75 @@ pub fn matrix(results: &[(String, (usize, String), &'static str)]) -> String {
     columns.sort_unstable();
     let columns: Vec<&str> = columns.into_iter().map(|(_, label)| label).collect();
     rows.sort_unstable();
-    let first = rows
+    let cell = |row: &str, column: &str| {
+        results
+            .iter()
+            .find(|(path, (_, c), _)| path == row && c == column)
+            .map(|(_, _, word)| *word)
+    };
+    let mut out = String::new();
+    for column in &columns {
+        // Counted in the order a reader looks for them: what worked, then what did not.
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        for row in &rows {
+            if let Some(word) = cell(row, column) {
+                match counts.iter_mut().find(|(w, _)| *w == word) {
+                    Some((_, count)) => *count += 1,
+                    None => counts.push((word, 1)),
+                }
+            }
+        }
+        counts.sort_by_key(|(word, _)| CELLS.iter().position(|cell| cell == word));
+        let counts: Vec<String> = counts.iter().map(|(word, n)| format!("{n} {word}")).collect();
+        out.push_str(&format!("{column}: {}\n", counts.join(", ")));
+    }
+    // A row differs when two columns that ran the client disagree; with a single column (`nbe
+    // set-versions`), when the client did not pass.
+    let differs = |row: &str| {
+        let mut words = columns.iter().filter_map(|column| cell(row, column));
+        let first = words.next();
+        match columns.len() {
+            1 => first.is_some_and(|word| word != CELLS[0]),
+            _ => first.is_some_and(|first| words.any(|word| word != first)),
+        }
+    };
+    let same = match columns.len() {
+        1 => "passed",
+        _ => "did the same on every column",
+    };
+    let shown: Vec<&str> = rows.iter().copied().filter(|row| all || differs(row)).collect();
+    let hidden = rows.len() - shown.len();
+    if shown.is_empty() {
+        out.push_str(&format!("every client {same}; --verbose shows them\n"));
+        return out;
+    }
+    let first = shown
         .iter()
         .map(|r| r.len())
         .max()
         .unwrap_or(0)
         .max("client".len());
     let widths: Vec<usize> = columns.iter().map(|c| c.len().max("mismatch".len())).collect();
-    let mut out = format!("{:<first$}", "client");
+    let mut header = format!("{:<first$}", "client");
     for (column, width) in columns.iter().zip(&widths) {
-        out.push_str(&format!("  {column:<width$}"));
+        header.push_str(&format!("  {column:<width$}"));
     }
-    out = format!("{}\n", out.trim_end());
-    for row in rows {
+    out.push_str(header.trim_end());
+    out.push('\n');
+    for row in shown {
         let mut line = format!("{row:<first$}");
         for (column, width) in columns.iter().zip(&widths) {
-            let word = results
-                .iter()
-                .find(|(path, (_, c), _)| path == row && c == column)
-                .map_or("-", |(_, _, word)| *word);
+            let word = cell(row, column).unwrap_or("-");
             line.push_str(&format!("  {word:<width$}"));
         }
         out.push_str(line.trim_end());
         out.push('\n');
+    }
+    if hidden > 0 {
+        let plural = if hidden == 1 { "" } else { "s" };
+        out.push_str(&format!(
+            "({hidden} more client{plural} {same}; --verbose shows them)\n"
+        ));
     }
     out
 }
@@ -173,16 +235,19 @@ pub fn matrix(results: &[(String, (usize, String), &'static str)]) -> String {
 pub struct Human<W: Write> {
     out: W,
     style: Style,
+    /// Every client's line and every row of a version matrix, not only what differs.
+    verbose: bool,
     /// Path, column and cell of every result of a version matrix, for the table at the end.
     matrix: Vec<(String, (usize, String), &'static str)>,
 }
 
 impl<W: Write> Human<W> {
-    /// A reporter writing to `out`.
-    pub fn new(out: W, style: Style) -> Self {
+    /// A reporter writing to `out`; `verbose` shows every client of a version matrix.
+    pub fn new(out: W, style: Style, verbose: bool) -> Self {
         Self {
             out,
             style,
+            verbose,
             matrix: Vec::new(),
         }
     }
@@ -192,12 +257,21 @@ impl<W: Write> Reporter for Human<W> {
     fn report(&mut self, event: Event) -> Result<()> {
         let text = match event {
             Event::Finished(report) => {
-                if let Some(versions) = &report.versions {
-                    let column = (versions.column, versions.label.clone());
-                    self.matrix
-                        .push((report.path.clone(), column, cell(&report.outcome)));
+                match &report.versions {
+                    Some(versions) => {
+                        let column = (versions.column, versions.label.clone());
+                        self.matrix
+                            .push((report.path.clone(), column, cell(&report.outcome)));
+                        // A matrix runs every client once per column: a pass is counted in the
+                        // table, and only what did not pass is told here.
+                        if report.outcome == Outcome::Passed && !self.verbose {
+                            String::new()
+                        } else {
+                            render(report, self.style)
+                        }
+                    }
+                    None => render(report, self.style),
                 }
-                render(report, self.style)
             }
             Event::Unreferenced { path, deleted: true } => format!("deleted unreferenced snapshot {path}\n"),
             Event::Unreferenced { path, deleted: false } => format!(
@@ -205,8 +279,8 @@ impl<W: Write> Reporter for Human<W> {
             ),
             // The table comes after every client's report and before the summary, which stays last.
             Event::Done(summary) => match summary.changes() {
-                Some(changes) => format!("{}{changes}\n{summary}\n", matrix(&self.matrix)),
-                None => format!("{}{summary}\n", matrix(&self.matrix)),
+                Some(changes) => format!("{}{changes}\n{summary}\n", matrix(&self.matrix, self.verbose)),
+                None => format!("{}{summary}\n", matrix(&self.matrix, self.verbose)),
             },
         };
         self.out
@@ -221,22 +295,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_matrix_has_a_row_per_client_and_a_column_per_variant() {
+    fn the_matrix_counts_each_column_and_shows_the_rows_that_differ() {
         let result = |path: &str, column: (usize, &str), word| {
             (path.to_string(), (column.0, column.1.to_string()), word)
         };
-        let table = matrix(&[
+        let results = [
             result("m/pub/go", (1, "server v2.11.4"), "mismatch"),
+            result("m/same/cli", (0, "server v2.15.2"), "pass"),
+            result("m/same/cli", (1, "server v2.11.4"), "pass"),
             result("t/arbiter/cli", (0, "server v2.15.2"), "pass"),
             result("t/arbiter/cli", (1, "server v2.11.4"), "skipped"),
-        ]);
+        ];
         assert_eq!(
-            table,
-            "client         server v2.15.2  server v2.11.4\n\
-             m/pub/go       -               mismatch\n\
-             t/arbiter/cli  pass            skipped\n"
+            matrix(&results, false),
+            "server v2.15.2: 2 pass\n\
+             server v2.11.4: 1 pass, 1 mismatch, 1 skipped\n\
+             client         server v2.15.2  server v2.11.4\n\
+             t/arbiter/cli  pass            skipped\n\
+             (2 more clients did the same on every column; --verbose shows them)\n"
         );
-        assert_eq!(matrix(&[]), "");
+        assert!(matrix(&results, true).ends_with(
+            "m/pub/go       -               mismatch\n\
+             m/same/cli     pass            pass\n\
+             t/arbiter/cli  pass            skipped\n"
+        ));
+        assert_eq!(
+            matrix(&results[1..3], false),
+            "server v2.15.2: 1 pass\nserver v2.11.4: 1 pass\nevery client did the same on every column; --verbose shows them\n"
+        );
+        // One column (`nbe set-versions`): what did not pass.
+        assert_eq!(
+            matrix(&[results[0].clone(), results[2].clone()], false),
+            "server v2.11.4: 1 pass, 1 mismatch\n\
+             client    server v2.11.4\n\
+             m/pub/go  mismatch\n\
+             (1 more client passed; --verbose shows them)\n"
+        );
+        assert_eq!(matrix(&[], false), "");
     }
 
     #[test]

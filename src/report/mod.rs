@@ -6,6 +6,7 @@
 //! and turns it into the exit code. A mismatch is an outcome, not an error. A reader of stdout that
 //! goes away ends the report, not the command nor its verdict ([`out::UntilGone`]).
 
+pub mod failure;
 pub mod human;
 pub mod json;
 pub mod junit;

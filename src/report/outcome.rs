@@ -25,14 +25,34 @@ pub mod ended {
         format!("timed out after {}", duration::display(after))
     }
 
-    /// `exited with status 7`.
+    /// `exited with status 7`; a status past 128 names the signal it stands for, as a shell
+    /// reports a program a signal killed: `exited with status 139 (killed by SIGSEGV)`.
     pub fn exited(status: i32) -> String {
-        format!("exited with status {status}")
+        match (status, signal_name(status - 128)) {
+            // The shell's status for a command it could not find: the example's fault only when
+            // the program is a typo; a program the machine lacks is a requirement to declare.
+            (127, _) => format!(
+                "exited with status {status}; {}",
+                crate::runner::trace::COMMAND_NOT_FOUND
+            ),
+            (129.., Some(name)) => format!("exited with status {status} (killed by {name})"),
+            _ => format!("exited with status {status}"),
+        }
     }
 
-    /// `was killed by signal 9`.
+    /// `was killed by SIGKILL (signal 9)`.
     pub fn killed(signal: i32) -> String {
-        format!("was killed by signal {signal}")
+        match signal_name(signal) {
+            Some(name) => format!("was killed by {name} (signal {signal})"),
+            None => format!("was killed by signal {signal}"),
+        }
+    }
+
+    /// `SIGSEGV` for 11; `None` for a number that is no signal.
+    fn signal_name(signal: i32) -> Option<&'static str> {
+        nix::sys::signal::Signal::try_from(signal)
+            .ok()
+            .map(|signal| signal.as_str())
     }
 
     /// The processes of a run that survived even SIGKILL.
@@ -293,6 +313,15 @@ mod tests {
                 1
             )
         );
+    }
+
+    #[test]
+    fn signals_are_named() {
+        assert_eq!(ended::exited(139), "exited with status 139 (killed by SIGSEGV)");
+        assert_eq!(ended::exited(134), "exited with status 134 (killed by SIGABRT)");
+        assert_eq!(ended::exited(1), "exited with status 1");
+        assert_eq!(ended::exited(200), "exited with status 200");
+        assert_eq!(ended::killed(9), "was killed by SIGKILL (signal 9)");
     }
 
     #[test]

@@ -43,7 +43,11 @@ impl Reporters {
         let mut reporters: Vec<Box<dyn Reporter>> = match settings.format {
             Format::Human => {
                 let style = Style::new(settings.color.enabled(std::io::stdout().is_terminal()));
-                vec![Box::new(Human::new(UntilGone::new(std::io::stdout()), style))]
+                vec![Box::new(Human::new(
+                    UntilGone::new(std::io::stdout()),
+                    style,
+                    settings.verbose,
+                ))]
             }
             Format::Json => vec![Box::new(Json::new(UntilGone::new(std::io::stdout())))],
         };
@@ -80,15 +84,16 @@ impl Reporters {
         self.emit(Event::Finished(report))
     }
 
-    /// Reports every catalog problem under `prefixes` (within `partition`) as a failed client, so a
-    /// broken example fails where it is and the others still run.
+    /// Reports every catalog problem under `prefixes` (within `partition`) that fails a run
+    /// ([`Catalog::failures_in`]) as a failed client, so a broken example fails where it is and
+    /// the others still run.
     pub fn problems(
         &mut self,
         catalog: &Catalog,
         prefixes: &[String],
         partition: Option<Partition>,
     ) -> Result<()> {
-        for problem in catalog.problems_in(prefixes, partition) {
+        for problem in catalog.failures_in(prefixes, partition) {
             self.finished(&ClientReport {
                 path: problem.path.clone(),
                 outcome: Outcome::Failed {
@@ -119,7 +124,12 @@ impl Reporters {
                 .to_string();
             let deleted = action == Unreferenced::Delete;
             if deleted {
-                snapshot::remove(&path)?;
+                // A pending snapshot goes with the recording kept beside it.
+                if path.extension().is_some_and(|extension| extension == "new") {
+                    crate::recording::remove_pending(&path)?;
+                } else {
+                    snapshot::remove(&path)?;
+                }
             }
             self.rejected |= action == Unreferenced::Reject;
             self.emit(Event::Unreferenced {

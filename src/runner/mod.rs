@@ -9,6 +9,7 @@
 //! when it needs one, a server [`fixture`] started by `nbe __fixture` under the init. A bash
 //! script of a `trace` kind runs under an `ERR` trap that tells which command ended it ([`trace`]).
 
+pub mod defaults;
 pub mod fixture;
 pub mod init;
 pub mod install;
@@ -135,14 +136,12 @@ pub struct RunResult {
     pub kept: Option<PathBuf>,
     /// Processes that survived even SIGKILL.
     pub leaked: Vec<String>,
-    /// The server fixture's logs (the last lines of each), empty without one; shown when a run fails.
+    /// The server fixture's logs, each whole under a `--- nats-server log <name>` line, empty
+    /// without one; a failed run's report shows what they say ([`crate::report::failure::server_log`]).
     pub server_log: String,
     /// The command that ended a traced script with its failing status.
     pub failed_command: Option<trace::FailedCommand>,
 }
-
-/// The most lines of each fixture server's log kept for a failed run.
-const SERVER_LOG_LINES: usize = 60;
 
 /// A source of unique run ids within this nbe process.
 static RUN_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -311,17 +310,14 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
     })
 }
 
-/// The last lines of each fixture server's log in `dir`, each under a header naming it.
+/// Each fixture server's log in `dir`, whole, under a header naming it.
 fn server_log(dir: &Path) -> String {
     let mut text = String::new();
     for log in fixture::logs(dir) {
         let content = std::fs::read_to_string(&log).unwrap_or_default();
-        let lines: Vec<&str> = content.lines().collect();
         let name = log.file_name().unwrap_or_default().to_string_lossy();
-        text.push_str(&format!(
-            "--- nats-server log {name} (last {SERVER_LOG_LINES} lines)\n"
-        ));
-        for line in &lines[lines.len().saturating_sub(SERVER_LOG_LINES)..] {
+        text.push_str(&format!("--- nats-server log {name}\n"));
+        for line in content.lines() {
             text.push_str(line);
             text.push('\n');
         }

@@ -1,8 +1,9 @@
 //! Preparing and building a client before it runs: what the kinds table says, done once per input.
 //!
-//! A client directory normally holds only its program. Its kind's defaults folder
-//! (`clients/<kind>/`: `go.mod`, `Cargo.toml`...) is laid under it, files of the client winning,
-//! in a throwaway copy in the cache. There the kind's `prepare` step (dependencies, keyed by a hash
+//! A client directory normally holds only its program. Its kind's defaults (`go.mod`,
+//! `Cargo.toml`...: nbe's built-in ones under the repository's `clients/<kind>/`, laid out in the
+//! cache by [`super::defaults`]) are laid under it, files of the client winning, in a throwaway
+//! copy in the cache. There the kind's `prepare` step (dependencies, keyed by a hash
 //! of the `deps` files) and `build` step (keyed by a hash of every file) run, each writing one
 //! product directory in the cache root (`products/<kind>/<step>/<hash>`). A product is complete
 //! once stamped, and used only while it still holds what was stamped ([`cache::verified`]), so an
@@ -107,10 +108,10 @@ pub struct Client<'a> {
     pub kind: Kind,
     /// The client directory.
     pub dir: &'a Path,
-    /// The repository root: it holds `clients/<kind>/`, and messages show paths relative to it.
+    /// The repository root: it may hold `clients/<kind>/`, and messages show paths relative to it.
     pub root: &'a Path,
-    /// The kind's defaults folder when not `root/clients/<kind>/` (another library version:
-    /// [`super::install::library_defaults`]).
+    /// The kind's defaults folder when not the one in effect in the repository (another library
+    /// version: [`super::install::library_defaults`]).
     pub defaults: Option<&'a Path>,
 }
 
@@ -141,11 +142,19 @@ pub fn make_ready(
     }
     let spec = client.kind.spec();
     let defaults = match client.defaults {
-        Some(defaults) => defaults.to_path_buf(),
-        None => client.root.join("clients").join(client.kind.name()),
+        Some(defaults) => Some(defaults.to_path_buf()),
+        None => super::defaults::materialize(client.kind, client.root, cache)?,
     };
-    let defaults = defaults.is_dir().then_some(defaults);
     let files = overlay(defaults.as_deref(), client.dir)?;
+    // The client's main file: the first of the kind's `main` names it has.
+    let main = client
+        .kind
+        .main_in(client.dir)
+        .ok()
+        .and_then(|path| Some(path.file_name()?.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| client.kind.main_file().to_string());
+    let mut env = kind_env(client.kind, cache);
+    env.push(("NBE_MAIN".into(), main.clone()));
     let mut steps = Steps {
         client,
         spec,
@@ -153,7 +162,7 @@ pub fn make_ready(
         cache,
         isolation,
         files: &files,
-        env: kind_env(client.kind, cache),
+        env,
         copy: None,
     };
     // Each product is visible to the steps after it (a build may use the prepared dependencies).
@@ -173,7 +182,7 @@ pub fn make_ready(
         defaults,
         command: vec!["bash".into(), "-c".into(), run],
         env,
-        trace: spec.trace.then(|| spec.main.clone()),
+        trace: spec.trace.then_some(main),
     }))
 }
 
@@ -356,14 +365,18 @@ impl Steps<'_> {
         path.strip_prefix(self.client.root).unwrap_or(path)
     }
 
-    /// Compiler messages with each file named where it comes from: the client or the defaults.
+    /// Compiler messages with each file named where it comes from: the client, the repository's
+    /// defaults folder, or nbe's built-in defaults.
     fn shown(&self, lines: &[String]) -> String {
         let client = self.relative(self.client.dir).to_path_buf();
-        let defaults = PathBuf::from("clients").join(self.client.kind.name());
+        let repository = super::defaults::repository_dir(self.client.kind, self.client.root);
         lines
             .iter()
             .map(|line| {
-                let trimmed = line.strip_prefix("./").unwrap_or(line);
+                // A stack line of deno (`    at main.ts:2:25`) names its file as a message does.
+                let trimmed = line.trim_start();
+                let trimmed = trimmed.strip_prefix("at ").unwrap_or(trimmed);
+                let trimmed = trimmed.strip_prefix("./").unwrap_or(trimmed);
                 let file: String = trimmed
                     .chars()
                     .take_while(|c| *c != ':' && !c.is_whitespace())
@@ -373,7 +386,10 @@ impl Steps<'_> {
                     Some(source) if source.starts_with(self.client.dir) => {
                         format!("{}", client.join(trimmed).display())
                     }
-                    Some(_) => format!("{}", defaults.join(trimmed).display()),
+                    Some(_) if repository.join(&file).is_file() => {
+                        format!("{}", self.relative(&repository).join(trimmed).display())
+                    }
+                    Some(_) => format!("{trimmed} (in nbe's built-in {} defaults)", self.client.kind),
                     None => line.clone(),
                 }
             })
@@ -548,7 +564,7 @@ pub fn versions(kind: Kind, tools: &Tools, root: Option<&Path>) -> (Option<Strin
         super::tools::version_of(&program, &args)
     });
     let library = spec.library.as_ref().and_then(|library| {
-        let version = super::install::pinned_library(kind, root?)?;
+        let version = super::install::pinned_library(kind, root)?;
         Some(format!("{} {version}", library.name))
     });
     (toolchain, library)

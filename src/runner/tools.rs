@@ -1,4 +1,13 @@
-//! Finding the real `nats-server` and `nats` binaries, and the pinned versions the project installs.
+//! Finding the real `nats-server` and `nats` binaries, and the pinned versions nbe installs.
+//!
+//! The lookup order ([`Tools::resolve`]): a directory named by `--tools-dir` or `NBE_TOOLS_DIR`
+//! wins and must hold both; else the repository's `.tools/bin` (where `make tools` copies them, and
+//! `make toolchains` puts uv and deno) when both there report the pinned versions; else the pinned
+//! versions in nbe's cache, used only while their stamps vouch for them; else both on `PATH` when
+//! they report the pinned versions; else nbe installs the pinned versions into its cache (once,
+//! under a lock, shared by every checkout) and uses those.
+//! The pinned versions are embedded from nbe's `tools.versions`; a repository's own
+//! `tools.versions` overrides them.
 
 use std::path::{Path, PathBuf};
 
@@ -54,15 +63,35 @@ impl Tool {
         self.pinned("VERSION")
     }
 
-    /// The exact command that installs the pinned version into `dir`.
-    pub fn install_command(self, dir: &Path) -> String {
-        format!(
-            "GOBIN={} go install {}@{}",
-            dir.display(),
-            self.pinned("MODULE"),
-            self.version()
-        )
+    /// The pinned version for the repository at `root`: its own `tools.versions` when that names
+    /// one, else nbe's. Fails naming the file and line when the repository's is not a release number.
+    pub fn version_in(self, root: Option<&Path>) -> Result<String> {
+        let Some(file) = root.map(|root| root.join("tools.versions")) else {
+            return Ok(self.version().to_string());
+        };
+        let text = match std::fs::read_to_string(&file) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(self.version().to_string()),
+            Err(e) => return Err(Error::io(format!("failed to read {}", file.display()), e)),
+        };
+        let key = self.version_key();
+        for (number, line) in text.lines().enumerate() {
+            if let Some((name, value)) = line.split_once('=')
+                && name.trim() == key
+            {
+                return super::install::module_version(
+                    value,
+                    &format!("{}:{}: {key}", file.display(), number + 1),
+                );
+            }
+        }
+        Ok(self.version().to_string())
     }
+}
+
+/// The command that installs the pinned tools into `dir` (nbe's cache, copied there).
+pub fn install_command(dir: &Path) -> String {
+    format!("nbe install-tools --into {}", dir.display())
 }
 
 /// Where the tools were found.
@@ -72,9 +101,11 @@ pub enum Source {
     Flag,
     /// `NBE_TOOLS_DIR`.
     Env,
-    /// The repository's `.tools/bin`.
+    /// The repository's `.tools/bin`, at the pinned versions.
     Project,
-    /// `PATH`.
+    /// nbe's cache: the pinned versions it installed and verified.
+    Cache,
+    /// `PATH`, at the pinned versions.
     Path,
 }
 
@@ -83,8 +114,9 @@ impl std::fmt::Display for Source {
         f.write_str(match self {
             Self::Flag => "--tools-dir",
             Self::Env => "NBE_TOOLS_DIR",
-            Self::Project => "project .tools/bin",
-            Self::Path => "PATH",
+            Self::Project => "project .tools/bin, at the pinned versions",
+            Self::Cache => "nbe's cache, verified",
+            Self::Path => "PATH, at the pinned versions",
         })
     }
 }
@@ -146,11 +178,17 @@ impl Tools {
             .join(":")
     }
 
-    /// Resolves the tools directory: `flag`, then `env`, then `root/.tools/bin` (skipped without a
-    /// repository root), then `PATH`.
-    ///
-    /// An explicitly named directory must hold every required tool; the error gives the install commands.
-    pub fn resolve(flag: Option<&Path>, env: Option<&Path>, root: Option<&Path>) -> Result<Self> {
+    /// Resolves the tools in the order the module doc gives: `flag`, then `env` (which must hold
+    /// every required tool; the error gives the install command), then `root/.tools/bin`, then
+    /// the pinned versions (for the repository at `root`) in `cache`, then `PATH`, then, when
+    /// `install` allows it, an install of the pinned versions into `cache`.
+    pub fn resolve(
+        flag: Option<&Path>,
+        env: Option<&Path>,
+        root: Option<&Path>,
+        cache: &Path,
+        install: bool,
+    ) -> Result<Self> {
         let explicit = flag
             .map(|dir| (dir, Source::Flag))
             .or_else(|| env.map(|dir| (dir, Source::Env)));
@@ -162,40 +200,58 @@ impl Tools {
                 None => Ok(Self::new(dir, source)),
             };
         }
-        let project = root.map(|root| root.join(".tools").join("bin"));
-        if let Some(project) = &project
-            && REQUIRED
+        let server = NATS_SERVER.version_in(root)?;
+        let cli = NATS.version_in(root)?;
+        let pinned = [(NATS_SERVER, &server), (NATS, &cli)];
+        let at_pins = |dir: &Path| {
+            pinned
                 .iter()
-                .all(|tool| is_executable(&project.join(tool.name)))
+                .all(|(tool, version)| super::install::reports(&dir.join(tool.name), version))
+        };
+        if let Some(project) = root.map(|root| root.join(".tools").join("bin"))
+            && at_pins(&project)
         {
-            return Ok(Self::new(project.clone(), Source::Project));
+            return Ok(Self::new(project, Source::Project));
         }
-        // `nats` must sit next to the first `nats-server` on PATH.
-        let server = search_path(NATS_SERVER.name);
-        if let Some(dir) = server.as_deref().and_then(Path::parent)
-            && is_executable(&dir.join(NATS.name))
+        if let (Some(server_dir), Some(cli_dir)) = (
+            super::install::verified(NATS_SERVER, &server, cache),
+            super::install::verified(NATS, &cli, cache),
+        ) {
+            return Ok(Self::cached(server_dir, cli_dir));
+        }
+        // `nats` must sit next to the first `nats-server` on PATH, and both be the pinned ones.
+        if let Some(dir) = search_path(NATS_SERVER.name).as_deref().and_then(Path::parent)
+            && at_pins(dir)
         {
             return Ok(Self::new(dir.to_path_buf(), Source::Path));
         }
-        let half_installed = project
-            .as_ref()
-            .is_some_and(|project| is_executable(&project.join(NATS_SERVER.name)));
-        let tool = if half_installed || server.is_some() {
-            NATS
-        } else {
-            NATS_SERVER
-        };
-        Err(match &project {
-            Some(project) => missing(tool, &format!("{} and PATH", project.display()), project),
-            None => Error::ToolMissing {
+        if !install {
+            let tool = if super::install::verified(NATS_SERVER, &server, cache).is_some() {
+                NATS
+            } else {
+                NATS_SERVER
+            };
+            return Err(Error::ToolMissing {
                 tool: tool.name.to_string(),
-                looked: "PATH; outside an examples repository there is no project .tools/bin".to_string(),
-                install: format!(
-                    "{}\n  with DIR on PATH, or passed as --tools-dir DIR",
-                    tool.install_command(Path::new("DIR"))
+                looked: format!(
+                    "{} (nbe's cache) and PATH, at the pinned {} {}",
+                    cache.join("tools").display(),
+                    tool.name,
+                    if tool == NATS { &cli } else { &server }
                 ),
-            },
-        })
+                install: "nbe install-tools\n  (any command that runs examples installs them on first need)"
+                    .to_string(),
+            });
+        }
+        Ok(Self::cached(
+            super::install::tool(NATS_SERVER, &server, cache)?,
+            super::install::tool(NATS, &cli, cache)?,
+        ))
+    }
+
+    /// The tools in nbe's cache: each version has its own directory there.
+    fn cached(server: PathBuf, cli: PathBuf) -> Self {
+        Self::new(server, Source::Cache).with_override(NATS, cli)
     }
 }
 
@@ -205,9 +261,9 @@ fn missing(tool: Tool, looked: &str, install_dir: &Path) -> Error {
         Some(root) if root.join("Makefile").is_file() && install_dir.ends_with(".tools/bin") => format!(
             "make -C {} tools\n  or: {}",
             root.display(),
-            tool.install_command(install_dir)
+            install_command(install_dir)
         ),
-        _ => tool.install_command(install_dir),
+        _ => install_command(install_dir),
     };
     Error::ToolMissing {
         tool: tool.name.to_string(),
@@ -270,21 +326,37 @@ mod tests {
         assert!(NATS_SERVER.version().starts_with("v2."));
         assert_eq!(NATS_SERVER.version(), on_disk("NATS_SERVER_VERSION"));
         assert_eq!(NATS.version(), natscli);
-        assert_eq!(
-            NATS.install_command(Path::new("/x/bin")),
-            format!("GOBIN=/x/bin go install github.com/nats-io/natscli/nats@{natscli}")
-        );
+        assert_eq!(NATS.module(), on_disk("NATSCLI_MODULE"));
     }
 
     #[test]
     fn an_explicit_directory_without_tools_names_the_install_command() {
         let empty = tempfile::tempdir().unwrap();
-        let err = Tools::resolve(Some(empty.path()), None, Some(empty.path()))
+        let err = Tools::resolve(Some(empty.path()), None, Some(empty.path()), empty.path(), true)
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("nats-server not found"), "{err}");
         assert!(
-            err.contains("go install github.com/nats-io/nats-server/v2@"),
+            err.contains(&format!("nbe install-tools --into {}", empty.path().display())),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_repository_pins_its_own_versions_and_a_bad_one_names_its_line() {
+        let repo = tempfile::tempdir().unwrap();
+        assert_eq!(NATS.version_in(Some(repo.path())).unwrap(), NATS.version());
+        let file = repo.path().join("tools.versions");
+        std::fs::write(&file, "# ours\nNATS_SERVER_VERSION=2.14.6\n").unwrap();
+        assert_eq!(NATS_SERVER.version_in(Some(repo.path())).unwrap(), "v2.14.6");
+        assert_eq!(NATS.version_in(Some(repo.path())).unwrap(), NATS.version());
+        std::fs::write(&file, "NATSCLI_VERSION=latest\n").unwrap();
+        let err = NATS.version_in(Some(repo.path())).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!(
+                "{}:1: NATSCLI_VERSION: `latest` is not a release number",
+                file.display()
+            )),
             "{err}"
         );
     }

@@ -39,6 +39,10 @@ pub struct FailedCommand {
     pub status: i32,
 }
 
+/// What exit status 127, the shell's "command not found", means for an example: a typo, or a
+/// program the machine lacks, which the example should declare so it is skipped where missing.
+pub const COMMAND_NOT_FOUND: &str = "127 is the shell's \"command not found\": a program it runs is missing here; if the example needs it, declare it (`requires: [name]` in the example's meta.yaml) so the client is skipped where it is missing (`nbe lint` names the command: NBE120)";
+
 impl std::fmt::Display for FailedCommand {
     /// `main.sh:3: nats stream inf ORDERS exited with 1`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -50,7 +54,11 @@ impl std::fmt::Display for FailedCommand {
             f,
             "{}:{}: {first}{more} exited with {}",
             self.file, self.line, self.status
-        )
+        )?;
+        if self.status == 127 {
+            write!(f, "; {COMMAND_NOT_FOUND}")?;
+        }
+        Ok(())
     }
 }
 

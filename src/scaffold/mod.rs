@@ -13,6 +13,7 @@
 //! The templates live in `clients/templates/<kind>/`, one per runnable kind, embedded here; the
 //! integration tests scaffold and run every one.
 
+pub mod leftover;
 mod list;
 
 use std::path::{Path, PathBuf};
@@ -248,17 +249,18 @@ fn append(
 fn category_yaml(category: &str, example: &str) -> String {
     format!(
         "title: {}\ndescription: |\n  What the examples of this category have in common, and what a reader\n  \
-         learns from them. (Written by nbe new: replace this.)\nexamples:\n  - {example}\n",
-        catalog::title_case(category)
+         learns from them.\n  {}\nexamples:\n  - {example}\n",
+        catalog::title_case(category),
+        leftover::PLACEHOLDER
     )
 }
 
 /// A new example's `meta.yaml`.
 fn example_yaml(example: &str) -> String {
     format!(
-        "title: {}\ndescription: |\n  What this example shows, and what to notice in its output. (Written by\n  \
-         nbe new: replace this.)\n",
-        catalog::title_case(example)
+        "title: {}\ndescription: |\n  What this example shows, and what to notice in its output.\n  {}\n",
+        catalog::title_case(example),
+        leftover::PLACEHOLDER
     )
 }
 

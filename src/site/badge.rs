@@ -42,8 +42,8 @@ impl Verdict {
     }
 }
 
-/// Decides the [`Verdict`] on a client's recording.
-pub trait Verdicts {
+/// Decides the [`Verdict`] on a client's recording; asked from several threads at once.
+pub trait Verdicts: Sync {
     /// The verdict on `selected`, whose recorded files are `recording`.
     fn of(&self, selected: Selected, recording: &Recording) -> Verdict;
 }

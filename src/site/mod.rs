@@ -4,12 +4,16 @@
 //! touching the output directory; [`build`] writes one to disk through [`outdir`], which only ever
 //! replaces a directory nbe wrote. `nbe serve` serves a `Site` straight from memory. The same input
 //! always gives the same bytes: nothing depends on the clock, and every collection is ordered.
+//! Clients are read, and their pages rendered, on every core, and put back in catalog order; the
+//! grammars' parses come from the memo in the cache directory, so only a changed program is parsed.
 //!
 //! - [`crate::program`] reads programs with real grammars and cuts them into prose and code (the
 //!   staleness hash reads the same split); [`highlight`] colours code; [`markdown`] renders prose and resolves links between examples;
 //! - [`badge`] says what a recording was made with and the verdict on it;
-//! - [`page`] writes the HTML; [`search`] writes the search index; `assets/` holds the stylesheet
-//!   and the small script (which also matches searches against the index);
+//! - [`page`] writes the HTML, folding the blocks [`setup`] judges to only prepare the run;
+//!   [`search`] writes the search index; `assets/` holds the stylesheet, the small script (which
+//!   also matches searches against the index) and the monospace font, and `assets/player/` the
+//!   terminal player, built in so a site builds the same in any checkout;
 //! - [`preview`] is the local preview server behind `nbe serve`.
 
 pub mod badge;
@@ -20,11 +24,12 @@ pub mod outdir;
 mod page;
 pub mod preview;
 mod search;
+pub mod setup;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::catalog::{Catalog, Client, Example, Selected, paths};
+use crate::catalog::{Catalog, Client, Example, Kind, Selected};
 use crate::error::{Error, Location, Result};
 use crate::normalize::transport::strip_ansi;
 use crate::program::split;
@@ -34,13 +39,36 @@ use crate::recording::Recording;
 use badge::Verdicts;
 use page::{ClientView, Model, Program};
 
-/// Where `npm ci` puts the player files, relative to the repository root.
-pub const PLAYER_DIR: &str = "node_modules/asciinema-player/dist/bundle";
+/// The asciinema player's files, built into nbe (see `assets/player/README.md`): `cargo install`
+/// from a fresh clone has no `node_modules` to read them from, and a repository adopting nbe has none.
+pub const PLAYER: [(&str, &[u8]); 2] = [
+    (
+        "asciinema-player.min.js",
+        include_bytes!("assets/player/asciinema-player.min.js"),
+    ),
+    (
+        "asciinema-player.css",
+        include_bytes!("assets/player/asciinema-player.css"),
+    ),
+];
 
 const STYLESHEET: &str = include_str!("assets/site.css");
 // The script shows at most 36 rows of a recording; `recording::CAST_HEIGHT` lets nbe record up to 40.
 // Taller recordings scroll in the player, so the two need not agree; changing either changes pages.
 const SCRIPT: &str = include_str!("assets/site.js");
+/// JetBrains Mono (SIL Open Font License), from the `@fontsource/jetbrains-mono` npm package, latin
+/// subset: built in, so every site has its code font without node_modules or outside requests.
+const FONTS: [(&str, &[u8]); 3] = [
+    (
+        "jetbrains-mono-400.woff2",
+        include_bytes!("assets/fonts/jetbrains-mono-latin-400-normal.woff2"),
+    ),
+    (
+        "jetbrains-mono-700.woff2",
+        include_bytes!("assets/fonts/jetbrains-mono-latin-700-normal.woff2"),
+    ),
+    ("jetbrains-mono-OFL.txt", include_bytes!("assets/fonts/OFL.txt")),
+];
 
 /// Something in the examples the site had to work around; the build still succeeds.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,54 +94,34 @@ pub struct Site {
     pub warnings: Vec<Warning>,
     /// How many HTML pages there are.
     pub pages: usize,
-    /// Whether the asciinema player was found and included.
-    pub player: bool,
 }
 
 /// Renders the whole site of `catalog`, asking `verdicts` for the verdict on each client.
 pub fn render(catalog: &Catalog, verdicts: &dyn Verdicts) -> Site {
     let mut site = Site::default();
     let mut warnings = Vec::new();
-    let player_dir = catalog.root.join(PLAYER_DIR);
-    // The player is published like the examples, so it too must be a file the repository holds.
-    let mut read_player = |name: &str| {
-        let path = player_dir.join(name);
-        if !path.exists() || paths::resolves_inside(&catalog.root, &path) {
-            return std::fs::read(&path);
-        }
-        warnings.push(Warning {
-            location: Location::file(&path),
-            message: "leads outside the repository, so the pages use no player".into(),
-        });
-        Err(std::io::Error::other("outside the repository"))
-    };
-    let player_files = [
-        ("asciinema-player.min.js", read_player("asciinema-player.min.js")),
-        ("asciinema-player.css", read_player("asciinema-player.css")),
-    ];
-    site.player = player_files.iter().all(|(_, read)| read.is_ok());
-    if site.player {
-        for (name, bytes) in player_files {
-            site.files
-                .insert(format!("assets/{name}"), bytes.unwrap_or_default());
-        }
+    for (name, bytes) in PLAYER {
+        site.files.insert(format!("assets/{name}"), bytes.to_vec());
     }
     let known: BTreeSet<String> = catalog.all_paths().map(str::to_owned).collect();
-    let clients: Vec<ClientView<'_>> = catalog
-        .clients()
-        .map(|selected| read_client(catalog, selected, verdicts, &mut site, &mut warnings))
+    let clients: Vec<ClientView<'_>> = read_clients(catalog, verdicts)
+        .into_iter()
+        .map(|read| {
+            site.files.extend(read.files);
+            warnings.extend(read.warnings);
+            read.view
+        })
         .collect();
     let model = Model {
         catalog,
         known,
         clients,
-        player: site.player,
     };
     let add_page = |site: &mut Site, path: String, html: String| {
         site.files.insert(path, html.into_bytes());
         site.pages += 1;
     };
-    add_page(&mut site, "index.html".into(), model.index(&mut warnings));
+    add_page(&mut site, "index.html".into(), model.index());
     for category in &catalog.categories {
         add_page(
             &mut site,
@@ -121,24 +129,36 @@ pub fn render(catalog: &Catalog, verdicts: &dyn Verdicts) -> Site {
             model.category(category, &mut warnings),
         );
     }
-    for (index, view) in model.clients.iter().enumerate() {
-        add_page(
-            &mut site,
+    // The client pages are most of the work, and independent of each other: one share per core.
+    let indices: Vec<usize> = (0..model.clients.len()).collect();
+    let rendered = on_every_core(&indices, |&index| {
+        let view = &model.clients[index];
+        let mut warnings = Vec::new();
+        let mut pages = vec![(
             format!("{}/index.html", view.client.path),
             model.client(index, true, &mut warnings),
-        );
+        )];
         if page_client(view.example).is_some_and(|c| c.path == view.client.path) {
-            add_page(
-                &mut site,
+            pages.push((
                 format!("{}/index.html", view.example.path),
                 model.client(index, false, &mut warnings),
-            );
+            ));
         }
+        (pages, warnings)
+    });
+    for (pages, more) in rendered {
+        for (path, html) in pages {
+            add_page(&mut site, path, html);
+        }
+        warnings.extend(more);
     }
     site.files
         .insert("assets/site.css".into(), STYLESHEET.as_bytes().to_vec());
     site.files
         .insert("assets/site.js".into(), SCRIPT.as_bytes().to_vec());
+    for (name, bytes) in FONTS {
+        site.files.insert(format!("assets/{name}"), bytes.to_vec());
+    }
     site.files.insert(
         "assets/search-index.js".into(),
         search::index(catalog, &model.clients).into_bytes(),
@@ -162,15 +182,72 @@ fn page_client(example: &Example) -> Option<&Client> {
     example.default_client().or(example.clients.first())
 }
 
-/// Reads a client's files, degrading (with a warning) wherever they cannot be used as they are.
+/// A client as [`read_client`] read it: its view, the files it puts on the site, the warnings.
+struct ReadClient<'a> {
+    view: ClientView<'a>,
+    files: Vec<(String, Vec<u8>)>,
+    warnings: Vec<Warning>,
+}
+
+/// Reads every client of the catalog, in catalog order, on as many threads as there are cores:
+/// a program the parse memo has not seen yet costs tens of milliseconds of its grammar's regexes,
+/// and a first build of a few hundred programs would otherwise take seconds on one core.
+fn read_clients<'a>(catalog: &'a Catalog, verdicts: &dyn Verdicts) -> Vec<ReadClient<'a>> {
+    let selected: Vec<Selected<'a>> = catalog.clients().collect();
+    // Each kind's library is read once, not once per client.
+    let libraries: BTreeMap<Kind, Option<String>> = selected
+        .iter()
+        .map(|one| one.client.kind)
+        .collect::<BTreeSet<Kind>>()
+        .into_iter()
+        .map(|kind| (kind, library(catalog, kind)))
+        .collect();
+    let libraries = &libraries;
+    on_every_core(&selected, |&one| {
+        read_client(catalog, one, verdicts, libraries[&one.client.kind].clone())
+    })
+}
+
+/// `work` applied to every item, in order, the items shared out among as many threads as there
+/// are cores.
+fn on_every_core<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = items.len().div_ceil(threads).max(1);
+    let work = &work;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(work).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+/// The client library of `kind` and its pinned version, like `nats.go v1.55.0`, for its pages.
+fn library(catalog: &Catalog, kind: Kind) -> Option<String> {
+    let library = kind.spec().library.as_ref()?;
+    let version = crate::runner::install::pinned_library(kind, Some(&catalog.root))?;
+    Some(format!("{} {version}", library.name))
+}
+
+/// Reads a client's files, degrading (with a warning) wherever they cannot be used as they are;
+/// `library` is what [`library`] says of its kind.
 fn read_client<'a>(
     catalog: &Catalog,
     selected: Selected<'a>,
     verdicts: &dyn Verdicts,
-    site: &mut Site,
-    warnings: &mut Vec<Warning>,
-) -> ClientView<'a> {
+    library: Option<String>,
+) -> ReadClient<'a> {
     let client = selected.client;
+    let mut files = Vec::new();
+    let mut warnings = Vec::new();
     // The path is made relative to the root with every other warning's, at the end of `render`.
     let mut warn = |line: Option<usize>, message: String| {
         warnings.push(Warning {
@@ -184,12 +261,9 @@ fn read_client<'a>(
     };
     let program = match std::fs::read(&client.main) {
         Ok(bytes) => {
-            site.files.insert(
-                format!("{}/{}", client.path, client.kind.main_file()),
-                bytes.clone(),
-            );
+            files.push((format!("{}/{}", client.path, client.main_name()), bytes.clone()));
             match String::from_utf8(bytes) {
-                Ok(source) => match split::split(Syntax::of(client.kind), &source) {
+                Ok(source) => match split::split(Syntax::for_file(&client.main), &source) {
                     Ok(split) => Program::Split { source, split },
                     Err(err) => {
                         warn(
@@ -222,11 +296,10 @@ fn read_client<'a>(
         .ok()
         .map(|bytes| terminal_text(&String::from_utf8_lossy(bytes)));
     let cast = recording.cast.as_ref().ok().map(|bytes| {
-        site.files
-            .insert(format!("{}/output.cast", client.path), bytes.clone());
+        files.push((format!("{}/output.cast", client.path), bytes.clone()));
         String::from_utf8_lossy(bytes).into_owned()
     });
-    ClientView {
+    let view = ClientView {
         example: selected.example,
         client,
         program,
@@ -234,6 +307,12 @@ fn read_client<'a>(
         cast,
         verdict: verdicts.of(selected, &recording),
         provenance: badge::provenance(&recording),
+        library,
+    };
+    ReadClient {
+        view,
+        files,
+        warnings,
     }
 }
 
@@ -335,11 +414,6 @@ mod tests {
             "examples/evil/inject/python/main.py",
             b"# Fine prose.\nprint('\xff\xfe')\n",
         );
-        write(
-            &format!("{PLAYER_DIR}/asciinema-player.min.js"),
-            b"window.AsciinemaPlayer = {};\n",
-        );
-        write(&format!("{PLAYER_DIR}/asciinema-player.css"), b".ap {}\n");
         tmp
     }
 
@@ -355,7 +429,7 @@ mod tests {
         let repo = hostile_repo();
         let catalog = Catalog::load(repo.path()).unwrap();
         let site = render(&catalog, &Unrecorded);
-        assert!(site.player);
+        assert!(site.files.contains_key("assets/asciinema-player.min.js"));
         assert_eq!(site.pages, 6, "{:?}", site.files.keys().collect::<Vec<_>>());
         for (path, html) in pages(&site) {
             let lower = html.to_ascii_lowercase();
@@ -381,7 +455,7 @@ mod tests {
             .unwrap();
         assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
         assert!(page.contains("<title>Inject &lt;script&gt;"));
-        assert!(page.contains(r#"<a href="../../../evil/inject/go/index.html">Go</a>"#));
+        assert!(page.contains(r#"<a href="../../../evil/inject/go/index.html" data-lang="go">Go</a>"#));
     }
 
     #[test]
@@ -513,12 +587,21 @@ mod tests {
     }
 
     #[test]
-    fn code_blocks_have_copy_buttons() {
+    fn a_page_has_one_copy_button_for_its_program_and_one_for_its_command() {
         let repo = one_example("");
         let site = render(&Catalog::load(repo.path()).unwrap(), &Unrecorded);
         let page = String::from_utf8(site.files["c/e/cli/index.html"].clone()).unwrap();
+        assert_eq!(
+            page.matches("<button type=\"button\" class=\"copy\"").count(),
+            2,
+            "{page}"
+        );
+        assert!(page.contains("data-copy=\"bash main.sh\""), "{page}");
+        assert!(page.contains("data-copy-program"), "{page}");
         assert!(
-            page.contains("echo hi</code></pre><button type=\"button\" class=\"copy-code\""),
+            page.contains(
+                "<script type=\"application/json\" id=\"program-source\">\"# Say hi.\\necho hi\\n\"</script>"
+            ),
             "{page}"
         );
     }
@@ -555,6 +638,23 @@ mod tests {
         assert_eq!(
             terminal_text("lone\rcarriage return\n"),
             "lone\rcarriage return\n"
+        );
+    }
+
+    #[test]
+    fn the_built_in_player_is_the_version_the_lockfile_locks() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let lock: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(manifest.join("package-lock.json")).unwrap())
+                .unwrap();
+        let locked = lock["packages"]["node_modules/asciinema-player"]["version"]
+            .as_str()
+            .expect("package-lock.json locks asciinema-player");
+        let built_in = std::fs::read_to_string(manifest.join("src/site/assets/player/VERSION")).unwrap();
+        assert_eq!(
+            built_in.trim(),
+            locked,
+            "run `make player` to copy the locked player into src/site/assets/player"
         );
     }
 }

@@ -14,6 +14,7 @@ use super::badge::Provenance;
 use super::highlight::highlight;
 use super::html::{escape, script_json};
 use super::markdown::{self, Context, page_url};
+use super::setup::{self, Setup};
 use crate::program::split::{self, Split};
 use crate::suite::verdict::Verdict;
 
@@ -51,6 +52,8 @@ pub struct ClientView<'a> {
     pub verdict: Verdict,
     /// Tool versions and date of the recording.
     pub provenance: Provenance,
+    /// The client library and its pinned version, like `nats.go v1.47.0`.
+    pub library: Option<String>,
 }
 
 /// What the pages are built from.
@@ -62,16 +65,6 @@ pub struct Model<'a> {
     pub known: BTreeSet<String>,
     /// One view per client, in catalog order.
     pub clients: Vec<ClientView<'a>>,
-    /// Whether the asciinema player's files are part of the site.
-    pub player: bool,
-}
-
-/// The two columns that head a client page's first row.
-struct Lead {
-    /// Title and description.
-    header: String,
-    /// Tabs, the run command, links and the verdict.
-    side: String,
 }
 
 /// A link's `href` and text.
@@ -92,11 +85,41 @@ struct Frame {
     prev: Option<Link>,
     next: Option<Link>,
     player: bool,
+    /// The sidebar's list.
+    nav: String,
+    /// The language a client page shows, and whether the page is the client's own (not the
+    /// example's), for the script that remembers the reader's language.
+    kind: Option<(Kind, bool)>,
+}
+
+/// The previous and next links, as a `<nav>` shown above and below the content.
+fn pager(frame: &Frame, place: &str) -> String {
+    if frame.prev.is_none() && frame.next.is_none() {
+        return String::new();
+    }
+    let mut out =
+        format!("<nav class=\"pager pager-{place}\" aria-label=\"Previous and next example ({place})\">");
+    for (rel, link) in [("prev", &frame.prev), ("next", &frame.next)] {
+        match link {
+            Some((href, label)) => {
+                let word = if rel == "prev" { "Previous" } else { "Next" };
+                let _ = write!(
+                    out,
+                    "<a class=\"{rel}\" rel=\"{rel}\" href=\"{}\"><small>{word}</small>{}</a>",
+                    escape(href),
+                    escape(label)
+                );
+            }
+            None => out.push_str("<span></span>"),
+        }
+    }
+    out.push_str("</nav>\n");
+    out
 }
 
 fn layout(frame: &Frame, main: &str) -> String {
     let root = "../".repeat(frame.depth);
-    let mut out = String::with_capacity(main.len() + 4096);
+    let mut out = String::with_capacity(main.len() + frame.nav.len() + 4096);
     let _ = write!(
         out,
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -133,14 +156,21 @@ fn layout(frame: &Frame, main: &str) -> String {
             "<script src=\"{root}assets/asciinema-player.min.js\" defer></script>"
         );
     }
+    let kind = match frame.kind {
+        Some((kind, own)) => format!(" data-kind=\"{}\" data-own=\"{}\"", kind.name(), u8::from(own)),
+        None => String::new(),
+    };
     let _ = write!(
         out,
-        "<script src=\"{root}assets/site.js\" defer></script>\n</head>\n<body data-root=\"{root}\">\n\
+        "<script src=\"{root}assets/site.js\" defer></script>\n</head>\n<body data-root=\"{root}\"{kind}>\n\
          <a class=\"skip\" href=\"#main\">Skip to the content</a>\n\
          <header class=\"top\">\n<a class=\"home\" href=\"{root}index.html\">{SITE_NAME}</a>\n\
          <form class=\"search\" role=\"search\" hidden>\n\
          <input type=\"search\" name=\"q\" placeholder=\"Search examples (/)\" aria-label=\"Search examples\" autocomplete=\"off\">\n\
-         <ol class=\"results\" hidden></ol>\n</form>\n</header>\n"
+         <ol class=\"results\" hidden></ol>\n</form>\n</header>\n\
+         <div class=\"shell\">\n<nav class=\"sidebar\" aria-label=\"All examples\">\n\
+         <details class=\"toc\"><summary>Browse the examples</summary>\n{nav}</details>\n</nav>\n<div class=\"page\">\n",
+        nav = frame.nav
     );
     if !frame.crumbs.is_empty() {
         out.push_str("<nav class=\"crumbs\" aria-label=\"Breadcrumbs\"><ol>");
@@ -149,36 +179,27 @@ fn layout(frame: &Frame, main: &str) -> String {
         }
         out.push_str("</ol></nav>\n");
     }
+    out.push_str(&pager(frame, "top"));
     out.push_str("<main id=\"main\">\n");
     out.push_str(main);
     out.push_str("</main>\n<footer class=\"bottom\">\n");
+    out.push_str(&pager(frame, "bottom"));
     if frame.prev.is_some() || frame.next.is_some() {
-        out.push_str("<nav class=\"pager\" aria-label=\"Examples\">");
-        for (rel, link, arrow) in [("prev", &frame.prev, "←"), ("next", &frame.next, "→")] {
-            match link {
-                Some((href, label)) if rel == "prev" => {
-                    let _ = write!(
-                        out,
-                        "<a rel=\"prev\" href=\"{}\">{arrow} {}</a>",
-                        escape(href),
-                        escape(label)
-                    );
-                }
-                Some((href, label)) => {
-                    let _ = write!(
-                        out,
-                        "<a rel=\"next\" href=\"{}\">{} {arrow}</a>",
-                        escape(href),
-                        escape(label)
-                    );
-                }
-                None => out.push_str("<span></span>"),
-            }
-        }
-        out.push_str("</nav>\n<p class=\"keys\" hidden>Keys: <kbd>k</kbd> previous, <kbd>j</kbd> next, <kbd>/</kbd> search.</p>\n");
+        out.push_str("<p class=\"keys\" hidden>Keys: <kbd>k</kbd> previous, <kbd>j</kbd> next, <kbd>/</kbd> search.</p>\n");
     }
-    out.push_str("<p>Built by <code>nbe build</code>. Every example runs against the real <code>nats-server</code> and <code>nats</code>.</p>\n</footer>\n</body>\n</html>\n");
+    out.push_str("<p>Built by <code>nbe build</code>. Every example runs against the real <code>nats-server</code> and <code>nats</code>.</p>\n</footer>\n</div>\n</div>\n</body>\n</html>\n");
     out
+}
+
+/// `data-langs` of a link to an example's page: `kind=dir` for each of its clients, so the script
+/// can send a reader who chose a language straight to that language's page.
+fn langs_attr(example: &Example) -> String {
+    let pairs: Vec<String> = example
+        .clients
+        .iter()
+        .map(|c| format!("{}={}", c.kind.name(), c.dir_name()))
+        .collect();
+    format!(" data-langs=\"{}\"", escape(&pairs.join(" ")))
 }
 
 impl Model<'_> {
@@ -205,13 +226,69 @@ impl Model<'_> {
         rendered.html
     }
 
+    /// The sidebar's list: every category, and the examples of the one the page belongs to
+    /// (linked in `kind` where they have it). The page itself is marked `aria-current`.
+    fn nav(
+        &self,
+        depth: usize,
+        category: Option<&Category>,
+        example: Option<&Example>,
+        kind: Option<Kind>,
+    ) -> String {
+        let mut out = String::from("<ol class=\"toc-list\">\n");
+        for other in &self.catalog.categories {
+            let here = category.is_some_and(|c| c.name == other.name);
+            let current = if here && example.is_none() {
+                " aria-current=\"page\""
+            } else {
+                ""
+            };
+            let _ = write!(
+                out,
+                "<li{}><a href=\"{}\"{current}>{}</a>",
+                if here { " class=\"here\"" } else { "" },
+                href(depth, &other.name),
+                escape(&other.title)
+            );
+            if here {
+                out.push_str("<ol>");
+                for item in &other.examples {
+                    let target = kind
+                        .and_then(|k| item.clients.iter().find(|c| c.kind == k))
+                        .map_or(item.path.as_str(), |c| c.path.as_str());
+                    let current = if example.is_some_and(|e| e.path == item.path) {
+                        " aria-current=\"page\""
+                    } else {
+                        ""
+                    };
+                    let _ = write!(
+                        out,
+                        "<li><a href=\"{}\"{current}{}>{}</a></li>",
+                        href(depth, target),
+                        if target == item.path {
+                            langs_attr(item)
+                        } else {
+                            String::new()
+                        },
+                        escape(&item.title)
+                    );
+                }
+                out.push_str("</ol>");
+            }
+            out.push_str("</li>\n");
+        }
+        out.push_str("</ol>\n");
+        out
+    }
+
     fn client_links(example: &Example, depth: usize) -> String {
-        let mut out = String::from("<ul class=\"langs\">");
+        let mut out = String::from("<ul class=\"langs\" aria-label=\"Languages\">");
         for client in &example.clients {
             let _ = write!(
                 out,
-                "<li><a href=\"{}\">{}</a></li>",
+                "<li><a href=\"{}\" data-lang=\"{}\">{}</a></li>",
                 href(depth, &client.path),
+                client.kind.name(),
                 escape(client.kind.label())
             );
         }
@@ -219,22 +296,35 @@ impl Model<'_> {
         out
     }
 
-    /// The site's front page.
-    pub fn index(&self, warnings: &mut Vec<Warning>) -> String {
+    /// The site's front page: jump links to the categories, then each category's examples as a
+    /// dense list of one-sentence entries.
+    pub fn index(&self) -> String {
         let mut main = String::from(
             "<h1>NATS examples</h1>\n<p class=\"lede\">Small programs that show one NATS idea each, in the languages NATS speaks. \
-             Every one runs against the real <code>nats-server</code> and <code>nats</code>, and its output here is what it printed.</p>\n",
+             Every one runs against the real <code>nats-server</code> and <code>nats</code>, and its output here is what it printed.</p>\n\
+             <nav class=\"jump-links\" aria-label=\"Categories\"><ul>\n",
         );
+        for category in &self.catalog.categories {
+            let _ = writeln!(
+                main,
+                "<li><a href=\"#{}\">{} <span class=\"count\">{}</span></a></li>",
+                escape(&category.name),
+                escape(&category.title),
+                category.examples.len()
+            );
+        }
+        main.push_str("</ul></nav>\n");
         for category in &self.catalog.categories {
             let _ = write!(
                 main,
-                "<section class=\"category\">\n<h2><a href=\"{}\">{}</a></h2>\n",
+                "<section class=\"category\" id=\"{name}\" aria-labelledby=\"h-{name}\">\n<h2 id=\"h-{name}\"><a href=\"{}\">{}</a></h2>\n\
+                 <p class=\"summary\">{}</p>\n",
                 href(0, &category.name),
-                escape(&category.title)
+                escape(&category.title),
+                escape(&first_sentence(&markdown::plain(&category.description))),
+                name = escape(&category.name),
             );
-            let location = Location::file(category.dir.join("meta.yaml"));
-            main.push_str(&self.markdown(&category.description, &location, &category.name, 0, warnings));
-            self.example_list(&mut main, category, 0, false, warnings);
+            self.example_list(&mut main, category, 0);
             main.push_str("</section>\n");
         }
         layout(
@@ -246,36 +336,27 @@ impl Model<'_> {
                 prev: None,
                 next: None,
                 player: false,
+                nav: self.nav(0, None, None, None),
+                kind: None,
             },
             &main,
         )
     }
 
-    fn example_list(
-        &self,
-        out: &mut String,
-        category: &Category,
-        depth: usize,
-        long: bool,
-        warnings: &mut Vec<Warning>,
-    ) {
+    /// A dense list of a category's examples: title, the description's first sentence, languages.
+    fn example_list(&self, out: &mut String, category: &Category, depth: usize) {
         out.push_str("<ul class=\"examples\">\n");
         for example in &category.examples {
-            let _ = write!(
+            let summary = markdown::plain(&example.description);
+            let _ = writeln!(
                 out,
-                "<li><a class=\"title\" href=\"{}\">{}</a>",
+                "<li><a class=\"title\" href=\"{}\"{}>{}</a><p>{}</p>{}</li>",
                 href(depth, &example.path),
-                escape(&example.title)
+                langs_attr(example),
+                escape(&example.title),
+                escape(&first_sentence(&summary)),
+                Self::client_links(example, depth)
             );
-            if long {
-                let location = Location::file(&example.meta_path);
-                out.push_str(&self.markdown(&example.description, &location, &example.path, depth, warnings));
-            } else {
-                let summary = markdown::plain(&example.description);
-                let _ = write!(out, "<p>{}</p>", escape(&first_sentence(&summary)));
-            }
-            out.push_str(&Self::client_links(example, depth));
-            out.push_str("</li>\n");
         }
         out.push_str("</ul>\n");
     }
@@ -283,9 +364,10 @@ impl Model<'_> {
     /// A category's page: its description and its examples.
     pub fn category(&self, category: &Category, warnings: &mut Vec<Warning>) -> String {
         let location = Location::file(category.dir.join("meta.yaml"));
-        let mut main = format!("<h1>{}</h1>\n", escape(&category.title));
+        let mut main = format!("<h1>{}</h1>\n<div class=\"intro-text\">", escape(&category.title));
         main.push_str(&self.markdown(&category.description, &location, &category.name, 1, warnings));
-        self.example_list(&mut main, category, 1, true, warnings);
+        main.push_str("</div>\n");
+        self.example_list(&mut main, category, 1);
         layout(
             &Frame {
                 title: format!("{} · {SITE_NAME}", category.title),
@@ -295,6 +377,8 @@ impl Model<'_> {
                 prev: None,
                 next: None,
                 player: false,
+                nav: self.nav(1, Some(category), None, None),
+                kind: None,
             },
             &main,
         )
@@ -312,11 +396,10 @@ impl Model<'_> {
             format!("{}/", client.dir_name())
         };
         let category = self.category_of(example);
-        let lead = self.client_lead(view, depth, &files, warnings);
         let mut main = String::from("<article class=\"example\">\n");
-        self.client_code(&mut main, view, &lead, depth, warnings);
-        Self::client_output(&mut main, view);
-        self.client_recording(&mut main, view, index, &files);
+        self.client_lead(&mut main, view, depth, &files, warnings);
+        self.client_code(&mut main, view, depth, warnings);
+        self.client_output(&mut main, view, index, &files);
         main.push_str("</article>\n");
         let (prev, next) = self.neighbours(example, client.kind, depth);
         let title = if own_dir {
@@ -340,24 +423,34 @@ impl Model<'_> {
                 ],
                 prev,
                 next,
-                player: self.player && view.cast.is_some(),
+                player: view.cast.is_some(),
+                nav: self.nav(depth, Some(category), Some(example), Some(client.kind)),
+                kind: Some((client.kind, own_dir)),
             },
             &main,
         )
     }
 
-    /// The top of a client's page, as the two columns of its first row: the example's title and
-    /// description head the prose; the language tabs, the command that runs it and the verdict on
-    /// its recording head the code, so the first code starts beside the description, above the
-    /// fold (the breadcrumb already names the category).
-    fn client_lead(&self, view: &ClientView, depth: usize, files: &str, warnings: &mut Vec<Warning>) -> Lead {
+    /// The head of a client's page: the example's title and description beside the language tabs,
+    /// the command a reader runs the program with, the quieter `nbe run` that verifies it, and
+    /// what the recording was made with.
+    fn client_lead(
+        &self,
+        main: &mut String,
+        view: &ClientView,
+        depth: usize,
+        files: &str,
+        warnings: &mut Vec<Warning>,
+    ) {
         let (example, client) = (view.example, view.client);
-        let mut header = format!("<header class=\"intro\">\n<h1>{}</h1>\n", escape(&example.title));
         let meta = Location::file(&example.meta_path);
-        header.push_str(&self.markdown(&example.description, &meta, &example.path, depth, warnings));
-        header.push_str("</header>\n");
-        let mut side =
-            String::from("<div class=\"side\">\n<nav class=\"tabs\" aria-label=\"Languages\"><ul>\n");
+        let _ = write!(
+            main,
+            "<header class=\"lead\">\n<div class=\"intro\">\n<h1>{}</h1>\n{}</div>\n\
+             <div class=\"side\">\n<nav class=\"tabs\" aria-label=\"Languages\"><ul>\n",
+            escape(&example.title),
+            self.markdown(&example.description, &meta, &example.path, depth, warnings)
+        );
         // A tab per language the example has, in tab order: a reader never meets a dead tab.
         for other in &example.clients {
             let current = if other.kind == client.kind {
@@ -366,28 +459,40 @@ impl Model<'_> {
                 ""
             };
             let _ = writeln!(
-                side,
-                "<li><a href=\"{}\"{current}>{}</a></li>",
+                main,
+                "<li><a href=\"{}\" data-lang=\"{}\"{current}>{}</a></li>",
                 href(depth, &other.path),
+                other.kind.name(),
                 escape(other.kind.label())
             );
         }
-        let command = format!("nbe run {}", client.path);
-        let source_name = client.kind.main_file();
+        main.push_str("</ul></nav>\n");
+        let source_name = client.main_name();
+        if let Some(command) = &client.kind.spec().by_hand {
+            let _ = writeln!(
+                main,
+                "<div class=\"run\"><pre><code><span class=\"prompt\" aria-hidden=\"true\">$ </span>{cmd}</code></pre>\
+                 <button type=\"button\" class=\"copy\" data-copy=\"{cmd}\" aria-label=\"Copy the command\" hidden>Copy</button></div>",
+                cmd = escape(&command.replace("{main}", source_name)),
+            );
+        }
         let _ = write!(
-            side,
-            "</ul></nav>\n<div class=\"run\"><pre><code><span class=\"prompt\" aria-hidden=\"true\">$ </span>{cmd}</code></pre>\
-             <button type=\"button\" class=\"copy\" data-copy=\"{cmd}\" hidden>Copy</button></div>\n\
-             <p class=\"jump\">Jump to the <a href=\"#output\">output</a> or the <a href=\"#recording\">recording</a>, \
-             or read the source: <a href=\"{files}{source}\">{source}</a>.{edit}</p>\n",
-            cmd = escape(&command),
+            main,
+            "<p class=\"verify\">Verify it as the site did: <code>nbe run {path}</code></p>\n\
+             <p class=\"file\"><a href=\"{files}{source}\">{source}</a>\
+             <button type=\"button\" class=\"copy\" data-copy-program hidden>Copy the program</button>\
+             <a href=\"#output\">Jump to the output</a>{edit}</p>\n",
+            path = escape(&client.path),
             source = escape(source_name),
             edit = self.edit_link(client),
         );
-        side.push_str(&provenance(&view.verdict, &view.provenance));
-        side.push_str(&allowed(example));
-        side.push_str("</div>\n");
-        Lead { header, side }
+        main.push_str(&provenance(
+            &view.verdict,
+            &view.provenance,
+            view.library.as_deref(),
+        ));
+        main.push_str(&allowed(example));
+        main.push_str("</div>\n</header>\n");
     }
 
     /// The "edit this page" link to the program in the repository, when `examples/meta.yaml` says
@@ -405,21 +510,14 @@ impl Model<'_> {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
         format!(
-            " <a class=\"edit\" href=\"{}\">Edit this page</a>.",
+            "<a class=\"edit\" href=\"{}\">Edit this page</a>",
             escape(&template.replace("{path}", &path.join("/")))
         )
     }
 
-    /// The program, as prose beside code, or as written when it could not be split. `lead` heads
-    /// the two columns of the first row.
-    fn client_code(
-        &self,
-        main: &mut String,
-        view: &ClientView,
-        lead: &Lead,
-        depth: usize,
-        warnings: &mut Vec<Warning>,
-    ) {
+    /// The program, as prose beside code, or as written when it could not be split. The blocks
+    /// at the top that only prepare the run (see [`setup`]) fold into one "Setup" disclosure.
+    fn client_code(&self, main: &mut String, view: &ClientView, depth: usize, warnings: &mut Vec<Warning>) {
         let client = view.client;
         main.push_str("<section class=\"program\" id=\"code\" aria-label=\"Code\">\n");
         let source_location = |line: usize| Location {
@@ -427,123 +525,163 @@ impl Model<'_> {
             line: Some(line),
             column: None,
         };
-        let row = |main: &mut String, first: bool, prose: &str, code: Option<String>| {
-            let class = match (first, code.is_some()) {
-                // The first row always has its code column: the tabs and the run command.
-                (true, _) => "step lead",
-                (false, true) => "step",
-                (false, false) => "step prose-only",
-            };
-            let _ = write!(main, "<div class=\"{class}\">\n<div class=\"prose\">");
-            if first {
-                let _ = write!(main, "{}<div class=\"lead-prose\">{prose}</div>", lead.header);
-            } else {
-                main.push_str(prose);
-            }
-            main.push_str("</div>\n");
-            if first {
-                let _ = write!(main, "<div class=\"lead-code\">\n{}", lead.side);
-            }
+        let row = |out: &mut String, prose: &str, code: Option<String>| {
+            let class = if code.is_some() { "step" } else { "step prose-only" };
+            let _ = write!(
+                out,
+                "<div class=\"{class}\">\n<div class=\"prose\">{prose}</div>\n"
+            );
             if let Some(code) = code {
-                main.push_str(&code);
+                out.push_str(&code);
             }
-            if first {
-                main.push_str("</div>\n");
-            }
-            main.push_str("</div>\n");
+            out.push_str("</div>\n");
         };
         match &view.program {
             Program::Split { source, split } => {
+                let shell = client.kind.main_file().ends_with(".sh");
                 let blocks = split::blocks(&split.sections);
-                if blocks.is_empty() {
-                    row(main, true, "", None);
-                }
+                let mut folded = String::new();
+                let mut what = Setup::default();
+                let mut folding = true;
+                let mut rows = String::new();
+                let count = blocks.len();
                 for (at, block) in blocks.into_iter().enumerate() {
-                    let location = source_location(block.line);
-                    let prose = self.markdown(block.prose, &location, &client.path, depth, warnings);
-                    let code = (!block.code.is_empty()).then(|| {
-                        let mut html = String::new();
-                        for (at, range) in block.code.iter().enumerate() {
-                            if at > 0 {
-                                html.push_str(piece_gap(source, block.code[at - 1].end, range.start));
-                            }
-                            html.push_str(&highlight(source, &split.tokens, range.clone()));
+                    let (prose, marker) = setup::markers(block.prose);
+                    let mut code = String::new();
+                    let mut html = String::new();
+                    for (piece, range) in block.code.iter().enumerate() {
+                        if piece > 0 {
+                            let gap = piece_gap(source, block.code[piece - 1].end, range.start);
+                            code.push_str(gap);
+                            html.push_str(gap);
                         }
+                        code.push_str(&source[range.clone()]);
+                        html.push_str(&highlight(source, &split.tokens, range.clone()));
+                    }
+                    // The last block always shows: a program that is all setup has nothing else.
+                    let judged = (folding && at + 1 < count)
+                        .then(|| setup::judge(&code, shell, marker))
+                        .flatten();
+                    folding = judged.is_some();
+                    let prose = self.markdown(
+                        &prose,
+                        &source_location(block.line),
+                        &client.path,
+                        depth,
+                        warnings,
+                    );
+                    let code = (!block.code.is_empty()).then(|| {
                         code_box(&format!(
-                            "<pre class=\"code\"><code class=\"language-{}\">{html}</code></pre>",
+                            "<pre class=\"code\" tabindex=\"0\"><code class=\"language-{}\">{html}</code></pre>",
                             client.kind.name(),
                         ))
                     });
-                    row(main, at == 0, &prose, code);
+                    match judged {
+                        Some(judged) => {
+                            what.merge(judged);
+                            row(&mut folded, &prose, code);
+                        }
+                        None => row(&mut rows, &prose, code),
+                    }
                 }
-            }
-            Program::Plain(text) => row(
-                main,
-                true,
-                "<p class=\"note\">This program could not be split into prose and code, so it is shown as written.</p>\n",
-                Some(code_box(&format!(
-                    "<pre class=\"code plain\"><code>{}</code></pre>",
-                    escape(text)
-                ))),
-            ),
-        }
-        main.push_str("</section>\n");
-    }
-
-    /// The recorded output as text: whole when it is short, else its first lines with the rest
-    /// behind a `<details>` that opens without JavaScript (and that find-in-page opens too).
-    fn client_output(main: &mut String, view: &ClientView) {
-        main.push_str(
-            "<section class=\"output\" aria-labelledby=\"output\">\n<h2 id=\"output\">Output</h2>\n",
-        );
-        match &view.output {
-            Some(output) => match output_fold(output) {
-                None => {
-                    let _ = writeln!(main, "<pre class=\"terminal\">{}</pre>", escape(output));
-                }
-                Some(at) => {
-                    let (head, rest) = output.split_at(at);
-                    let lines = output.lines().count();
-                    let hidden = rest.lines().count();
-                    let _ = writeln!(
+                if !folded.is_empty() {
+                    let _ = write!(
                         main,
-                        "<pre class=\"terminal head\">{}</pre>\n<details class=\"more\"><summary>\
-                         <span class=\"when-closed\">Show all {lines} lines ({hidden} more)</span>\
-                         <span class=\"when-open\">The other {hidden} lines</span></summary>\n\
-                         <pre class=\"terminal rest\">{}</pre>\n</details>",
-                        escape(head),
-                        escape(rest)
+                        "<details class=\"setup\"><summary><span class=\"setup-title\">Setup</span> \
+                         <span class=\"setup-what\">{}</span></summary>\n{folded}</details>\n",
+                        what.summary()
                     );
                 }
-            },
-            None => main.push_str("<p class=\"note\">This client has not been recorded yet.</p>\n"),
+                main.push_str(&rows);
+                let _ = writeln!(
+                    main,
+                    "<script type=\"application/json\" id=\"program-source\">{}</script>",
+                    script_json(&serde_json::Value::String(source.clone()))
+                );
+            }
+            Program::Plain(text) => {
+                row(
+                    main,
+                    "<p class=\"note\">This program could not be split into prose and code, so it is shown as written.</p>\n",
+                    Some(code_box(&format!(
+                        "<pre class=\"code plain\" tabindex=\"0\"><code>{}</code></pre>",
+                        escape(text)
+                    ))),
+                );
+                let _ = writeln!(
+                    main,
+                    "<script type=\"application/json\" id=\"program-source\">{}</script>",
+                    script_json(&serde_json::Value::String(text.clone()))
+                );
+            }
         }
         main.push_str("</section>\n");
     }
 
-    /// The recording: the player when this build has it, else a download link.
-    fn client_recording(&self, main: &mut String, view: &ClientView, index: usize, files: &str) {
-        main.push_str("<section class=\"recording\" aria-labelledby=\"recording\">\n<h2 id=\"recording\">Recording</h2>\n");
-        match (&view.cast, self.player) {
-            (Some(cast), true) => {
-                let _ = write!(
+    /// The recorded output as text, with the recording behind a "Replay" control in the same
+    /// place: whole when it is short, else its first lines with the rest behind a `<details>` that
+    /// opens without JavaScript (and that find-in-page opens too).
+    fn client_output(&self, main: &mut String, view: &ClientView, index: usize, files: &str) {
+        let replay = view.cast.is_some();
+        let _ = write!(
+            main,
+            "<section class=\"output\" aria-labelledby=\"output\">\n<div class=\"output-head\"><h2 id=\"output\">Output</h2>{}</div>\n",
+            if replay {
+                format!(
+                    "<button type=\"button\" class=\"replay\" data-cast=\"cast-{index}\" hidden>Replay</button>"
+                )
+            } else {
+                String::new()
+            }
+        );
+        match &view.output {
+            Some(output) => {
+                let output = squeeze_blank_lines(output);
+                main.push_str("<div class=\"screen\">");
+                match output_fold(&output) {
+                    None => {
+                        let _ = write!(
+                            main,
+                            "<pre class=\"terminal\" tabindex=\"0\">{}</pre>",
+                            escape(&output)
+                        );
+                    }
+                    Some(at) => {
+                        let (head, rest) = output.split_at(at);
+                        let lines = output.lines().count();
+                        let hidden = rest.lines().count();
+                        let _ = write!(
+                            main,
+                            "<pre class=\"terminal head\" tabindex=\"0\">{}</pre>\n<details class=\"more\"><summary>\
+                             <span class=\"when-closed\">Show all {lines} lines ({hidden} more)</span>\
+                             <span class=\"when-open\">The other {hidden} lines</span></summary>\n\
+                             <pre class=\"terminal rest\" tabindex=\"0\">{}</pre>\n</details>",
+                            escape(head),
+                            escape(rest)
+                        );
+                    }
+                }
+                main.push_str("</div>\n");
+            }
+            None => main.push_str("<p class=\"note\">This client has not been recorded yet.</p>\n"),
+        }
+        if let Some(cast) = &view.cast {
+            if replay {
+                let _ = writeln!(
                     main,
-                    "<div class=\"player\" data-cast=\"cast-{index}\"><p class=\"note\">The recording plays with JavaScript; \
-                     the <a href=\"#output\">output</a> above is the same text.</p></div>\n\
-                     <script type=\"application/json\" id=\"cast-{index}\">{}</script>\n\
-                     <p class=\"hint\">Pauses longer than two seconds are shortened. \
-                     <a href=\"{files}output.cast\" download>Download the recording</a> to play it with <code>asciinema play</code>.</p>\n",
+                    "<script type=\"application/json\" id=\"cast-{index}\">{}</script>",
                     script_json(&serde_json::Value::String(cast.clone()))
                 );
             }
-            (Some(_), false) => {
-                let _ = writeln!(
-                    main,
-                    "<p class=\"note\">This build has no recording player; the <a href=\"#output\">output</a> above is the same text. \
-                     <a href=\"{files}output.cast\" download>Download the recording</a> to play it with <code>asciinema play</code>.</p>"
-                );
-            }
-            (None, _) => main.push_str("<p class=\"note\">There is no recording of this client yet.</p>\n"),
+            let _ = writeln!(
+                main,
+                "<p class=\"hint\">{}<a href=\"{files}output.cast\" download>Download the recording</a> to play it with <code>asciinema play</code>.</p>",
+                if replay {
+                    "Replay plays the recording in place, with pauses over two seconds shortened. "
+                } else {
+                    ""
+                }
+            );
         }
         main.push_str("</section>\n");
     }
@@ -573,8 +711,11 @@ impl Model<'_> {
     }
 }
 
-fn provenance(verdict: &Verdict, provenance: &Provenance) -> String {
+fn provenance(verdict: &Verdict, provenance: &Provenance, library: Option<&str>) -> String {
     let mut out = String::from("<dl class=\"provenance\">\n");
+    if let Some(library) = library {
+        let _ = writeln!(out, "<dt>Client</dt><dd>{}</dd>", escape(library));
+    }
     let tools = match (&provenance.nats_server, &provenance.nats) {
         (Some(server), Some(cli)) => format!("nats-server {server} and nats {cli}"),
         (Some(server), None) => format!("nats-server {server}"),
@@ -600,12 +741,25 @@ fn provenance(verdict: &Verdict, provenance: &Provenance) -> String {
     out
 }
 
-/// A code block with its copy button, which the script shows and fills from the block's text
-/// (the run command's button is `copy`, these are `copy-code`).
+/// A code block, in a box whose edges show when the code scrolls sideways. The page has one copy
+/// button for the whole program, in its head, rather than one per block.
 fn code_box(pre: &str) -> String {
-    format!(
-        "<div class=\"code-box\">{pre}<button type=\"button\" class=\"copy-code\" aria-label=\"Copy the code\" hidden>Copy</button></div>\n"
-    )
+    format!("<div class=\"code-box\">{pre}</div>\n")
+}
+
+/// `text` with every run of blank lines cut to one: a blank line separates, a second only
+/// spreads the output out.
+fn squeeze_blank_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = false;
+    for line in text.split_inclusive('\n') {
+        let is_blank = line.trim().is_empty();
+        if !(is_blank && blank) {
+            out.push_str(line);
+        }
+        blank = is_blank;
+    }
+    out
 }
 
 /// What goes between two pieces of code joined into one block (see `split::blocks`): a blank
@@ -707,11 +861,26 @@ mod tests {
                 nats: None,
                 date: Some("2025-11-25".into()),
             },
+            None,
         );
         assert!(html.contains("2025-11-25 with nats-server v2.15.2<"), "{html}");
+        assert!(!html.contains("Client"), "{html}");
         assert!(html.contains("class=\"status stale\""), "{html}");
         assert!(
-            !provenance(&Verdict::NotRecorded(String::new()), &Provenance::default()).contains("Recorded")
+            !provenance(&Verdict::NotRecorded(String::new()), &Provenance::default(), None)
+                .contains("Recorded")
         );
+        let html = provenance(
+            &Verdict::Verified,
+            &Provenance::default(),
+            Some("nats.go v1.47.0"),
+        );
+        assert!(html.contains("<dt>Client</dt><dd>nats.go v1.47.0</dd>"), "{html}");
+    }
+
+    #[test]
+    fn runs_of_blank_lines_become_one() {
+        assert_eq!(squeeze_blank_lines("a\n\n\n\nb\n \n\nc\n"), "a\n\nb\n \nc\n");
+        assert_eq!(squeeze_blank_lines("a\nb"), "a\nb");
     }
 }

@@ -7,7 +7,9 @@
 //! are accepted.
 //!
 //! HTTP is hyper's (HTTP/1.1 on a single-threaded tokio runtime); every connection is closed after
-//! its response. File events come from notify: the system's own watcher (inotify on Linux) where it
+//! its response, or after [`HEADER_TIMEOUT`] when its headers have not all come by then. A
+//! redirect (a directory without its slash) goes to a path with one leading slash, never to
+//! another host. File events come from notify: the system's own watcher (inotify on Linux) where it
 //! starts, else notify's poller, which compares modification times every [`POLL`] (also chosen
 //! with `nbe serve --poll`). A burst of events is one rebuild, which runs on its own thread while
 //! requests go on being answered from the previous rendering. Pages get a small script, added only
@@ -36,6 +38,11 @@ pub const POLL: Duration = Duration::from_millis(500);
 /// How long the sources must be quiet before a rebuild starts: one save is often several events
 /// (write, rename, attributes), and a `git checkout` is many.
 pub const DEBOUNCE: Duration = Duration::from_millis(150);
+
+/// How long a connection may take to send its request's headers before it is closed: a browser
+/// sends them at once, and a client that trickles them (or never finishes) must not hold a
+/// connection, and its file descriptor, open for good.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The path pages poll to learn that the site was rebuilt.
 pub const VERSION_PATH: &str = "/__nbe/version";
@@ -234,10 +241,11 @@ pub fn respond(state: &State, target: &str) -> Response {
             body: bytes.clone(),
         },
         None if site.files.contains_key(&format!("{key}/index.html")) => {
-            let path = target.split('?').next().unwrap_or(target);
+            // One leading slash: `//host/` would be a protocol-relative URL, off to another host.
+            let path = target.split(['?', '#']).next().unwrap_or(target);
             Response {
                 status: 301,
-                headers: vec![("Location", format!("{path}/"))],
+                headers: vec![("Location", format!("/{}/", path.trim_start_matches('/')))],
                 body: Vec::new(),
             }
         }
@@ -283,6 +291,7 @@ fn listen(listener: TcpListener, state: Arc<State>) -> Result<()> {
         .map_err(|e| Error::io("failed to set up the listening socket", e))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
+        .enable_time()
         .build()
         .map_err(|e| Error::io("failed to start the preview server", e))?;
     runtime.block_on(async move {
@@ -307,6 +316,8 @@ fn listen(listener: TcpListener, state: Arc<State>) -> Result<()> {
                 });
                 // A client that hangs up early is its own business; the server goes on.
                 let _ = hyper::server::conn::http1::Builder::new()
+                    .timer(hyper_util::rt::TokioTimer::new())
+                    .header_read_timeout(HEADER_TIMEOUT)
                     .keep_alive(false)
                     .serve_connection(TokioIo::new(stream), service)
                     .await;
@@ -326,8 +337,7 @@ pub enum Watching {
 
 /// The directories a rebuild reads, watched recursively once they exist.
 ///
-/// A root that does not exist yet (no `snapshots/` before the first recording, no player before
-/// `make node_modules`) is waited for by watching its nearest existing parent inside the
+/// A root that does not exist yet (no `snapshots/` before the first recording) is waited for by watching its nearest existing parent inside the
 /// repository without recursion; each batch of events then watches the roots that exist again.
 struct Sources {
     repo: PathBuf,
@@ -485,11 +495,7 @@ pub fn serve(
 
 /// The directories whose changes trigger a rebuild.
 pub fn watched_dirs(root: &Path) -> Vec<PathBuf> {
-    vec![
-        root.join("examples"),
-        root.join("snapshots"),
-        root.join(super::PLAYER_DIR),
-    ]
+    vec![root.join("examples"), root.join("snapshots")]
 }
 
 #[cfg(test)]
@@ -627,6 +633,13 @@ mod tests {
         let redirect = respond(&state, "/topologies");
         assert_eq!(redirect.status, 301);
         assert_eq!(redirect.headers, [("Location", "/topologies/".to_string())]);
+        for target in ["//topologies", "///topologies?x", "//topologies#y"] {
+            assert_eq!(
+                respond(&state, target).headers,
+                [("Location", "/topologies/".to_string())],
+                "{target}"
+            );
+        }
         assert_eq!(respond(&state, "/etc/passwd").status, 404);
         assert_eq!(respond(&state, "/../etc/passwd").status, 403);
         assert_eq!(respond(&state, "etc/passwd").status, 400);

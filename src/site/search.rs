@@ -74,7 +74,7 @@ pub fn index(catalog: &Catalog, views: &[ClientView<'_>]) -> String {
             let mut prose = Vec::new();
             let mut terms = BTreeSet::new();
             for view in by_example.get(example.path.as_str()).into_iter().flatten() {
-                let shell = view.client.kind.main_file().ends_with(".sh");
+                let shell = view.client.main_name().ends_with(".sh");
                 prose.extend(program_prose(&view.program));
                 for (code, in_string) in program_code(&view.program) {
                     code_terms(code, shell || in_string, &mut terms);

@@ -9,8 +9,17 @@
 //! does. Any other variant compares with the same snapshots (they hold the pinned versions'
 //! output) and never writes one: its mismatch is shown with the diff and fails, so the exit status
 //! says whether the examples work on that version.
+//!
+//! A column shows behaviour, not the version it was asked for: before comparing, the versions it
+//! sets and the pinned ones they replace are masked on both sides ([`Variant::mask`]: the server's
+//! `Version:` lines and INFO, `nats server list`, the API level after the version). A client that
+//! still differs on another column is run again on the pinned versions; when that run differs from
+//! the snapshot too, the client is flaky, and is reported so rather than as a version difference.
 
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::RunOptions;
 use crate::catalog::versions::{Component, Requirements};
@@ -130,6 +139,24 @@ impl Variant {
         }
     }
 
+    /// `text` with the versions this variant sets, and the pinned ones they replace, made
+    /// placeholders (`[server version]`), and, when it sets the server's, the JetStream API level
+    /// the server announces with it: what two columns' outputs are compared by.
+    pub fn mask(&self, text: &str, root: &Path) -> String {
+        let versions: Vec<(Component, Vec<String>)> = self
+            .chosen
+            .iter()
+            .map(|(component, version)| {
+                let pinned = pinned_version(*component, root);
+                (
+                    *component,
+                    [Some(version.clone()), pinned].into_iter().flatten().collect(),
+                )
+            })
+            .collect();
+        mask(text, &versions)
+    }
+
     /// Whether `kind`'s clients belong in this column: a column choosing a library version is
     /// only about that library's clients.
     pub fn applies_to(&self, kind: Kind) -> bool {
@@ -149,13 +176,41 @@ impl Variant {
     }
 }
 
+/// `text` with each of the `versions` of a component made its placeholder (`[server version]`),
+/// with or without its `v`, and, for the server, the API level after it.
+fn mask(text: &str, versions: &[(Component, Vec<String>)]) -> String {
+    let mut masked = text.to_string();
+    for (component, versions) in versions {
+        let placeholder = format!("[{} version]", component.key());
+        for version in versions {
+            let bare = regex::escape(version.trim_start_matches('v'));
+            let pattern = Regex::new(&format!(r"\bv?{bare}\b")).expect("an escaped version is a valid regex");
+            masked = pattern
+                .replace_all(&masked, regex::NoExpand(&placeholder))
+                .into_owned();
+        }
+        if *component == Component::Server {
+            masked = API_LEVEL
+                .replace_all(&masked, "${1}[server API level]")
+                .into_owned();
+        }
+    }
+    masked
+}
+
+/// The JetStream API level a server announces beside its version: in its INFO (`"api_lvl":5`),
+/// its start log (`API Level: 5`) and `nats server` reports (`API Level: 5`, `"api_level": 5`).
+static API_LEVEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)("api_lvl":\s*|"api_level":\s*|API Level:\s*)\d+"#).expect("a valid regex")
+});
+
 /// The pinned version of `component`: `tools.versions` for the tools, the kind's defaults folder
 /// for a library.
 pub fn pinned_version(component: Component, root: &Path) -> Option<String> {
     match component {
         Component::Server => Some(tools::NATS_SERVER.version().to_string()),
         Component::Cli => Some(tools::NATS.version().to_string()),
-        Component::Library(kind) => install::pinned_library(kind, root),
+        Component::Library(kind) => install::pinned_library(kind, Some(root)),
     }
 }
 
@@ -181,7 +236,29 @@ pub fn unmet(selected: Selected, variant: Option<&Variant>, root: &Path) -> Opti
 
 /// Points `options` at `tool` in `version`, installing it first when the cache lacks it.
 fn tool_override(options: &mut RunOptions, tool: Tool, version: &str, base: &RunOptions) -> Result<()> {
-    let dir: PathBuf = install::tool(tool, version, &base.tools, &base.cache)?;
+    let dir: PathBuf = install::tool(tool, version, &base.cache)?;
     options.tools = options.tools.with_override(tool, dir);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_columns_versions_and_api_levels_are_masked_and_nothing_else() {
+        let versions = [(
+            Component::Server,
+            vec!["v2.11.11".to_string(), "v2.15.2".to_string()],
+        )];
+        assert_eq!(
+            mask(
+                "nats-server: v2.11.11\n\"version\":\"2.15.2\",\"api_lvl\":5\n  Version:  2.15.2\n  API Level:       1\nv2.11.110 2.15.20\n",
+                &versions
+            ),
+            "nats-server: [server version]\n\"version\":\"[server version]\",\"api_lvl\":[server API level]\n  Version:  [server version]\n  API Level:       [server API level]\nv2.11.110 2.15.20\n"
+        );
+        let cli = [(Component::Cli, vec!["v0.2.0".to_string()])];
+        assert_eq!(mask("API Level: 5 v0.2.0", &cli), "API Level: 5 [cli version]");
+    }
 }

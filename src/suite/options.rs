@@ -82,12 +82,20 @@ impl RunOptions {
         prefixes.is_empty() && self.partition.is_none()
     }
 
-    /// Where the whole output of `selected`'s last failed run is kept: in the cache, since the
-    /// report shows only its end and the repository is no place for it.
-    pub fn failed_output(&self, selected: Selected) -> PathBuf {
+    /// Where a file of `selected`'s last failed run is kept, by its `extension`: its whole output
+    /// (`txt`) and its servers' whole logs (`server.log`). In the cache, since the report shows
+    /// only parts of them and the repository is no place for them.
+    pub fn failed_file(&self, selected: Selected, extension: &str) -> PathBuf {
         self.cache
             .join("failed")
-            .join(format!("{}.txt", selected.client.path))
+            .join(format!("{}.{extension}", selected.client.path))
+    }
+
+    /// Keeps `bytes` as the file of `selected`'s last failed run with `extension` (see
+    /// [`Self::failed_file`]) and says where; `None` when it could not be written.
+    pub fn keep_failed(&self, selected: Selected, extension: &str, bytes: &[u8]) -> Option<PathBuf> {
+        let path = self.failed_file(selected, extension);
+        crate::atomic::atomic_write(&path, bytes).ok().map(|()| path)
     }
 
     /// The timeout `selected` runs with: its meta.yaml's, else the command line's.
@@ -117,6 +125,10 @@ pub fn run_client(
             .find(|(kind, _)| *kind == selected.client.kind)
             .map(|(_, dir)| dir.as_path()),
     };
+    // A missing requirement is found before anything is built for a client that cannot run.
+    if let Some(reason) = crate::catalog::requires::unmet(selected, Some(&options.tools)) {
+        return Ok(Err(NotReady::Skipped(reason)));
+    }
     let ready = match toolchain::make_ready(client, &options.tools, &options.cache, &options.isolation)? {
         Ok(ready) => ready,
         Err(not_ready) => return Ok(Err(not_ready)),

@@ -2,11 +2,14 @@
 //! meets its snapshot, and how the outcome says it.
 //!
 //! `nbe test` ([`compare`]), as in insta: a match removes a stale pending snapshot; a mismatch
-//! writes a pending `.snap.new` (`--update new`, the local default), overwrites the `.snap`
+//! writes a pending `.snap.new` (`--update new`, the local default) with the run's recording
+//! beside it, which `nbe accept` makes the client's `output.txt` and `output.cast` (see
+//! [`recording::write_pending`]), overwrites the `.snap`
 //! (`always`, reported UPDATED), or writes nothing (`no`, the default on CI) and says how to record
 //! on purpose. A client without a snapshot is NEW and fails until its output is accepted, whatever
 //! was written. A snapshot that cannot be read fails its client, whatever the mode, and is left as
-//! it is for `nbe record` (or the user) to rewrite.
+//! it is for `nbe record` (or the user) to rewrite. A snapshot that cannot be written (a checkout
+//! nbe may not write) fails its client with the write that failed, and the others run on.
 //!
 //! `nbe record` ([`record`]) keeps what did not change: when the output is the accepted
 //! snapshot's and the recording is intact, `output.txt`, `output.cast` and the snapshot stay byte
@@ -39,10 +42,15 @@ fn shown(root: &Path, path: &Path) -> String {
 pub fn compare(
     root: &Path,
     selected: Selected,
-    actual: String,
+    run: Run,
     update: UpdateMode,
     versions: impl FnOnce() -> ToolVersions,
 ) -> Result<(Outcome, Vec<String>)> {
+    let Run {
+        actual,
+        result,
+        started,
+    } = run;
     let path = &selected.client.path;
     let snap_path = snapshot::path(root, path);
     let pending = snapshot::pending_path(&snap_path);
@@ -63,29 +71,56 @@ pub fn compare(
     let mut notes = Vec::new();
     if existing.as_ref().is_some_and(|snap| snap.matches(&actual)) {
         // A pending snapshot from an earlier mismatch is stale once the client passes again.
-        if update != UpdateMode::No && pending.exists() {
-            snapshot::remove(&pending)?;
-            notes.push(format!(
-                "removed the stale pending snapshot {}",
-                shown(root, &pending)
-            ));
+        if update != UpdateMode::No {
+            let stale = pending.exists();
+            // Also what `cargo insta accept`, which knows only the `.snap.new`, left of it.
+            recording::remove_pending(&pending)?;
+            if stale {
+                notes.push(format!(
+                    "removed the stale pending snapshot {}",
+                    shown(root, &pending)
+                ));
+            }
         }
         return Ok((Outcome::Passed, notes));
     }
     let expected = existing.map(|snap| snap.body);
     // The snapshot is built only where it is written: building it hashes the client's files
     // and may ask the tools for their versions.
+    // A checkout nbe cannot write (read-only, another owner) fails this client with the write
+    // that failed; the other clients still run and report.
     match update {
         UpdateMode::New => {
-            Snapshot::new(root, selected, &versions(), &actual)?.write(&pending)?;
-            notes.push(format!(
+            // The run's recording waits beside it, so that accepting it leaves `nbe check` green.
+            let snap = Snapshot::new(root, selected, &versions(), &actual)?;
+            let written =
+                recording::write_pending(selected.client, &pending, &result.output, &result.events, started)
+                    .and_then(|()| snap.write(&pending));
+            match written {
+                Ok(()) => notes.push(format!(
                 "pending snapshot written to {}; review it with `nbe review` or accept it with `nbe accept {path}`",
                 shown(root, &pending)
-            ));
+            )),
+            // NEW and MISMATCH fail anyway: the note says why nothing waits for review.
+            Err(err) => notes.push(format!(
+                    "{err}, so no pending snapshot waits for review; make the checkout writable, or run with --update no"
+                )),
+            }
         }
         UpdateMode::Always => {
-            Snapshot::new(root, selected, &versions(), &actual)?.write(&snap_path)?;
-            snapshot::remove(&pending)?;
+            let written = Snapshot::new(root, selected, &versions(), &actual)?
+                .write(&snap_path)
+                .and_then(|()| recording::remove_pending(&pending));
+            if let Err(err) = written {
+                let reason = format!("{err}, so the new output of {path} was not accepted; make the checkout writable");
+                return Ok((
+                    Outcome::Failed {
+                        reason,
+                        tail: String::new(),
+                    },
+                    notes,
+                ));
+            }
             notes.push(format!("wrote {}", shown(root, &snap_path)));
         }
         UpdateMode::No => notes.push(match expected {
@@ -108,7 +143,7 @@ pub fn compare(
     ))
 }
 
-/// A successful run of one client, to record.
+/// A successful run of one client, to compare or record.
 pub struct Run<'a> {
     /// Its normalized output.
     pub actual: String,
@@ -154,7 +189,7 @@ pub fn record(
                         ));
                     }
                     if pending.exists() {
-                        snapshot::remove(&pending)?;
+                        recording::remove_pending(&pending)?;
                         notes.push(format!(
                             "removed the stale pending snapshot {}",
                             shown(root, &pending)
@@ -205,7 +240,7 @@ pub fn record(
         run.started,
     )?;
     snap.write(&snap_path)?;
-    snapshot::remove(&pending)?;
+    recording::remove_pending(&pending)?;
     let written = format!(
         "wrote {path}/output.txt, output.cast and {}",
         shown(root, &snap_path)

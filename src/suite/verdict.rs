@@ -14,34 +14,51 @@ use regex::Regex;
 use crate::catalog::Selected;
 use crate::error::Error;
 use crate::recording::{self, Recording};
-use crate::report::{Outcome, TAIL_LINES, ended};
+use crate::report::{Outcome, TAIL_LINES, ended, failure};
 use crate::runner::trace::FailedCommand;
 use crate::runner::{RunResult, Termination};
 use crate::snapshot;
 use crate::suite::pool;
 
 /// Why a run is not a success, judged against the example's declared expectation; `None` when it
-/// is one. `timeout` is the one the run had; `save` keeps the whole output of a failed run and
-/// says where (`None` when it could not), called only when the report shows just its end.
+/// is one. `timeout` is the one the run had; `save` keeps a failed run's file with an extension
+/// (`txt`: the whole output, `server.log`: the servers' whole logs) and says where (`None` when it
+/// could not), called only for what the report shows in part.
+///
+/// The reason leads with the error the program ended with ([`failure::headline`]), and the output
+/// shown names the repository's files and folds library frames ([`failure`]).
 pub fn of_run(
     selected: Selected,
     result: &RunResult,
     timeout: Duration,
-    save: &dyn Fn() -> Option<PathBuf>,
+    save: &dyn Fn(&str, &[u8]) -> Option<PathBuf>,
 ) -> Option<Outcome> {
     let output = String::from_utf8_lossy(&result.output);
-    let tail = || excerpt(&output, save);
+    let kind = selected.client.kind;
+    // Made only for a run that failed: a passing one shows nothing of its output.
+    let paths = std::cell::LazyCell::new(|| failure::Paths::new(&selected.client.path, kind));
+    // Asked of a run that failed only: a passing program may well print `Error: ...` on purpose.
+    let headline = || failure::headline(kind, &output).map(|headline| paths.rewrite(&headline));
+    let tail = |headline: Option<&String>| {
+        let lines: Vec<String> = output.lines().map(|line| paths.rewrite(line)).collect();
+        let shown = failure::fold_library_frames(&lines).join("\n");
+        let logs = match result.server_log.as_str() {
+            "" => String::new(),
+            logs => failure::server_log(logs, save("server.log", logs.as_bytes()).as_deref()),
+        };
+        excerpt(&shown, &|| save("txt", &result.output), headline.is_none()) + &logs
+    };
     let status = match result.termination {
         Termination::TimedOut => {
             return Some(Outcome::TimedOut {
                 after: timeout,
-                tail: tail() + &result.server_log,
+                tail: tail(headline().as_ref()),
             });
         }
         Termination::Interrupted => {
             return Some(Outcome::Failed {
                 reason: "interrupted".into(),
-                tail: tail(),
+                tail: tail(headline().as_ref()),
             });
         }
         Termination::Exited(_) | Termination::Signaled(_) => result.termination.exit_code(),
@@ -59,29 +76,52 @@ pub fn of_run(
         &output,
     );
     if result.dropped > 0 {
-        problems.push(ended::too_much_output(result.dropped));
+        problems.push(Problem::Other(ended::too_much_output(result.dropped)));
     }
-    // The fixture's logs, kept out of the output, explain a failure the program could not see.
-    (!problems.is_empty()).then(|| Outcome::Failed {
-        reason: problems.join("; "),
-        tail: tail() + &result.server_log,
+    if problems.is_empty() {
+        return None;
+    }
+    let headline = headline();
+    // The headline is the error: the error lines it is made of are not said again.
+    if headline.is_some() && problems.iter().any(|p| matches!(p, Problem::Status(_))) {
+        problems.retain(|p| !matches!(p, Problem::Undeclared { .. }));
+    }
+    // A script's failing command names its line in the repository's file too.
+    let said = paths.rewrite(&join(&problems));
+    let tail = tail(headline.as_ref());
+    Some(Outcome::Failed {
+        reason: match headline {
+            Some(headline) => format!("{headline} ({said})"),
+            None => said,
+        },
+        tail,
     })
 }
 
+/// `problems`, said one after the other.
+fn join(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// What a failure report shows of a run's `output`: its last [`TAIL_LINES`] lines, preceded,
-/// when earlier lines were cut, by the first of them that looks like an error (a usage text
-/// after it would otherwise hide what went wrong) and by how many were cut, with where `save` kept
-/// the whole output.
-pub fn excerpt(output: &str, save: &dyn Fn() -> Option<PathBuf>) -> String {
+/// when earlier lines were cut, by how many were cut, with where `save` kept the whole output, and,
+/// with `first_error`, by the first of them that looks like an error (a usage text after it would
+/// otherwise hide what went wrong; a report with a headline has said the error already).
+pub fn excerpt(output: &str, save: &dyn Fn() -> Option<PathBuf>, first_error: bool) -> String {
     let lines: Vec<&str> = output.lines().collect();
     let start = lines.len().saturating_sub(TAIL_LINES);
     let mut text = String::new();
     if start > 0 {
-        let first_error = lines[..start]
+        let first = lines[..start]
             .iter()
             .enumerate()
-            .find(|(_, line)| looks_like_error(line));
-        if let Some((index, line)) = first_error {
+            .find(|(_, line)| looks_like_error(line))
+            .filter(|_| first_error);
+        if let Some((index, line)) = first {
             text.push_str(&format!(
                 "first error, line {} of {}: {line}\n",
                 index + 1,
@@ -208,7 +248,7 @@ fn judge(selected: Selected, recording: &Recording, staleness: bool) -> Verdict 
     if !problems.is_empty() {
         return Verdict::Failing(format!(
             "{path}/output.txt {}; fix the example, then {record}",
-            problems.join("; ")
+            join(&problems)
         ));
     }
     match &recording.cast {
@@ -241,6 +281,40 @@ pub const ERROR_PATTERNS: [(&str, &str); 7] = [
     ("a Rust panic", r"^thread '.*' panicked at"),
 ];
 
+/// One thing wrong with a run or its recording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// It ended with another status than declared: how, and what was declared.
+    Status(String),
+    /// It printed error lines nothing declares: the first, and how many more.
+    Undeclared {
+        /// The first such line.
+        first: String,
+        /// How many others.
+        more: usize,
+    },
+    /// It printed no line matching a declared error pattern: the pattern.
+    Missing(String),
+    /// Anything else, said whole.
+    Other(String),
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Status(said) | Self::Other(said) => f.write_str(said),
+            Self::Undeclared { first, more: 0 } => write!(f, "printed an undeclared error line: {first}"),
+            Self::Undeclared { first, more } => {
+                write!(f, "printed an undeclared error line: {first} (and {more} more)")
+            }
+            Self::Missing(pattern) => write!(
+                f,
+                "printed no line matching {pattern:?}, which its meta.yaml expects"
+            ),
+        }
+    }
+}
+
 /// Everything wrong with a run; empty when it did what was declared.
 ///
 /// `expected_status` and `declared` are what the example's `expect` says of the client
@@ -252,27 +326,29 @@ pub fn problems(
     declared: &[Regex],
     exit: Option<(i32, Option<&FailedCommand>)>,
     output: &str,
-) -> Vec<String> {
+) -> Vec<Problem> {
     let mut problems = Vec::new();
     if let Some((status, failed)) = exit.filter(|(status, _)| *status != expected_status) {
         // `main.sh:3: nats stream inf ORDERS exited with 1` says more than the status alone.
         let ended = failed.map_or_else(|| ended::exited(status), ToString::to_string);
-        problems.push(if expected_status == 0 {
+        problems.push(Problem::Status(if expected_status == 0 {
             ended
         } else {
             format!("{ended}, but its meta.yaml expects {expected_status}")
-        });
+        }));
     }
     let (undeclared, seen) = error_lines(declared, output);
-    for (_, line) in undeclared {
-        problems.push(format!("printed an undeclared error line: {line}"));
+    // Said once, however often it was printed (an exception shown twice is one failure).
+    if let Some((_, first)) = undeclared.first() {
+        let more = undeclared.iter().filter(|(_, line)| line != first).count();
+        problems.push(Problem::Undeclared {
+            first: (*first).to_string(),
+            more,
+        });
     }
     for (regex, seen) in declared.iter().zip(seen) {
         if !seen {
-            problems.push(format!(
-                "printed no line matching {:?}, which its meta.yaml expects",
-                regex.as_str()
-            ));
+            problems.push(Problem::Missing(regex.as_str().to_string()));
         }
     }
     problems
@@ -327,7 +403,7 @@ mod tests {
     fn undeclared_error_lines_and_statuses_are_problems() {
         let found = problems(0, &[], Some((1, None)), "ok\nnats: error: no servers available\n");
         assert_eq!(
-            found,
+            found.iter().map(ToString::to_string).collect::<Vec<_>>(),
             [
                 "exited with status 1",
                 "printed an undeclared error line: nats: error: no servers available"
@@ -342,10 +418,10 @@ mod tests {
         let saved = &|| Some(PathBuf::from("/cache/failed/a/b/cli.txt"));
         let never = &|| -> Option<PathBuf> { panic!("nothing was cut, so nothing is saved") };
         let short: String = (1..=TAIL_LINES).map(|n| format!("{n}\n")).collect();
-        assert_eq!(excerpt(&short, never), short);
-        assert_eq!(excerpt("", never), "");
+        assert_eq!(excerpt(&short, never, true), short);
+        assert_eq!(excerpt("", never, true), "");
         let long = format!("ok\nError: bad flag\nusage\n{short}");
-        let shown = excerpt(&long, saved);
+        let shown = excerpt(&long, saved, true);
         assert!(
             shown.starts_with(&format!(
                 "first error, line 2 of {}: Error: bad flag\n(3 earlier lines cut; full output: /cache/failed/a/b/cli.txt)\n1\n",
@@ -355,9 +431,30 @@ mod tests {
         );
         let quiet = format!("ok\n{short}");
         assert!(
-            excerpt(&quiet, &|| None)
+            excerpt(&quiet, &|| None, true)
                 .starts_with("(1 earlier line cut; the full output could not be saved)\n")
         );
+    }
+
+    #[test]
+    fn an_error_line_printed_again_is_said_once() {
+        let twice = "Traceback (most recent call last):\nx\nTraceback (most recent call last):\n";
+        let found = problems(0, &[], Some((0, None)), twice);
+        assert_eq!(
+            found.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["printed an undeclared error line: Traceback (most recent call last):"]
+        );
+        let other = problems(0, &[], None, "panic: a\nnats: error: b\n");
+        assert_eq!(
+            other[0].to_string(),
+            "printed an undeclared error line: panic: a (and 1 more)"
+        );
+    }
+
+    #[test]
+    fn a_report_with_a_headline_leaves_out_the_first_error_line() {
+        let long: String = (0..TAIL_LINES + 2).map(|n| format!("Error: {n}\n")).collect();
+        assert!(!excerpt(&long, &|| None, false).contains("first error"));
     }
 
     #[test]
@@ -374,6 +471,6 @@ mod tests {
         );
         let found = problems(1, &declared, Some((0, None)), "all good\n");
         assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found[1].contains("printed no line matching"));
+        assert!(found[1].to_string().contains("printed no line matching"));
     }
 }

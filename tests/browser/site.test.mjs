@@ -8,6 +8,10 @@
 // readable player on phones, no key hints on touch screens). Screenshots at desktop and phone
 // widths land in target/browser-artifacts/.
 //
+// Issue 22 added: the folded setup, tabs that switch in place and a remembered language, the
+// sidebar, jump links, search snippets, one copy button per program, Replay in place of the output,
+// and axe-core's accessibility checks; screenshots of four pages (see docs/SITE.md).
+//
 // Run it with `make browser-test`, or `NBE=target/debug/nbe node --test tests/browser/site.test.mjs`.
 
 import { test, before, after } from "node:test";
@@ -59,6 +63,8 @@ function prepareRepo() {
     path.join(repo, "node_modules", "asciinema-player"),
     { recursive: true },
   );
+  // The kinds' defaults folders, where the pinned client library versions the pages name are read.
+  fs.cpSync(path.join(ROOT, "clients"), path.join(repo, "clients"), { recursive: true });
   const python = path.join(repo, "examples", EXAMPLE, "python");
   if (!fs.existsSync(python)) {
     fs.mkdirSync(python);
@@ -170,32 +176,42 @@ test("the example page: tabs, copy button, recording", async () => {
   assert.equal(await page.locator("nav.tabs li", { hasText: "Go" }).count(), 0, "no Go tab");
   await page.locator("nav.tabs a", { hasText: "Python" }).click();
   await page.waitForURL(/\/python\/index\.html$/);
-  assert.equal(await page.locator('nav.tabs a[aria-current="page"]').textContent(), "Python");
+  await page.waitForFunction(() => document.querySelector('nav.tabs a[aria-current="page"]').textContent === "Python");
   await page.locator("nav.tabs a", { hasText: "CLI" }).click();
   await page.waitForURL(/\/cli\/index\.html$/);
+  await page.waitForFunction(() => document.querySelector('nav.tabs a[aria-current="page"]').textContent === "CLI");
 
-  // The copy button puts the run command on the clipboard and says so.
-  const button = page.locator("button.copy");
+  // The run command's button puts how a reader runs the program on the clipboard and says so.
+  const button = page.locator(".run button.copy");
   await button.click();
-  await page.waitForFunction(() => document.querySelector("button.copy").textContent === "Copied");
-  const copied = await page.evaluate(() => navigator.clipboard.readText());
-  assert.equal(copied, `nbe run ${EXAMPLE}/cli`);
+  await page.waitForFunction(() => document.querySelector(".run button.copy").textContent === "Copied");
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "bash main.sh");
+  // `nbe run` is the quieter line below it.
+  assert.equal(await page.locator(".verify code").textContent(), `nbe run ${EXAMPLE}/cli`);
 
   // Prose sits beside highlighted code.
   assert.ok((await page.locator(".step .prose p").count()) > 3, "comments became prose");
   assert.ok((await page.locator("pre.code span.k").count()) > 0, "code is highlighted");
 
-  // The player replaces the fallback text, starts, and draws the recorded terminal.
-  const player = page.locator(".player .ap-player");
+  // Replay puts the player where the output text was, and it draws the recorded terminal.
+  const replay = page.locator("button.replay");
+  await replay.scrollIntoViewIfNeeded();
+  const textBox = await page.locator(".output .screen").boundingBox();
+  await replay.click();
+  const player = page.locator(".output .player .ap-player");
   await player.waitFor({ timeout: 15000 });
-  await page.locator(".player").scrollIntoViewIfNeeded();
-  await player.click();
+  assert.equal(await page.locator(".output .screen").isVisible(), false, "the text gives way to the player");
   await page.waitForFunction(
     () => (document.querySelector(".player .ap-term")?.textContent ?? "").trim().length > 0,
     null,
     { timeout: 15000 },
   );
-  await page.locator("#code").scrollIntoViewIfNeeded();
+  const playerBox = await page.locator(".output .player").boundingBox();
+  assert.ok(Math.abs(playerBox.x - textBox.x) < 2 && Math.abs(playerBox.width - textBox.width) < 2, "the player takes the text's place and width");
+  const font = await page.evaluate(() => getComputedStyle(document.querySelector(".player .ap-term")).fontFamily);
+  assert.match(font, /JetBrains Mono/, "the player uses the page's mono font");
+  await replay.click();
+  assert.equal(await page.locator(".output .screen").isVisible(), true, "and the text comes back");
   await page.screenshot({ path: path.join(ARTIFACTS, "example-1280.png"), fullPage: true });
   await page.close();
 });
@@ -230,19 +246,26 @@ test("j and k move between examples", async () => {
 
 const PAGE = () => new URL(`${EXAMPLE}/cli/index.html`, base).href;
 
-test("the first code is on screen at 1280x900, beside the description", async () => {
+test("the first screen at 1280x900 shows the description and the first step after the folded setup", async () => {
   const page = await context.newPage();
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto(PAGE());
+  await page.goto(new URL("messaging/drain/cli/index.html", base).href);
   await page.screenshot({ path: path.join(ARTIFACTS, "example-1280-fold.png"), fullPage: false });
-  const box = await page.locator("pre.code").first().boundingBox();
-  assert.ok(box, "there is a code block");
-  // In the top half, with its first lines (or all of it) on screen.
-  assert.ok(box.y >= 0 && box.y < 450, `first code starts at y=${box.y}`);
-  assert.ok(box.y + Math.min(box.height, 200) <= 900, `first code at y=${box.y}, height ${box.height}`);
+  const setup = page.locator("details.setup");
+  assert.equal(await setup.count(), 1, "one Setup disclosure");
+  assert.equal(await setup.evaluate((d) => d.open), false, "folded");
+  const summary = await setup.locator("summary").textContent();
+  assert.match(summary, /starts the server/);
+  assert.match(summary, /wait_for_subscriptions/);
+  // The first step that is not setup, prose and code, starts on the first screen.
+  const step = page.locator(".program > .step").first();
+  const code = await step.locator("pre.code").boundingBox();
+  const prose = await step.locator(".prose").boundingBox();
+  assert.ok(code && code.y + 40 <= 900, `the first step's code starts at y=${code?.y}`);
+  assert.ok(prose.y + 20 <= 900, `its prose starts at y=${prose.y}`);
+  assert.match(await step.locator("pre.code").textContent(), /nats reply/, "the step is the example's own");
   const description = await page.locator(".intro").boundingBox();
-  assert.ok(box.x > description.x + description.width, "the code is in the column beside the description");
-  assert.equal(await page.locator(".eyebrow").count(), 0, "the category is named once, in the breadcrumb");
+  assert.ok(description.y < 300, "the description opens the page");
   await page.close();
 });
 
@@ -253,7 +276,7 @@ test("at 360x800 the page does not scroll sideways and reads tabs before code", 
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
   const tabs = await page.locator("nav.tabs").boundingBox();
-  const code = await page.locator("pre.code").first().boundingBox();
+  const code = await page.locator(".program > .step pre.code").first().boundingBox();
   const title = await page.locator("h1").boundingBox();
   assert.ok(title.y < tabs.y && tabs.y < code.y, "title, then tabs, then code");
   await page.screenshot({ path: path.join(ARTIFACTS, "example-360-top.png"), fullPage: false });
@@ -341,6 +364,11 @@ test("long output is shown whole behind a fold that opens without JavaScript", a
     const text = await page.evaluate(() => [...document.querySelectorAll("pre.terminal")].map((p) => p.textContent).join(""));
     assert.match(text, /JetStream Summary/, "the whole output is there");
     await page.screenshot({ path: path.join(ARTIFACTS, "output-open-nojs.png"), fullPage: false });
+    // The sidebar is open beside the page without the script too.
+    assert.ok(await page.locator(".toc-list a", { hasText: "Topologies" }).isVisible(), "the sidebar without JavaScript");
+    // A tab is a link to the other language's page.
+    await page.locator("nav.tabs a", { hasText: "Python" }).click();
+    await page.waitForURL(/\/python\/index\.html$/);
     await noScript.close();
   } finally {
     await browser.close();
@@ -413,16 +441,16 @@ test("search over 1000 pages answers a query in milliseconds", async (t) => {
   await page.close();
 });
 
-test("copy buttons on code blocks, an edit link, a readable player on phones", async () => {
+test("one copy button for the program, an edit link, a readable player on phones", async () => {
   const page = await context.newPage();
   await page.goto(PAGE());
-  const block = page.locator(".code-box").nth(1);
-  await block.hover();
-  await block.locator("button.copy-code").click();
-  await page.waitForFunction(() => document.querySelectorAll(".code-box")[1].querySelector("button").textContent === "Copied");
+  assert.equal(await page.locator(".code-box button").count(), 0, "no button per block");
+  const button = page.locator("button[data-copy-program]");
+  await button.click();
+  await page.waitForFunction(() => document.querySelector("button[data-copy-program]").textContent === "Copied");
   const copied = await page.evaluate(() => navigator.clipboard.readText());
-  assert.equal(copied, await block.locator("pre").textContent());
-  assert.match(copied, /^cat > accounts.conf/);
+  const source = fs.readFileSync(path.join(repo, "examples", EXAMPLE, "cli/main.sh"), "utf8");
+  assert.equal(copied, source, "the whole program, prose comments included");
   const edit = page.locator("a.edit");
   assert.equal(
     await edit.getAttribute("href"),
@@ -433,6 +461,7 @@ test("copy buttons on code blocks, an edit link, a readable player on phones", a
   const phone = await context.newPage();
   await phone.setViewportSize({ width: 360, height: 800 });
   await phone.goto(PAGE());
+  await phone.locator("button.replay").click();
   await phone.locator(".player .ap-player").waitFor({ timeout: 15000 });
   await phone.locator(".player").scrollIntoViewIfNeeded();
   const size = await phone.evaluate(() => parseFloat(getComputedStyle(document.querySelector(".player .ap-term")).fontSize));
@@ -457,6 +486,158 @@ test("key hints show with a mouse and hide on touch screens", async () => {
     assert.equal(await phone.evaluate(() => matchMedia("(hover: none)").matches), true);
     assert.equal(await phone.locator(".keys").isVisible(), false, "hidden on touch screens");
     await touch.close();
+  } finally {
+    await browser.close();
+  }
+});
+
+test("the language a reader chose is remembered across pages and on the index", async () => {
+  const page = await context.newPage();
+  await page.goto(new URL(`${EXAMPLE}/cli/index.html`, base).href);
+  await page.evaluate(() => { window.stayed = true; });
+  await page.locator("nav.tabs a", { hasText: "Python" }).click();
+  await page.waitForURL(/\/python\/index\.html$/);
+  assert.equal(await page.evaluate(() => window.stayed), true, "the tab switched in place, without a page load");
+  // The index sends the reader to the example in Python, and the example's own page shows Python.
+  await page.goto(base);
+  const link = page.locator(`a.title[href^="${EXAMPLE}/"]`);
+  assert.equal(await link.getAttribute("href"), `${EXAMPLE}/python/index.html`);
+  await page.goto(new URL(`${EXAMPLE}/index.html`, base).href);
+  await page.waitForFunction(() => document.querySelector('nav.tabs a[aria-current="page"]')?.textContent === "Python");
+  // An example without Python keeps its own language.
+  await page.goto(new URL("messaging/scatter-gather/index.html", base).href);
+  assert.equal(await page.locator('nav.tabs a[aria-current="page"]').textContent(), "CLI");
+  // Choosing again overrides the memory.
+  await page.goto(new URL(`${EXAMPLE}/python/index.html`, base).href);
+  await page.locator("nav.tabs a", { hasText: "CLI" }).click();
+  await page.waitForURL(/\/cli\/index\.html$/);
+  await page.goto(base);
+  assert.equal(await page.locator(`a.title[href^="${EXAMPLE}/"]`).getAttribute("href"), `${EXAMPLE}/cli/index.html`);
+  await page.close();
+});
+
+test("tabs stay one row at 390x844, scrolling sideways", async () => {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(new URL("messaging/drain/go/index.html", base).href);
+  const tops = await page.locator("nav.tabs li").evaluateAll((items) => items.map((li) => li.getBoundingClientRect().top));
+  assert.ok(tops.length >= 6, `${tops.length} tabs`);
+  assert.equal(new Set(tops).size, 1, `tabs on ${new Set(tops).size} rows`);
+  const list = await page.locator("nav.tabs ul").evaluate((ul) => ({ scroll: ul.scrollWidth, client: ul.clientWidth }));
+  assert.ok(list.scroll > list.client, "the row scrolls");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
+  // Each language's page names its client library and its version.
+  assert.match(await page.locator(".provenance").textContent(), /Client\s*nats\.go v\d/);
+  assert.match(await page.locator(".run code").textContent(), /go run \./);
+  await page.close();
+});
+
+test("the sidebar lists the categories and the page's examples, folded on phones", async () => {
+  const page = await context.newPage();
+  await page.goto(new URL("messaging/drain/cli/index.html", base).href);
+  const sidebar = page.locator("nav.sidebar");
+  assert.equal(await sidebar.evaluate((n) => getComputedStyle(n).position), "sticky");
+  assert.equal(await sidebar.locator('a[aria-current="page"]').textContent(), "Drain and Graceful Shutdown");
+  assert.ok(await sidebar.locator("a", { hasText: "Topologies" }).isVisible(), "every category");
+  await page.evaluate(() => window.scrollTo(0, 3000));
+  const box = await sidebar.boundingBox();
+  assert.ok(box.y >= 0 && box.y < 100, `the sidebar stays on screen (y=${box.y})`);
+  // Previous and next are at the top as well as the bottom.
+  assert.equal(await page.locator(".pager-top a[rel=next]").count(), 1);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(new URL("messaging/drain/cli/index.html", base).href);
+  assert.equal(await page.locator("details.toc").evaluate((d) => d.open), false, "folded on a phone");
+  await page.locator("details.toc summary").click();
+  assert.ok(await sidebar.locator("a", { hasText: "Topologies" }).isVisible());
+  await page.close();
+});
+
+test("the index has jump links and one-sentence entries", async () => {
+  const page = await context.newPage();
+  await page.goto(base);
+  const jumps = await page.locator(".jump-links a").count();
+  assert.equal(jumps, await page.locator("section.category").count());
+  await page.locator(".jump-links a", { hasText: "Topologies" }).click();
+  await page.waitForURL(/#topologies$/);
+  const sentences = await page.locator(".examples li p").allTextContents();
+  assert.ok(sentences.every((s) => (s.match(/\. /g) ?? []).length === 0), "one sentence each");
+  // Entries were 330 to 570 px tall when they held whole descriptions.
+  const heights = await page.locator(".examples > li").evaluateAll((items) => items.map((li) => li.offsetHeight).sort((a, b) => a - b));
+  assert.ok(heights[heights.length - 1] < 220, `the tallest entry is ${heights[heights.length - 1]} px`);
+  assert.ok(heights[heights.length >> 1] < 160, `the median entry is ${heights[heights.length >> 1]} px`);
+  await page.close();
+});
+
+test("search results show a snippet with the matched words marked", async () => {
+  const page = await context.newPage();
+  await page.goto(base);
+  await page.locator("form.search input").fill("buffer drain");
+  await page.locator(".results a").first().waitFor();
+  const first = page.locator(".results a").first();
+  assert.match(await first.locator(".hit-title").textContent(), /Drain/);
+  const snippet = first.locator(".snippet");
+  assert.ok((await snippet.textContent()).length > 30, "a snippet");
+  const marks = await first.locator("mark").allTextContents();
+  assert.ok(marks.some((m) => /buffer/i.test(m)), `marked: ${marks}`);
+  assert.ok(marks.some((m) => /drain/i.test(m)), `marked: ${marks}`);
+  // The snippet is the part of the text that holds both words.
+  const text = (await snippet.textContent()).toLowerCase();
+  assert.ok(text.includes("buffer") && text.includes("drain"), `snippet: ${text}`);
+  await page.close();
+});
+
+// The four pages the accessibility checks and the screenshots cover.
+const PAGES = {
+  index: "index.html",
+  category: "messaging/index.html",
+  cli: "messaging/drain/cli/index.html",
+  languages: "messaging/drain/go/index.html",
+};
+
+test("axe finds no accessibility violations, light and dark", async () => {
+  const axe = path.join(ROOT, "node_modules/axe-core/axe.min.js");
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  try {
+    for (const colorScheme of ["light", "dark"]) {
+      const ctx = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 900 } });
+      const page = await ctx.newPage();
+      for (const [name, url] of Object.entries(PAGES)) {
+        await page.goto(new URL(url, base).href);
+        await page.addScriptTag({ path: axe });
+        const violations = await page.evaluate(async () => {
+          const result = await window.axe.run(document);
+          return result.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+        });
+        assert.deepEqual(violations, [], `${name} (${colorScheme})`);
+      }
+      await ctx.close();
+    }
+  } finally {
+    await browser.close();
+  }
+});
+
+// Screenshots of the four pages at desktop and phone sizes, light and dark: into
+// target/browser-artifacts/site, or into docs/site when NBE_SITE_SCREENSHOTS=1 (how the pictures
+// docs/SITE.md shows are made).
+test("screenshots of the four pages", async () => {
+  const dir = process.env.NBE_SITE_SCREENSHOTS === "1" ? path.join(ROOT, "docs/site") : path.join(ARTIFACTS, "site");
+  fs.mkdirSync(dir, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  try {
+    for (const colorScheme of ["light", "dark"]) {
+      for (const [width, height] of [[1280, 900], [390, 844]]) {
+        const ctx = await browser.newContext({ colorScheme, viewport: { width, height } });
+        const page = await ctx.newPage();
+        for (const [name, url] of Object.entries(PAGES)) {
+          await page.goto(new URL(url, base).href);
+          await page.evaluate(() => document.fonts.ready);
+          await page.screenshot({ path: path.join(dir, `${name}-${width}-${colorScheme}.png`) });
+        }
+        await ctx.close();
+      }
+    }
   } finally {
     await browser.close();
   }

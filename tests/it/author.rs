@@ -59,7 +59,7 @@ fn a_failing_command_is_reported_with_its_line_and_the_first_error() {
         .run()
         .code(1)
         .stdout_has("FAIL js/typo/cli")
-        .stdout_has("main.sh:11: nats stream inf ORDERS exited with 1")
+        .stdout_has(": examples/js/typo/cli/main.sh:11: nats stream inf ORDERS exited with 1")
         .stdout_has("| first error, line 2 of ")
         .stdout_has(r#"error: expected command but got "inf""#)
         .stdout_has("earlier lines cut; full output: ")
@@ -83,7 +83,7 @@ fn a_failing_command_is_reported_with_its_line_and_the_first_error() {
         .run()
         .code(1)
         .stderr_has("js/typo/cli exited with status 1")
-        .stderr_has("nbe: main.sh:11: nats stream inf ORDERS exited with 1");
+        .stderr_has("nbe: examples/js/typo/cli/main.sh:11: nats stream inf ORDERS exited with 1");
 }
 
 #[test]
@@ -143,10 +143,12 @@ fn nbe_new_scaffolds_an_example_of_every_kind_that_runs_records_and_tests_green(
         .run()
         .code(0)
         .summary(&all);
+    // What nbe new wrote for the author to replace is refused until it is replaced.
     repo.nbe(["check", "basics/hello-world"])
         .run()
-        .code(0)
-        .summary(&all);
+        .code(1)
+        .stdout_has("examples/basics/hello-world/meta.yaml:4: the description of basics/hello-world is still the one nbe new wrote")
+        .stdout_has("examples/basics/hello-world/go/main.go:13: every comment of basics/hello-world/go is still its nbe new template's");
 
     // A category is created only when asked, and then listed after the others.
     repo.nbe(["new", "streams/first"])
@@ -170,6 +172,51 @@ fn nbe_new_scaffolds_an_example_of_every_kind_that_runs_records_and_tests_green(
         .run()
         .code(0)
         .stdout_has("Hello, NATS!");
+}
+
+#[test]
+fn what_nbe_new_wrote_for_the_author_fails_lint_check_and_build_until_it_is_replaced() {
+    let repo = Repo::new();
+    repo.nbe(["new", "basics/first", "--create-category"])
+        .run()
+        .code(0);
+    repo.nbe(["record", "basics/first"]).run().code(0);
+    let left = [
+        "examples/basics/meta.yaml:5: the description of basics is still the one nbe new wrote; say what a reader learns from it",
+        "examples/basics/first/meta.yaml:4: the description of basics/first is still the one nbe new wrote; say what a reader learns from it",
+        "examples/basics/first/cli/main.sh:5: every comment of basics/first/cli is still its nbe new template's; write what this program shows",
+    ];
+    let mut lint = repo.nbe(["lint"]).run().code(1);
+    let mut check = repo.nbe(["check"]).run().code(1);
+    let mut build = repo.nbe(["build"]).run().code(1).stderr_has(
+        "nbe: the site is not built: 3 places still hold what nbe new wrote for the author to replace",
+    );
+    for line in left {
+        lint = lint.stdout_has("NBE118");
+        check = check.stdout_has(&format!("{line} (NBE118)"));
+        build = build.stderr_has(&format!("nbe: error: {line} (NBE118)"));
+    }
+    assert!(!repo.exists("site/index.html"));
+    lint.stdout_has("--> examples/basics/first/cli/main.sh:5:1");
+
+    // Written by the author: the descriptions, and one comment of the program (prose only, so the
+    // recording stays current).
+    let placeholder = "(Written by nbe new: replace this.)";
+    for meta in ["examples/basics/meta.yaml", "examples/basics/first/meta.yaml"] {
+        let text = repo.read(meta).replace(placeholder, "Written by hand.");
+        repo.write(meta, &text);
+    }
+    let program = repo.read("examples/basics/first/cli/main.sh").replace(
+        "# The script brings its own server.",
+        "# A server of its own, for this one script.",
+    );
+    repo.write("examples/basics/first/cli/main.sh", &program);
+    repo.nbe(["lint"]).run().code(0);
+    repo.nbe(["check"])
+        .run()
+        .code(0)
+        .summary("1 passed, 0 failed, 0 skipped");
+    repo.nbe(["build"]).run().code(0);
 }
 
 #[test]

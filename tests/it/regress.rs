@@ -119,22 +119,32 @@ fn a_changed_output_is_a_mismatch_until_accepted() {
         "only the pending snapshot is written"
     );
 
-    repo.nbe(["accept", "kv"])
+    // The command the hint names is the one step: it accepts the snapshot and makes the run that
+    // wrote it the recording, so the docs page and `nbe check` agree with it.
+    let hinted = local
+        .stdout
+        .split("accept it with `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .expect("the mismatch names the command that accepts it");
+    assert_eq!(hinted, format!("nbe accept {PUT_CLI}"));
+    let words: Vec<&str> = hinted.split(' ').skip(1).collect();
+    repo.nbe(words)
         .run()
         .code(0)
-        .stdout_has("accepted kv/put/cli");
+        .stdout_has("accepted kv/put/cli, with output.txt and output.cast of the run that wrote it")
+        .summary("1 accepted");
     assert!(!repo.exists(PUT_PENDING));
+    assert!(!repo.exists(&format!("{PUT_PENDING}.txt")) && !repo.exists(&format!("{PUT_PENDING}.cast")));
+    assert!(repo.read(PUT_OUTPUT).contains("hello, world"));
+    repo.nbe(["check"])
+        .run()
+        .code(0)
+        .summary("1 passed, 0 failed, 0 skipped");
     repo.nbe(["test"])
         .run()
         .code(0)
         .summary("1 passed, 0 failed, 0 skipped");
-    // The recording still shows the old output: check says so until it is re-recorded.
-    repo.nbe(["check"])
-        .run()
-        .code(1)
-        .stdout_has("does not normalize to its snapshot");
-    repo.nbe(["record", PUT_CLI]).run().code(0);
-    repo.nbe(["check"]).run().code(0);
 }
 
 #[test]
@@ -241,7 +251,16 @@ fn cargo_insta_accepts_what_nbe_writes() {
     assert!(!repo.exists(PUT_PENDING));
     // cargo-insta re-serializes the file: byte-identical means nbe writes insta's own format.
     assert_eq!(repo.read(PUT_SNAP), pending);
+    // It knows only the `.snap.new`: the run's recording stays beside it, unused, and the old
+    // recording no longer agrees with the snapshot until `nbe record` (or the next `nbe test`
+    // clears what is left).
+    assert!(repo.exists(&format!("{PUT_PENDING}.txt")));
+    repo.nbe(["check"])
+        .run()
+        .code(1)
+        .stdout_has("does not normalize to its snapshot; run `nbe record kv/put/cli`");
     repo.nbe(["test"]).run().code(0);
+    assert!(!repo.exists(&format!("{PUT_PENDING}.txt")) && !repo.exists(&format!("{PUT_PENDING}.cast")));
 }
 
 #[test]
@@ -415,7 +434,9 @@ fn review_reads_answers_from_stdin() {
     insta::assert_snapshot!("review", reviewed.masked(&repo));
     assert!(repo.exists("snapshots/kv/one/cli.snap"));
     assert!(!repo.exists("snapshots/kv/two/cli.snap") && !repo.exists("snapshots/kv/two/cli.snap.new"));
+    assert!(!repo.exists("snapshots/kv/two/cli.snap.new.txt"));
     repo.nbe(["test", "kv/one"]).run().code(0);
+    repo.nbe(["check", "kv/one"]).run().code(0);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::harness::{
-    Repo, bare_nbe_in, marker, nbe_in, nbe_outside_a_repo, processes_with, project_root, tools_dir, wait_for,
+    Repo, marker, nbe_in, nbe_outside_a_repo, processes_with, project_root, tools_dir, wait_for,
 };
 
 #[test]
@@ -151,6 +151,50 @@ fn malformed_meta_yaml_points_at_file_line_and_column() {
 }
 
 #[test]
+fn a_meta_yaml_that_is_not_utf8_is_a_problem_of_its_part_only() {
+    let repo = Repo::new();
+    repo.script("enc/latin1", "echo one\n")
+        .script("enc/fine", "echo two\n")
+        .script("bad/any", "echo three\n");
+    // Latin-1 for "café", and a stray byte in a category's title.
+    std::fs::write(
+        repo.path("examples/enc/latin1/meta.yaml"),
+        b"title: Latin-1\ndescription: caf\xe9\n",
+    )
+    .unwrap();
+    std::fs::write(repo.path("examples/bad/meta.yaml"), b"title: Bad\xff\n").unwrap();
+    let example = format!(
+        "{}:2:17: byte 0xE9 is not UTF-8 text; save the file as UTF-8",
+        repo.path("examples/enc/latin1/meta.yaml").display()
+    );
+    let category = format!(
+        "{}:1:11: byte 0xFF is not UTF-8 text; save the file as UTF-8",
+        repo.path("examples/bad/meta.yaml").display()
+    );
+    repo.nbe(["list"])
+        .run()
+        .code(0)
+        .stdout_has("enc/fine")
+        .stderr_has(&format!("enc/latin1 left out: {example}"))
+        .stderr_has(&format!("bad left out: {category}"));
+    repo.nbe(["check"])
+        .run()
+        .code(1)
+        .stdout_has("FAIL enc/latin1 [")
+        .stdout_has(&example)
+        .stdout_has("FAIL bad [")
+        .stdout_has(&category)
+        .stdout_has("FAIL enc/fine/cli");
+    let site = repo.path("site");
+    repo.nbe(["build", "--output"])
+        .args([&site])
+        .run()
+        .code(0)
+        .stderr_has(&example);
+    assert!(site.join("enc/fine/index.html").exists());
+}
+
+#[test]
 fn an_invalid_error_lines_regex_is_a_catalog_error_before_any_run() {
     let repo = Repo::new();
     repo.write(
@@ -249,7 +293,7 @@ fn meta_yaml_values_nothing_could_satisfy_are_catalog_errors_at_their_value() {
 #[test]
 fn a_client_without_its_main_file_is_named() {
     let repo = Repo::new();
-    repo.write("examples/kv/basics/cli/README", "no program here\n");
+    repo.write("examples/kv/basics/cli/setup.sh", "echo not the main program\n");
     repo.nbe(["list"])
         .run()
         .code(0)
@@ -319,7 +363,7 @@ fn doctor_reports_tool_versions_and_how_to_install_missing_ones() {
         .args([empty.path()])
         .run()
         .code(2)
-        .stderr_has("go install github.com/nats-io/nats-server/v2@");
+        .stderr_has(&format!("nbe install-tools --into {}", empty.path().display()));
 }
 
 #[test]
@@ -352,7 +396,7 @@ fn doctor_outside_a_repository_still_reports_the_tools() {
         .env("NBE_TOOLS_DIR", real.to_str().unwrap())
         .run()
         .stdout_has("root         none (no examples directory found")
-        .stdout_has("(from NBE_TOOLS_DIR)")
+        .stdout_has("tools from   NBE_TOOLS_DIR")
         .stdout_has(&format!("nats-server  {}  ", real.join("nats-server").display()))
         .stdout_has(&format!("nats         {}  ", real.join("nats").display()))
         .code(0);
@@ -440,45 +484,6 @@ fn a_flood_of_output_is_streamed_but_only_a_bounded_part_is_kept() {
         .stdout_has("survived")
         .stderr_has("output past 4 MiB was not kept");
     assert_eq!(out.stdout.len(), 20_000_000 + "\nsurvived\n".len());
-}
-
-#[test]
-fn tools_are_found_by_flag_then_environment_then_project_then_path() {
-    let repo = Repo::new();
-    let real = tools_dir();
-    let doctor = || bare_nbe_in(repo.root()).args(["doctor"]);
-    doctor()
-        .env("NBE_TOOLS_DIR", "/nowhere")
-        .args(["--tools-dir", real.to_str().unwrap()])
-        .run()
-        .code(0)
-        .stdout_has("(from --tools-dir)");
-    doctor()
-        .env("NBE_TOOLS_DIR", real.to_str().unwrap())
-        .run()
-        .code(0)
-        .stdout_has("(from NBE_TOOLS_DIR)");
-    doctor()
-        .env("NBE_TOOLS_DIR", "/nowhere")
-        .run()
-        .code(2)
-        .stderr_has("nats-server not found");
-    let path = format!("{}:/usr/bin:/bin", real.display());
-    doctor()
-        .env("PATH", &path)
-        .run()
-        .code(0)
-        .stdout_has("(from PATH)");
-    for tool in ["nats-server", "nats"] {
-        repo.write(&format!(".tools/bin/{tool}"), "");
-        std::fs::remove_file(repo.path(&format!(".tools/bin/{tool}"))).unwrap();
-        std::os::unix::fs::symlink(real.join(tool), repo.path(&format!(".tools/bin/{tool}"))).unwrap();
-    }
-    doctor()
-        .env("PATH", &path)
-        .run()
-        .code(0)
-        .stdout_has("(from project .tools/bin)");
 }
 
 #[test]

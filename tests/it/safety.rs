@@ -195,8 +195,9 @@ fn a_symlink_that_leaves_the_repository_is_a_catalog_error_for_every_command() {
 }
 
 #[test]
-fn a_player_linked_out_of_the_repository_is_not_published() {
+fn a_player_linked_out_of_the_repository_is_never_read() {
     let repo = one_client();
+    // nbe's player is built in: a repository's own node_modules, even a hostile one, is not read.
     let bundle = "node_modules/asciinema-player/dist/bundle";
     repo.symlink(&format!("{bundle}/asciinema-player.min.js"), "/etc/passwd")
         .write(&format!("{bundle}/asciinema-player.css"), ".ap {}\n");
@@ -205,10 +206,8 @@ fn a_player_linked_out_of_the_repository_is_not_published() {
         .args([&site])
         .run()
         .code(0)
-        .stderr_has(&format!(
-            "{bundle}/asciinema-player.min.js: leads outside the repository"
-        ));
-    assert!(!site.join("assets/asciinema-player.min.js").exists());
+        .stderr_lacks("player");
+    assert!(site.join("assets/asciinema-player.min.js").exists());
     for entry in walkdir::WalkDir::new(&site) {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {

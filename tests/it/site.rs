@@ -101,7 +101,7 @@ fn build_writes_every_page_and_the_same_bytes_every_time() {
         "links between examples"
     );
     assert!(
-        cluster.contains("<pre class=\"terminal\">started\n</pre>"),
+        cluster.contains("<pre class=\"terminal\" tabindex=\"0\">started\n</pre>"),
         "terminal escapes are stripped"
     );
     assert!(
@@ -117,7 +117,92 @@ fn build_writes_every_page_and_the_same_bytes_every_time() {
         go.contains(r#"<link rel="prev" href="../../../topologies/cluster/index.html">"#),
         "no Go cluster: the example page"
     );
-    assert!(go.contains(r#"<a href="../../../topologies/arbiter/go/index.html" aria-current="page">Go</a>"#));
+    assert!(go.contains(
+        r#"<a href="../../../topologies/arbiter/go/index.html" data-lang="go" aria-current="page">Go</a>"#
+    ));
+}
+
+#[test]
+fn a_page_folds_its_setup_names_how_to_run_it_and_carries_its_font() {
+    let repo = topologies();
+    repo.write(
+        "examples/topologies/cluster/cli/main.sh",
+        "#!/bin/bash\n\nset -euo pipefail\n\n# A server to talk to.\nnats-server -p 4222 -m 8222 > server.log 2>&1 &\n\n\
+         # Wait until it answers.\nuntil curl -fsS http://127.0.0.1:8222/healthz > /dev/null; do\n  sleep 0.1\ndone\n\n\
+         # Counts what a subject received.\ncount() {\n  nats sub \"$1\" --count 1\n}\n\n\
+         # The idea: publish a message.\nnats pub greet hello\n\n# Clean up.\nkill %1\n",
+    );
+    // The Go client library's pinned version, where the kinds table says it is written.
+    repo.write(
+        "clients/go/go.mod",
+        "module example\n\ngo 1.26\n\nrequire github.com/nats-io/nats.go v1.2.3\n",
+    );
+    let out = repo.path("site");
+    build(&repo, &out).code(0);
+    let page = std::fs::read_to_string(out.join("topologies/cluster/cli/index.html")).unwrap();
+    let setup = page
+        .find("<details class=\"setup\">")
+        .expect("a Setup disclosure");
+    let idea = page.find("The idea: publish a message.").unwrap();
+    assert!(setup < idea, "the setup comes first, folded");
+    assert!(
+        page.contains(
+            "starts the server, waits until it is ready, defines <code>count</code></span></summary>"
+        ),
+        "{page}"
+    );
+    assert_eq!(page.matches("<details class=\"setup\">").count(), 1, "one fold");
+    assert!(!page[idea..].contains("<details class=\"setup\">"));
+    // How a reader runs it, then nbe's own command in a quieter line.
+    assert!(page.contains("</span>bash main.sh</code></pre>"), "{page}");
+    assert!(page.contains(
+        "<p class=\"verify\">Verify it as the site did: <code>nbe run topologies/cluster/cli</code></p>"
+    ));
+    let go = std::fs::read_to_string(out.join("topologies/arbiter/go/index.html")).unwrap();
+    assert!(go.contains("</span>go run .</code></pre>"), "{go}");
+    assert!(go.contains("<dt>Client</dt><dd>nats.go v1.2.3</dd>"), "{go}");
+    assert!(!page.contains("<dt>Client</dt>"), "the CLI has no client library");
+    // The code font is built into nbe: this repository has no node_modules.
+    assert!(!repo.path("node_modules").exists());
+    for font in [
+        "jetbrains-mono-400.woff2",
+        "jetbrains-mono-700.woff2",
+        "jetbrains-mono-OFL.txt",
+    ] {
+        assert!(out.join("assets").join(font).is_file(), "{font}");
+    }
+    let css = std::fs::read_to_string(out.join("assets/site.css")).unwrap();
+    assert!(css.contains("url(\"jetbrains-mono-400.woff2\")"));
+}
+
+#[test]
+fn a_build_keeps_its_parses_in_the_cache_and_reads_them_back() {
+    let repo = topologies();
+    let cache = repo.path("cache");
+    let build_with_cache = |out: &str| {
+        repo.nbe(["build", "--output"])
+            .args([repo.path(out)])
+            .env("NBE_CACHE_DIR", cache.to_str().unwrap())
+            .run()
+            .code(0);
+    };
+    build_with_cache("first");
+    // One parse memo per program (three), beside the staleness hash's memo of their code.
+    let entries = |dir: &Path| {
+        tree(dir)
+            .into_values()
+            .filter(|bytes| bytes.starts_with(b"{\"tokens\""))
+            .count()
+    };
+    assert_eq!(entries(&cache.join("code")), 3);
+    // A second build reads them: its pages are the same bytes.
+    build_with_cache("second");
+    assert_eq!(tree(&repo.path("first")), tree(&repo.path("second")));
+    assert_eq!(
+        entries(&cache.join("code")),
+        3,
+        "no new entries for the same programs"
+    );
 }
 
 #[test]
@@ -155,15 +240,21 @@ fn broken_programs_are_warnings_with_file_and_line() {
 }
 
 #[test]
-fn a_missing_player_says_how_to_get_it() {
+fn the_player_is_built_in_so_a_checkout_without_node_modules_gets_it() {
     let repo = topologies();
-    build(&repo, &repo.path("site"))
-        .code(0)
-        .stderr_has("make node_modules")
-        .stderr_has("npm ci");
+    assert!(!repo.path("node_modules").exists());
+    build(&repo, &repo.path("site")).code(0).stderr_lacks("player");
     let page = repo.read("site/topologies/cluster/cli/index.html");
-    assert!(page.contains("This build has no recording player"));
-    assert!(!page.contains("asciinema-player.min.js"));
+    assert!(page.contains("assets/asciinema-player.min.js"), "{page}");
+    assert!(!page.contains("This build has no recording player"));
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/site/assets/player");
+    for name in ["asciinema-player.min.js", "asciinema-player.css"] {
+        assert_eq!(
+            std::fs::read(repo.path("site/assets").join(name)).unwrap(),
+            std::fs::read(committed.join(name)).unwrap(),
+            "{name}"
+        );
+    }
 }
 
 #[test]
@@ -253,6 +344,39 @@ fn serve_answers_pages_refuses_traversal_and_rebuilds_on_change() {
     });
     let (_, page) = server.get("/topologies/cluster/cli/index.html");
     assert!(page.contains("Changed prose."));
+}
+
+#[test]
+fn serve_redirects_only_within_the_site_and_closes_connections_that_never_finish_their_headers() {
+    let repo = topologies();
+    let server = Server::start(&repo);
+    for target in ["/topologies", "//topologies", "///topologies?from=x"] {
+        let mut stream = TcpStream::connect(&server.addr).unwrap();
+        write!(stream, "GET {target} HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        assert!(response.starts_with("HTTP/1.1 301"), "{target}: {response}");
+        assert!(
+            response.to_lowercase().contains("\r\nlocation: /topologies/\r\n"),
+            "{target}: {response}"
+        );
+    }
+    // Half a request: the server closes the connection after its header timeout, not never.
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    write!(stream, "GET / HTTP/1.1\r\nHost: {}\r\n", server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(nbe::site::preview::HEADER_TIMEOUT * 4))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut rest = Vec::new();
+    let read = stream.read_to_end(&mut rest);
+    assert!(
+        read.is_ok(),
+        "the connection was still open after {:?}: {read:?}",
+        started.elapsed()
+    );
+    // The server is still there for everyone else.
+    assert_eq!(server.get("/").0, 200);
 }
 
 impl Server {
@@ -364,4 +488,32 @@ fn serve_rebuilds_once_per_change_and_not_for_writes_beside_the_examples() {
     server.shows("/topologies/cluster/cli/", "Saved like an editor does.");
     std::thread::sleep(Duration::from_millis(1000));
     assert_eq!(server.version(), before + 1, "one save rebuilt more than once");
+}
+
+#[test]
+fn programs_with_string_interpolation_build_pages_with_their_prose() {
+    let repo = topologies();
+    repo.write(
+        "examples/topologies/arbiter/elixir/main.exs",
+        "# Say which subject a message came on.\nIO.puts(\"received #{msg.body} on #{msg.topic}\")\n\n# Then the count.\nIO.puts(\"#{Enum.count(list)} in all\")\n",
+    )
+    .write(
+        "examples/topologies/arbiter/zig/main.zig",
+        "// Print the subject.\nstd.debug.print(\"on {s}\\n\", .{subject});\n",
+    );
+    let out = repo.path("site");
+    let outcome = build(&repo, &out).code(0);
+    assert!(
+        !outcome.stderr.contains("unterminated"),
+        "a valid program was reported as malformed:\n{}",
+        outcome.stderr
+    );
+    let elixir = std::fs::read_to_string(out.join("topologies/arbiter/elixir/index.html")).unwrap();
+    assert!(
+        elixir.contains("Say which subject a message came on."),
+        "{elixir}"
+    );
+    assert!(elixir.contains("Then the count."), "{elixir}");
+    let zig = std::fs::read_to_string(out.join("topologies/arbiter/zig/index.html")).unwrap();
+    assert!(zig.contains("<p>Print the subject.</p>"), "{zig}");
 }

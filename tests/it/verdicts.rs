@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{Repo, eventually, marker, processes_of_runs_of, processes_with};
+use crate::harness::{Repo, eventually, marker, processes_of_runs_of, processes_with, programs_for_nobody};
 
 /// A repository with the cli clients `cat/a`, `cat/b`... each echoing its name.
 fn repo_with(examples: &[&str]) -> Repo {
@@ -100,6 +100,91 @@ fn a_corrupt_snapshot_fails_its_client_and_the_others_run() {
         .run()
         .code(0)
         .summary("3 passed, 0 failed, 0 skipped");
+}
+
+#[test]
+fn a_checkout_nbe_cannot_write_fails_only_the_client_whose_snapshot_it_could_not_write() {
+    assert!(
+        nix::unistd::Uid::effective().is_root(),
+        "this test switches from root to nobody"
+    );
+    let repo = repo_with(&["a", "b"]);
+    repo.nbe(["record"]).run().code(0);
+    repo.script("cat/new", "echo hello from new\n");
+    // Everyone may read the repository; only root may write it.
+    for entry in walkdir::WalkDir::new(repo.root()) {
+        let entry = entry.unwrap();
+        let mode = if entry.file_type().is_dir() { 0o755 } else { 0o644 };
+        std::fs::set_permissions(entry.path(), std::os::unix::fs::PermissionsExt::from_mode(mode)).unwrap();
+    }
+    let programs = programs_for_nobody();
+    let pending = repo.path("snapshots/cat/new/cli.snap.new");
+    repo.nbe(["test", "-j", "1"])
+        .by_nobody(programs.path())
+        .run()
+        .code(1)
+        .stdout_has("PASS cat/a/cli")
+        .stdout_has("PASS cat/b/cli")
+        .stdout_has("NEW cat/new/cli")
+        .stdout_has(&format!(
+            "failed to write {}: Permission denied (os error 13), so no pending snapshot waits for review",
+            pending.display()
+        ))
+        .summary("2 passed, 1 failed, 0 skipped");
+    repo.nbe(["test", "--update", "always", "cat/new", "cat/a"])
+        .by_nobody(programs.path())
+        .run()
+        .code(1)
+        .stdout_has("PASS cat/a/cli")
+        .stdout_has("so the new output of cat/new/cli was not accepted")
+        .summary("1 passed, 1 failed, 0 skipped");
+    assert!(!pending.exists());
+    assert!(!repo.exists("snapshots/cat/new/cli.snap"));
+}
+
+#[test]
+fn a_header_that_is_not_yaml_nbe_reads_is_named_at_its_line_in_nbes_words() {
+    let repo = repo_with(&["a"]);
+    repo.nbe(["record"]).run().code(0);
+    let snap = repo.read("snapshots/cat/a/cli.snap");
+    let rest = snap.strip_prefix("---\n").unwrap();
+    // A repeated key on line 3, and an alias bomb whose last line (8) breaks the node budget.
+    let bomb: String = ["a", "b", "c", "d", "e"]
+        .iter()
+        .enumerate()
+        .map(|(n, name)| {
+            let items = if n == 0 {
+                "1".to_string()
+            } else {
+                format!("*{}", ["a", "b", "c", "d"][n - 1])
+            };
+            format!("{name}: &{name} [{}]\n", vec![items; 10].join(","))
+        })
+        .collect();
+    for (header, line, why) in [
+        (
+            format!("---\nsource: x\nsource: y\n{rest}"),
+            3,
+            "`source` is there twice",
+        ),
+        (
+            format!("---\n{bomb}f: [{}]\nsource: x\n{rest}", ["*e"; 10].join(",")),
+            7,
+            "it holds far more than the six short lines nbe writes (too many values, aliases or levels)",
+        ),
+    ] {
+        repo.write("snapshots/cat/a/cli.snap", &header);
+        let out = repo
+            .nbe(["check"])
+            .run()
+            .code(1)
+            .stdout_has(&format!(
+                "snapshots/cat/a/cli.snap:{line}: malformed snapshot: the header is not valid YAML: {why}; run `nbe record cat/a/cli` to rewrite it"
+            ));
+        for internal in ["DuplicateKeyPolicy", "Options", "budget", "Nodes {", "-->"] {
+            assert!(!out.stdout.contains(internal), "{internal}: {}", out.stdout);
+        }
+    }
 }
 
 #[test]

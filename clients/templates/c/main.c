@@ -27,8 +27,9 @@ static void respond(natsConnection *nc, natsSubscription *sub, natsMsg *msg, voi
 
 int main(void)
 {
-    // nbe starts a server for the program and passes its address in
-    // `NATS_URL`; elsewhere the usual local address is the fallback.
+    // `NATS_URL` holds the address of the NATS server to connect to;
+    // without it, the program tries a server on this machine's default
+    // port, 4222.
     const char *url = getenv("NATS_URL");
     if (url == NULL)
         url = NATS_DEFAULT_URL;

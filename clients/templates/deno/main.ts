@@ -1,7 +1,7 @@
 import { connect } from "@nats-io/transport-node";
 
-// nbe starts a server for the program and passes its address in `NATS_URL`;
-// elsewhere the usual local address is the fallback.
+// `NATS_URL` holds the address of the NATS server to connect to; without it,
+// the program tries a server on this machine's default port, 4222.
 const servers = Deno.env.get("NATS_URL") ?? "nats://127.0.0.1:4222";
 const nc = await connect({ servers });
 

@@ -10,8 +10,9 @@ import (
 )
 
 func main() {
-	// nbe starts a server for the program and passes its address in
-	// `NATS_URL`; elsewhere the usual local address is the fallback.
+	// `NATS_URL` holds the address of the NATS server to connect to;
+	// without it, the program tries a server on this machine's default
+	// port, 4222.
 	url := os.Getenv("NATS_URL")
 	if url == "" {
 		url = nats.DefaultURL

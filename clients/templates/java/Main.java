@@ -8,8 +8,9 @@ import java.time.Duration;
 
 public class Main {
     public static void main(String[] args) throws Exception {
-        // nbe starts a server for the program and passes its address in
-        // `NATS_URL`; elsewhere the usual local address is the fallback.
+        // `NATS_URL` holds the address of the NATS server to connect to;
+        // without it, the program tries a server on this machine's default
+        // port, 4222.
         String url = System.getenv().getOrDefault("NATS_URL", "nats://127.0.0.1:4222");
         try (Connection nc = Nats.connect(url)) {
 

@@ -5,8 +5,9 @@ import nats
 
 
 async def main():
-    # nbe starts a server for the program and passes its address in
-    # `NATS_URL`; elsewhere the usual local address is the fallback.
+    # `NATS_URL` holds the address of the NATS server to connect to;
+    # without it, the program tries a server on this machine's default
+    # port, 4222.
     url = os.environ.get("NATS_URL", "nats://127.0.0.1:4222")
     nc = await nats.connect(url)
 

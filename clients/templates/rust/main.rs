@@ -4,9 +4,9 @@ use futures::StreamExt;
 
 #[tokio::main]
 async fn main() -> Result<(), async_nats::Error> {
-    // nbe starts a server for the program and passes its address in
-    // `NATS_URL`; elsewhere the usual local address is the fallback. A
-    // request gives up after two seconds without an answer.
+    // `NATS_URL` holds the address of the NATS server to connect to;
+    // without it, the program tries a server on this machine's default
+    // port, 4222. A request gives up after two seconds without an answer.
     let url = std::env::var("NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
     let client = async_nats::ConnectOptions::new()
         .request_timeout(Some(Duration::from_secs(2)))
