@@ -12,9 +12,12 @@
 //!
 //! Parallel runs share the cache. Each product is made under a file lock of its own (or of its
 //! kind, for tools writing one shared output path like cargo's `target/debug/client`); the tools'
-//! own caches (`GOCACHE`, cargo's target dir, uv, npm) lock themselves. Steps run outside the run's
-//! namespaces with the caller's `HOME`, so registries are reachable and rustup finds its toolchain;
-//! the run itself only sees the products, through `NBE_PREPARED` and `NBE_BUILT`.
+//! own caches (`GOCACHE`, cargo's target dir, uv, npm) lock themselves. With namespaces each step is
+//! contained like a run ([`Contained`]): PID and mount namespaces of its own that die with nbe, the
+//! host read-only but for its copy, its product and its kind's `{cache}` dirs. `prepare` reaches
+//! the registries with the caller's `HOME` readable; `build` runs with `HOME` hidden (rustup's home
+//! named first, so it stays in sight) and without network when the kind prepares. The run itself
+//! sees the products read-only, through `NBE_PREPARED` and `NBE_BUILT`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
