@@ -2,7 +2,9 @@
 # make install-check: `cargo install --path .` into an empty prefix gives an nbe that works in a
 # checkout holding nothing of this repository's: no .tools, no node_modules, NBE_TOOLS_DIR unset,
 # the tools not on PATH, and a cache of its own. That nbe runs an examples repository and builds its
-# site with the terminal player.
+# site with the terminal player; then it runs the compatibility fixture (tests/fixtures/compat: a
+# catalog in another collection's layout, no clients/, no tools.versions) as it stands, and builds
+# its site.
 #
 #   INSTALL_CHECK_REPO      an examples repository to copy and run (default: one made here from
 #                           INSTALL_CHECK_EXAMPLES, the CLI clients of this catalog's examples)
@@ -29,7 +31,8 @@ step "cargo install --debug --path . into an empty prefix: $(elapsed "$started")
 nbe=$work/root/bin/nbe
 
 repo=$(mktemp -d /tmp/nbe-install-check.XXXXXX)
-trap 'rm -rf "$repo"' EXIT
+compat=$(mktemp -d /tmp/nbe-install-check-compat.XXXXXX)
+trap 'rm -rf "$repo" "$compat"' EXIT
 if [ -n "${INSTALL_CHECK_REPO:-}" ]; then
   cp -R "$INSTALL_CHECK_REPO/." "$repo/"
 else
@@ -49,11 +52,19 @@ else
   printf 'categories: [%s]\n' "$(echo "${!listed[@]}" | tr ' ' ',')" > "$repo/examples/meta.yaml"
 fi
 
-# Nothing of this checkout's reaches the installed nbe: no tools dir, no tools on PATH.
-path=$(tr ':' '\n' <<< "$PATH" | while read -r dir; do
+# Nothing of this checkout's reaches the installed nbe: no tools dir, no tools on PATH. The
+# toolchains a user installs themselves (uv, deno: `make toolchains` puts them beside the tools
+# here) stay reachable, alone, through a directory of links.
+toolchains=$work/toolchains
+rm -rf "$toolchains" && mkdir -p "$toolchains"
+for tool in uv deno; do
+  [ -x "$project/.tools/bin/$tool" ] && ln -s "$(readlink -f "$project/.tools/bin/$tool")" "$toolchains/$tool"
+done
+path=$toolchains:$(tr ':' '\n' <<< "$PATH" | while read -r dir; do
   [ -n "$dir" ] && [ ! -e "$dir/nats-server" ] && [ ! -e "$dir/nats" ] && echo "$dir"
 done | paste -sd:)
-run() { (cd "$repo" && env -u NBE_TOOLS_DIR -u NBE_ROOT NBE_CACHE_DIR="$cache" PATH="$path" "$nbe" "$@"); }
+run_in() { local dir=$1; shift; (cd "$dir" && env -u NBE_TOOLS_DIR -u NBE_ROOT NBE_CACHE_DIR="$cache" PATH="$path" "$nbe" "$@"); }
+run() { run_in "$repo" "$@"; }
 
 started=$(( $(date +%s%N) / 1000000 ))
 run install-tools
@@ -66,4 +77,15 @@ test -s "$repo/site/assets/asciinema-player.min.js"
 test -s "$repo/site/assets/asciinema-player.css"
 grep -rqF 'assets/asciinema-player.min.js' "$repo/site" --include=index.html
 step "nbe build wrote the site with the terminal player"
+
+# The compatibility fixture, as it stands: every client of a kind that runs here is recorded and
+# then passes, the one needing nsc is skipped with its reason, and its site builds.
+cp -R "$project/tests/fixtures/compat/." "$compat/"
+started=$(( $(date +%s%N) / 1000000 ))
+run_in "$compat" record --all
+run_in "$compat" test --update no
+step "the compatibility fixture recorded and tested: $(elapsed "$started")"
+run_in "$compat" build --output "$compat/site"
+test -s "$compat/site/assets/asciinema-player.min.js"
+step "the compatibility fixture's site built"
 step "passed"

@@ -306,6 +306,15 @@ pub enum Command {
         /// Bind this sandbox's tmp/ on /tmp in the run's mount namespace.
         #[arg(long, value_name = "SANDBOX")]
         private_tmp: Option<PathBuf>,
+        /// Make the host read-only in the run's mount namespace, all but the --writable dirs.
+        #[arg(long)]
+        read_only: bool,
+        /// A directory that stays writable of a read-only host (repeatable).
+        #[arg(long, value_name = "DIR")]
+        writable: Vec<PathBuf>,
+        /// Cover this directory (the caller's HOME) with an empty tmpfs in the run's mount namespace.
+        #[arg(long, value_name = "DIR")]
+        hide: Option<PathBuf>,
         /// The command to run.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
         command: Vec<String>,

@@ -129,7 +129,7 @@ impl ToolsRequest {
 
     /// Finds the tools like [`Self::resolve`]; installs nothing unless `install` says so.
     pub fn find(&self, root: Option<&Path>, install: bool) -> Result<Tools> {
-        let cache = crate::runner::toolchain::cache_root()?;
+        let cache = crate::cache::root()?;
         Tools::resolve(self.flag.as_deref(), self.env.as_deref(), root, &cache, install)
     }
 }

@@ -86,12 +86,12 @@ pub enum Error {
         why: String,
     },
     /// A snapshot file cannot be read as one.
-    #[error("{}: malformed snapshot: {reason}", Location { path: path.clone(), line: reason.line(), column: None })]
+    #[error("{location}: malformed snapshot: {reason}")]
     CorruptSnapshot {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong with it.
-        reason: crate::snapshot::ParseError,
+        /// The file, at the line of the problem when known.
+        location: Location,
+        /// What is wrong with it, as the snapshot reader tells it.
+        reason: String,
     },
     /// An example needs a port that a process of the host already listens on (runs without namespaces).
     #[error(
@@ -115,6 +115,9 @@ pub enum Error {
     /// Commands with a verdict never stop for this (see [`crate::report::out`]).
     #[error("the reader of stdout went away")]
     ReaderGone,
+    /// nbe was interrupted (Ctrl-C, SIGTERM) and stopped what it had started; ends with 130.
+    #[error("interrupted; stopped every process nbe started")]
+    Interrupted,
     /// An operating-system call failed.
     #[error("{context}: {source}")]
     Io {

@@ -31,6 +31,7 @@
 //! - [`lint`] finds what is wrong with examples without running them (`nbe lint`).
 
 pub mod atomic;
+pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
@@ -59,6 +60,11 @@ pub fn run(cli: cli::Cli) -> i32 {
         // The reader of a listing went away (`nbe list | head -1`): nothing is left to tell it.
         // `test`, `record` and `check` never get here for that: their verdict is the exit status.
         Err(Error::ReaderGone) => exit::SUCCESS,
+        // Ctrl-C during a build: the same status as during a run.
+        Err(err @ Error::Interrupted) => {
+            eprintln!("nbe: {err}");
+            exit::INTERRUPTED
+        }
         Err(err) => {
             eprintln!("nbe: {err}");
             exit::USAGE

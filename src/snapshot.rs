@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::atomic::atomic_write;
 use crate::catalog::{Selected, paths};
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::program::memo;
 use crate::program::syntax::Syntax;
 
@@ -263,8 +263,12 @@ impl Snapshot {
         Self::parse(&text)
             .map(Some)
             .map_err(|reason| Error::CorruptSnapshot {
-                path: path.to_path_buf(),
-                reason,
+                location: Location {
+                    path: path.to_path_buf(),
+                    line: reason.line(),
+                    column: None,
+                },
+                reason: reason.to_string(),
             })
     }
 

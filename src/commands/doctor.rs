@@ -84,7 +84,7 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
         }
     };
     // The other versions the version matrix installed, ready for `nbe test --server-version`.
-    if let Ok(cache) = toolchain::cache_root() {
+    if let Ok(cache) = crate::cache::root() {
         for tool in REQUIRED {
             let pinned = tool.version_in(root.as_deref().ok())?;
             let mut versions = crate::runner::install::cached(tool, &cache);
@@ -116,10 +116,26 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
             "{:<12} private per run (the run's own temp dir, bound on /tmp)",
             "tmp"
         );
+        say!(
+            "{:<12} read-only in runs (only the run's temp dir, /tmp and /dev/shm are writable; the caller's HOME is hidden but for the toolchains on PATH)",
+            "host"
+        );
+        say!(
+            "{:<12} contained (the host read-only but for the step's copy, output and its kind's caches; build: the caller's HOME hidden, and no network when the kind prepares)",
+            "builds"
+        );
     } else {
         say!(
             "{:<12} shared with the host (a private /tmp needs namespaces)",
             "tmp"
+        );
+        say!(
+            "{:<12} not contained: a run can read and write whatever the caller can (containment needs namespaces)",
+            "host"
+        );
+        say!(
+            "{:<12} not contained: prepare and build steps run on the host with the caller's HOME and network",
+            "builds"
         );
     }
     say!("toolchains:");

@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::config::Globals;
 use crate::error::{Error, Result};
 use crate::exit;
-use crate::runner::{install, toolchain, tools::REQUIRED};
+use crate::runner::{install, tools::REQUIRED};
 
 /// Installs (or verifies) each pinned tool, prints its version and path, and copies it into `into`.
 ///
@@ -16,7 +16,7 @@ use crate::runner::{install, toolchain, tools::REQUIRED};
 pub fn install_tools(globals: &Globals, into: Option<&Path>) -> Result<i32> {
     // Outside a repository the embedded versions apply, like for any run.
     let root = globals.root().ok();
-    let cache = toolchain::cache_root()?;
+    let cache = crate::cache::root()?;
     let mut out = std::io::stdout().lock();
     for tool in REQUIRED {
         let version = tool.version_in(root.as_deref())?;

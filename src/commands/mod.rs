@@ -161,11 +161,17 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Init {
             loopback,
             private_tmp,
+            read_only,
+            writable,
+            hide,
             command,
         } => crate::runner::init::init(
             crate::runner::init::Setup {
                 loopback,
                 private_tmp: private_tmp.as_deref(),
+                read_only,
+                writable: &writable,
+                hide: hide.as_deref(),
             },
             &command,
         ),

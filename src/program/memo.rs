@@ -40,11 +40,8 @@ static BUILD: LazyLock<Option<String>> = LazyLock::new(|| {
 });
 
 /// The directory of the memo, or `None` when there is no cache root.
-static DIR: LazyLock<Option<PathBuf>> = LazyLock::new(|| {
-    crate::runner::toolchain::cache_root()
-        .ok()
-        .map(|root| root.join("code"))
-});
+static DIR: LazyLock<Option<PathBuf>> =
+    LazyLock::new(|| crate::cache::root().ok().map(|root| crate::cache::code(&root)));
 
 /// [`split::code`], answered from the memo when this build already read the same text.
 pub fn code(syntax: &Syntax, source: &str) -> Result<String, LexError> {

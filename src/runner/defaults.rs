@@ -19,7 +19,6 @@ use std::sync::{LazyLock, Mutex};
 use sha2::{Digest, Sha256};
 
 use super::install::{rename_into_place, temp_dir};
-use super::toolchain::lock;
 use crate::catalog::Kind;
 use crate::error::{Error, Result};
 
@@ -221,9 +220,7 @@ pub fn materialize(kind: Kind, root: &Path, cache: &Path) -> Result<Option<PathB
     let intact = || hash_of_dir(&dir).as_deref() == Some(key.as_str());
     if !intact() {
         create_dir(&parent)?;
-        let locks = cache.join("locks");
-        create_dir(&locks)?;
-        let _lock = lock(&locks.join(format!("defaults-{}-{key}.lock", kind.name())))?;
+        let _lock = crate::cache::lock(cache, &format!("defaults-{}-{key}", kind.name()))?;
         // Another process may have made it while this one waited for the lock.
         if !intact() {
             if dir.exists() {

@@ -6,8 +6,9 @@
 //! its child, exactly as it would outside nbe. Without namespaces the init runs too, so both modes
 //! behave alike and a dying nbe takes its runs with it in both. The init:
 //!
-//! - sets up the namespaces from inside: the loopback interface, and a private `/tmp` (see
-//!   [`private_tmp`]);
+//! - sets up the namespaces from inside: the loopback interface, a private `/tmp` (see
+//!   [`private_tmp`]), the caller's `HOME` out of sight (see [`hide`]) and the rest of the host
+//!   read-only (see [`read_only_host`]);
 //! - starts the program in a process group of its own, forwards every signal it gets to that
 //!   group, and reaps every process re-parented to it (outside a namespace it is a child
 //!   subreaper, so daemons that `setsid` and double-fork land with it too);
@@ -44,6 +45,15 @@ pub struct Setup<'a> {
     pub loopback: bool,
     /// In the run's mount namespace, bind this sandbox's `tmp/` on `/tmp`.
     pub private_tmp: Option<&'a Path>,
+    /// In the run's mount namespace, make the whole host read-only but the `writable` dirs (see
+    /// [`read_only_host`]).
+    pub read_only: bool,
+    /// What stays writable of a read-only host: the run's sandbox, or a step's copy, output and
+    /// caches.
+    pub writable: &'a [PathBuf],
+    /// In the run's mount namespace, cover this directory (the caller's `HOME`) with an empty
+    /// tmpfs, binding back only what the run needs of it (see [`hide`]).
+    pub hide: Option<&'a Path>,
 }
 
 /// The body of `nbe __init`: sets up, runs `command` to its end and the rest of the run after it,
@@ -66,8 +76,23 @@ pub fn init(setup: Setup, command: &[String]) -> Result<i32> {
             )
         })?;
     }
+    // What the run's environment names is found before anything covers it.
+    let mut needed = needed_paths();
+    needed.extend(
+        setup
+            .private_tmp
+            .into_iter()
+            .chain(setup.writable.iter().map(PathBuf::as_path))
+            .filter_map(|dir| dir.canonicalize().ok()),
+    );
     if let Some(sandbox) = setup.private_tmp {
-        private_tmp(sandbox)?;
+        private_tmp(sandbox, &needed)?;
+    }
+    if let Some(dir) = setup.hide {
+        hide(dir, &needed)?;
+    }
+    if setup.read_only {
+        read_only_host(setup.writable, setup.private_tmp.is_some())?;
     }
     if getpid().as_raw() != 1 {
         reaper::become_subreaper().map_err(|e| Error::io("failed to become a child subreaper", e))?;
@@ -240,55 +265,94 @@ impl Run {
     }
 }
 
+/// Every path a run needs to reach, whatever covers the directory it is in: its own sandbox
+/// comes on top (see [`private_tmp`]). That is nbe's own directory (the server fixture is nbe
+/// again, and a repository cloned under `/tmp` or `HOME` builds nbe there) and what the run's
+/// environment names, like a tools dir on `PATH` (with where its links lead) or a built program
+/// (its directory), all resolved. A PATH dir named `bin` or `shims` brings its whole installation
+/// (its parent: pyenv's shims need pyenv, and a venv's interpreter lives beside them).
+fn needed_paths() -> Vec<PathBuf> {
+    let installations: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|dir| {
+            dir.file_name()
+                .is_some_and(|name| name == "bin" || name == "shims")
+        })
+        .filter_map(|dir| dir.parent().map(Path::to_path_buf))
+        .collect();
+    std::env::vars_os()
+        .flat_map(|(_, value)| std::env::split_paths(&value).collect::<Vec<_>>())
+        .filter(|path| path.is_absolute())
+        .chain(std::env::current_exe().ok())
+        .chain(installations)
+        .filter_map(|path| path.canonicalize().ok())
+        .collect()
+}
+
 /// Gives the run a `/tmp` of its own: the sandbox's `tmp/` (its `TMPDIR`) is bound on `/tmp` in the
 /// run's mount namespace, whose propagation `unshare` made private, so nothing mounted here reaches
 /// the host. Fixed paths like `/tmp/x` then neither collide with other runs nor land on the host.
 ///
 /// The new `/tmp` hides the host's, which may hold paths the run needs: the sandbox itself (nbe's
-/// temp dir is usually under `/tmp`), nbe's own directory (the server fixture is nbe again, and a
-/// repository cloned under `/tmp` builds nbe there), and what the run's environment names, like a
-/// tools dir on `PATH` (with where its links lead) or a built program (its directory; a file right
-/// in `/tmp`, alone). Each is bound back at its own path, so the run still reaches them as before.
-fn private_tmp(sandbox: &Path) -> Result<()> {
-    let failed = |what: String| move |e: std::io::Error| Error::io(what, e);
-    let host_tmp = Path::new("/tmp")
-        .canonicalize()
-        .map_err(failed("failed to resolve /tmp".into()))?;
+/// temp dir is usually under `/tmp`) and the `needed` paths. Each is bound back at its own path,
+/// so the run still reaches them as before.
+fn private_tmp(sandbox: &Path, needed: &[PathBuf]) -> Result<()> {
     let sandbox = sandbox
         .canonicalize()
         .map_err(failed(format!("failed to resolve {}", sandbox.display())))?;
-    let named = std::env::vars_os()
-        .flat_map(|(_, value)| std::env::split_paths(&value).collect::<Vec<_>>())
-        .filter(|path| path.is_absolute())
-        .chain(std::env::current_exe().ok());
-    let dirs: Vec<PathBuf> = named
-        .filter_map(|path| path.canonicalize().ok())
-        .filter_map(|path| match path.parent() {
-            _ if path.is_dir() => Some(path),
-            // A file right in /tmp (nbe copied to `/tmp/nbe`) is bound back alone: its directory
-            // is /tmp itself, which binding back would undo the private /tmp.
-            Some(parent) if parent == host_tmp => Some(path),
-            parent => parent.map(Path::to_path_buf),
-        })
-        .collect();
+    cover(
+        Path::new("/tmp"),
+        Cover::Bind(&sandbox.join("tmp")),
+        std::iter::once(sandbox.clone()).chain(needed.iter().cloned()),
+    )
+}
+
+/// Hides `dir` (the caller's `HOME`, with its keys, tokens and other projects) behind an empty
+/// tmpfs, binding back only the `needed` paths under it: a repository, tools dir or cache kept in
+/// `HOME`, and the toolchain installations on `PATH` (`~/.pyenv`, `~/.cargo`).
+fn hide(dir: &Path, needed: &[PathBuf]) -> Result<()> {
+    cover(dir, Cover::Tmpfs, needed.iter().cloned())
+}
+
+/// What covers a directory.
+#[derive(Clone, Copy)]
+enum Cover<'a> {
+    /// Another directory, bound on it.
+    Bind(&'a Path),
+    /// An empty tmpfs.
+    Tmpfs,
+}
+
+/// Covers `dir` with `with`, then binds back at their own paths those of `keep` that are under it.
+fn cover(dir: &Path, with: Cover, keep: impl IntoIterator<Item = PathBuf>) -> Result<()> {
+    let dir = dir
+        .canonicalize()
+        .map_err(failed(format!("failed to resolve {}", dir.display())))?;
+    let under = |path: &PathBuf| path.starts_with(&dir) && *path != dir;
+    let mut wanted: Vec<PathBuf> = keep.into_iter().filter(under).collect();
     // A tools dir may hold links into a sibling dir (`.tools/bin/deno` leads to `.tools/deno/...`):
     // where they lead is needed too.
-    let linked: Vec<PathBuf> = dirs
+    let linked: Vec<PathBuf> = wanted
         .iter()
-        .filter(|dir| dir.starts_with(&host_tmp))
         .filter_map(|dir| std::fs::read_dir(dir).ok())
         .flatten()
         .flatten()
         .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_symlink()))
         .filter_map(|entry| entry.path().canonicalize().ok())
-        .filter_map(|target| target.parent().map(Path::to_path_buf))
         .collect();
-    let keep = kept_under(
-        &host_tmp,
-        std::iter::once(sandbox.clone()).chain(dirs).chain(linked),
-    );
-    // Opened, and told apart from files, before /tmp is covered: afterwards their paths lead into
-    // the new /tmp.
+    wanted.extend(linked);
+    // A file is bound back with its directory, but a file right in `dir` (nbe copied to
+    // `/tmp/nbe`) alone: binding back `dir` itself would undo the cover.
+    let wanted = wanted.into_iter().filter_map(|path| match path.parent() {
+        _ if path.is_dir() => Some(path),
+        Some(parent) if parent == dir => Some(path),
+        parent => parent.map(Path::to_path_buf),
+    });
+    let keep = kept_under(&dir, wanted);
+    // Opened, and told apart from files, before `dir` is covered: afterwards their paths lead into
+    // the cover.
     let mut handles = Vec::new();
     for path in keep {
         let handle = std::fs::OpenOptions::new()
@@ -300,43 +364,150 @@ fn private_tmp(sandbox: &Path) -> Result<()> {
         handles.push((path, handle, is_dir));
     }
     let cwd = std::env::current_dir().map_err(failed("failed to read the working directory".into()))?;
-    let bind = |source: &Path, target: &Path| {
-        mount(
-            Some(source),
-            target,
-            None::<&str>,
-            MsFlags::MS_BIND | MsFlags::MS_REC,
-            None::<&str>,
+    match with {
+        Cover::Bind(source) => bind(source, &dir)?,
+        Cover::Tmpfs => mount(
+            Some("tmpfs"),
+            &dir,
+            Some("tmpfs"),
+            MsFlags::MS_NOSUID | MsFlags::MS_NODEV,
+            Some("mode=0755,size=1m"),
         )
         .map_err(|e| {
             Error::io(
-                format!(
-                    "failed to bind {} on {} in the run's mount namespace",
-                    source.display(),
-                    target.display()
-                ),
+                format!("failed to cover {} in the run's mount namespace", dir.display()),
                 e.into(),
             )
-        })
-    };
-    bind(&sandbox.join("tmp"), &host_tmp)?;
-    for (path, handle, is_dir) in &handles {
-        let relative = path.strip_prefix(&host_tmp).unwrap_or(path);
-        let target = host_tmp.join(relative);
-        let created = if *is_dir {
-            std::fs::create_dir_all(&target)
-        } else {
-            // A bind mount needs a file to cover; the new /tmp is the sandbox's own, and empty.
-            std::fs::File::create(&target).map(drop)
-        };
-        created.map_err(failed(format!("failed to create {}", target.display())))?;
-        bind(
-            Path::new(&format!("/proc/self/fd/{}", handle.as_raw_fd())),
-            &target,
-        )?;
+        })?,
     }
-    // The working directory was resolved through the host's /tmp; resolve it again through the new one.
+    for (path, handle, is_dir) in &handles {
+        let created = if *is_dir {
+            std::fs::create_dir_all(path)
+        } else {
+            // A bind mount needs a file to cover; the cover is empty.
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(failed(format!("failed to create {}", parent.display())))?;
+            }
+            std::fs::File::create(path).map(drop)
+        };
+        created.map_err(failed(format!("failed to create {}", path.display())))?;
+        bind(Path::new(&format!("/proc/self/fd/{}", handle.as_raw_fd())), path)?;
+    }
+    // The working directory was resolved through what is now covered; resolve it again.
     std::env::set_current_dir(&cwd).map_err(failed(format!("failed to enter {}", cwd.display())))
+}
+
+/// Makes the whole host read-only in the run's mount namespace, but the `writable` dirs (a run's
+/// own sandbox: work, home, tmp, the servers' store dirs; a step's copy, output and caches), the
+/// private `/tmp` (the sandbox's `tmp/`), and a fresh `/dev/shm`. Done by the init itself with
+/// `mount_setattr(2)` rather than by bubblewrap: one recursive call on `/` needs no binary on the
+/// machine, and the init already owns the mount namespace. Device nodes (`/dev/null`, a terminal)
+/// stay writable on a read-only mount.
+fn read_only_host(writable: &[PathBuf], private_tmp: bool) -> Result<()> {
+    let mut writable = writable
+        .iter()
+        .map(|dir| {
+            dir.canonicalize()
+                .map_err(failed(format!("failed to resolve {}", dir.display())))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    // Sorted, a directory is bound before what is inside it, so the inner bind stays visible.
+    writable.sort();
+    let cwd = std::env::current_dir().map_err(failed("failed to read the working directory".into()))?;
+    // Each becomes a mount of its own, the only way to exempt it from what `/` gets.
+    for dir in &writable {
+        bind(dir, dir)?;
+    }
+    set_read_only(Path::new("/"), true, true)?;
+    for dir in &writable {
+        set_read_only(dir, false, true)?;
+    }
+    if private_tmp {
+        // Not recursive: what was bound back under /tmp (tools, nbe) stays read-only.
+        set_read_only(Path::new("/tmp"), false, false)?;
+    }
+    // The host's /dev/shm would be a way out (POSIX shared memory lands there); the run gets its own.
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir() {
+        mount(
+            Some("tmpfs"),
+            shm,
+            Some("tmpfs"),
+            MsFlags::MS_NOSUID | MsFlags::MS_NODEV,
+            Some("mode=1777"),
+        )
+        .map_err(|e| {
+            Error::io(
+                "failed to mount a tmpfs on /dev/shm in the run's mount namespace",
+                e.into(),
+            )
+        })?;
+    }
+    std::env::set_current_dir(&cwd).map_err(failed(format!("failed to enter {}", cwd.display())))
+}
+
+/// Sets or clears the read-only flag of the mount at `path` (and, `recursive`, of every mount below).
+fn set_read_only(path: &Path, read_only: bool, recursive: bool) -> Result<()> {
+    let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes())
+        .map_err(|e| Error::io(format!("failed to name {}", path.display()), e.into()))?;
+    // SAFETY: `mount_attr` is plain integers, for which all zeroes is a valid value.
+    let mut attr: libc::mount_attr = unsafe { std::mem::zeroed() };
+    if read_only {
+        attr.attr_set = libc::MOUNT_ATTR_RDONLY;
+    } else {
+        attr.attr_clr = libc::MOUNT_ATTR_RDONLY;
+    }
+    let flags = if recursive { libc::AT_RECURSIVE } else { 0 };
+    // SAFETY: the path is a valid C string and `attr` a zeroed `mount_attr` of the size passed;
+    // mount_setattr(2) has no libc wrapper, hence the raw call.
+    let result = unsafe {
+        libc::syscall(
+            libc::SYS_mount_setattr,
+            libc::AT_FDCWD,
+            c_path.as_ptr(),
+            flags as libc::c_uint,
+            &attr as *const libc::mount_attr,
+            std::mem::size_of::<libc::mount_attr>(),
+        )
+    };
+    if result < 0 {
+        let what = if read_only { "read-only" } else { "writable" };
+        return Err(Error::io(
+            format!(
+                "failed to make {} {what} in the run's mount namespace",
+                path.display()
+            ),
+            std::io::Error::last_os_error(),
+        ));
+    }
+    Ok(())
+}
+
+/// Binds `source` on `target` (recursively) in the run's mount namespace.
+fn bind(source: &Path, target: &Path) -> Result<()> {
+    mount(
+        Some(source),
+        target,
+        None::<&str>,
+        MsFlags::MS_BIND | MsFlags::MS_REC,
+        None::<&str>,
+    )
+    .map_err(|e| {
+        Error::io(
+            format!(
+                "failed to bind {} on {} in the run's mount namespace",
+                source.display(),
+                target.display()
+            ),
+            e.into(),
+        )
+    })
+}
+
+/// Turns an I/O error into nbe's, saying what the init was doing.
+fn failed(what: String) -> impl FnOnce(std::io::Error) -> Error {
+    move |e| Error::io(what, e)
 }
 
 /// Of `paths`, those strictly under `tmp` that no other of them contains, in order.

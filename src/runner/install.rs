@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::defaults;
-use super::toolchain::{self, lock, run_step};
+use super::toolchain::{self, run_step};
 use super::tools::{self, Tool, Tools, is_executable};
 use crate::catalog::{Kind, versions};
 use crate::error::{Error, Result};
@@ -69,9 +69,7 @@ pub fn tool(tool: Tool, version: &str, cache: &Path) -> Result<PathBuf> {
         return Ok(dir);
     }
     create_dir(&parent)?;
-    let locks = cache.join("locks");
-    create_dir(&locks)?;
-    let _lock = lock(&locks.join(format!("tool-{}-{version}.lock", tool.name)))?;
+    let _lock = crate::cache::lock(cache, &format!("tool-{}-{version}", tool.name))?;
     if stamp_matches(tool, &dir) {
         return Ok(dir);
     }
@@ -133,6 +131,7 @@ fn wheel(tool: Tool, version: &str, parent: &Path) -> Result<Option<tempfile::Te
         temp.path(),
         &[],
         &installer_tools(parent),
+        None,
     )?;
     Ok((ok && reports(&temp.path().join(tool.name), version)).then_some(temp))
 }
@@ -154,7 +153,14 @@ fn go_install(tool: Tool, version: &str, parent: &Path) -> Result<tempfile::Temp
     }
     let temp = temp_dir(parent)?;
     let script = format!("GOBIN=\"$NBE_OUT\" GOFLAGS=-buildvcs=false go install {target}");
-    let (ok, output) = run_step(&script, temp.path(), temp.path(), &[], &installer_tools(parent))?;
+    let (ok, output) = run_step(
+        &script,
+        temp.path(),
+        temp.path(),
+        &[],
+        &installer_tools(parent),
+        None,
+    )?;
     if !ok || !reports(&temp.path().join(tool.name), version) {
         return Err(Error::Usage(format!(
             "could not install {} {version} with `go install {target}`:\n{}\ncheck that the version exists (go list -m -versions {})",
@@ -395,7 +401,7 @@ pub fn set_library(
     if let Some(relock) = &spec.relock {
         let mut env = toolchain::kind_env(kind, cache);
         env.push(("NBE_VERSION".into(), version.clone()));
-        let (ok, output) = run_step(relock, dir, dir, &env, tools)?;
+        let (ok, output) = run_step(relock, dir, dir, &env, tools, None)?;
         if !ok {
             return Err(Error::Usage(format!(
                 "could not bring the {kind} lock files to {} {version} (`{relock}` in clients/{}/), so nothing was changed; is {version} a release of {}?\n{}",
@@ -524,9 +530,7 @@ pub fn library_defaults(
         return Ok(dir);
     }
     create_dir(&parent)?;
-    let locks = cache.join("locks");
-    create_dir(&locks)?;
-    let _lock = lock(&locks.join(format!("defaults-{}-{version}-{key}.lock", kind.name())))?;
+    let _lock = crate::cache::lock(cache, &format!("defaults-{}-{version}-{key}", kind.name()))?;
     if dir.is_dir() {
         return Ok(dir);
     }

@@ -3,7 +3,9 @@
 //! Examples hard-code ports (4222, 6222, 8222...). In a network namespace of its own a run has a
 //! private loopback, so two runs, or a server the user already has on 4222, never collide; in a
 //! PID namespace of its own every process of the run dies with it; in a mount namespace of its own
-//! it has a private `/tmp`, so fixed paths neither collide nor litter the host. nbe uses util-linux
+//! it has a private `/tmp`, so fixed paths neither collide nor litter the host, and the rest of
+//! the host is read-only, the caller's `HOME` out of sight (a contributed example can change
+//! nothing outside its run, nor publish a secret of the machine). nbe uses util-linux
 //! `unshare` (as root directly, otherwise through a user namespace where the kernel allows one);
 //! the run's init (see [`super::init`]) brings the new loopback up and binds the private `/tmp`
 //! from inside, so no `ip` or `mount` binary is needed. Where namespaces do not work, runs fall
@@ -62,6 +64,53 @@ impl Mode {
     /// `nbe` is nbe's own executable: its hidden [`init::SUBCOMMAND`] is the run's init, which sets
     /// up the namespaces from inside and runs the command as its child.
     pub fn wrap(&self, nbe: &Path, sandbox: &Path, command: &[&str]) -> Vec<String> {
+        let sandbox = sandbox.display().to_string();
+        let setup = [
+            "--loopback".into(),
+            "--private-tmp".into(),
+            sandbox.clone(),
+            "--read-only".into(),
+            "--writable".into(),
+            sandbox,
+        ];
+        self.wrapped(nbe, true, &setup, true, command)
+    }
+
+    /// The command that runs a prepare or build step's `command` contained: in PID and mount
+    /// namespaces of its own, the host read-only but `writable` (its copy, output and the kind's
+    /// caches), a private `/tmp` from `sandbox`, without network unless `network`, and the
+    /// caller's `HOME` out of sight with `hide_home`. Without namespaces nothing is contained, and
+    /// the step runs under the init alone.
+    pub fn wrap_step(
+        &self,
+        nbe: &Path,
+        sandbox: &Path,
+        writable: &[PathBuf],
+        network: bool,
+        hide_home: bool,
+        command: &[&str],
+    ) -> Vec<String> {
+        let mut setup = vec![
+            "--private-tmp".into(),
+            sandbox.display().to_string(),
+            "--read-only".into(),
+        ];
+        for dir in writable {
+            setup.extend(["--writable".into(), dir.display().to_string()]);
+        }
+        self.wrapped(nbe, !network, &setup, hide_home, command)
+    }
+
+    /// `command` under the init, and under `unshare` with namespaces: a network namespace of its
+    /// own with `own_network`, the init's `setup` flags, and `--hide HOME` with `hide_home`.
+    fn wrapped(
+        &self,
+        nbe: &Path,
+        own_network: bool,
+        setup: &[String],
+        hide_home: bool,
+        command: &[&str],
+    ) -> Vec<String> {
         let mut wrapped: Vec<String> = Vec::new();
         let nbe = nbe.display().to_string();
         match self {
@@ -71,9 +120,11 @@ impl Mode {
                 if *user {
                     wrapped.extend(["--user".into(), "--map-root-user".into()]);
                 }
+                if own_network {
+                    wrapped.push("--net".into());
+                }
                 // `--kill-child`: the init dies with `unshare`, and the namespace with the init.
                 for flag in [
-                    "--net",
                     "--pid",
                     "--mount",
                     "--propagation",
@@ -85,8 +136,14 @@ impl Mode {
                 ] {
                     wrapped.push(flag.to_string());
                 }
-                wrapped.extend([nbe, init::SUBCOMMAND.into(), "--loopback".into()]);
-                wrapped.extend(["--private-tmp".into(), sandbox.display().to_string()]);
+                wrapped.extend([nbe, init::SUBCOMMAND.into()]);
+                wrapped.extend(setup.iter().cloned());
+                // The caller's HOME, read before the run's environment replaces it.
+                if let Some(home) = std::env::var_os("HOME").filter(|home| {
+                    hide_home && Path::new(home).is_absolute() && Path::new(home) != Path::new("/")
+                }) {
+                    wrapped.extend(["--hide".into(), Path::new(&home).display().to_string()]);
+                }
             }
         }
         wrapped.push("--".into());
@@ -305,19 +362,21 @@ mod tests {
         for flag in ["--net", "--pid", "--mount", "--kill-child"] {
             assert!(wrapped.contains(&flag.to_string()), "{flag}: {wrapped:?}");
         }
+        let init = wrapped.iter().position(|arg| arg == "/bin/nbe").unwrap();
         assert_eq!(
-            &wrapped[wrapped.len() - 8..],
+            &wrapped[init..init + 8],
             [
                 "/bin/nbe",
                 init::SUBCOMMAND,
                 "--loopback",
                 "--private-tmp",
                 "/tmp/nbe-1",
-                "--",
-                "bash",
-                "main.sh"
+                "--read-only",
+                "--writable",
+                "/tmp/nbe-1",
             ]
         );
+        assert_eq!(&wrapped[wrapped.len() - 3..], ["--", "bash", "main.sh"]);
         assert_eq!(
             Mode::None.wrap(Path::new("/bin/nbe"), sandbox, &["bash", "main.sh"]),
             ["/bin/nbe", init::SUBCOMMAND, "--", "bash", "main.sh"]

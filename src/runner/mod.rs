@@ -354,7 +354,7 @@ fn pump(mut reader: os_pipe::PipeReader, chunks: mpsc::Sender<Message>) {
 }
 
 /// In a child before exec: asks for `signal` when `parent` dies, and fails if it already has.
-fn die_with(parent: nix::unistd::Pid, signal: nix::sys::signal::Signal) -> std::io::Result<()> {
+pub(crate) fn die_with(parent: nix::unistd::Pid, signal: nix::sys::signal::Signal) -> std::io::Result<()> {
     nix::sys::prctl::set_pdeathsig(signal)?;
     // nbe may have died between fork and the call above, and then no signal will ever come.
     if nix::unistd::getppid() != parent {

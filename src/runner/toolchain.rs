@@ -6,14 +6,18 @@
 //! copy in the cache. There the kind's `prepare` step (dependencies, keyed by a hash
 //! of the `deps` files) and `build` step (keyed by a hash of every file) run, each writing one
 //! product directory in the cache root (`products/<kind>/<step>/<hash>`). A product is complete
-//! once its `.nbe-ready` stamp exists, so an unchanged client never prepares or builds again, and a
-//! step that died half-way is redone.
+//! once stamped, and used only while it still holds what was stamped ([`cache::verified`]), so an
+//! unchanged client never prepares or builds again, and a step that died half-way or a product
+//! damaged since is made again, never run.
 //!
 //! Parallel runs share the cache. Each product is made under a file lock of its own (or of its
 //! kind, for tools writing one shared output path like cargo's `target/debug/client`); the tools'
-//! own caches (`GOCACHE`, cargo's target dir, uv, npm) lock themselves. Steps run outside the run's
-//! namespaces with the caller's `HOME`, so registries are reachable and rustup finds its toolchain;
-//! the run itself only sees the products, through `NBE_PREPARED` and `NBE_BUILT`.
+//! own caches (`GOCACHE`, cargo's target dir, uv, npm) lock themselves. With namespaces each step is
+//! contained like a run ([`Contained`]): PID and mount namespaces of its own that die with nbe, the
+//! host read-only but for its copy, its product and its kind's `{cache}` dirs. `prepare` reaches
+//! the registries with the caller's `HOME` readable; `build` runs with `HOME` hidden (rustup's home
+//! named first, so it stays in sight) and without network when the kind prepares. The run itself
+//! sees the products read-only, through `NBE_PREPARED` and `NBE_BUILT`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,38 +25,19 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
+use super::isolation::Mode;
 use super::reaper;
 use super::tools::{Tools, is_executable, search_path};
+use crate::cache;
 use crate::catalog::paths::{RECORDINGS, TEMP_PREFIX};
 use crate::catalog::{Kind, KindSpec};
 use crate::error::{Error, Result};
-
-/// The stamp that marks a finished product.
-const READY: &str = ".nbe-ready";
 
 /// How long a prepare or build step may take before nbe gives up on it.
 const STEP_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
 /// The most lines of compiler messages shown for a failed build.
 const MAX_DIAGNOSTICS: usize = 30;
-
-/// The cache root: `NBE_CACHE_DIR`, else `$XDG_CACHE_HOME/nbe`, else `$HOME/.cache/nbe`.
-///
-/// Resolved from nbe's own environment, before any sandbox replaces `HOME`.
-pub fn cache_root() -> Result<PathBuf> {
-    let var = |name| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    let root = var("NBE_CACHE_DIR")
-        .or_else(|| var("XDG_CACHE_HOME").map(|dir| dir.join("nbe")))
-        .or_else(|| var("HOME").map(|home| home.join(".cache").join("nbe")))
-        .ok_or_else(|| {
-            Error::Usage("no cache directory: set NBE_CACHE_DIR (or XDG_CACHE_HOME or HOME)".into())
-        })?;
-    std::path::absolute(&root).map_err(|e| Error::io("failed to resolve the cache directory", e))
-}
 
 /// What a client needs to run once it is prepared and built.
 #[derive(Debug)]
@@ -149,7 +134,12 @@ pub fn kind_env(kind: Kind, cache: &Path) -> Vec<(String, String)> {
 
 /// Prepares and builds `client` as its kind says, reusing what an earlier run made from the same
 /// inputs; `Err` is a failure of nbe itself, `Ok(Err)` why the client cannot run.
-pub fn make_ready(client: Client, tools: &Tools, cache: &Path) -> Result<Result<Ready, NotReady>> {
+pub fn make_ready(
+    client: Client,
+    tools: &Tools,
+    cache: &Path,
+    isolation: &Mode,
+) -> Result<Result<Ready, NotReady>> {
     if let Err(unavailable) = check(client.kind, tools) {
         return Ok(Err(NotReady::Skipped(unavailable.to_string())));
     }
@@ -167,13 +157,13 @@ pub fn make_ready(client: Client, tools: &Tools, cache: &Path) -> Result<Result<
         .and_then(|path| Some(path.file_name()?.to_string_lossy().into_owned()))
         .unwrap_or_else(|| client.kind.main_file().to_string());
     let mut env = kind_env(client.kind, cache);
-    env.push(("NBE_CACHE".into(), cache.display().to_string()));
     env.push(("NBE_MAIN".into(), main.clone()));
     let mut steps = Steps {
         client,
         spec,
         tools,
         cache,
+        isolation,
         files: &files,
         env,
         copy: None,
@@ -214,6 +204,8 @@ struct Steps<'a> {
     spec: &'static KindSpec,
     tools: &'a Tools,
     cache: &'a Path,
+    /// How the steps are contained.
+    isolation: &'a Mode,
     /// Relative path to source file, defaults first and the client's own on top.
     files: &'a BTreeMap<PathBuf, PathBuf>,
     /// The environment of the steps: the kind's, then each product made so far.
@@ -227,30 +219,57 @@ impl Steps<'_> {
     fn product(&mut self, step: &str, script: &str, inputs: Inputs) -> Result<Result<PathBuf, NotReady>> {
         let kind = self.client.kind.name();
         let key = self.key(step, script, inputs)?;
-        // Apart from the tools' own caches (`go/build` is GOCACHE), so cleaning one never loses the other.
-        let product = self.cache.join("products").join(kind).join(step).join(&key);
-        if product.join(READY).exists() {
+        let product = cache::product(self.cache, kind, step, &key);
+        if cache::verified(&product) {
             return Ok(Ok(product));
         }
-        let locks = self.cache.join("locks");
-        create_dir(&locks)?;
         let lock_name = if self.spec.exclusive {
-            format!("{kind}.lock")
+            kind.to_string()
         } else {
-            format!("{kind}-{step}-{key}.lock")
+            format!("{kind}-{step}-{key}")
         };
-        let _lock = lock(&locks.join(lock_name))?;
-        // Another run may have made it while this one waited for the lock.
-        if product.join(READY).exists() {
+        let _lock = cache::lock(self.cache, &lock_name)?;
+        // Another run may have made it while this one waited for the lock. What is there and not
+        // verified (a step that died half-way, a damaged product) is made again, never used.
+        if cache::verified(&product) {
             return Ok(Ok(product));
         }
         if product.exists() {
             std::fs::remove_dir_all(&product)
                 .map_err(|e| Error::io(format!("failed to clear {}", product.display()), e))?;
         }
-        create_dir(&product)?;
+        cache::create_dir(&product)?;
         let work = self.copy()?.to_path_buf();
-        let (ok, output) = run_step(script, &work, &product, &self.env, self.tools)?;
+        let mut env = self.env.clone();
+        let sandbox = tempfile::Builder::new()
+            .prefix(&format!("{kind}-{step}-"))
+            .tempdir_in(cache::tmp(self.cache)?)
+            .map_err(|e| Error::io("failed to create a temp dir for the step", e))?;
+        cache::create_dir(&sandbox.path().join("tmp"))?;
+        let mut writable = vec![work.clone(), product.clone(), sandbox.path().to_path_buf()];
+        writable.extend(self.own_caches()?);
+        // The build hides the caller's HOME; rustup's home was found through it, so it is named
+        // now (and so bound back), before HOME is out of sight.
+        let build = step == "build";
+        if build
+            && std::env::var_os("RUSTUP_HOME").is_none()
+            && let Some(home) = std::env::var_os("HOME")
+        {
+            let rustup = Path::new(&home).join(".rustup");
+            if rustup.is_dir() {
+                env.push(("RUSTUP_HOME".into(), rustup.display().to_string()));
+            }
+        }
+        let contained = Contained {
+            isolation: self.isolation,
+            sandbox: sandbox.path(),
+            writable,
+            // A build whose kind prepares has what it needs; others (deno caches its imports as
+            // it builds) keep the network.
+            network: !build || self.spec.prepare.is_none(),
+            hide_home: build,
+        };
+        let (ok, output) = run_step(script, &work, &product, &env, self.tools, Some(&contained))?;
         if !ok {
             let _ = std::fs::remove_dir_all(&product);
             let shown = self.shown(&diagnostics(&output, self.spec.diagnostics.as_deref(), &work));
@@ -259,8 +278,7 @@ impl Steps<'_> {
                 self.relative(self.client.dir).display()
             ))));
         }
-        std::fs::write(product.join(READY), "")
-            .map_err(|e| Error::io(format!("failed to write {}", product.join(READY).display()), e))?;
+        cache::stamp(&product)?;
         Ok(Ok(product))
     }
 
@@ -303,8 +321,7 @@ impl Steps<'_> {
     /// The laid-out copy of the client in the cache (never in the example, nor the run's temp dir).
     fn copy(&mut self) -> Result<&Path> {
         if self.copy.is_none() {
-            let parent = self.cache.join("tmp");
-            create_dir(&parent)?;
+            let parent = cache::tmp(self.cache)?;
             let dir = tempfile::Builder::new()
                 .prefix(&format!("{}-", self.client.kind.name()))
                 .tempdir_in(&parent)
@@ -312,7 +329,7 @@ impl Steps<'_> {
             for (relative, source) in self.files {
                 let target = dir.path().join(relative);
                 if let Some(parent) = target.parent() {
-                    create_dir(parent)?;
+                    cache::create_dir(parent)?;
                 }
                 std::fs::copy(source, &target)
                     .map_err(|e| Error::io(format!("failed to copy {}", source.display()), e))?;
@@ -324,6 +341,26 @@ impl Steps<'_> {
             .as_ref()
             .map(tempfile::TempDir::path)
             .unwrap_or(Path::new(".")))
+    }
+
+    /// The kind's own caches, which its steps may write (created now, to be bound writable): the
+    /// `{cache}` dirs of its env.
+    fn own_caches(&self) -> Result<Vec<PathBuf>> {
+        let mut dirs = Vec::new();
+        for (name, value) in kind_env(self.client.kind, self.cache) {
+            if self
+                .spec
+                .env
+                .get(&name)
+                .is_some_and(|raw| raw.contains("{cache}"))
+            {
+                dirs.push(PathBuf::from(value));
+            }
+        }
+        for dir in &dirs {
+            cache::create_dir(dir)?;
+        }
+        Ok(dirs)
     }
 
     /// `path` relative to the repository root, when it is inside it.
@@ -393,16 +430,34 @@ fn overlay(defaults: Option<&Path>, client: &Path) -> Result<BTreeMap<PathBuf, P
     Ok(files)
 }
 
-/// Runs one step's script with bash in `work`; returns whether it succeeded, and its merged output.
+/// How a step is contained (see [`Mode::wrap_step`]).
+pub(super) struct Contained<'a> {
+    /// Namespaces, or nothing contained.
+    pub isolation: &'a Mode,
+    /// The step's temp dir; its `tmp/` is the step's `/tmp`.
+    pub sandbox: &'a Path,
+    /// What the step may write.
+    pub writable: Vec<PathBuf>,
+    /// Whether the step reaches the network.
+    pub network: bool,
+    /// Whether the caller's `HOME` is out of sight.
+    pub hide_home: bool,
+}
+
+/// Runs one step's script with bash in `work`; returns whether it succeeded, and its merged
+/// output, or `Err` of [`Error::Interrupted`] when nbe was interrupted meanwhile.
 ///
 /// The step leads its own process group and carries a run id of its own, so the reaper of a run
 /// going on meanwhile never takes it for one of that run's orphans, and an interrupt ends it whole.
+/// `contained`, it runs under the init like a run (see [`Mode::wrap_step`]), and dies with nbe:
+/// the kernel kills its first process when nbe dies, and with it the step's PID namespace.
 pub(super) fn run_step(
     script: &str,
     work: &Path,
     out: &Path,
     env: &[(String, String)],
     tools: &Tools,
+    contained: Option<&Contained>,
 ) -> Result<(bool, String)> {
     static STEPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let id = format!(
@@ -411,7 +466,25 @@ pub(super) fn run_step(
         STEPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     );
     let inherited = std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".into());
-    let mut command = duct::cmd("bash", ["-c", script])
+    let bash = ["bash", "-c", script];
+    let (command, death_signal) = match contained {
+        Some(contained) => {
+            let nbe =
+                std::env::current_exe().map_err(|e| Error::io("failed to locate the nbe executable", e))?;
+            let command = contained.isolation.wrap_step(
+                &nbe,
+                contained.sandbox,
+                &contained.writable,
+                contained.network,
+                contained.hide_home,
+                &bash,
+            );
+            (command, contained.isolation.parent_death_signal())
+        }
+        None => (bash.map(String::from).to_vec(), nix::sys::signal::Signal::SIGKILL),
+    };
+    let parent = nix::unistd::getpid();
+    let mut command = duct::cmd(&command[0], &command[1..])
         .dir(work)
         .env("PATH", format!("{}:{inherited}", tools.path_prefix()))
         .env("NBE_OUT", out)
@@ -420,8 +493,12 @@ pub(super) fn run_step(
         .stderr_to_stdout()
         .stdout_capture()
         .unchecked()
-        .before_spawn(|command| {
-            std::os::unix::process::CommandExt::process_group(command, 0);
+        .before_spawn(move |command| {
+            use std::os::unix::process::CommandExt;
+            command.process_group(0);
+            // SAFETY: the hook runs in the child between fork and exec, and only makes
+            // async-signal-safe calls that neither allocate nor lock.
+            unsafe { command.pre_exec(move || super::die_with(parent, death_signal)) };
             Ok(())
         });
     for (name, value) in env {
@@ -442,14 +519,13 @@ pub(super) fn run_step(
                 group.terminate(super::GRACE);
                 return Ok((ok, text));
             }
-            Ok(None) if super::interrupted() || started.elapsed() > STEP_TIMEOUT => {
+            Ok(None) if super::interrupted() => {
                 group.terminate(super::GRACE);
-                let why = if super::interrupted() {
-                    "interrupted"
-                } else {
-                    "it ran past 15 minutes"
-                };
-                return Ok((false, format!("stopped: {why}")));
+                return Err(Error::Interrupted);
+            }
+            Ok(None) if started.elapsed() > STEP_TIMEOUT => {
+                group.terminate(super::GRACE);
+                return Ok((false, "stopped: it ran past 15 minutes".into()));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
             Err(e) => {
@@ -480,22 +556,6 @@ fn diagnostics(output: &str, pattern: Option<&str>, work: &Path) -> Vec<String> 
     let chosen = if picked.is_empty() { lines } else { picked };
     let skip = chosen.len().saturating_sub(MAX_DIAGNOSTICS);
     chosen.into_iter().skip(skip).collect()
-}
-
-fn create_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("failed to create {}", dir.display()), e))
-}
-
-/// Takes an exclusive lock on `path` (created if needed), held until the returned value drops.
-pub(super) fn lock(path: &Path) -> Result<nix::fcntl::Flock<std::fs::File>> {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)
-        .map_err(|e| Error::io(format!("failed to open the lock {}", path.display()), e))?;
-    nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
-        .map_err(|(_, errno)| Error::io(format!("failed to lock {}", path.display()), errno.into()))
 }
 
 /// The toolchain version and client library version of a kind, for `nbe doctor`.

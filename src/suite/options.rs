@@ -66,7 +66,7 @@ impl RunOptions {
             jobs,
             partition: flags.partition,
             keep: flags.keep,
-            cache: toolchain::cache_root()?,
+            cache: crate::cache::root()?,
             root: config.root.clone(),
             library_defaults: Vec::new(),
         })
@@ -129,7 +129,7 @@ pub fn run_client(
     if let Some(reason) = crate::catalog::requires::unmet(selected, Some(&options.tools)) {
         return Ok(Err(NotReady::Skipped(reason)));
     }
-    let ready = match toolchain::make_ready(client, &options.tools, &options.cache)? {
+    let ready = match toolchain::make_ready(client, &options.tools, &options.cache, &options.isolation)? {
         Ok(ready) => ready,
         Err(not_ready) => return Ok(Err(not_ready)),
     };

@@ -9,7 +9,7 @@ use crate::harness::Repo;
 
 /// The cache nbe uses by default, shared with the other tests' builds (see `clients::cache_dir`).
 fn cache_dir() -> String {
-    let dir: PathBuf = nbe::runner::toolchain::cache_root().unwrap();
+    let dir: PathBuf = nbe::cache::root().unwrap();
     dir.display().to_string()
 }
 

@@ -10,7 +10,7 @@ use crate::harness::{Repo, bare_nbe_in, programs_for_nobody, project_root, tools
 /// nbe processes, as a real cache is: its builds are locked and keyed by their inputs), so only
 /// the first of them pays for downloading and compiling the client libraries.
 fn cache_dir() -> PathBuf {
-    nbe::runner::toolchain::cache_root().unwrap()
+    nbe::cache::root().unwrap()
 }
 
 /// A repository holding the project's defaults folders (`clients/`), as a real one does.
@@ -39,7 +39,7 @@ fn nonce() -> String {
 }
 
 /// One tiny program per kind: subscribe to `greet`, publish to it, print what arrived.
-const PROGRAMS: [(&str, &str, &str); 7] = [
+pub const PROGRAMS: [(&str, &str, &str); 7] = [
     (
         "go",
         "main.go",
@@ -374,7 +374,7 @@ fn an_nbe_under_tmp_reaches_itself_behind_the_runs_private_tmp() {
         "fix/js",
         "nats --server \"$NATS_URL\" stream add S --subjects s --defaults >/dev/null && echo stream made\n",
     );
-    repo.nbe(["run", "fix/js"])
+    repo.nbe(["--isolation", "namespace", "run", "fix/js"])
         .run_copy_in(programs.path())
         .run()
         .code(0)
@@ -430,7 +430,7 @@ fn a_cache_under_tmp_stays_visible_behind_the_runs_private_tmp() {
         .prefix("cache-under-tmp-")
         .tempdir_in("/tmp")
         .unwrap();
-    repo.nbe(["run", "talk/greet/c"])
+    repo.nbe(["--isolation", "namespace", "run", "talk/greet/c"])
         .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
         .run()
         .code(0)
@@ -463,7 +463,14 @@ fn a_tools_dir_under_tmp_keeps_its_links_behind_the_runs_private_tmp() {
         "nats --version >/dev/null && echo the linked nats ran\n",
     );
     bare_nbe_in(repo.root())
-        .args(["--tools-dir", bin.to_str().unwrap(), "run", "fix/linked"])
+        .args([
+            "--isolation",
+            "namespace",
+            "--tools-dir",
+            bin.to_str().unwrap(),
+            "run",
+            "fix/linked",
+        ])
         .run()
         .code(0)
         .stdout_has("the linked nats ran");

@@ -10,7 +10,7 @@ use crate::clients::repo_with_defaults;
 /// The cache nbe uses by default, so these programs' libraries and builds are shared with the
 /// other tests and with `nbe test` of the catalog.
 fn cache_dir() -> PathBuf {
-    nbe::runner::toolchain::cache_root().unwrap()
+    nbe::cache::root().unwrap()
 }
 
 /// Per kind: the client's main file and a program that fails as programs of that kind usually do.

@@ -39,6 +39,17 @@ impl Repo {
         Self { dir }
     }
 
+    /// An empty repository in `/var/tmp`, where a namespaced run's private `/tmp` does not hide
+    /// it: for tests of what a run can reach of the repository.
+    pub fn outside_tmp() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("nbe-it-")
+            .tempdir_in("/var/tmp")
+            .unwrap();
+        std::fs::create_dir_all(dir.path().join("examples")).unwrap();
+        Self { dir }
+    }
+
     /// The repository root.
     pub fn root(&self) -> &Path {
         self.dir.path()
@@ -490,7 +501,18 @@ pub fn processes_with(marker: &str) -> Vec<String> {
 /// Live processes (zombies excluded) that belong to a run of the nbe with process id `nbe`: their
 /// environment carries that nbe's run id, whatever their name or parent.
 pub fn processes_of_runs_of(nbe: u32) -> Vec<String> {
-    let run_id = format!("NBE_RUN_ID={nbe}-");
+    processes_with_run_id(&format!("{nbe}-"))
+}
+
+/// Live processes (zombies excluded) of the prepare and build steps of the nbe with process id
+/// `nbe`: their environment carries that nbe's step id.
+pub fn processes_of_steps_of(nbe: u32) -> Vec<String> {
+    processes_with_run_id(&format!("step-{nbe}-"))
+}
+
+/// Live processes (zombies excluded) whose run id starts with `prefix`.
+fn processes_with_run_id(prefix: &str) -> Vec<String> {
+    let run_id = format!("NBE_RUN_ID={prefix}");
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {

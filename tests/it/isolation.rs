@@ -132,7 +132,9 @@ fn an_ordinary_user_gets_namespaces_through_a_user_namespace() {
         .run()
         .code(0)
         .stdout_has("namespace (network, PID and mount namespaces in a user namespace)")
-        .stdout_has("tmp          private per run");
+        .stdout_has("tmp          private per run")
+        .stdout_has("host         read-only in runs")
+        .stdout_has("builds       contained");
     repo.nbe(["--isolation", "namespace", "run", "ports/as-nobody"])
         .by_nobody(programs.path())
         .run()
@@ -172,6 +174,31 @@ fn nbes_sigterm_ends_an_example_without_a_handler_in_both_modes() {
             .code(124)
             .stdout_has("ready")
             .stdout_lacks("carried on");
+    }
+}
+
+#[test]
+fn nbes_sigterm_reaches_a_scripts_term_trap_within_the_grace_period_in_both_modes() {
+    // Without forwarding, the trap would never run: the init holds the signal, and the run is
+    // killed once the grace period is over.
+    let repo = Repo::new();
+    repo.script(
+        "signals/trapper",
+        "trap 'echo the TERM trap fired; exit 0' TERM\necho ready\nsleep 600 &\nwait\n",
+    );
+    for mode in MODES {
+        let outcome = repo
+            .nbe(["--isolation", mode, "run", "--timeout", "1s", "signals/trapper"])
+            .run()
+            .code(124)
+            .stdout_has("ready")
+            .stdout_has("the TERM trap fired");
+        // The timeout, then the trap at once: well within the 2 s grace period.
+        assert!(
+            outcome.elapsed < Duration::from_millis(2500),
+            "{mode}: {:?}",
+            outcome.elapsed
+        );
     }
 }
 
@@ -215,10 +242,17 @@ fn sigkill_leaves_nothing(mode: &str, examples: usize, jobs: &str, port: impl Fn
     assert!(!processes_of_runs_of(nbe).is_empty());
     running.signal(Signal::SIGKILL);
     running.wait();
+    let killed = std::time::Instant::now();
     eventually(
         Duration::from_secs(10),
         "nothing of the killed nbe's runs is left",
         || processes_of_runs_of(nbe).is_empty() && processes_with(&name).is_empty(),
+    );
+    // At once, not after a grace period.
+    assert!(
+        killed.elapsed() < Duration::from_secs(1),
+        "the runs outlived nbe by {:?}",
+        killed.elapsed()
     );
     assert_eq!(entries(tmp.path()).len(), expected, "the killed runs' temp dirs");
 
@@ -283,7 +317,9 @@ fn a_namespaced_run_has_a_private_tmp() {
         .nbe(["doctor"])
         .run()
         .code(0)
-        .stdout_has("tmp          private per run");
+        .stdout_has("tmp          private per run")
+        .stdout_has("host         read-only in runs")
+        .stdout_has("builds       contained");
 }
 
 #[test]

@@ -8,6 +8,7 @@ mod adopt;
 mod author;
 mod clients;
 mod compat;
+mod contain;
 mod failures;
 mod harness;
 mod isolation;

@@ -298,10 +298,7 @@ fn set_versions_moves_a_client_library_with_its_lock_file() {
     }
     let pinned_sum = repo.read("clients/go/go.sum");
     repo.nbe(["set-versions", "--no-test", "--client", "go=v1.50.0"])
-        .env(
-            "NBE_CACHE_DIR",
-            nbe::runner::toolchain::cache_root().unwrap().to_str().unwrap(),
-        )
+        .env("NBE_CACHE_DIR", nbe::cache::root().unwrap().to_str().unwrap())
         .run()
         .code(0)
         .stderr_has("nbe: set nats.go v1.50.0 in go.mod, lock files by `go get");
@@ -370,7 +367,7 @@ fn set_versions_changes_nothing_when_a_relock_fails_and_takes_a_go_version_witho
         .iter()
         .map(|file| repo.read(file))
         .collect();
-    let cache = nbe::runner::toolchain::cache_root().unwrap();
+    let cache = nbe::cache::root().unwrap();
     let set = |args: &[&str]| {
         repo.nbe(["set-versions", "--no-test"])
             .args(args)
@@ -440,10 +437,7 @@ fn a_library_column_runs_only_its_kinds_clients_on_that_library_version() {
             "messaging/publish-subscribe/python",
             "messaging/publish-subscribe/cli",
         ])
-        .env(
-            "NBE_CACHE_DIR",
-            nbe::runner::toolchain::cache_root().unwrap().to_str().unwrap(),
-        )
+        .env("NBE_CACHE_DIR", nbe::cache::root().unwrap().to_str().unwrap())
         .run()
         .code(0)
         .stdout_has("PASS messaging/publish-subscribe/go (go v1.50.0)")
@@ -459,7 +453,7 @@ fn a_library_column_runs_only_its_kinds_clients_on_that_library_version() {
         outcome.stdout
     );
     // The go build really used the other nats.go: its defaults folder in the cache says so.
-    let defaults = nbe::runner::toolchain::cache_root().unwrap().join("defaults/go");
+    let defaults = nbe::cache::root().unwrap().join("defaults/go");
     let go_mods: Vec<String> = std::fs::read_dir(defaults)
         .unwrap()
         .flatten()

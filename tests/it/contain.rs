@@ -1,0 +1,329 @@
+//! Containment: what a contributed example can reach of the machine that runs it. Each test plays
+//! the hostile contributor, tries the attack through the real binary, and fails if it works.
+//! Namespaces are asked for explicitly: without them nothing is contained, as README says.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::clients::{PROGRAMS, repo_with_defaults};
+use crate::harness::{Repo, bare_nbe_in, eventually, processes_of_steps_of, tools_dir};
+
+/// A repository outside `/tmp` with a tools dir of its own (links to the real tools), so a run
+/// finds the repository's root the way an attacker would: `${PATH%%/.tools/bin*}`.
+fn repo_with_tools() -> Repo {
+    let repo = Repo::outside_tmp();
+    let tools = tools_dir();
+    for name in ["nats-server", "nats"] {
+        repo.symlink(&format!(".tools/bin/{name}"), tools.join(name));
+    }
+    repo
+}
+
+/// The script of a client that tries to write each of `targets`, and to read `secret`, printing
+/// what it managed; it also shows that its own temp dir, `/tmp` and `/dev/shm` stay writable.
+fn attack(targets: &[&Path], secret: &Path) -> String {
+    let mut script = String::from(
+        "#!/usr/bin/env bash\n# Try to change what lies outside the run.\nroot=${PATH%%/.tools/bin*}\n",
+    );
+    script.push_str("for target in \"$root/examples/c/other/cli/output.txt\" \"$root/snapshots/c/other/cli.snap\" \"$root/planted\"");
+    for target in targets {
+        script.push_str(&format!(" '{}'", target.display()));
+    }
+    script.push_str(
+        "; do\n  if (echo hacked >> \"$target\") 2>/dev/null; then echo \"wrote $target\"; else echo \"kept $target\"; fi\ndone\n",
+    );
+    script.push_str(&format!(
+        "if cat '{}' 2>/dev/null; then echo 'read the secret'; else echo 'the secret is out of sight'; fi\n",
+        secret.display()
+    ));
+    script.push_str(
+        "echo mine > \"$HOME/x\" && echo mine > /tmp/x && echo mine > work.txt && echo mine > /dev/shm/x && echo 'its own dirs are writable'\n",
+    );
+    script
+}
+
+#[test]
+fn a_run_sees_the_host_read_only_and_the_callers_home_not_at_all() {
+    let repo = repo_with_tools();
+    repo.write("examples/c/other/cli/main.sh", "echo other\n")
+        .write("examples/c/other/cli/output.txt", "other\n")
+        .write("snapshots/c/other/cli.snap", "untouched\n");
+    // The caller's HOME, with a secret in it; the cache; a copy of nbe in a directory of its own.
+    let outside = crate::harness::shared_with_runs();
+    let home = outside.path().join("home");
+    let cache = outside.path().join("cache");
+    let programs = outside.path().join("programs");
+    for dir in [&home, &cache.join("products/c/build/k"), &programs] {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    std::fs::write(home.join("secret"), "the caller's token\n").unwrap();
+    std::fs::write(cache.join("products/c/build/k/client"), "a product\n").unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_nbe"), programs.join("nbe")).unwrap();
+    let targets = [
+        home.join("planted"),
+        cache.join("products/c/build/k/client"),
+        programs.join("planted"),
+    ];
+    let targets: Vec<&Path> = targets.iter().map(|p| p.as_path()).collect();
+    repo.script("c/e", &attack(&targets, &home.join("secret")));
+    let tools = repo.path(".tools/bin");
+    let outcome = bare_nbe_in(repo.root())
+        .args([
+            "--isolation",
+            "namespace",
+            "--tools-dir",
+            tools.to_str().unwrap(),
+            "run",
+            "c/e/cli",
+        ])
+        .env("HOME", home.to_str().unwrap())
+        .env("NBE_CACHE_DIR", cache.to_str().unwrap())
+        .run_copy_at(&programs.join("nbe"))
+        .run()
+        .code(0)
+        .stdout_lacks("wrote ")
+        .stdout_lacks("read the secret")
+        .stdout_has("the secret is out of sight")
+        .stdout_has("its own dirs are writable");
+    assert_eq!(outcome.stdout.matches("kept ").count(), 6, "{}", outcome.stdout);
+    assert_eq!(repo.read("examples/c/other/cli/output.txt"), "other\n");
+    assert_eq!(repo.read("snapshots/c/other/cli.snap"), "untouched\n");
+    assert!(!repo.exists("planted"));
+    assert_eq!(
+        std::fs::read_to_string(cache.join("products/c/build/k/client")).unwrap(),
+        "a product\n"
+    );
+    for planted in [home.join("planted"), programs.join("planted")] {
+        assert!(!planted.exists(), "{} was written", planted.display());
+    }
+}
+
+/// The one product directory of `kind`'s `step` in `cache`.
+#[track_caller]
+fn only_product(cache: &Path, kind: &str, step: &str) -> std::path::PathBuf {
+    let dir = cache.join("products").join(kind).join(step);
+    let products: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(products.len(), 1, "{products:?}");
+    products.into_iter().next().unwrap()
+}
+
+/// A repository with the C client `talk/greet/c`, and a cache of its own.
+fn c_client() -> (Repo, tempfile::TempDir) {
+    let repo = repo_with_defaults();
+    repo.write("examples/talk/greet/c/main.c", PROGRAMS[6].2);
+    let cache = tempfile::Builder::new()
+        .prefix("nbe-it-cache-")
+        .tempdir()
+        .unwrap();
+    (repo, cache)
+}
+
+#[test]
+fn a_damaged_product_is_built_again_never_run() {
+    let (repo, cache) = c_client();
+    let run = || {
+        repo.nbe(["run", "talk/greet/c"])
+            .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+            .run()
+            .code(0)
+            .stdout_has("c received: hello from c");
+    };
+    run();
+    let product = only_product(cache.path(), "c", "build");
+    let client = product.join("client");
+    let whole = std::fs::read(&client).unwrap();
+    // Truncated: run as it is, it would crash.
+    std::fs::write(&client, &whole[..whole.len() / 2]).unwrap();
+    run();
+    assert_eq!(std::fs::read(&client).unwrap().len(), whole.len());
+    // Deleted: run as it is, every later run would end with 127.
+    std::fs::remove_file(&client).unwrap();
+    run();
+    assert!(client.is_file());
+    // Replaced by another program of the same size.
+    let mut other = whole.clone();
+    let middle = other.len() / 2;
+    other[middle] ^= 0xff;
+    std::fs::write(&client, &other).unwrap();
+    run();
+    assert_eq!(std::fs::read(&client).unwrap().len(), whole.len());
+    assert_ne!(std::fs::read(&client).unwrap(), other);
+}
+
+#[test]
+fn an_unchanged_client_never_builds_again() {
+    let (repo, cache) = c_client();
+    let run = || {
+        repo.nbe(["run", "talk/greet/c"])
+            .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+            .run()
+            .code(0)
+            .stdout_has("c received: hello from c");
+    };
+    run();
+    let product = only_product(cache.path(), "c", "build");
+    let modified = |path: &Path| std::fs::metadata(path).unwrap().modified().unwrap();
+    let (stamp, client) = (product.join(".nbe-ready"), product.join("client"));
+    let before = (modified(&stamp), modified(&client));
+    run();
+    assert_eq!(only_product(cache.path(), "c", "build"), product);
+    assert_eq!(
+        (modified(&stamp), modified(&client)),
+        before,
+        "the product was made again"
+    );
+}
+
+/// The caller's HOME of a test, with a secret in it, where runs and steps could reach it.
+fn home_with_secret() -> tempfile::TempDir {
+    let home = crate::harness::shared_with_runs();
+    std::fs::write(home.path().join("secret"), "the caller's token\n").unwrap();
+    home
+}
+
+#[test]
+fn a_c_build_cannot_embed_a_file_of_the_callers_home() {
+    let (repo, cache) = c_client();
+    let home = home_with_secret();
+    let secret = home.path().join("secret");
+    repo.write(
+        "examples/talk/greet/c/main.c",
+        &format!(
+            "#include <stdio.h>\n\n// The assembler copies a file of the machine into the program.\n__asm__(\".section .rodata\\n.global secret\\nsecret:\\n.incbin \\\"{}\\\"\\n.byte 0\\n.text\\n\");\nextern const char secret[];\n\nint main(void) {{\n    printf(\"%s\", secret);\n    return 0;\n}}\n",
+            secret.display()
+        ),
+    );
+    let outcome = repo
+        .nbe(["--isolation", "namespace", "run", "talk/greet/c"])
+        .env("HOME", home.path().to_str().unwrap())
+        .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+        .run()
+        .code(1)
+        .stderr_has("talk/greet/c did not build");
+    assert!(
+        !outcome.stdout.contains("token") && !outcome.stderr.contains("token"),
+        "{outcome:?}"
+    );
+}
+
+#[test]
+fn a_node_clients_install_hook_does_not_run() {
+    let repo = repo_with_defaults();
+    let home = home_with_secret();
+    let cache = tempfile::Builder::new()
+        .prefix("nbe-it-cache-")
+        .tempdir()
+        .unwrap();
+    let planted = home.path().join("planted");
+    repo.write(
+        "examples/talk/hook/node/package.json",
+        &format!(
+            "{{\"name\": \"hook\", \"version\": \"1.0.0\", \"scripts\": {{\"postinstall\": \"touch '{}'; touch \\\"$NBE_OUT/hook-ran\\\"\"}}}}\n",
+            planted.display()
+        ),
+    )
+    .write(
+        "examples/talk/hook/node/package-lock.json",
+        "{\"name\": \"hook\", \"version\": \"1.0.0\", \"lockfileVersion\": 3, \"requires\": true, \"packages\": {\"\": {\"name\": \"hook\", \"version\": \"1.0.0\", \"hasInstallScript\": true}}}\n",
+    )
+    .write("examples/talk/hook/node/main.js", "console.log(\"the program ran\");\n")
+    .write("examples/talk/hook/meta.yaml", "server: none\n");
+    repo.nbe(["--isolation", "namespace", "run", "talk/hook/node"])
+        .env("HOME", home.path().to_str().unwrap())
+        .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+        .run()
+        .code(0)
+        .stdout_has("the program ran");
+    assert!(!planted.exists(), "the hook wrote the caller's HOME");
+    let product = only_product(cache.path(), "node", "prepare");
+    assert!(!product.join("hook-ran").exists(), "the hook ran");
+}
+
+#[test]
+fn a_rust_build_script_cannot_write_outside_its_build() {
+    let repo = Repo::new();
+    let home = home_with_secret();
+    let cache = tempfile::Builder::new()
+        .prefix("nbe-it-cache-")
+        .tempdir()
+        .unwrap();
+    let outside = crate::harness::shared_with_runs();
+    let targets = [home.path().join("planted"), outside.path().join("planted")];
+    repo.write(
+        "examples/talk/build/rust/Cargo.toml",
+        "[package]\nname = \"client\"\nversion = \"0.1.0\"\nedition = \"2021\"\nbuild = \"build.rs\"\n\n[[bin]]\nname = \"client\"\npath = \"main.rs\"\n",
+    )
+    .write(
+        "examples/talk/build/rust/Cargo.lock",
+        "version = 4\n\n[[package]]\nname = \"client\"\nversion = \"0.1.0\"\n",
+    )
+    .write(
+        "examples/talk/build/rust/build.rs",
+        &format!(
+            "fn main() {{\n    for target in [{:?}, {:?}] {{\n        let _ = std::fs::write(target, \"planted\");\n    }}\n    let secret = std::fs::read_to_string({:?}).unwrap_or_default();\n    println!(\"cargo:rustc-env=SECRET={{}}\", secret.trim());\n}}\n",
+            targets[0],
+            targets[1],
+            home.path().join("secret")
+        ),
+    )
+    .write(
+        "examples/talk/build/rust/main.rs",
+        "fn main() {\n    println!(\"built; the secret reads {:?}\", env!(\"SECRET\"));\n}\n",
+    )
+    .write("examples/talk/build/meta.yaml", "server: none\n");
+    repo.nbe(["--isolation", "namespace", "run", "talk/build/rust"])
+        .env("HOME", home.path().to_str().unwrap())
+        .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+        .run()
+        .code(0)
+        .stdout_has("built; the secret reads \"\"");
+    for target in &targets {
+        assert!(!target.exists(), "the build script wrote {}", target.display());
+    }
+}
+
+#[test]
+fn a_build_dies_with_nbe_and_ctrl_c_during_a_build_ends_with_130() {
+    use nix::sys::signal::Signal;
+    let repo = repo_with_defaults();
+    repo.write("examples/talk/greet/go/main.go", PROGRAMS[0].2);
+    // A cache of its own: the build is cold, and takes long enough to be caught at it.
+    let cache = tempfile::Builder::new()
+        .prefix("nbe-it-cache-")
+        .tempdir()
+        .unwrap();
+    let building = |nbe: u32| {
+        processes_of_steps_of(nbe)
+            .iter()
+            .any(|p| p.contains("compile") || p.contains("go build"))
+    };
+    for signal in [Signal::SIGINT, Signal::SIGKILL] {
+        let running = repo
+            .nbe(["--isolation", "namespace", "run", "talk/greet/go"])
+            .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+            .spawn();
+        let nbe = running.pid();
+        eventually(Duration::from_secs(120), "the build is under way", || {
+            building(nbe)
+        });
+        running.signal(signal);
+        let outcome = running.wait();
+        if signal == Signal::SIGINT {
+            assert_eq!(outcome.code, 130, "{outcome:?}");
+            assert!(outcome.stderr.contains("interrupted"), "{outcome:?}");
+            assert!(!outcome.stderr.contains("build step"), "{outcome:?}");
+        }
+        let killed = Instant::now();
+        eventually(Duration::from_secs(10), "nothing of the build is left", || {
+            processes_of_steps_of(nbe).is_empty()
+        });
+        assert!(
+            killed.elapsed() < Duration::from_secs(1),
+            "the build outlived nbe by {:?}",
+            killed.elapsed()
+        );
+    }
+}
