@@ -319,7 +319,7 @@ fn set_versions_in_a_repository_without_clients_writes_its_own_override() {
     repo.nbe(["set-versions", "--no-test", "--client", "go=v1.50.0"])
         .env(
             "NBE_CACHE_DIR",
-            nbe::runner::toolchain::cache_root().unwrap().to_str().unwrap(),
+            nbe::cache::root().unwrap().to_str().unwrap(),
         )
         .run()
         .code(0)
@@ -346,7 +346,7 @@ fn set_versions_in_a_repository_without_clients_writes_its_own_override() {
     repo.nbe(["set-versions", "--no-test", "--client", "go=v1.51.0"])
         .env(
             "NBE_CACHE_DIR",
-            nbe::runner::toolchain::cache_root().unwrap().to_str().unwrap(),
+            nbe::cache::root().unwrap().to_str().unwrap(),
         )
         .run()
         .code(0)
