@@ -357,18 +357,21 @@ fn two_records_of_one_client_at_once_leave_a_consistent_recording() {
     let shared = shared_with_runs();
     for round in 0..3 {
         // The two runs meet at a barrier before their last lines, so both nbe processes hash and
-        // write at about the same moment. The random line makes each run's recording its own, so
-        // a recording mixed from both runs shows.
+        // write at about the same moment. A run sees the host read-only, so it cannot announce
+        // itself there: each waits in a process whose command line names the barrier, which the
+        // test finds in /proc, then both go when the test creates the barrier's `go` file. The
+        // random line makes each run's recording its own, so a recording mixed from both shows.
         let barrier = shared.path().join(format!("barrier-{round}"));
         std::fs::create_dir_all(&barrier).unwrap();
-        let barrier = barrier.display();
+        let marker = format!("nbe-it-barrier-{}", barrier.display());
+        let go = barrier.join("go");
         repo.script(
             "c/e",
             &kv_script(&format!(
-                "mktemp \"{barrier}/run.XXXXXX\" >/dev/null\n\
-                 for _ in $(seq 1000); do [ \"$(ls \"{barrier}\" | wc -l)\" -ge 2 ] && break; sleep 0.01; done\n\
+                "bash -c ': {marker}; for _ in $(seq 6000); do [ -e \"{go}\" ] && break; sleep 0.01; done'\n\
                  echo \"run $RANDOM$RANDOM\"\n\
-                 seq 1 20000\n"
+                 seq 1 20000\n",
+                go = go.display()
             )),
         );
         let records: Vec<_> = (0..2)
@@ -377,6 +380,10 @@ fn two_records_of_one_client_at_once_leave_a_consistent_recording() {
                 std::thread::spawn(move || nbe.run())
             })
             .collect();
+        eventually(Duration::from_secs(60), "both runs at the barrier", || {
+            waiting_with(&marker) >= 2
+        });
+        std::fs::write(&go, "").unwrap();
         for record in records {
             record
                 .join()
@@ -398,17 +405,20 @@ fn two_records_of_one_client_at_once_leave_a_consistent_recording() {
 #[test]
 fn a_record_waits_while_another_nbe_writes_the_same_client() {
     let repo = Repo::new();
-    let shared = shared_with_runs();
-    let ran = shared.path().join("ran");
-    repo.script(
-        "c/e",
-        &format!("#!/bin/bash\necho hello\ntouch \"{}\"\n", ran.display()),
-    );
+    repo.script("c/e", "#!/bin/bash\necho hello\n");
     // What another `nbe record` of this client holds while it writes.
-    let held = std::fs::File::open(repo.path("examples/c/e/cli")).unwrap();
+    let client = repo.path("examples/c/e/cli");
+    let held = std::fs::File::open(&client).unwrap();
     held.lock().unwrap();
     let record = repo.nbe(["record"]).spawn();
-    eventually(Duration::from_secs(30), "the run", || ran.exists());
+    // The record ran the client and now waits for the lock: the kernel lists it as blocked.
+    let inode = std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&client).unwrap());
+    eventually(Duration::from_secs(30), "the record waiting for the lock", || {
+        std::fs::read_to_string("/proc/locks")
+            .unwrap()
+            .lines()
+            .any(|line| line.contains("->") && line.contains(&format!(":{inode} ")))
+    });
     std::thread::sleep(Duration::from_secs(1));
     assert!(
         !repo.exists(OUTPUT),
@@ -419,6 +429,16 @@ fn a_record_waits_while_another_nbe_writes_the_same_client() {
     record.wait().code(0).summary("1 passed, 0 failed, 0 skipped");
     assert_eq!(repo.read(OUTPUT), "hello\n");
     repo.nbe(["check"]).run().code(0);
+}
+
+/// How many processes have `marker` in their command line.
+fn waiting_with(marker: &str) -> usize {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|entry| std::fs::read(entry.path().join("cmdline")).ok())
+        .filter(|cmdline| String::from_utf8_lossy(cmdline).contains(marker))
+        .count()
 }
 
 #[test]

@@ -118,7 +118,8 @@ fn a_checkout_nbe_cannot_write_fails_only_the_client_whose_snapshot_it_could_not
         std::fs::set_permissions(entry.path(), std::os::unix::fs::PermissionsExt::from_mode(mode)).unwrap();
     }
     let programs = programs_for_nobody();
-    let pending = repo.path("snapshots/cat/new/cli.snap.new");
+    // The first write of a pending snapshot is its run's recording, kept beside it for `nbe accept`.
+    let pending = repo.path("snapshots/cat/new/cli.snap.new.txt");
     repo.nbe(["test", "-j", "1"])
         .by_nobody(programs.path())
         .run()
