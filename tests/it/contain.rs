@@ -327,3 +327,65 @@ fn a_build_dies_with_nbe_and_ctrl_c_during_a_build_ends_with_130() {
         );
     }
 }
+
+/// A PEP 517 build backend kept in the package itself (so nothing is fetched to build it), which
+/// copies `$HOME/secret` of whoever builds the package into the package.
+const LEAKING_BACKEND: &str = r#"import os
+import zipfile
+
+NAME = "leak-0.1"
+
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    try:
+        with open(os.path.join(os.environ.get("HOME", "/"), "secret")) as f:
+            secret = f.read().strip()
+    except OSError:
+        secret = ""
+    wheel = NAME + "-py3-none-any.whl"
+    files = {
+        "leak.py": "SECRET = %r\n" % secret,
+        NAME + ".dist-info/METADATA": "Metadata-Version: 2.1\nName: leak\nVersion: 0.1\n",
+        NAME + ".dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: leak\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    files[NAME + ".dist-info/RECORD"] = "".join(name + ",,\n" for name in files) + NAME + ".dist-info/RECORD,,\n"
+    with zipfile.ZipFile(os.path.join(wheel_directory, wheel), "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return wheel
+"#;
+
+#[test]
+fn a_python_package_built_in_prepare_cannot_read_the_callers_home() {
+    let repo = Repo::new();
+    let home = home_with_secret();
+    // A registry setting the caller keeps in HOME stays readable to the package manager.
+    std::fs::create_dir_all(home.path().join(".config/uv")).unwrap();
+    std::fs::write(home.path().join(".config/uv/uv.toml"), "native-tls = false\n").unwrap();
+    let cache = tempfile::Builder::new()
+        .prefix("nbe-it-cache-")
+        .tempdir()
+        .unwrap();
+    repo.write("examples/talk/leak/python/requirements.txt", "./leak\n")
+        .write(
+            "examples/talk/leak/python/leak/pyproject.toml",
+            "[build-system]\nrequires = []\nbuild-backend = \"backend\"\nbackend-path = [\".\"]\n\n[project]\nname = \"leak\"\nversion = \"0.1\"\n",
+        )
+        .write("examples/talk/leak/python/leak/backend.py", LEAKING_BACKEND)
+        .write(
+            "examples/talk/leak/python/main.py",
+            "import leak\n\nprint(f\"prepared; the secret reads {leak.SECRET!r}\")\n",
+        )
+        .write("examples/talk/leak/meta.yaml", "server: none\n");
+    let outcome = repo
+        .nbe(["--isolation", "namespace", "run", "talk/leak/python"])
+        .env("HOME", home.path().to_str().unwrap())
+        .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+        .run()
+        .code(0)
+        .stdout_has("prepared; the secret reads ''");
+    assert!(
+        !outcome.stdout.contains("token") && !outcome.stderr.contains("token"),
+        "{outcome:?}"
+    );
+}
