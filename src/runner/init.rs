@@ -333,12 +333,7 @@ enum Cover<'a> {
 
 /// Covers `dir` with `with`, then binds back at their own paths those of `keep` that are under it
 /// (a file with its directory), and those of `exact` (a file alone).
-fn cover(
-    dir: &Path,
-    with: Cover,
-    keep: impl IntoIterator<Item = PathBuf>,
-    exact: &[PathBuf],
-) -> Result<()> {
+fn cover(dir: &Path, with: Cover, keep: impl IntoIterator<Item = PathBuf>, exact: &[PathBuf]) -> Result<()> {
     let dir = dir
         .canonicalize()
         .map_err(failed(format!("failed to resolve {}", dir.display())))?;

@@ -105,13 +105,7 @@ impl Mode {
 
     /// `command` under the init, and under `unshare` with namespaces: a network namespace of its
     /// own with `own_network`, the init's `setup` flags, and `--hide HOME`.
-    fn wrapped(
-        &self,
-        nbe: &Path,
-        own_network: bool,
-        setup: &[String],
-        command: &[&str],
-    ) -> Vec<String> {
+    fn wrapped(&self, nbe: &Path, own_network: bool, setup: &[String], command: &[&str]) -> Vec<String> {
         let mut wrapped: Vec<String> = Vec::new();
         let nbe = nbe.display().to_string();
         match self {
@@ -140,9 +134,9 @@ impl Mode {
                 wrapped.extend([nbe, init::SUBCOMMAND.into()]);
                 wrapped.extend(setup.iter().cloned());
                 // The caller's HOME, read before the run's environment replaces it.
-                if let Some(home) = std::env::var_os("HOME").filter(|home| {
-                    Path::new(home).is_absolute() && Path::new(home) != Path::new("/")
-                }) {
+                if let Some(home) = std::env::var_os("HOME")
+                    .filter(|home| Path::new(home).is_absolute() && Path::new(home) != Path::new("/"))
+                {
                     wrapped.extend(["--hide".into(), Path::new(&home).display().to_string()]);
                 }
             }

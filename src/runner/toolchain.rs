@@ -117,6 +117,8 @@ pub struct Client<'a> {
     /// The kind's defaults folder when not the one in effect in the repository (another library
     /// version: [`super::install::library_defaults`]).
     pub defaults: Option<&'a Path>,
+    /// Whether its package manager's install hooks run: its kind's `prepare_hooks` prepares it.
+    pub hooks: bool,
 }
 
 /// The environment `kind`'s steps get from the kinds table, `{cache}` replaced by `cache`.
@@ -169,10 +171,16 @@ pub fn make_ready(
         env,
         copy: None,
     };
+    // A client with hooks is prepared by another script, so into a product of its own: the key
+    // holds the script.
+    let prepare = match &spec.prepare_hooks {
+        Some(hooks) if client.hooks => Some(hooks),
+        _ => spec.prepare.as_ref(),
+    };
     // Each product is visible to the steps after it (a build may use the prepared dependencies).
     for (step, script, inputs, var) in [
-        ("prepare", &spec.prepare, Inputs::Deps, "NBE_PREPARED"),
-        ("build", &spec.build, Inputs::All, "NBE_BUILT"),
+        ("prepare", prepare, Inputs::Deps, "NBE_PREPARED"),
+        ("build", spec.build.as_ref(), Inputs::All, "NBE_BUILT"),
     ] {
         let Some(script) = script else { continue };
         match steps.product(step, script, inputs)? {

@@ -389,3 +389,75 @@ fn a_python_package_built_in_prepare_cannot_read_the_callers_home() {
         "{outcome:?}"
     );
 }
+
+#[test]
+fn a_client_that_declares_hooks_has_its_install_hooks_run_contained() {
+    let repo = repo_with_defaults();
+    let home = home_with_secret();
+    let cache = tempfile::Builder::new()
+        .prefix("nbe-it-cache-")
+        .tempdir()
+        .unwrap();
+    let planted = home.path().join("planted");
+    // The hook writes into the package's node_modules, which the program reads, and tries the
+    // caller's HOME, which stays out of reach with hooks on.
+    repo.write(
+        "examples/talk/hook/node/package.json",
+        &format!(
+            "{{\"name\": \"hook\", \"version\": \"1.0.0\", \"scripts\": {{\"postinstall\": \"mkdir -p node_modules && echo the hook ran > node_modules/hook.txt; touch '{}' 2>/dev/null; true\"}}}}\n",
+            planted.display()
+        ),
+    )
+    .write(
+        "examples/talk/hook/node/package-lock.json",
+        "{\"name\": \"hook\", \"version\": \"1.0.0\", \"lockfileVersion\": 3, \"requires\": true, \"packages\": {\"\": {\"name\": \"hook\", \"version\": \"1.0.0\", \"hasInstallScript\": true}}}\n",
+    )
+    .write(
+        "examples/talk/hook/node/main.js",
+        "const fs = require(\"node:fs\");\n\nconst written = \"node_modules/hook.txt\";\nconsole.log(fs.existsSync(written) ? fs.readFileSync(written, \"utf8\").trim() : \"no hook ran\");\n",
+    )
+    .write("examples/talk/hook/meta.yaml", "server: none\n");
+    let run = || {
+        repo.nbe(["--isolation", "namespace", "run", "talk/hook/node"])
+            .env("HOME", home.path().to_str().unwrap())
+            .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+            .run()
+            .code(0)
+    };
+    run().stdout_has("no hook ran");
+    repo.write(
+        "examples/talk/hook/meta.yaml",
+        "server: none\nclients:\n  node:\n    hooks: true\n",
+    );
+    // The same package, prepared again: the choice is part of the product's key.
+    run().stdout_has("the hook ran");
+    assert!(!planted.exists(), "the hook wrote the caller's HOME");
+    // Declared off again, the product without hooks is the one run.
+    repo.write(
+        "examples/talk/hook/meta.yaml",
+        "server: none\nclients:\n  node:\n    hooks: false\n",
+    );
+    run().stdout_has("no hook ran");
+}
+
+#[test]
+fn hooks_are_refused_for_a_kind_without_them_and_a_misspelt_key_is_an_error() {
+    let repo = repo_with_defaults();
+    repo.write("examples/talk/greet/go/main.go", PROGRAMS[0].2).write(
+        "examples/talk/greet/meta.yaml",
+        "title: Greet\nclients:\n  go:\n    hooks: true\n",
+    );
+    repo.nbe(["test", "talk/greet"])
+        .run()
+        .code(1)
+        .stdout_has("examples/talk/greet/meta.yaml:4:12: `clients.go.hooks` asks for install hooks, but go clients have none to run (no `prepare_hooks` in its kind); remove the key");
+    repo.write(
+        "examples/talk/greet/meta.yaml",
+        "title: Greet\nclients:\n  go:\n    hook: true\n",
+    );
+    repo.nbe(["test", "talk/greet"])
+        .run()
+        .code(1)
+        .stdout_has("examples/talk/greet/meta.yaml:4:5: ")
+        .stdout_has("hook");
+}
