@@ -316,9 +316,15 @@ fn private_tmp(sandbox: &Path, needed: &[PathBuf]) -> Result<()> {
 /// Hides `dir` (the caller's `HOME`, with its keys, tokens and other projects) behind an empty
 /// tmpfs, binding back only the `needed` paths under it: a repository, tools dir or cache kept in
 /// `HOME`, and the toolchain installations on `PATH` (`~/.pyenv`, `~/.cargo`); and the `exact`
-/// files that exist, alone (a registry's settings, without the rest of their directory).
+/// files that exist, alone (a registry's settings, without the rest of their directory). An exact
+/// file may be a link (dotfiles kept in a repository of their own): what it leads to is bound at
+/// its own path.
 fn hide(dir: &Path, needed: &[PathBuf], exact: &[PathBuf]) -> Result<()> {
-    let exact: Vec<PathBuf> = exact.iter().filter_map(|path| path.canonicalize().ok()).collect();
+    let exact: Vec<PathBuf> = exact
+        .iter()
+        .filter(|path| path.exists())
+        .filter_map(|path| Some(path.parent()?.canonicalize().ok()?.join(path.file_name()?)))
+        .collect();
     cover(dir, Cover::Tmpfs, needed.iter().cloned(), &exact)
 }
 

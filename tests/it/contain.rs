@@ -329,22 +329,27 @@ fn a_build_dies_with_nbe_and_ctrl_c_during_a_build_ends_with_130() {
 }
 
 /// A PEP 517 build backend kept in the package itself (so nothing is fetched to build it), which
-/// copies `$HOME/secret` of whoever builds the package into the package.
+/// copies `$HOME/secret` of whoever builds the package into the package, and the registry
+/// settings it finds in `$HOME` too.
 const LEAKING_BACKEND: &str = r#"import os
 import zipfile
 
 NAME = "leak-0.1"
 
 
-def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+def read(name):
     try:
-        with open(os.path.join(os.environ.get("HOME", "/"), "secret")) as f:
-            secret = f.read().strip()
+        with open(os.path.join(os.environ.get("HOME", "/"), name)) as f:
+            return f.read().strip()
     except OSError:
-        secret = ""
+        return ""
+
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     wheel = NAME + "-py3-none-any.whl"
+    found = (read("secret"), read(".config/uv/uv.toml"), read(".npmrc"))
     files = {
-        "leak.py": "SECRET = %r\n" % secret,
+        "leak.py": "SECRET, UV, NPM = %r\n" % (found,),
         NAME + ".dist-info/METADATA": "Metadata-Version: 2.1\nName: leak\nVersion: 0.1\n",
         NAME + ".dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: leak\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
     }
@@ -359,9 +364,13 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
 fn a_python_package_built_in_prepare_cannot_read_the_callers_home() {
     let repo = Repo::new();
     let home = home_with_secret();
-    // A registry setting the caller keeps in HOME stays readable to the package manager.
+    // The registry settings the caller keeps in HOME stay readable to the package managers, one
+    // of them a link to a dotfiles dir elsewhere.
     std::fs::create_dir_all(home.path().join(".config/uv")).unwrap();
     std::fs::write(home.path().join(".config/uv/uv.toml"), "native-tls = false\n").unwrap();
+    let dotfiles = crate::harness::shared_with_runs();
+    std::fs::write(dotfiles.path().join("npmrc"), "fund=false\n").unwrap();
+    std::os::unix::fs::symlink(dotfiles.path().join("npmrc"), home.path().join(".npmrc")).unwrap();
     let cache = tempfile::Builder::new()
         .prefix("nbe-it-cache-")
         .tempdir()
@@ -374,7 +383,7 @@ fn a_python_package_built_in_prepare_cannot_read_the_callers_home() {
         .write("examples/talk/leak/python/leak/backend.py", LEAKING_BACKEND)
         .write(
             "examples/talk/leak/python/main.py",
-            "import leak\n\nprint(f\"prepared; the secret reads {leak.SECRET!r}\")\n",
+            "import leak\n\nprint(f\"prepared; the secret reads {leak.SECRET!r}\")\nprint(f\"the registry settings read {leak.UV!r} and {leak.NPM!r}\")\n",
         )
         .write("examples/talk/leak/meta.yaml", "server: none\n");
     let outcome = repo
@@ -383,7 +392,8 @@ fn a_python_package_built_in_prepare_cannot_read_the_callers_home() {
         .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
         .run()
         .code(0)
-        .stdout_has("prepared; the secret reads ''");
+        .stdout_has("prepared; the secret reads ''")
+        .stdout_has("the registry settings read 'native-tls = false' and 'fund=false'");
     assert!(
         !outcome.stdout.contains("token") && !outcome.stderr.contains("token"),
         "{outcome:?}"
