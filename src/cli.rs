@@ -315,6 +315,9 @@ pub enum Command {
         /// Cover this directory (the caller's HOME) with an empty tmpfs in the run's mount namespace.
         #[arg(long, value_name = "DIR")]
         hide: Option<PathBuf>,
+        /// A file or directory under the hidden HOME that is bound back as it is (repeatable).
+        #[arg(long, value_name = "PATH")]
+        keep: Vec<PathBuf>,
         /// The command to run.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
         command: Vec<String>,

@@ -471,6 +471,7 @@ mod tests {
             dir: dir.path().to_path_buf(),
             main: dir.path().join("main.sh"),
             requires: Vec::new(),
+            hooks: false,
         };
         assert_eq!(duration(&client), None, "no cast, no duration");
         let output = b"one\ntwo\n";
@@ -522,6 +523,7 @@ mod tests {
             dir: dir.path().join("client"),
             main: dir.path().join("client/main.sh"),
             requires: Vec::new(),
+            hooks: false,
         };
         std::fs::create_dir_all(&client.dir).unwrap();
         let pending = dir.path().join("snapshots/a/b/cli.snap.new");

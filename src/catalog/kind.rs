@@ -125,6 +125,9 @@ pub struct KindSpec {
     pub deps: Vec<String>,
     /// Dependency preparation (bash), once per hash of `deps`.
     pub prepare: Option<String>,
+    /// The preparation of a client that declares `hooks: true` in its example's `meta.yaml`: the
+    /// same, with the package manager's install hooks on.
+    pub prepare_hooks: Option<String>,
     /// The build (bash), once per hash of the client's files.
     pub build: Option<String>,
     /// One build of the kind at a time.

@@ -86,6 +86,10 @@ pub struct ClientMeta {
     /// What this client needs beyond its kind and the example's `requires`.
     #[serde(default)]
     pub requires: Vec<String>,
+    /// Its package manager's install hooks run in `prepare` (its kind's `prepare_hooks`), like
+    /// a `postinstall` of its own `package.json`; they are off otherwise.
+    #[serde(default)]
+    pub hooks: bool,
 }
 
 /// `lint:` in an example's `meta.yaml`.

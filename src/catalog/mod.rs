@@ -184,6 +184,9 @@ pub struct Client {
     /// What it needs beyond its kind, as `meta.yaml` declares it (`requires:` of the example,
     /// then of the client under `clients:`): program names and example-relative file paths.
     pub requires: Vec<String>,
+    /// Whether its package manager's install hooks run in `prepare` (`hooks: true` under
+    /// `clients:`).
+    pub hooks: bool,
 }
 
 impl Example {
@@ -856,6 +859,7 @@ fn load_clients(dir: &Path, example_path: &str, problems: &mut Vec<Problem>) -> 
             dir: client_dir,
             main,
             requires: Vec::new(),
+            hooks: false,
         });
     }
     clients.sort_by_key(|client| client.kind);

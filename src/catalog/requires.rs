@@ -7,6 +7,10 @@
 //! `PATH`), or, when it holds a `/`, a file relative to the example (one the example builds or
 //! ships, like `./certs/ca.pem`). A client missing one is skipped with the reason wherever clients
 //! run, and counted apart from passes; `nbe check` does not ask it for a recording it cannot make.
+//!
+//! `clients: {node: {hooks: true}}` turns one client's package-manager install hooks on (its
+//! kind's `prepare_hooks` prepares it), for a package that cannot work without its `postinstall`;
+//! they are off for every other client. A kind without `prepare_hooks` refuses the key.
 
 use std::path::{Path, PathBuf};
 
@@ -42,6 +46,19 @@ pub(super) fn declare(
             meta_path,
             text,
         )?;
+        if settings.hooks
+            && let Some(client) = clients
+                .iter()
+                .find(|client| client.is_named(name) && client.kind.spec().prepare_hooks.is_none())
+        {
+            return Err(Error::catalog(
+                meta::value_location(meta_path, text, &["clients", name, "hooks"]),
+                format!(
+                    "`clients.{name}.hooks` asks for install hooks, but {} clients have none to run (no `prepare_hooks` in its kind); remove the key",
+                    client.kind
+                ),
+            ));
+        }
     }
     for client in clients {
         client.requires = meta
@@ -55,6 +72,10 @@ pub(super) fn declare(
             )
             .map(|need| need.trim().to_string())
             .collect();
+        client.hooks = meta
+            .clients
+            .iter()
+            .any(|(name, settings)| settings.hooks && client.is_named(name));
     }
     Ok(())
 }

@@ -164,6 +164,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
             read_only,
             writable,
             hide,
+            keep,
             command,
         } => crate::runner::init::init(
             crate::runner::init::Setup {
@@ -172,6 +173,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
                 read_only,
                 writable: &writable,
                 hide: hide.as_deref(),
+                keep: &keep,
             },
             &command,
         ),

@@ -54,6 +54,9 @@ pub struct Setup<'a> {
     /// In the run's mount namespace, cover this directory (the caller's `HOME`) with an empty
     /// tmpfs, binding back only what the run needs of it (see [`hide`]).
     pub hide: Option<&'a Path>,
+    /// Files or directories under the hidden directory bound back exactly as they are, not with
+    /// their directory (a step's registry settings, like `~/.npmrc`).
+    pub keep: &'a [PathBuf],
 }
 
 /// The body of `nbe __init`: sets up, runs `command` to its end and the rest of the run after it,
@@ -89,7 +92,7 @@ pub fn init(setup: Setup, command: &[String]) -> Result<i32> {
         private_tmp(sandbox, &needed)?;
     }
     if let Some(dir) = setup.hide {
-        hide(dir, &needed)?;
+        hide(dir, &needed, setup.keep)?;
     }
     if setup.read_only {
         read_only_host(setup.writable, setup.private_tmp.is_some())?;
@@ -306,14 +309,23 @@ fn private_tmp(sandbox: &Path, needed: &[PathBuf]) -> Result<()> {
         Path::new("/tmp"),
         Cover::Bind(&sandbox.join("tmp")),
         std::iter::once(sandbox.clone()).chain(needed.iter().cloned()),
+        &[],
     )
 }
 
 /// Hides `dir` (the caller's `HOME`, with its keys, tokens and other projects) behind an empty
 /// tmpfs, binding back only the `needed` paths under it: a repository, tools dir or cache kept in
-/// `HOME`, and the toolchain installations on `PATH` (`~/.pyenv`, `~/.cargo`).
-fn hide(dir: &Path, needed: &[PathBuf]) -> Result<()> {
-    cover(dir, Cover::Tmpfs, needed.iter().cloned())
+/// `HOME`, and the toolchain installations on `PATH` (`~/.pyenv`, `~/.cargo`); and the `exact`
+/// files that exist, alone (a registry's settings, without the rest of their directory). An exact
+/// file may be a link (dotfiles kept in a repository of their own): what it leads to is bound at
+/// its own path.
+fn hide(dir: &Path, needed: &[PathBuf], exact: &[PathBuf]) -> Result<()> {
+    let exact: Vec<PathBuf> = exact
+        .iter()
+        .filter(|path| path.exists())
+        .filter_map(|path| Some(path.parent()?.canonicalize().ok()?.join(path.file_name()?)))
+        .collect();
+    cover(dir, Cover::Tmpfs, needed.iter().cloned(), &exact)
 }
 
 /// What covers a directory.
@@ -325,8 +337,9 @@ enum Cover<'a> {
     Tmpfs,
 }
 
-/// Covers `dir` with `with`, then binds back at their own paths those of `keep` that are under it.
-fn cover(dir: &Path, with: Cover, keep: impl IntoIterator<Item = PathBuf>) -> Result<()> {
+/// Covers `dir` with `with`, then binds back at their own paths those of `keep` that are under it
+/// (a file with its directory), and those of `exact` (a file alone).
+fn cover(dir: &Path, with: Cover, keep: impl IntoIterator<Item = PathBuf>, exact: &[PathBuf]) -> Result<()> {
     let dir = dir
         .canonicalize()
         .map_err(failed(format!("failed to resolve {}", dir.display())))?;
@@ -350,7 +363,7 @@ fn cover(dir: &Path, with: Cover, keep: impl IntoIterator<Item = PathBuf>) -> Re
         Some(parent) if parent == dir => Some(path),
         parent => parent.map(Path::to_path_buf),
     });
-    let keep = kept_under(&dir, wanted);
+    let keep = kept_under(&dir, wanted.chain(exact.iter().cloned()));
     // Opened, and told apart from files, before `dir` is covered: afterwards their paths lead into
     // the cover.
     let mut handles = Vec::new();

@@ -73,21 +73,20 @@ impl Mode {
             "--writable".into(),
             sandbox,
         ];
-        self.wrapped(nbe, true, &setup, true, command)
+        self.wrapped(nbe, true, &setup, command)
     }
 
     /// The command that runs a prepare or build step's `command` contained: in PID and mount
     /// namespaces of its own, the host read-only but `writable` (its copy, output and the kind's
     /// caches), a private `/tmp` from `sandbox`, without network unless `network`, and the
-    /// caller's `HOME` out of sight with `hide_home`. Without namespaces nothing is contained, and
-    /// the step runs under the init alone.
+    /// caller's `HOME` out of sight but the `keep` files under it, bound back read-only. Without namespaces nothing is contained, and the step runs under the init alone.
     pub fn wrap_step(
         &self,
         nbe: &Path,
         sandbox: &Path,
         writable: &[PathBuf],
         network: bool,
-        hide_home: bool,
+        keep: &[PathBuf],
         command: &[&str],
     ) -> Vec<String> {
         let mut setup = vec![
@@ -98,19 +97,15 @@ impl Mode {
         for dir in writable {
             setup.extend(["--writable".into(), dir.display().to_string()]);
         }
-        self.wrapped(nbe, !network, &setup, hide_home, command)
+        for path in keep {
+            setup.extend(["--keep".into(), path.display().to_string()]);
+        }
+        self.wrapped(nbe, !network, &setup, command)
     }
 
     /// `command` under the init, and under `unshare` with namespaces: a network namespace of its
-    /// own with `own_network`, the init's `setup` flags, and `--hide HOME` with `hide_home`.
-    fn wrapped(
-        &self,
-        nbe: &Path,
-        own_network: bool,
-        setup: &[String],
-        hide_home: bool,
-        command: &[&str],
-    ) -> Vec<String> {
+    /// own with `own_network`, the init's `setup` flags, and `--hide HOME`.
+    fn wrapped(&self, nbe: &Path, own_network: bool, setup: &[String], command: &[&str]) -> Vec<String> {
         let mut wrapped: Vec<String> = Vec::new();
         let nbe = nbe.display().to_string();
         match self {
@@ -139,9 +134,9 @@ impl Mode {
                 wrapped.extend([nbe, init::SUBCOMMAND.into()]);
                 wrapped.extend(setup.iter().cloned());
                 // The caller's HOME, read before the run's environment replaces it.
-                if let Some(home) = std::env::var_os("HOME").filter(|home| {
-                    hide_home && Path::new(home).is_absolute() && Path::new(home) != Path::new("/")
-                }) {
+                if let Some(home) = std::env::var_os("HOME")
+                    .filter(|home| Path::new(home).is_absolute() && Path::new(home) != Path::new("/"))
+                {
                     wrapped.extend(["--hide".into(), Path::new(&home).display().to_string()]);
                 }
             }

@@ -14,9 +14,10 @@
 //! kind, for tools writing one shared output path like cargo's `target/debug/client`); the tools'
 //! own caches (`GOCACHE`, cargo's target dir, uv, npm) lock themselves. With namespaces each step is
 //! contained like a run ([`Contained`]): PID and mount namespaces of its own that die with nbe, the
-//! host read-only but for its copy, its product and its kind's `{cache}` dirs. `prepare` reaches
-//! the registries with the caller's `HOME` readable; `build` runs with `HOME` hidden (rustup's home
-//! named first, so it stays in sight) and without network when the kind prepares. The run itself
+//! host read-only but for its copy, its product and its kind's `{cache}` dirs, the caller's `HOME`
+//! hidden (rustup's home named first, so it stays in sight). `prepare` reaches the registries, with
+//! only their settings in `HOME` bound back ([`REGISTRY_SETTINGS`]); `build` runs without network
+//! when the kind prepares. The run itself
 //! sees the products read-only, through `NBE_PREPARED` and `NBE_BUILT`.
 
 use std::collections::BTreeMap;
@@ -116,6 +117,8 @@ pub struct Client<'a> {
     /// The kind's defaults folder when not the one in effect in the repository (another library
     /// version: [`super::install::library_defaults`]).
     pub defaults: Option<&'a Path>,
+    /// Whether its package manager's install hooks run: its kind's `prepare_hooks` prepares it.
+    pub hooks: bool,
 }
 
 /// The environment `kind`'s steps get from the kinds table, `{cache}` replaced by `cache`.
@@ -168,10 +171,16 @@ pub fn make_ready(
         env,
         copy: None,
     };
+    // A client with hooks is prepared by another script, so into a product of its own: the key
+    // holds the script.
+    let prepare = match &spec.prepare_hooks {
+        Some(hooks) if client.hooks => Some(hooks),
+        _ => spec.prepare.as_ref(),
+    };
     // Each product is visible to the steps after it (a build may use the prepared dependencies).
     for (step, script, inputs, var) in [
-        ("prepare", &spec.prepare, Inputs::Deps, "NBE_PREPARED"),
-        ("build", &spec.build, Inputs::All, "NBE_BUILT"),
+        ("prepare", prepare, Inputs::Deps, "NBE_PREPARED"),
+        ("build", spec.build.as_ref(), Inputs::All, "NBE_BUILT"),
     ] {
         let Some(script) = script else { continue };
         match steps.product(step, script, inputs)? {
@@ -248,11 +257,10 @@ impl Steps<'_> {
         cache::create_dir(&sandbox.path().join("tmp"))?;
         let mut writable = vec![work.clone(), product.clone(), sandbox.path().to_path_buf()];
         writable.extend(self.own_caches()?);
-        // The build hides the caller's HOME; rustup's home was found through it, so it is named
+        // Every step hides the caller's HOME; rustup's home was found through it, so it is named
         // now (and so bound back), before HOME is out of sight.
         let build = step == "build";
-        if build
-            && std::env::var_os("RUSTUP_HOME").is_none()
+        if std::env::var_os("RUSTUP_HOME").is_none()
             && let Some(home) = std::env::var_os("HOME")
         {
             let rustup = Path::new(&home).join(".rustup");
@@ -267,7 +275,8 @@ impl Steps<'_> {
             // A build whose kind prepares has what it needs; others (deno caches its imports as
             // it builds) keep the network.
             network: !build || self.spec.prepare.is_none(),
-            hide_home: build,
+            // `prepare` reaches the registries as the caller set them up; `build` needs none.
+            keep: if build { Vec::new() } else { registry_settings() },
         };
         let (ok, output) = run_step(script, &work, &product, &env, self.tools, Some(&contained))?;
         if !ok {
@@ -440,8 +449,33 @@ pub(super) struct Contained<'a> {
     pub writable: Vec<PathBuf>,
     /// Whether the step reaches the network.
     pub network: bool,
-    /// Whether the caller's `HOME` is out of sight.
-    pub hide_home: bool,
+    /// What of the caller's `HOME`, hidden, is bound back read-only.
+    pub keep: Vec<PathBuf>,
+}
+
+/// The package managers' registry settings in the caller's `HOME` (mirrors, a private registry
+/// and its token), bound back read-only for `prepare` while the rest of `HOME` is hidden. Not
+/// `~/.netrc`: it holds the caller's credentials for every host, not a registry's.
+const REGISTRY_SETTINGS: [&str; 7] = [
+    ".npmrc",
+    ".m2/settings.xml",
+    ".config/pip",
+    ".pip",
+    ".config/uv",
+    ".cargo/config.toml",
+    ".cargo/config",
+];
+
+/// Those of [`REGISTRY_SETTINGS`] that exist in the caller's `HOME`.
+fn registry_settings() -> Vec<PathBuf> {
+    let Some(home) = std::env::var_os("HOME").map(PathBuf::from) else {
+        return Vec::new();
+    };
+    REGISTRY_SETTINGS
+        .iter()
+        .map(|name| home.join(name))
+        .filter(|path| path.exists())
+        .collect()
 }
 
 /// Runs one step's script with bash in `work`; returns whether it succeeded, and its merged
@@ -476,7 +510,7 @@ pub(super) fn run_step(
                 contained.sandbox,
                 &contained.writable,
                 contained.network,
-                contained.hide_home,
+                &contained.keep,
                 &bash,
             );
             (command, contained.isolation.parent_death_signal())

@@ -124,6 +124,7 @@ pub fn run_client(
             .iter()
             .find(|(kind, _)| *kind == selected.client.kind)
             .map(|(_, dir)| dir.as_path()),
+        hooks: selected.client.hooks,
     };
     // A missing requirement is found before anything is built for a client that cannot run.
     if let Some(reason) = crate::catalog::requires::unmet(selected, Some(&options.tools)) {

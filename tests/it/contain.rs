@@ -327,3 +327,147 @@ fn a_build_dies_with_nbe_and_ctrl_c_during_a_build_ends_with_130() {
         );
     }
 }
+
+/// A PEP 517 build backend kept in the package itself (so nothing is fetched to build it), which
+/// copies `$HOME/secret` of whoever builds the package into the package, and the registry
+/// settings it finds in `$HOME` too.
+const LEAKING_BACKEND: &str = r#"import os
+import zipfile
+
+NAME = "leak-0.1"
+
+
+def read(name):
+    try:
+        with open(os.path.join(os.environ.get("HOME", "/"), name)) as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    wheel = NAME + "-py3-none-any.whl"
+    found = (read("secret"), read(".config/uv/uv.toml"), read(".npmrc"))
+    files = {
+        "leak.py": "SECRET, UV, NPM = %r\n" % (found,),
+        NAME + ".dist-info/METADATA": "Metadata-Version: 2.1\nName: leak\nVersion: 0.1\n",
+        NAME + ".dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: leak\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    files[NAME + ".dist-info/RECORD"] = "".join(name + ",,\n" for name in files) + NAME + ".dist-info/RECORD,,\n"
+    with zipfile.ZipFile(os.path.join(wheel_directory, wheel), "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return wheel
+"#;
+
+#[test]
+fn a_python_package_built_in_prepare_cannot_read_the_callers_home() {
+    let repo = Repo::new();
+    let home = home_with_secret();
+    // The registry settings the caller keeps in HOME stay readable to the package managers, one
+    // of them a link to a dotfiles dir elsewhere.
+    std::fs::create_dir_all(home.path().join(".config/uv")).unwrap();
+    std::fs::write(home.path().join(".config/uv/uv.toml"), "native-tls = false\n").unwrap();
+    let dotfiles = crate::harness::shared_with_runs();
+    std::fs::write(dotfiles.path().join("npmrc"), "fund=false\n").unwrap();
+    std::os::unix::fs::symlink(dotfiles.path().join("npmrc"), home.path().join(".npmrc")).unwrap();
+    let cache = tempfile::Builder::new()
+        .prefix("nbe-it-cache-")
+        .tempdir()
+        .unwrap();
+    repo.write("examples/talk/leak/python/requirements.txt", "./leak\n")
+        .write(
+            "examples/talk/leak/python/leak/pyproject.toml",
+            "[build-system]\nrequires = []\nbuild-backend = \"backend\"\nbackend-path = [\".\"]\n\n[project]\nname = \"leak\"\nversion = \"0.1\"\n",
+        )
+        .write("examples/talk/leak/python/leak/backend.py", LEAKING_BACKEND)
+        .write(
+            "examples/talk/leak/python/main.py",
+            "import leak\n\nprint(f\"prepared; the secret reads {leak.SECRET!r}\")\nprint(f\"the registry settings read {leak.UV!r} and {leak.NPM!r}\")\n",
+        )
+        .write("examples/talk/leak/meta.yaml", "server: none\n");
+    let outcome = repo
+        .nbe(["--isolation", "namespace", "run", "talk/leak/python"])
+        .env("HOME", home.path().to_str().unwrap())
+        .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+        .run()
+        .code(0)
+        .stdout_has("prepared; the secret reads ''")
+        .stdout_has("the registry settings read 'native-tls = false' and 'fund=false'");
+    assert!(
+        !outcome.stdout.contains("token") && !outcome.stderr.contains("token"),
+        "{outcome:?}"
+    );
+}
+
+#[test]
+fn a_client_that_declares_hooks_has_its_install_hooks_run_contained() {
+    let repo = repo_with_defaults();
+    let home = home_with_secret();
+    let cache = tempfile::Builder::new()
+        .prefix("nbe-it-cache-")
+        .tempdir()
+        .unwrap();
+    let planted = home.path().join("planted");
+    // The hook writes into the package's node_modules, which the program reads, and tries the
+    // caller's HOME, which stays out of reach with hooks on.
+    repo.write(
+        "examples/talk/hook/node/package.json",
+        &format!(
+            "{{\"name\": \"hook\", \"version\": \"1.0.0\", \"scripts\": {{\"postinstall\": \"mkdir -p node_modules && echo the hook ran > node_modules/hook.txt; touch '{}' 2>/dev/null; true\"}}}}\n",
+            planted.display()
+        ),
+    )
+    .write(
+        "examples/talk/hook/node/package-lock.json",
+        "{\"name\": \"hook\", \"version\": \"1.0.0\", \"lockfileVersion\": 3, \"requires\": true, \"packages\": {\"\": {\"name\": \"hook\", \"version\": \"1.0.0\", \"hasInstallScript\": true}}}\n",
+    )
+    .write(
+        "examples/talk/hook/node/main.js",
+        "const fs = require(\"node:fs\");\n\nconst written = \"node_modules/hook.txt\";\nconsole.log(fs.existsSync(written) ? fs.readFileSync(written, \"utf8\").trim() : \"no hook ran\");\n",
+    )
+    .write("examples/talk/hook/meta.yaml", "server: none\n");
+    let run = || {
+        repo.nbe(["--isolation", "namespace", "run", "talk/hook/node"])
+            .env("HOME", home.path().to_str().unwrap())
+            .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+            .run()
+            .code(0)
+    };
+    run().stdout_has("no hook ran");
+    repo.write(
+        "examples/talk/hook/meta.yaml",
+        "server: none\nclients:\n  node:\n    hooks: true\n",
+    );
+    // The same package, prepared again: the choice is part of the product's key.
+    run().stdout_has("the hook ran");
+    assert!(!planted.exists(), "the hook wrote the caller's HOME");
+    // Declared off again, the product without hooks is the one run.
+    repo.write(
+        "examples/talk/hook/meta.yaml",
+        "server: none\nclients:\n  node:\n    hooks: false\n",
+    );
+    run().stdout_has("no hook ran");
+}
+
+#[test]
+fn hooks_are_refused_for_a_kind_without_them_and_a_misspelt_key_is_an_error() {
+    let repo = repo_with_defaults();
+    repo.write("examples/talk/greet/go/main.go", PROGRAMS[0].2).write(
+        "examples/talk/greet/meta.yaml",
+        "title: Greet\nclients:\n  go:\n    hooks: true\n",
+    );
+    repo.nbe(["test", "talk/greet"])
+        .run()
+        .code(1)
+        .stdout_has("examples/talk/greet/meta.yaml:4:12: `clients.go.hooks` asks for install hooks, but go clients have none to run (no `prepare_hooks` in its kind); remove the key");
+    repo.write(
+        "examples/talk/greet/meta.yaml",
+        "title: Greet\nclients:\n  go:\n    hook: true\n",
+    );
+    repo.nbe(["test", "talk/greet"])
+        .run()
+        .code(1)
+        .stdout_has("examples/talk/greet/meta.yaml:4:5: ")
+        .stdout_has("hook");
+}
