@@ -99,7 +99,25 @@ pub fn stamp(product: &Path) -> Result<()> {
 /// The check is cheap on the common path: every file's size, modification and change times
 /// against the stamp (a `stat` per file, no reading). Only when those differ (a cache copied or
 /// restored elsewhere gets new change times) is the content hashed again; a match restamps it.
+///
+/// A product is checked once per nbe process: its clients' runs see it read-only, and nbe
+/// writes a product only under its lock before stamping it, so a `test` of many clients of one
+/// kind (a `node_modules` or a virtualenv of thousands of files) does not walk it once a client.
 pub fn verified(product: &Path) -> bool {
+    static VERIFIED: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<PathBuf>>> =
+        std::sync::LazyLock::new(Default::default);
+    if VERIFIED.lock().is_ok_and(|verified| verified.contains(product)) {
+        return true;
+    }
+    let ok = verified_now(product);
+    if ok && let Ok(mut verified) = VERIFIED.lock() {
+        verified.insert(product.to_path_buf());
+    }
+    ok
+}
+
+/// [`verified`], checked now.
+fn verified_now(product: &Path) -> bool {
     let Ok(text) = std::fs::read_to_string(product.join(STAMP)) else {
         return false;
     };
@@ -224,28 +242,28 @@ mod tests {
         std::fs::create_dir_all(dir.join("bin")).unwrap();
         std::fs::write(dir.join("bin/client"), "a program").unwrap();
         std::os::unix::fs::symlink("/usr/bin/python3", dir.join("bin/python")).unwrap();
-        assert!(!verified(dir), "not stamped yet");
+        assert!(!verified_now(dir), "not stamped yet");
         stamp(dir).unwrap();
-        assert!(verified(dir));
+        assert!(verified_now(dir));
         // Truncated.
         std::fs::write(dir.join("bin/client"), "a prog").unwrap();
-        assert!(!verified(dir));
+        assert!(!verified_now(dir));
         stamp(dir).unwrap();
         // Replaced by content of the same size.
         std::fs::write(dir.join("bin/client"), "b prog").unwrap();
-        assert!(!verified(dir));
+        assert!(!verified_now(dir));
         stamp(dir).unwrap();
         // A link that leads elsewhere.
         std::fs::remove_file(dir.join("bin/python")).unwrap();
         std::os::unix::fs::symlink("/usr/bin/perl", dir.join("bin/python")).unwrap();
-        assert!(!verified(dir));
+        assert!(!verified_now(dir));
         stamp(dir).unwrap();
         // Deleted, or joined by a file the build never made.
         std::fs::remove_file(dir.join("bin/client")).unwrap();
-        assert!(!verified(dir));
+        assert!(!verified_now(dir));
         stamp(dir).unwrap();
         std::fs::write(dir.join("bin/extra"), "").unwrap();
-        assert!(!verified(dir));
+        assert!(!verified_now(dir));
     }
 
     #[test]
@@ -261,5 +279,18 @@ mod tests {
         assert!(verified(dir));
         assert_ne!(std::fs::read_to_string(dir.join(STAMP)).unwrap(), before);
         assert!(verified(dir));
+    }
+
+    #[test]
+    fn a_product_is_checked_once_per_process() {
+        let product = tempfile::tempdir().unwrap();
+        let dir = product.path();
+        std::fs::write(dir.join("client"), "a program").unwrap();
+        stamp(dir).unwrap();
+        assert!(verified(dir));
+        // The stamp is not read again: runs see products read-only, and nbe stamps what it makes.
+        std::fs::remove_file(dir.join(STAMP)).unwrap();
+        assert!(verified(dir));
+        assert!(!verified_now(dir));
     }
 }
