@@ -9,6 +9,12 @@
 //! The two files must tell the same story: the text of a cast's output events, joined and with
 //! CRLF read as LF, is exactly `output.txt` ([`cast_agrees`]). `nbe check`, and the site's badge
 //! with it, hold a recording edited by hand to that.
+//!
+//! A recording that attributed its output to the program's steps (see [`crate::runner::trace`])
+//! has a marker event `[time, "m", "main.sh:LINE"]` where each step's output begins, among the
+//! output events at that place; LINE is the first line of the step's code. The asciinema player
+//! shows them on its progress bar; the docs page shows each step's output under its code
+//! ([`cast_markers`]).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -18,6 +24,7 @@ use serde::Serialize;
 use crate::atomic::atomic_write;
 use crate::catalog::{Catalog, Client, Selected};
 use crate::error::{Error, Result};
+use crate::runner::trace::Marker;
 use crate::snapshot::{self, Snapshot};
 
 /// A client's recorded files, each read once: its snapshot, `output.txt` and `output.cast`.
@@ -52,34 +59,45 @@ impl Recording {
 
 /// Writes the recordings of `client` from a run's `output` and `events` (see [`cast`]), each file
 /// replaced atomically; `started` is when the run began.
-pub fn write(
-    client: &Client,
-    output: &[u8],
-    events: &[(Duration, usize)],
-    started: SystemTime,
-) -> Result<()> {
+pub fn write(client: &Client, taken: Taken, started: SystemTime) -> Result<()> {
     write_to(
         client,
         [&client.output_txt(), &client.output_cast()],
-        output,
-        events,
+        taken,
         started,
     )
+}
+
+/// What a run gave a recording: its output, when each piece arrived (time, end offset), and where
+/// its steps began (empty when it did not attribute them).
+#[derive(Debug, Clone, Copy)]
+pub struct Taken<'a> {
+    /// The merged output.
+    pub output: &'a [u8],
+    /// When each piece of it arrived: (time since start, end offset).
+    pub events: &'a [(Duration, usize)],
+    /// Where each step's output began, in order.
+    pub markers: &'a [Marker],
+}
+
+impl<'a> Taken<'a> {
+    /// What `result` gives a recording.
+    pub fn of(result: &'a crate::runner::RunResult) -> Self {
+        Self {
+            output: &result.output,
+            events: &result.events,
+            markers: &result.markers,
+        }
+    }
 }
 
 /// Keeps the recording of the run that wrote the pending snapshot `pending` of `client` beside
 /// it (`<client>.snap.new.txt` and `.snap.new.cast`), so that accepting the snapshot also makes
 /// that run the client's recording ([`accept_pending`]): one step leaves `nbe check` green.
 /// Nothing of nbe reads them as snapshots, since their names do not end in `.snap` or `.snap.new`.
-pub fn write_pending(
-    client: &Client,
-    pending: &Path,
-    output: &[u8],
-    events: &[(Duration, usize)],
-    started: SystemTime,
-) -> Result<()> {
+pub fn write_pending(client: &Client, pending: &Path, taken: Taken, started: SystemTime) -> Result<()> {
     let [txt, cast] = pending_files(pending);
-    write_to(client, [&txt, &cast], output, events, started)
+    write_to(client, [&txt, &cast], taken, started)
 }
 
 /// Accepts the pending snapshot `pending` of `client`: the recording kept beside it (if any)
@@ -127,20 +145,21 @@ fn pending_files(pending: &Path) -> [PathBuf; 2] {
 fn write_to(
     client: &Client,
     [txt_path, cast_path]: [&Path; 2],
-    output: &[u8],
-    events: &[(Duration, usize)],
+    taken: Taken,
     started: SystemTime,
 ) -> Result<()> {
     let timestamp = started
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |since| since.as_secs());
-    let txt = output_txt(output);
+    let txt = output_txt(taken.output);
     let cast = cast(
-        output,
+        taken,
         &txt,
-        events,
-        timestamp,
-        &format!("nbe run {}", client.path),
+        Meta {
+            timestamp,
+            title: &format!("nbe run {}", client.path),
+            main: client.main_name(),
+        },
     );
     atomic_write(txt_path, &txt)?;
     atomic_write(cast_path, cast.as_bytes())
@@ -186,6 +205,16 @@ pub enum CastError {
     Event {
         /// One-based line number.
         line: usize,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// A marker event does not name a step's line of the main file.
+    #[error("output.cast line {line}: the marker {label:?} {why}")]
+    Marker {
+        /// One-based line number of the event.
+        line: usize,
+        /// What it says.
+        label: String,
         /// What is wrong with it.
         why: String,
     },
@@ -238,11 +267,22 @@ struct Env {
     term: &'static str,
 }
 
-/// An asciicast v2 recording of `output`, whose pieces arrived at `events` (time, end offset).
+/// What a cast says about its run besides the output.
+#[derive(Debug, Clone, Copy)]
+pub struct Meta<'a> {
+    /// The start of the run in Unix seconds.
+    pub timestamp: u64,
+    /// Like `nbe run kv/put/cli`.
+    pub title: &'a str,
+    /// The main file's name, which markers name their line in (`main.sh`).
+    pub main: &'a str,
+}
+
+/// An asciicast v2 recording of `taken`: its output events, and its markers at their places.
 ///
-/// `txt` is [`output_txt`] of `output`, which sizes the terminal; `timestamp` is the start of the
-/// run in Unix seconds; `title` is like `nbe run kv/put/cli`.
-pub fn cast(output: &[u8], txt: &[u8], events: &[(Duration, usize)], timestamp: u64, title: &str) -> String {
+/// `txt` is [`output_txt`] of the output, which sizes the terminal.
+pub fn cast(taken: Taken, txt: &[u8], meta: Meta) -> String {
+    let output = taken.output;
     let text = String::from_utf8_lossy(txt);
     let widest = text
         .lines()
@@ -256,54 +296,89 @@ pub fn cast(output: &[u8], txt: &[u8], events: &[(Duration, usize)], timestamp: 
             .lines()
             .count()
             .clamp(*CAST_HEIGHT.start(), *CAST_HEIGHT.end()),
-        timestamp,
-        title,
+        timestamp: meta.timestamp,
+        title: meta.title,
         env: Env {
             shell: "/bin/bash",
             term: "xterm-256color",
         },
     };
-    let mut out = serde_json::to_string(&header).expect("a cast header serializes");
-    out.push('\n');
+    let mut out = Events {
+        text: serde_json::to_string(&header).expect("a cast header serializes"),
+        last: Duration::ZERO,
+    };
+    out.text.push('\n');
     let mut start = 0;
     let mut carry: Vec<u8> = Vec::new();
-    for &(at, end) in events {
+    let mut markers = taken.markers.iter().peekable();
+    // Each marker ends the output before it, as if an event ended there.
+    let mut take = |out: &mut Events, at: Duration, end: usize, carry: &mut Vec<u8>| {
         let end = end.min(output.len());
         if end <= start {
-            continue;
+            return;
         }
         carry.extend_from_slice(&output[start..end]);
         start = end;
-        let mut complete = complete_len(&carry);
+        let mut complete = complete_len(carry);
         // A carriage return may be the first half of a CRLF; its event would turn the LF after it
         // into a second CRLF, so it waits for what follows.
         if carry[..complete].ends_with(b"\r") {
             complete -= 1;
         }
         if complete == 0 {
-            continue;
+            return;
         }
         let rest = carry.split_off(complete);
-        push_event(&mut out, at, &carry);
-        carry = rest;
+        out.output(at, carry);
+        *carry = rest;
+    };
+    for &(at, end) in taken.events {
+        while let Some(marker) = markers.next_if(|marker| marker.offset < end) {
+            take(&mut out, at, marker.offset, &mut carry);
+            out.marker(marker.at, &format!("{}:{}", meta.main, marker.line));
+        }
+        take(&mut out, at, end, &mut carry);
     }
     if !carry.is_empty() {
-        let at = events.last().map(|(at, _)| *at).unwrap_or_default();
-        push_event(&mut out, at, &carry);
+        let at = taken.events.last().map(|(at, _)| *at).unwrap_or_default();
+        out.output(at, &carry);
     }
-    out
+    // Steps that printed nothing after the last output still began.
+    for marker in markers {
+        out.marker(marker.at, &format!("{}:{}", meta.main, marker.line));
+    }
+    out.text
 }
 
-/// Appends one output event; a terminal needs CRLF where the pipe carried LF.
-fn push_event(out: &mut String, at: Duration, bytes: &[u8]) {
-    let text = String::from_utf8_lossy(bytes)
-        .replace("\r\n", "\n")
-        .replace('\n', "\r\n");
-    // Microseconds are what asciinema itself writes; more digits only add noise.
-    let seconds = at.as_micros() as f64 / 1e6;
-    let event = serde_json::json!([seconds, "o", text]);
-    out.push_str(&event.to_string());
-    out.push('\n');
+/// The events of a cast being written, whose times never go back.
+struct Events {
+    text: String,
+    last: Duration,
+}
+
+impl Events {
+    /// Appends one output event; a terminal needs CRLF where the pipe carried LF.
+    fn output(&mut self, at: Duration, bytes: &[u8]) {
+        let text = String::from_utf8_lossy(bytes)
+            .replace("\r\n", "\n")
+            .replace('\n', "\r\n");
+        self.push(at, "o", &text);
+    }
+
+    /// Appends one marker event.
+    fn marker(&mut self, at: Duration, label: &str) {
+        self.push(at, "m", label);
+    }
+
+    fn push(&mut self, at: Duration, kind: &str, data: &str) {
+        // A marker's time and its output's come from two clock readings; the later one wins.
+        self.last = self.last.max(at);
+        // Microseconds are what asciinema itself writes; more digits only add noise.
+        let seconds = self.last.as_micros() as f64 / 1e6;
+        let event = serde_json::json!([seconds, kind, data]);
+        self.text.push_str(&event.to_string());
+        self.text.push('\n');
+    }
 }
 
 /// The length of `bytes` without an incomplete UTF-8 character at its end.
@@ -330,6 +405,49 @@ fn complete_len(bytes: &[u8]) -> usize {
 /// read as LF. Fails, naming the line, unless `cast` is a header and then events whose times
 /// never go back.
 pub fn cast_text(cast: &[u8]) -> std::result::Result<String, CastError> {
+    read_cast(cast).map(|(text, _)| text)
+}
+
+/// A marker event of a cast: where a step's output begins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CastMarker {
+    /// The event's one-based line in the cast.
+    pub event_line: usize,
+    /// Where it stands in the cast's text ([`cast_text`]), in bytes.
+    pub offset: usize,
+    /// What it says, like `main.sh:12`.
+    pub label: String,
+}
+
+impl CastMarker {
+    /// The line of `main` the marker names, or why it names none.
+    pub fn line_in(&self, main: &str) -> std::result::Result<usize, CastError> {
+        let bad = |why: String| CastError::Marker {
+            line: self.event_line,
+            label: self.label.clone(),
+            why,
+        };
+        let (file, line) = self
+            .label
+            .rsplit_once(':')
+            .ok_or_else(|| bad(format!("is not `{main}:LINE`")))?;
+        if file != main {
+            return Err(bad(format!("names {file}, not {main}")));
+        }
+        line.parse::<usize>()
+            .ok()
+            .filter(|&line| line > 0)
+            .ok_or_else(|| bad(format!("is not `{main}:LINE`")))
+    }
+}
+
+/// The markers of a cast, in order, each with its place in the cast's text.
+pub fn cast_markers(cast: &[u8]) -> std::result::Result<Vec<CastMarker>, CastError> {
+    read_cast(cast).map(|(_, markers)| markers)
+}
+
+/// The checks of [`cast_text`], giving its text and its markers.
+fn read_cast(cast: &[u8]) -> std::result::Result<(String, Vec<CastMarker>), CastError> {
     let text = std::str::from_utf8(cast).map_err(CastError::NotUtf8)?;
     let mut lines = text.lines().enumerate();
     let Some((_, first)) = lines.next() else {
@@ -342,6 +460,7 @@ pub fn cast_text(cast: &[u8]) -> std::result::Result<String, CastError> {
     }
     let mut last = 0.0;
     let mut shown = String::new();
+    let mut markers = Vec::new();
     for (index, line) in lines {
         if line.trim().is_empty() {
             continue;
@@ -362,11 +481,18 @@ pub fn cast_text(cast: &[u8]) -> std::result::Result<String, CastError> {
             return Err(bad(&format!("time {time} goes back from {last}")));
         }
         last = time;
-        if kind == "o" {
-            shown.push_str(data);
+        match kind {
+            // Each event's CRLFs are read alone, so that a marker's offset is in the text's terms.
+            "o" => shown.push_str(&data.replace("\r\n", "\n")),
+            "m" => markers.push(CastMarker {
+                event_line: index + 1,
+                offset: shown.len(),
+                label: data.to_string(),
+            }),
+            _ => {}
         }
     }
-    Ok(shown.replace("\r\n", "\n"))
+    Ok((shown.replace("\r\n", "\n"), markers))
 }
 
 /// Checks that `cast` is a cast showing exactly the text of `output_txt` (both with CRLF read as
@@ -394,6 +520,85 @@ mod tests {
         Duration::from_millis(n)
     }
 
+    /// The cast of `output`, arrived at `events`, with `markers`, started at 7 s past the epoch.
+    fn cast_of(output: &[u8], events: &[(Duration, usize)], markers: &[Marker], title: &str) -> String {
+        let taken = Taken {
+            output,
+            events,
+            markers,
+        };
+        let meta = Meta {
+            timestamp: 7,
+            title,
+            main: "main.sh",
+        };
+        cast(taken, &output_txt(output), meta)
+    }
+
+    fn marker(at: u64, offset: usize, line: u32) -> Marker {
+        Marker {
+            at: ms(at),
+            offset,
+            line,
+        }
+    }
+
+    #[test]
+    fn markers_stand_where_their_step_began_among_the_output() {
+        let output = b"one\ntwo\r\nthree\n";
+        // The second step began inside the first read, the third after the second read.
+        let events = [(ms(10), 9), (ms(30), output.len())];
+        let markers = [
+            marker(1, 0, 2),
+            marker(20, 4, 5),
+            marker(25, 9, 9),
+            marker(40, 15, 12),
+        ];
+        let cast = cast_of(output, &events, &markers, "t");
+        let lines: Vec<_> = cast.lines().skip(1).collect();
+        assert_eq!(
+            lines,
+            [
+                r#"[0.001,"m","main.sh:2"]"#,
+                r#"[0.01,"o","one\r\n"]"#,
+                r#"[0.02,"m","main.sh:5"]"#,
+                r#"[0.02,"o","two\r\n"]"#,
+                r#"[0.025,"m","main.sh:9"]"#,
+                r#"[0.03,"o","three\r\n"]"#,
+                r#"[0.04,"m","main.sh:12"]"#,
+            ]
+        );
+        cast_agrees(cast.as_bytes(), &output_txt(output)).unwrap();
+        let read = cast_markers(cast.as_bytes()).unwrap();
+        // Offsets are in output.txt's terms: the CRLF counts as one byte.
+        let places: Vec<_> = read
+            .iter()
+            .map(|m| (m.event_line, m.offset, m.label.as_str()))
+            .collect();
+        assert_eq!(
+            places,
+            [
+                (2, 0, "main.sh:2"),
+                (4, 4, "main.sh:5"),
+                (6, 8, "main.sh:9"),
+                (8, 14, "main.sh:12")
+            ]
+        );
+        assert_eq!(read[1].line_in("main.sh"), Ok(5));
+        let wrong = |label: &str| CastMarker {
+            event_line: 3,
+            offset: 0,
+            label: label.into(),
+        };
+        assert_eq!(
+            wrong("other.sh:5").line_in("main.sh").unwrap_err().to_string(),
+            "output.cast line 3: the marker \"other.sh:5\" names other.sh, not main.sh"
+        );
+        assert!(wrong("main.sh:x").line_in("main.sh").is_err());
+        assert!(wrong("main.sh:0").line_in("main.sh").is_err());
+        assert!(wrong("chapter 1").line_in("main.sh").is_err());
+    }
+
     #[test]
     fn output_txt_turns_crlf_into_lf_only() {
         assert_eq!(output_txt(b"a\r\nb\rc\n"), b"a\nb\rc\n");
@@ -403,11 +608,10 @@ mod tests {
     fn events_keep_their_timings_and_never_split_a_character() {
         let output = "é€x\n".as_bytes();
         // Split inside "é" (2 bytes) and inside "€" (3 bytes).
-        let cast = cast(
+        let cast = cast_of(
             output,
-            &output_txt(output),
             &[(ms(10), 1), (ms(20), 3), (ms(30), output.len())],
-            7,
+            &[],
             "nbe run a/b/cli",
         );
         let lines: Vec<_> = cast.lines().collect();
@@ -424,13 +628,7 @@ mod tests {
     #[test]
     fn a_crlf_split_between_reads_stays_in_one_event() {
         let output = b"a\r\nb\r\n";
-        let cast = cast(
-            output,
-            &output_txt(output),
-            &[(ms(1), 2), (ms(2), output.len())],
-            7,
-            "t",
-        );
+        let cast = cast_of(output, &[(ms(1), 2), (ms(2), output.len())], &[], "t");
         let lines: Vec<_> = cast.lines().collect();
         assert_eq!(lines[1], r#"[0.001,"o","a"]"#);
         assert_eq!(
@@ -445,7 +643,7 @@ mod tests {
         let output = "one\ntwo é\nthree\n".as_bytes();
         let txt = output_txt(output);
         let events = [(ms(1), 3), (ms(2), 9), (ms(3), output.len())];
-        let cast = cast(output, &txt, &events, 7, "t");
+        let cast = cast_of(output, &events, &[], "t");
         cast_agrees(cast.as_bytes(), &txt).unwrap();
         cast_agrees(cast.as_bytes(), &output_txt(b"one\r\ntwo \xc3\xa9\r\nthree\r\n")).unwrap();
         let err = cast_agrees(cast.as_bytes(), b"one\ntwo e\nthree\n").unwrap_err();
@@ -475,7 +673,7 @@ mod tests {
         };
         assert_eq!(duration(&client), None, "no cast, no duration");
         let output = b"one\ntwo\n";
-        let text = cast(output, output, &[(ms(250), 4), (ms(11_600), 8)], 7, "t");
+        let text = cast_of(output, &[(ms(250), 4), (ms(11_600), 8)], &[], "t");
         std::fs::write(client.output_cast(), &text).unwrap();
         assert_eq!(duration(&client), Some(ms(11_600)));
         std::fs::write(client.output_cast(), "{\"version\": 2}\nnot json\n").unwrap();
@@ -502,11 +700,10 @@ mod tests {
     fn the_terminal_fits_the_widest_table_and_a_screenful() {
         let row = format!("│{}│\n", "─".repeat(130));
         let output = row.repeat(60);
-        let cast = cast(
+        let cast = cast_of(
             output.as_bytes(),
-            &output_txt(output.as_bytes()),
             &[(Duration::from_millis(5), output.len())],
-            7,
+            &[],
             "t",
         );
         let header: serde_json::Value = serde_json::from_str(cast.lines().next().unwrap()).unwrap();
@@ -529,7 +726,12 @@ mod tests {
         let pending = dir.path().join("snapshots/a/b/cli.snap.new");
         std::fs::create_dir_all(pending.parent().unwrap()).unwrap();
         let started = SystemTime::UNIX_EPOCH + Duration::from_secs(7);
-        write_pending(&client, &pending, b"new\n", &[(ms(5), 4)], started).unwrap();
+        let taken = Taken {
+            output: b"new\n",
+            events: &[(ms(5), 4)],
+            markers: &[],
+        };
+        write_pending(&client, &pending, taken, started).unwrap();
         std::fs::write(&pending, "pending").unwrap();
         assert!(accept_pending(&client, &pending).unwrap());
         assert_eq!(std::fs::read(client.output_txt()).unwrap(), b"new\n");
@@ -548,7 +750,12 @@ mod tests {
         assert!(!accept_pending(&client, &pending).unwrap());
         assert!(!txt.exists());
         assert_eq!(std::fs::read(client.output_txt()).unwrap(), b"new\n");
-        write_pending(&client, &pending, b"x\n", &[], started).unwrap();
+        let taken = Taken {
+            output: b"x\n",
+            events: &[],
+            markers: &[],
+        };
+        write_pending(&client, &pending, taken, started).unwrap();
         std::fs::write(&pending, "third").unwrap();
         remove_pending(&pending).unwrap();
         assert!(!pending.exists() && !txt.exists() && !cast.exists());
