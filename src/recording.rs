@@ -14,7 +14,9 @@
 //! has a marker event `[time, "m", "main.sh:LINE"]` where each step's output begins, among the
 //! output events at that place; LINE is the first line of the step's code. The asciinema player
 //! shows them on its progress bar; the docs page shows each step's output under its code
-//! ([`cast_markers`]).
+//! ([`step_places`]). The header of such a cast also lists the main file's code lines at the
+//! time (`code_lines`): a prose edit moves the code without changing it (and needs no new
+//! recording), and a marker finds its line again as the same line of code.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -24,6 +26,9 @@ use serde::Serialize;
 use crate::atomic::atomic_write;
 use crate::catalog::{Catalog, Client, Selected};
 use crate::error::{Error, Result};
+use crate::program::memo;
+use crate::program::split::StepLines;
+use crate::program::syntax::Syntax;
 use crate::runner::trace::Marker;
 use crate::snapshot::{self, Snapshot};
 
@@ -152,6 +157,16 @@ fn write_to(
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |since| since.as_secs());
     let txt = output_txt(taken.output);
+    // The steps the run attributed its output to, read from the same file.
+    let code_lines = if taken.markers.is_empty() {
+        Vec::new()
+    } else {
+        let source = std::fs::read_to_string(&client.main)
+            .map_err(|e| Error::io(format!("failed to read {}", client.main.display()), e))?;
+        memo::step_lines(Syntax::for_file(&client.main), &source)
+            .map(|lines| lines.code)
+            .unwrap_or_default()
+    };
     let cast = cast(
         taken,
         &txt,
@@ -159,6 +174,7 @@ fn write_to(
             timestamp,
             title: &format!("nbe run {}", client.path),
             main: client.main_name(),
+            code_lines: &code_lines,
         },
     );
     atomic_write(txt_path, &txt)?;
@@ -257,6 +273,9 @@ struct Header<'a> {
     timestamp: u64,
     title: &'a str,
     env: Env,
+    /// The main file's code lines when recorded, with markers only (see the module doc).
+    #[serde(skip_serializing_if = "<[usize]>::is_empty")]
+    code_lines: &'a [usize],
 }
 
 /// What the run's terminal was.
@@ -276,6 +295,8 @@ pub struct Meta<'a> {
     pub title: &'a str,
     /// The main file's name, which markers name their line in (`main.sh`).
     pub main: &'a str,
+    /// The main file's code lines, written in the header when there are markers.
+    pub code_lines: &'a [usize],
 }
 
 /// An asciicast v2 recording of `taken`: its output events, and its markers at their places.
@@ -301,6 +322,11 @@ pub fn cast(taken: Taken, txt: &[u8], meta: Meta) -> String {
         env: Env {
             shell: "/bin/bash",
             term: "xterm-256color",
+        },
+        code_lines: if taken.markers.is_empty() {
+            &[]
+        } else {
+            meta.code_lines
         },
     };
     let mut out = Events {
@@ -446,6 +472,65 @@ pub fn cast_markers(cast: &[u8]) -> std::result::Result<Vec<CastMarker>, CastErr
     read_cast(cast).map(|(_, markers)| markers)
 }
 
+/// Where each step's output begins in `cast`, in order: (offset in the cast's text, first line of
+/// the step of `main` as it is `now`). A marker names the line of code it began at when recorded;
+/// with the header's `code_lines`, that is the same line of code now, wherever prose edits moved
+/// it, and its step is the one holding it. Fails, naming the marker, when it names no line of
+/// code (prose, or past the end), or, in a cast without `code_lines`, no step's first line.
+pub fn step_places(
+    cast: &[u8],
+    main: &str,
+    now: &StepLines,
+) -> std::result::Result<Vec<(usize, usize)>, CastError> {
+    let markers = cast_markers(cast)?;
+    if markers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let recorded = recorded_code_lines(cast);
+    markers
+        .iter()
+        .map(|marker| {
+            let line = marker.line_in(main)?;
+            let bad = |why: String| CastError::Marker {
+                line: marker.event_line,
+                label: marker.label.clone(),
+                why,
+            };
+            let current = match &recorded {
+                Some(recorded) => {
+                    let nth = recorded.binary_search(&line).map_err(|_| {
+                        bad(format!(
+                            "names line {line}, where {main} had no code when recorded (a line of prose, or past its end)"
+                        ))
+                    })?;
+                    *now.code.get(nth).ok_or_else(|| {
+                        bad(format!("names line {line}, past the code {main} has now"))
+                    })?
+                }
+                None if now.starts.contains(&line) => line,
+                None => {
+                    return Err(bad(format!(
+                        "names line {line}, where no step of {main} begins (a line of prose, inside a step, or past its end)"
+                    )));
+                }
+            };
+            // Steps follow each other in the file: the step holding a line is the last one
+            // beginning at or before it.
+            let step = now.starts.partition_point(|&start| start <= current);
+            let first = now.starts.get(step.wrapping_sub(1)).copied().unwrap_or(current);
+            Ok((marker.offset, first))
+        })
+        .collect()
+}
+
+/// The `code_lines` of a cast's header, when it has them.
+fn recorded_code_lines(cast: &[u8]) -> Option<Vec<usize>> {
+    let header = cast.split(|&b| b == b'\n').next()?;
+    let header: serde_json::Value = serde_json::from_slice(header).ok()?;
+    let lines = header.get("code_lines")?.as_array()?;
+    lines.iter().map(|n| n.as_u64().map(|n| n as usize)).collect()
+}
+
 /// The checks of [`cast_text`], giving its text and its markers.
 fn read_cast(cast: &[u8]) -> std::result::Result<(String, Vec<CastMarker>), CastError> {
     let text = std::str::from_utf8(cast).map_err(CastError::NotUtf8)?;
@@ -531,6 +616,7 @@ mod tests {
             timestamp: 7,
             title,
             main: "main.sh",
+            code_lines: &[2, 3, 5, 9, 12],
         };
         cast(taken, &output_txt(output), meta)
     }
@@ -597,6 +683,57 @@ mod tests {
         assert!(wrong("main.sh:x").line_in("main.sh").is_err());
         assert!(wrong("main.sh:0").line_in("main.sh").is_err());
         assert!(wrong("chapter 1").line_in("main.sh").is_err());
+    }
+
+    #[test]
+    fn markers_find_their_code_again_after_prose_edits_move_it() {
+        let output = b"one\ntwo\n";
+        let markers = [marker(1, 0, 2), marker(2, 4, 5)];
+        let cast = cast_of(output, &[(ms(3), 8)], &markers, "t");
+        assert!(
+            cast.lines()
+                .next()
+                .unwrap()
+                .contains(r#""code_lines":[2,3,5,9,12]"#)
+        );
+        // As recorded: the steps begin at lines 2 and 5.
+        let same = StepLines {
+            starts: vec![2, 5, 12],
+            code: vec![2, 3, 5, 9, 12],
+        };
+        assert_eq!(
+            step_places(cast.as_bytes(), "main.sh", &same),
+            Ok(vec![(0, 2), (4, 5)])
+        );
+        // Two lines of prose added at the top, and a comment splitting the last step: the same
+        // code lines, two lines down; line 5's code is now line 7.
+        let moved = StepLines {
+            starts: vec![4, 7, 11, 14],
+            code: vec![4, 5, 7, 11, 14],
+        };
+        assert_eq!(
+            step_places(cast.as_bytes(), "main.sh", &moved),
+            Ok(vec![(0, 4), (4, 7)])
+        );
+        // A marker on a line that held no code, or with no code lines to read it by.
+        let prose = cast.replace(r#""m","main.sh:5""#, r#""m","main.sh:4""#);
+        assert_eq!(
+            step_places(prose.as_bytes(), "main.sh", &same)
+                .unwrap_err()
+                .to_string(),
+            "output.cast line 4: the marker \"main.sh:4\" names line 4, where main.sh had no code when recorded (a line of prose, or past its end)"
+        );
+        let bare = cast.replace(r#","code_lines":[2,3,5,9,12]"#, "");
+        assert_eq!(
+            step_places(bare.as_bytes(), "main.sh", &same),
+            Ok(vec![(0, 2), (4, 5)])
+        );
+        let inside = bare.replace(r#""m","main.sh:5""#, r#""m","main.sh:3""#);
+        assert!(step_places(inside.as_bytes(), "main.sh", &same).is_err());
+        // Without markers there is nothing to place.
+        let plain = cast_of(output, &[(ms(3), 8)], &[], "t");
+        assert!(!plain.contains("code_lines"));
+        assert_eq!(step_places(plain.as_bytes(), "main.sh", &same), Ok(vec![]));
     }
 
     #[test]

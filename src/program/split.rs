@@ -148,6 +148,29 @@ pub struct Step {
     pub lines: Vec<std::ops::RangeInclusive<usize>>,
 }
 
+/// Where a program's steps begin, and its code lines: what a recording's markers are read
+/// against ([`crate::recording::step_places`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StepLines {
+    /// The first line of each step, in order.
+    pub starts: Vec<usize>,
+    /// Every line of code, in order.
+    pub code: Vec<usize>,
+}
+
+impl StepLines {
+    /// The lines of `steps`.
+    pub fn of(steps: &[Step]) -> Self {
+        Self {
+            starts: steps.iter().map(|step| step.first).collect(),
+            code: steps
+                .iter()
+                .flat_map(|step| step.lines.iter().cloned().flatten())
+                .collect(),
+        }
+    }
+}
+
 /// The steps of `source`, one per block of `blocks` that has code, in order.
 pub fn steps(source: &str, blocks: &[Block]) -> Vec<Step> {
     let starts: Vec<usize> = std::iter::once(0)
