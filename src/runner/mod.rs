@@ -246,6 +246,11 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
     // Output and the exit of the main process arrive on one channel, each from its own thread, so
     // the exit is seen at once even while background servers still hold the pipe open.
     let (messages, received) = mpsc::channel::<Message>();
+    let stopper = channel
+        .as_ref()
+        .map(trace::Channel::stopper)
+        .transpose()
+        .map_err(|e| Error::io(format!("failed to set up the trace of {}", spec.label), e))?;
     let pump = {
         let messages = messages.clone();
         std::thread::spawn(move || match channel {
@@ -303,6 +308,9 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
         }
     };
     let leaked = group.terminate(GRACE);
+    if let Some(stopper) = stopper {
+        stopper.stop();
+    }
     // Everything has ended, so the pipe reaches EOF and both threads hang up.
     while let Ok(message) = received.recv() {
         take(message, sink);
@@ -390,30 +398,42 @@ fn read_some(
 /// [`pump`] for a run that attributes its output to steps: waits for output or a step. On a
 /// step, it first takes exactly what the pipe holds at that moment (everything the steps before
 /// wrote, since their commands have ended), then sends the step, then lets the script go on.
+/// It serves steps until nbe stops it ([`trace::Stopper`]), even once the output pipe closed (a
+/// script that sent its output elsewhere still waits for each step's answer), then reads the
+/// output to its end.
 fn pump_steps(reader: &os_pipe::PipeReader, mut channel: trace::Channel, chunks: &mpsc::Sender<Message>) {
     use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
     use std::os::fd::AsFd;
     let mut buffer = vec![0u8; 64 * 1024];
+    let mut open = true;
     loop {
         let mut fds = [
-            PollFd::new(reader.as_fd(), PollFlags::POLLIN),
             PollFd::new(channel.steps_fd(), PollFlags::POLLIN),
+            PollFd::new(reader.as_fd(), PollFlags::POLLIN),
         ];
-        match poll(&mut fds, PollTimeout::NONE) {
+        // Once the output pipe is closed it would be ready forever: only steps are waited for.
+        let watched = if open { &mut fds[..] } else { &mut fds[..1] };
+        match poll(watched, PollTimeout::NONE) {
             Ok(_) => {}
             Err(nix::errno::Errno::EINTR) => continue,
-            Err(_) => return,
+            Err(_) => break,
         }
         let ready = |fd: &PollFd| fd.revents().is_some_and(|r| !r.is_empty());
-        let (output, step) = (ready(&fds[0]), ready(&fds[1]));
+        let (step, output) = (ready(&fds[0]), open && ready(&fds[1]));
         if step {
-            let Ok(lines) = channel.read_steps() else { return };
+            let Ok((lines, stop)) = channel.read_steps() else {
+                break;
+            };
             for line in lines {
-                let mut left = trace::waiting(reader).unwrap_or(0);
+                let mut left = if open {
+                    trace::waiting(reader).unwrap_or(0)
+                } else {
+                    0
+                };
                 while left > 0 {
                     let room = left.min(buffer.len());
                     match read_some(reader, &mut buffer[..room], chunks) {
-                        Some(0) | None => return,
+                        Some(0) | None => break,
                         Some(n) => left -= n,
                     }
                 }
@@ -421,9 +441,20 @@ fn pump_steps(reader: &os_pipe::PipeReader, mut channel: trace::Channel, chunks:
                     return;
                 }
             }
-        } else if output && read_some(reader, &mut buffer, chunks).is_none_or(|n| n == 0) {
-            return;
+            if stop {
+                break;
+            }
+        } else if output {
+            match read_some(reader, &mut buffer, chunks) {
+                Some(0) => open = false,
+                Some(_) => {}
+                None => return,
+            }
         }
+    }
+    // What is left: the output of processes still ending, up to the pipe's end.
+    if open {
+        while read_some(reader, &mut buffer, chunks).is_some_and(|n| n > 0) {}
     }
 }
 
@@ -475,12 +506,24 @@ mod tests {
             .spawn()
             .unwrap();
         let (messages, received) = mpsc::channel();
-        match channel {
+        let stopper = channel.as_ref().map(|channel| channel.stopper().unwrap());
+        let pump = std::thread::spawn(move || match channel {
             Some(channel) => pump_steps(&reader, channel, &messages),
             None => pump(reader, &messages),
+        });
+        // A script waiting for an answer that never comes would hang here: fail instead.
+        let started = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > Duration::from_secs(20) {
+                child.kill().unwrap();
+                panic!("the script did not end");
+            }
+            std::thread::sleep(Duration::from_millis(10));
         }
-        child.wait().unwrap();
-        drop(messages);
+        if let Some(stopper) = stopper {
+            stopper.stop();
+        }
+        pump.join().unwrap();
         let (mut output, mut markers) = (Vec::new(), Vec::new());
         for message in received {
             match message {
@@ -558,6 +601,15 @@ mod tests {
                 (11, "one\ntwo\n".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn a_script_that_closes_its_output_still_goes_through_its_steps() {
+        let script = "#!/bin/bash\n# Said.\necho said\n\n# Away.\nexec >/dev/null 2>&1\necho gone\n\n# Still going.\necho gone too\n\n# Last.\ntrue\n";
+        let (output, markers) = attributed(script, &[], true);
+        assert_eq!(output, "said\n");
+        let lines: Vec<u32> = markers.iter().map(|&(_, line)| line).collect();
+        assert_eq!(lines, [1, 6, 10, 13]);
     }
 
     #[test]

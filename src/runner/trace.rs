@@ -104,29 +104,51 @@ impl Channel {
         self.steps.as_fd()
     }
 
+    /// What nbe writes to stop the pump once the run is over: the pump serves steps until then,
+    /// even after the output pipe closed (a script may send its output elsewhere and go on).
+    pub fn stopper(&self) -> std::io::Result<Stopper> {
+        self.steps.try_clone().map(Stopper)
+    }
+
     /// Reads what the trap wrote, once (call it when the FIFO is readable), and returns the first
-    /// lines of the steps it names, in order. The trap waits after each, so there is one at most.
-    pub fn read_steps(&mut self) -> std::io::Result<Vec<u32>> {
+    /// lines of the steps it names, in order (the trap waits after each, so there is one at
+    /// most), and whether nbe asked to stop ([`Stopper`]).
+    pub fn read_steps(&mut self) -> std::io::Result<(Vec<u32>, bool)> {
         let mut buffer = [0u8; 256];
         let n = self.steps.read(&mut buffer)?;
         self.partial.extend_from_slice(&buffer[..n]);
-        let mut lines = Vec::new();
+        let (mut lines, mut stop) = (Vec::new(), false);
         while let Some(end) = self.partial.iter().position(|&b| b == b'\n') {
             let line: Vec<u8> = self.partial.drain(..=end).collect();
-            // The trap writes only numbers from nbe's own map.
-            if let Some(line) = std::str::from_utf8(&line[..end])
+            // The trap writes only numbers from nbe's own map, all lines of a file: 0 is nbe's.
+            match std::str::from_utf8(&line[..end])
                 .ok()
                 .and_then(|l| l.parse().ok())
             {
-                lines.push(line);
+                Some(0) => stop = true,
+                Some(line) => lines.push(line),
+                None => {}
             }
         }
-        Ok(lines)
+        Ok((lines, stop))
     }
 
     /// Lets the trap go on to the step's first command.
     pub fn ack(&mut self) -> std::io::Result<()> {
         self.acks.write_all(b"\n")
+    }
+}
+
+/// nbe's way to stop the pump of an attributed run once the run is over (see [`Channel::stopper`]).
+#[derive(Debug)]
+pub struct Stopper(File);
+
+impl Stopper {
+    /// Tells the pump the run is over.
+    pub fn stop(mut self) {
+        // The FIFO is nbe's own, opened read-write: the write cannot block on a reader; should it
+        // fail, the pump still ends when the output pipe closes and nothing ever writes a step.
+        let _ = self.0.write_all(b"0\n");
     }
 }
 
