@@ -484,7 +484,13 @@ impl Model<'_> {
             "<p class=\"verify\">Verify it as the site did: <code>nbe run {path}</code></p>\n\
              <p class=\"file\"><a href=\"{files}{source}\">{source}</a>\
              <button type=\"button\" class=\"copy\" data-copy-program hidden>Copy the program</button>\
-             <a href=\"#output\">Jump to the output</a>{edit}</p>\n",
+             <a href=\"#output\">{jump}</a>{edit}</p>\n",
+            // With each step's output under its step, the end of the page holds the replay alone.
+            jump = if view.steps.is_some() {
+                "Jump to the replay"
+            } else {
+                "Jump to the output"
+            },
             path = escape(&client.path),
             source = escape(source_name),
             edit = self.edit_link(client),

@@ -105,6 +105,7 @@ fn a_recording_marks_where_each_step_began_and_the_page_shows_it_under_the_step(
         &page[get..value]
     );
     assert!(page.contains("<h2 id=\"output\">Replay the run</h2>"));
+    assert!(page.contains("<a href=\"#output\">Jump to the replay</a>"));
     assert_eq!(
         page.matches("<pre class=\"terminal").count(),
         page.matches("class=\"step-output\"").count(),
