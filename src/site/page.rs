@@ -802,6 +802,10 @@ pub(super) fn segments(text: &str, places: &[(usize, usize)]) -> std::collection
     let mut cuts: Vec<(usize, usize)> = Vec::with_capacity(places.len());
     for &(offset, step) in places {
         let mut at = offset.min(text.len());
+        // A hand-edited cast may place a marker inside a character.
+        while !text.is_char_boundary(at) {
+            at += 1;
+        }
         if at > 0 && text.as_bytes()[at - 1] != b'\n' {
             at = text[at..]
                 .find('\n')
@@ -929,6 +933,12 @@ mod tests {
         // Output before the first marker is the first step's.
         let steps = segments("x\ny\n", &[(2, 4)]);
         assert_eq!(steps.get(&4).map(String::as_str), Some("x\ny\n"));
+        // A place inside a character, or past the end, cuts nothing it should not.
+        let steps = segments("é\nü\n", &[(0, 1), (1, 2), (9, 3)]);
+        assert_eq!(
+            steps.into_iter().collect::<Vec<_>>(),
+            [(1, "é\n".to_string()), (2, "ü\n".to_string())]
+        );
     }
 
     #[test]
