@@ -941,6 +941,25 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any places, in any text: no panic, no line split between steps, nothing made up.
+        #[test]
+        fn segments_keep_lines_whole(
+            text in "(é|ü|a|b| |\n){0,60}",
+            places in proptest::collection::vec((0usize..80, 1usize..5), 0..8),
+        ) {
+            let steps = segments(&text, &places);
+            let total: usize = steps.values().map(String::len).sum();
+            proptest::prop_assert!(total <= text.len());
+            for part in steps.values() {
+                let lines: Vec<&str> = text.split_inclusive('\n').collect();
+                for line in part.split_inclusive('\n') {
+                    proptest::prop_assert!(lines.contains(&line), "{line:?} is a whole line of the text");
+                }
+            }
+        }
+    }
+
     #[test]
     fn provenance_names_what_is_known() {
         let html = provenance(
