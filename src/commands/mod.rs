@@ -101,7 +101,10 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
             report,
         } => {
             let config = config()?;
-            let options = RunOptions::resolve(&config, &run.into())?;
+            let options = RunOptions {
+                attribute: true,
+                ..RunOptions::resolve(&config, &run.into())?
+            };
             let adopt = adopt.then_some(crate::suite::update::Adopt { accept_changes });
             let record_options = record::RecordOptions { all, force, adopt };
             record::record(&config, &prefixes, &options, record_options, &report.into())

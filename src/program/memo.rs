@@ -1,5 +1,5 @@
-//! A memo of [`split::code`], of [`Syntax::parse`] and of whether a program has prose (for
-//! `nbe lint`) on disk, so that hashing, linting or building the site of the catalog does not
+//! A memo of [`split::code`], of [`Syntax::parse`], of whether a program has prose (for
+//! `nbe lint`) and of where its steps begin on disk, so that hashing, linting or building the site of the catalog does not
 //! parse every program again on every run.
 //!
 //! Parsing a program with its grammar takes tens of milliseconds (syntect matches its regexes on
@@ -62,6 +62,26 @@ pub fn has_prose(syntax: &Syntax, source: &str) -> Result<bool, LexError> {
         })
     })?;
     Ok(answer == "yes")
+}
+
+/// Where the steps of `source` begin and its code lines ([`split::StepLines`]), answered from
+/// the memo when this build already read the same text: `nbe check` asks it of every recording
+/// that attributes its output to steps.
+pub fn step_lines(syntax: &Syntax, source: &str) -> Result<split::StepLines, LexError> {
+    let numbers = |list: &[usize]| list.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ");
+    let answer = remembered("steps", syntax, source, || {
+        split::split(syntax, source).map(|split| {
+            let lines = split::StepLines::of(&split::steps(source, &split::blocks(&split.sections)));
+            format!("{}\n{}", numbers(&lines.starts), numbers(&lines.code))
+        })
+    })?;
+    let mut parts = answer
+        .split('\n')
+        .map(|part| part.split_whitespace().filter_map(|n| n.parse().ok()).collect());
+    Ok(split::StepLines {
+        starts: parts.next().unwrap_or_default(),
+        code: parts.next().unwrap_or_default(),
+    })
 }
 
 /// The answer to `question` about `source` read with `syntax`: from the memo when this build

@@ -138,6 +138,62 @@ pub fn blocks(sections: &[Section]) -> Vec<Block<'_>> {
     out
 }
 
+/// A step of a program: the code of one [`Block`], as the one-based lines of the source it covers.
+/// A recording attributes output to steps, named by their first line ([`Step::first`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The first line of the step's code: its name in a recording's markers.
+    pub first: usize,
+    /// The lines of its code, one range per piece.
+    pub lines: Vec<std::ops::RangeInclusive<usize>>,
+}
+
+/// Where a program's steps begin, and its code lines: what a recording's markers are read
+/// against ([`crate::recording::step_places`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StepLines {
+    /// The first line of each step, in order.
+    pub starts: Vec<usize>,
+    /// Every line of code, in order.
+    pub code: Vec<usize>,
+}
+
+impl StepLines {
+    /// The lines of `steps`.
+    pub fn of(steps: &[Step]) -> Self {
+        Self {
+            starts: steps.iter().map(|step| step.first).collect(),
+            code: steps
+                .iter()
+                .flat_map(|step| step.lines.iter().cloned().flatten())
+                .collect(),
+        }
+    }
+}
+
+/// The steps of `source`, one per block of `blocks` that has code, in order.
+pub fn steps(source: &str, blocks: &[Block]) -> Vec<Step> {
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|at| at + 1))
+        .collect();
+    // The one-based line holding byte `at`.
+    let line = |at: usize| starts.partition_point(|&start| start <= at);
+    blocks
+        .iter()
+        .filter_map(|block| {
+            let first = block.code.first()?;
+            Some(Step {
+                first: line(first.start),
+                lines: block
+                    .code
+                    .iter()
+                    .map(|range| line(range.start)..=line(range.end.saturating_sub(1).max(range.start)))
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
 /// The code of `source` written in `syntax`, without its prose: every line [`split`] reads as code
 /// (a shebang, a trailing comment, every line of a heredoc or multi-line string), in order, each
 /// ending with a newline. Prose lines, `<!break>` markers and blank lines between them are left
@@ -284,6 +340,27 @@ mod tests {
             .iter()
             .map(|(p, c)| (p.to_string(), c.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn steps_name_their_first_code_line_and_cover_every_code_line() {
+        let source = "#!/bin/bash\nset -e\n\n# Start.\na \\\n  b\n\nc\n# Then.\nd\n";
+        let split = split(Syntax::of(Kind::named("cli")), source).unwrap();
+        let steps = steps(source, &blocks(&split.sections));
+        // The shebang and `set -e` join the first step, and `c`, without prose, the next one.
+        assert_eq!(
+            steps,
+            vec![
+                Step {
+                    first: 1,
+                    lines: vec![1..=2, 5..=6]
+                },
+                Step {
+                    first: 8,
+                    lines: vec![8..=8, 10..=10]
+                },
+            ]
+        );
     }
 
     #[test]

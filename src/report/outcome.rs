@@ -283,6 +283,7 @@ mod tests {
             leaked: Vec::new(),
             server_log: String::new(),
             failed_command: None,
+            markers: Vec::new(),
         }
     }
 

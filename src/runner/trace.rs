@@ -17,14 +17,151 @@
 //! with that command's status; [`read`] keeps it only then. Failures bash reports without running
 //! the trap (an unset variable under `set -u`, a syntax error) name their line in bash's own
 //! message instead.
+//!
+//! # Which step printed what
+//!
+//! When nbe records, the same file also attributes the output to the program's steps (the blocks
+//! of prose and code its page shows, see [`crate::program::split::steps`]). It holds a map of the
+//! main file's code lines to their step, named by the step's first line, and sets a `DEBUG` trap,
+//! which bash runs before each command of the main file's top level (functions and subshells do
+//! not inherit it, so a function a step calls counts for that step; a sourced file's commands
+//! count for the step that sourced it). The trap acts only when the step changes: it writes the
+//! new step's first line to a FIFO in the run's temp dir and waits for nbe's acknowledgement on a
+//! second one. nbe's pump reads the output pipe and that FIFO on one thread ([`Channel`]); on a
+//! step it first takes every byte the output pipe holds at that moment, so everything the earlier
+//! top-level commands wrote (they have ended, so it is in the pipe) counts before the change,
+//! then notes the change at that offset, then acknowledges. No clock is involved, so a loaded
+//! machine changes nothing. A background process's output counts for the step during which it
+//! arrived.
+//!
+//! The trap prints nothing and keeps `$?` and `$_`; the output is byte for byte an untraced run's.
+//! A script that sets its own `DEBUG` trap replaces nbe's, and its output from there on stays
+//! with the step before.
 
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
+
+use crate::program::split::Step;
 
 /// The file `BASH_ENV` names, in the run's temp dir.
 const BASH_ENV_FILE: &str = ".nbe-bash-env";
 
 /// The file the trap writes, in the run's temp dir.
 const FAILURE_FILE: &str = ".nbe-failed-command";
+
+/// The FIFO the `DEBUG` trap names each new step on, in the run's temp dir.
+const STEP_FIFO: &str = ".nbe-step";
+
+/// The FIFO nbe acknowledges each step on, in the run's temp dir.
+const ACK_FIFO: &str = ".nbe-step-ack";
+
+/// Where the output of a recorded script changes step: the first byte of the output that the
+/// step starting at `line` of the main file printed (or that arrived while it ran).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Marker {
+    /// When the step began, since the start of the run.
+    pub at: std::time::Duration,
+    /// The offset in the run's output where it began.
+    pub offset: usize,
+    /// The first line of the step's code in the main file.
+    pub line: u32,
+}
+
+/// nbe's ends of the two FIFOs of an attributed run: the trap writes steps on one and waits for
+/// an acknowledgement on the other.
+#[derive(Debug)]
+pub struct Channel {
+    steps: File,
+    acks: File,
+    /// Bytes of a step line read before its newline.
+    partial: Vec<u8>,
+}
+
+impl Channel {
+    /// Makes the FIFOs in `sandbox` and opens nbe's ends. Both are opened read-write, so neither
+    /// open waits for the other side, and neither end ever sees end-of-file.
+    fn open(sandbox: &Path) -> std::io::Result<Self> {
+        let open = |name: &str| {
+            let path = sandbox.join(name);
+            nix::unistd::mkfifo(
+                &path,
+                nix::sys::stat::Mode::S_IRUSR | nix::sys::stat::Mode::S_IWUSR,
+            )?;
+            File::options().read(true).write(true).open(path)
+        };
+        Ok(Self {
+            steps: open(STEP_FIFO)?,
+            acks: open(ACK_FIFO)?,
+            partial: Vec::new(),
+        })
+    }
+
+    /// The FIFO the trap writes steps on: the pump waits for it to be readable.
+    pub fn steps_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        use std::os::fd::AsFd;
+        self.steps.as_fd()
+    }
+
+    /// What nbe writes to stop the pump once the run is over: the pump serves steps until then,
+    /// even after the output pipe closed (a script may send its output elsewhere and go on).
+    pub fn stopper(&self) -> std::io::Result<Stopper> {
+        self.steps.try_clone().map(Stopper)
+    }
+
+    /// Reads what the trap wrote, once (call it when the FIFO is readable), and returns the first
+    /// lines of the steps it names, in order (the trap waits after each, so there is one at
+    /// most), and whether nbe asked to stop ([`Stopper`]).
+    pub fn read_steps(&mut self) -> std::io::Result<(Vec<u32>, bool)> {
+        let mut buffer = [0u8; 256];
+        let n = self.steps.read(&mut buffer)?;
+        self.partial.extend_from_slice(&buffer[..n]);
+        let (mut lines, mut stop) = (Vec::new(), false);
+        while let Some(end) = self.partial.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = self.partial.drain(..=end).collect();
+            // The trap writes only numbers from nbe's own map, all lines of a file: 0 is nbe's.
+            match std::str::from_utf8(&line[..end])
+                .ok()
+                .and_then(|l| l.parse().ok())
+            {
+                Some(0) => stop = true,
+                Some(line) => lines.push(line),
+                None => {}
+            }
+        }
+        Ok((lines, stop))
+    }
+
+    /// Lets the trap go on to the step's first command.
+    pub fn ack(&mut self) -> std::io::Result<()> {
+        self.acks.write_all(b"\n")
+    }
+}
+
+/// nbe's way to stop the pump of an attributed run once the run is over (see [`Channel::stopper`]).
+#[derive(Debug)]
+pub struct Stopper(File);
+
+impl Stopper {
+    /// Tells the pump the run is over.
+    pub fn stop(mut self) {
+        // The FIFO is nbe's own, opened read-write: the write cannot block on a reader; should it
+        // fail, the pump still ends when the output pipe closes and nothing ever writes a step.
+        let _ = self.0.write_all(b"0\n");
+    }
+}
+
+/// How many bytes `pipe` holds, unread, right now.
+pub fn waiting(pipe: &impl AsRawFd) -> std::io::Result<usize> {
+    let mut count: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one c_int through the pointer, which points at one.
+    let status = unsafe { libc::ioctl(pipe.as_raw_fd(), libc::FIONREAD, &mut count) };
+    if status < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(usize::try_from(count).unwrap_or(0))
+}
 
 /// The command that ended a traced script.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,11 +200,21 @@ impl std::fmt::Display for FailedCommand {
 }
 
 /// Writes the `BASH_ENV` file tracing `main` into the run's temp dir `sandbox`, and returns the
-/// variable to add to the run's environment.
-pub fn install(sandbox: &Path, main: &str) -> std::io::Result<(String, String)> {
+/// variable to add to the run's environment; with `steps`, the file also attributes the output to
+/// them, and the channel to read the steps on comes back too.
+pub fn install(
+    sandbox: &Path,
+    main: &str,
+    steps: Option<&[Step]>,
+) -> std::io::Result<((String, String), Option<Channel>)> {
     let path = sandbox.join(BASH_ENV_FILE);
-    std::fs::write(&path, bash_env(main, &failure_file(sandbox)))?;
-    Ok(("BASH_ENV".to_string(), path.display().to_string()))
+    let channel = steps.map(|_| Channel::open(sandbox)).transpose()?;
+    let attribution = steps.map(|steps| attribution(steps, sandbox));
+    std::fs::write(
+        &path,
+        bash_env(main, &failure_file(sandbox), attribution.as_deref()),
+    )?;
+    Ok((("BASH_ENV".to_string(), path.display().to_string()), channel))
 }
 
 /// Where the trap writes in the run's temp dir `sandbox`.
@@ -82,17 +229,51 @@ pub fn read(sandbox: &Path, status: i32) -> Option<FailedCommand> {
     parse(&text).filter(|failed| failed.status == status && status != 0)
 }
 
-/// The `BASH_ENV` file: `$?`, file, line and command, tab-separated, written over `failure`.
-fn bash_env(main: &str, failure: &Path) -> String {
+/// The `BASH_ENV` file: `$?`, file, line and command, tab-separated, written over `failure`;
+/// then, when given, the lines setting up the attribution to steps.
+fn bash_env(main: &str, failure: &Path, attribution: Option<&str>) -> String {
     let trap = format!(
         r#"{{ printf '%s\t%s\t%s\t%s\n' "$?" "${{BASH_SOURCE[0]-$0}}" "$LINENO" "$BASH_COMMAND" >| {}; }} 2>/dev/null"#,
         quote(&failure.display().to_string())
     );
     format!(
         "# Written by nbe: reports where the script failed, without printing anything.\n\
-         if [[ ${{0##*/}} == {} ]]; then\n  unset BASH_ENV\n  trap {} ERR\nfi\n",
+         if [[ ${{0##*/}} == {} ]]; then\n  unset BASH_ENV\n  trap {} ERR\n{}fi\n",
         quote(main),
-        quote(&trap)
+        quote(&trap),
+        attribution.unwrap_or_default()
+    )
+}
+
+/// The lines of the `BASH_ENV` file that attribute the output to `steps`: the map of code lines
+/// to steps, the FIFOs in `sandbox` opened read-write (so bash never waits on an open), and the
+/// `DEBUG` trap.
+///
+/// The trap runs before every top-level command, so its common path is one array look-up and a
+/// comparison. It saves `$_` first and sets it back last (bash keeps `$?` itself); it acts only in
+/// the main file's top level (`FUNCNAME` is empty there, and names `source` in a sourced file,
+/// which matters under `set -T`), and everything it runs is silent, even under `set -x`, since its
+/// body's stderr goes to /dev/null. Its variables start with `__nbe_`.
+fn attribution(steps: &[Step], sandbox: &Path) -> String {
+    let mut map = String::new();
+    for step in steps {
+        for lines in &step.lines {
+            for line in lines.clone() {
+                map.push_str(&format!(" [{line}]={}", step.first));
+            }
+        }
+    }
+    let trap = r#"{ __nbe_u=$_; __nbe_s=${__nbe_steps[LINENO]-}; if [[ -n $__nbe_s && $__nbe_s != "$__nbe_step" && -z ${FUNCNAME-} ]]; then __nbe_step=$__nbe_s; printf '%s
+' "$__nbe_s" >&"$__nbe_out" && read -r -u "$__nbe_in" __nbe_s || :; fi; : "$__nbe_u"; } 2>/dev/null"#;
+    format!(
+        "  # Attributes the output to the steps of the page, without printing anything.\n  \
+         __nbe_steps=({}) __nbe_step=\n  \
+         exec {{__nbe_out}}<>{} {{__nbe_in}}<>{}\n  \
+         trap {} DEBUG\n",
+        map.trim_start(),
+        quote(&sandbox.join(STEP_FIFO).display().to_string()),
+        quote(&sandbox.join(ACK_FIFO).display().to_string()),
+        quote(trap)
     )
 }
 
@@ -124,7 +305,7 @@ mod tests {
     fn traced(script: &str) -> (i32, String, tempfile::TempDir) {
         let sandbox = tempfile::tempdir().unwrap();
         std::fs::write(sandbox.path().join("main.sh"), script).unwrap();
-        let (name, value) = install(sandbox.path(), "main.sh").unwrap();
+        let ((name, value), _) = install(sandbox.path(), "main.sh", None).unwrap();
         let out = std::process::Command::new("bash")
             .args(["-c", "exec bash main.sh 2>&1"])
             .current_dir(sandbox.path())

@@ -34,7 +34,7 @@ use crate::error::{Error, Location, Result};
 use crate::normalize::transport::strip_ansi;
 use crate::program::split;
 use crate::program::syntax::{self, Syntax};
-use crate::recording::Recording;
+use crate::recording::{self, Recording};
 
 use badge::Verdicts;
 use page::{ClientView, Model, Program};
@@ -299,12 +299,14 @@ fn read_client<'a>(
         files.push((format!("{}/output.cast", client.path), bytes.clone()));
         String::from_utf8_lossy(bytes).into_owned()
     });
+    let steps = step_outputs(&program, client, &recording);
     let view = ClientView {
         example: selected.example,
         client,
         program,
         output,
         cast,
+        steps,
         verdict: verdicts.of(selected, &recording),
         provenance: badge::provenance(&recording),
         library,
@@ -314,6 +316,37 @@ fn read_client<'a>(
         files,
         warnings,
     }
+}
+
+/// The output of each step of `program`, by the step's first line, when its recording attributed
+/// the output to steps and agrees with itself; `None` otherwise (the page then shows one output
+/// block). Each step's text is its segments joined in order, each cut at line starts (a step that
+/// began mid-line begins at the next line), as plain text ([`terminal_text`]).
+fn step_outputs(
+    program: &Program,
+    client: &Client,
+    recording: &Recording,
+) -> Option<BTreeMap<usize, String>> {
+    let Program::Split { source, split } = program else {
+        return None;
+    };
+    let (Ok(raw), Ok(cast)) = (&recording.output, &recording.cast) else {
+        return None;
+    };
+    recording::cast_agrees(cast, raw).ok()?;
+    let now = split::StepLines::of(&split::steps(source, &split::blocks(&split.sections)));
+    let places = recording::step_places(cast, client.main_name(), &now).ok()?;
+    if places.is_empty() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(raw).replace("\r\n", "\n");
+    Some(
+        page::segments(&text, &places)
+            .into_iter()
+            // Blank lines a step ends with only push the next step down.
+            .map(|(step, text)| (step, format!("{}\n", terminal_text(&text).trim_end())))
+            .collect(),
+    )
 }
 
 /// Terminal output as plain text, line by line: a carriage return ending a line is dropped (a CRLF

@@ -48,6 +48,9 @@ pub struct ClientView<'a> {
     pub output: Option<String>,
     /// `output.cast`, verbatim.
     pub cast: Option<String>,
+    /// The output of each step, by the step's first line, when the recording attributed it to
+    /// steps (see [`crate::runner::trace`]); the page then shows it under each step's code.
+    pub steps: Option<std::collections::BTreeMap<usize, String>>,
     /// The verdict on its recording.
     pub verdict: Verdict,
     /// Tool versions and date of the recording.
@@ -481,7 +484,13 @@ impl Model<'_> {
             "<p class=\"verify\">Verify it as the site did: <code>nbe run {path}</code></p>\n\
              <p class=\"file\"><a href=\"{files}{source}\">{source}</a>\
              <button type=\"button\" class=\"copy\" data-copy-program hidden>Copy the program</button>\
-             <a href=\"#output\">Jump to the output</a>{edit}</p>\n",
+             <a href=\"#output\">{jump}</a>{edit}</p>\n",
+            // With each step's output under its step, the end of the page holds the replay alone.
+            jump = if view.steps.is_some() {
+                "Jump to the replay"
+            } else {
+                "Jump to the output"
+            },
             path = escape(&client.path),
             source = escape(source_name),
             edit = self.edit_link(client),
@@ -540,6 +549,8 @@ impl Model<'_> {
             Program::Split { source, split } => {
                 let shell = client.kind.main_file().ends_with(".sh");
                 let blocks = split::blocks(&split.sections);
+                // The first line of each block with code: the step its recorded output is under.
+                let mut firsts = split::steps(source, &blocks).into_iter().map(|step| step.first);
                 let mut folded = String::new();
                 let mut what = Setup::default();
                 let mut folding = true;
@@ -571,10 +582,20 @@ impl Model<'_> {
                         warnings,
                     );
                     let code = (!block.code.is_empty()).then(|| {
-                        code_box(&format!(
+                        let code = code_box(&format!(
                             "<pre class=\"code\" tabindex=\"0\"><code class=\"language-{}\">{html}</code></pre>",
                             client.kind.name(),
-                        ))
+                        ));
+                        let output = firsts
+                            .next()
+                            .and_then(|first| view.steps.as_ref()?.get(&first));
+                        match output {
+                            Some(output) => format!(
+                                "<div class=\"step-code\">\n{code}<div class=\"step-output\"><p class=\"step-output-label\">Output</p>{}</div>\n</div>\n",
+                                terminal_block(output, STEP_WHOLE, STEP_HEAD)
+                            ),
+                            None => code,
+                        }
                     });
                     match judged {
                         Some(judged) => {
@@ -625,7 +646,12 @@ impl Model<'_> {
         let replay = view.cast.is_some();
         let _ = write!(
             main,
-            "<section class=\"output\" aria-labelledby=\"output\">\n<div class=\"output-head\"><h2 id=\"output\">Output</h2>{}</div>\n",
+            "<section class=\"output\" aria-labelledby=\"output\">\n<div class=\"output-head\"><h2 id=\"output\">{}</h2>{}</div>\n",
+            if view.steps.is_some() {
+                "Replay the run"
+            } else {
+                "Output"
+            },
             if replay {
                 format!(
                     "<button type=\"button\" class=\"replay\" data-cast=\"cast-{index}\" hidden>Replay</button>"
@@ -634,36 +660,19 @@ impl Model<'_> {
                 String::new()
             }
         );
-        match &view.output {
-            Some(output) => {
-                let output = squeeze_blank_lines(output);
-                main.push_str("<div class=\"screen\">");
-                match output_fold(&output) {
-                    None => {
-                        let _ = write!(
-                            main,
-                            "<pre class=\"terminal\" tabindex=\"0\">{}</pre>",
-                            escape(&output)
-                        );
-                    }
-                    Some(at) => {
-                        let (head, rest) = output.split_at(at);
-                        let lines = output.lines().count();
-                        let hidden = rest.lines().count();
-                        let _ = write!(
-                            main,
-                            "<pre class=\"terminal head\" tabindex=\"0\">{}</pre>\n<details class=\"more\"><summary>\
-                             <span class=\"when-closed\">Show all {lines} lines ({hidden} more)</span>\
-                             <span class=\"when-open\">The other {hidden} lines</span></summary>\n\
-                             <pre class=\"terminal rest\" tabindex=\"0\">{}</pre>\n</details>",
-                            escape(head),
-                            escape(rest)
-                        );
-                    }
-                }
-                main.push_str("</div>\n");
+        match (&view.output, &view.steps) {
+            // Each step's output is under its code: the recording is the one copy of it here.
+            (Some(_), Some(_)) => main.push_str(
+                "<div class=\"screen\"><p class=\"note\">Each step's output is shown under its code above.</p></div>\n",
+            ),
+            (Some(output), None) => {
+                let _ = writeln!(
+                    main,
+                    "<div class=\"screen\">{}</div>",
+                    terminal_block(output, OUTPUT_WHOLE, OUTPUT_HEAD)
+                );
             }
-            None => main.push_str("<p class=\"note\">This client has not been recorded yet.</p>\n"),
+            (None, _) => main.push_str("<p class=\"note\">This client has not been recorded yet.</p>\n"),
         }
         if let Some(cast) = &view.cast {
             if replay {
@@ -780,16 +789,71 @@ const OUTPUT_WHOLE: usize = 40;
 /// How many lines of a longer output show before its "show all" fold.
 const OUTPUT_HEAD: usize = 24;
 
-/// Where a long output folds: the byte just after its first [`OUTPUT_HEAD`] lines, or `None` when
-/// it has at most [`OUTPUT_WHOLE`] lines and is shown whole.
-fn output_fold(output: &str) -> Option<usize> {
-    if output.lines().count() <= OUTPUT_WHOLE {
+/// A step's output up to this many lines is shown whole.
+const STEP_WHOLE: usize = 20;
+/// How many lines of a longer step's output show before its "show all" fold.
+const STEP_HEAD: usize = 10;
+
+/// `text` cut at `places` (offset, step's first line), in order, each segment added to its step's
+/// text: the steps' outputs. A place inside a line moves to the next line's start, so a line is
+/// never split between two steps; what comes before the first place is the first step's.
+pub(super) fn segments(text: &str, places: &[(usize, usize)]) -> std::collections::BTreeMap<usize, String> {
+    let mut steps = std::collections::BTreeMap::<usize, String>::new();
+    let mut cuts: Vec<(usize, usize)> = Vec::with_capacity(places.len());
+    for &(offset, step) in places {
+        let mut at = offset.min(text.len());
+        // A hand-edited cast may place a marker inside a character.
+        while !text.is_char_boundary(at) {
+            at += 1;
+        }
+        if at > 0 && text.as_bytes()[at - 1] != b'\n' {
+            at = text[at..]
+                .find('\n')
+                .map_or(text.len(), |newline| at + newline + 1);
+        }
+        let at = cuts.last().map_or(at, |&(before, _)| at.max(before));
+        cuts.push((at, step));
+    }
+    if let Some(first) = cuts.first_mut() {
+        first.0 = 0;
+    }
+    for (index, &(start, step)) in cuts.iter().enumerate() {
+        let end = cuts.get(index + 1).map_or(text.len(), |&(end, _)| end);
+        steps.entry(step).or_default().push_str(&text[start..end]);
+    }
+    steps.retain(|_, text| !text.trim().is_empty());
+    steps
+}
+
+/// Output as a terminal block: whole up to `whole` lines, else its first `head` lines with the
+/// rest behind a `<details>` that opens without JavaScript (and that find-in-page opens too).
+fn terminal_block(output: &str, whole: usize, head: usize) -> String {
+    let output = squeeze_blank_lines(output);
+    match output_fold(&output, whole, head) {
+        None => format!("<pre class=\"terminal\" tabindex=\"0\">{}</pre>", escape(&output)),
+        Some(at) => {
+            let (first, rest) = output.split_at(at);
+            let lines = output.lines().count();
+            let hidden = rest.lines().count();
+            format!(
+                "<pre class=\"terminal head\" tabindex=\"0\">{}</pre>\n<details class=\"more\"><summary>\
+                 <span class=\"when-closed\">Show all {lines} lines ({hidden} more)</span>\
+                 <span class=\"when-open\">The other {hidden} lines</span></summary>\n\
+                 <pre class=\"terminal rest\" tabindex=\"0\">{}</pre>\n</details>",
+                escape(first),
+                escape(rest)
+            )
+        }
+    }
+}
+
+/// Where a long output folds: the byte just after its first `head` lines, or `None` when it has
+/// at most `whole` lines and is shown whole.
+fn output_fold(output: &str, whole: usize, head: usize) -> Option<usize> {
+    if output.lines().count() <= whole {
         return None;
     }
-    output
-        .match_indices('\n')
-        .nth(OUTPUT_HEAD - 1)
-        .map(|(at, _)| at + 1)
+    output.match_indices('\n').nth(head - 1).map(|(at, _)| at + 1)
 }
 
 /// The line naming the `nbe lint` findings the example's meta.yaml silences, with their
@@ -845,11 +909,55 @@ mod tests {
     #[test]
     fn long_outputs_fold_after_their_first_lines() {
         let lines = |n: usize| (1..=n).map(|i| format!("line {i}\n")).collect::<String>();
-        assert_eq!(output_fold(&lines(OUTPUT_WHOLE)), None);
+        assert_eq!(output_fold(&lines(OUTPUT_WHOLE), OUTPUT_WHOLE, OUTPUT_HEAD), None);
         let long = lines(OUTPUT_WHOLE + 1);
-        let at = output_fold(&long).unwrap();
+        let at = output_fold(&long, OUTPUT_WHOLE, OUTPUT_HEAD).unwrap();
         assert_eq!(&long[..at], lines(OUTPUT_HEAD));
         assert!(long[at..].starts_with(&format!("line {}\n", OUTPUT_HEAD + 1)));
+    }
+
+    #[test]
+    fn each_step_gets_its_segments_cut_at_line_starts() {
+        let text = "a1\na2\nb1 and the rest of b1\nc1\nb2\n";
+        // Step 7 began mid-line: that line stays with step 5, and step 7 keeps nothing. Step 9
+        // printed nothing.
+        let places = [(0, 3), (6, 5), (10, 7), (28, 5), (31, 9), (31, 5)];
+        let steps = segments(text, &places);
+        assert_eq!(
+            steps.into_iter().collect::<Vec<_>>(),
+            [
+                (3, "a1\na2\n".to_string()),
+                (5, "b1 and the rest of b1\nc1\nb2\n".to_string()),
+            ]
+        );
+        // Output before the first marker is the first step's.
+        let steps = segments("x\ny\n", &[(2, 4)]);
+        assert_eq!(steps.get(&4).map(String::as_str), Some("x\ny\n"));
+        // A place inside a character, or past the end, cuts nothing it should not.
+        let steps = segments("é\nü\n", &[(0, 1), (1, 2), (9, 3)]);
+        assert_eq!(
+            steps.into_iter().collect::<Vec<_>>(),
+            [(1, "é\n".to_string()), (2, "ü\n".to_string())]
+        );
+    }
+
+    proptest::proptest! {
+        /// Any places, in any text: no panic, no line split between steps, nothing made up.
+        #[test]
+        fn segments_keep_lines_whole(
+            text in "(é|ü|a|b| |\n){0,60}",
+            places in proptest::collection::vec((0usize..80, 1usize..5), 0..8),
+        ) {
+            let steps = segments(&text, &places);
+            let total: usize = steps.values().map(String::len).sum();
+            proptest::prop_assert!(total <= text.len());
+            for part in steps.values() {
+                let lines: Vec<&str> = text.split_inclusive('\n').collect();
+                for line in part.split_inclusive('\n') {
+                    proptest::prop_assert!(lines.contains(&line), "{line:?} is a whole line of the text");
+                }
+            }
+        }
     }
 
     #[test]

@@ -11,6 +11,8 @@ use super::Prepared;
 use crate::catalog::{Catalog, Kind, Partition, Selected};
 use crate::config::{Config, RunFlags};
 use crate::error::Result;
+use crate::program::split::{self, Step};
+use crate::program::syntax::Syntax;
 use crate::runner::isolation::Mode;
 use crate::runner::toolchain::{self, NotReady};
 use crate::runner::{self, RunResult, RunSpec, Tools};
@@ -41,6 +43,9 @@ pub struct RunOptions {
     /// Defaults folders used instead of `clients/<kind>/`: the kind's client library at another
     /// version (a version matrix, [`super::matrix`]).
     pub library_defaults: Vec<(Kind, PathBuf)>,
+    /// Attribute a traced script's output to the steps of its page (`nbe record`; see
+    /// [`crate::runner::trace`]); other commands run without, as fast as before.
+    pub attribute: bool,
 }
 
 impl RunOptions {
@@ -69,6 +74,7 @@ impl RunOptions {
             cache: crate::cache::root()?,
             root: config.root.clone(),
             library_defaults: Vec::new(),
+            attribute: false,
         })
     }
 
@@ -135,6 +141,9 @@ pub fn run_client(
         Err(not_ready) => return Ok(Err(not_ready)),
     };
     let command: Vec<&str> = ready.command.iter().map(String::as_str).collect();
+    let steps = (options.attribute && ready.trace.is_some())
+        .then(|| steps_of(&selected.client.main))
+        .flatten();
     let spec = RunSpec {
         label: &selected.client.path,
         client_dir: &selected.client.dir,
@@ -147,6 +156,15 @@ pub fn run_client(
         env: &ready.env,
         server: selected.example.server_for(selected.client),
         trace: ready.trace.as_deref(),
+        steps: steps.as_deref(),
     };
     runner::run(&spec, sink).map(Ok)
+}
+
+/// The steps of the program in `main`, as its page shows them; `None` when it cannot be read or
+/// split, and then its page shows the output in one block, as without attribution.
+fn steps_of(main: &std::path::Path) -> Option<Vec<Step>> {
+    let source = std::fs::read_to_string(main).ok()?;
+    let split = split::split(Syntax::for_file(main), &source).ok()?;
+    Some(split::steps(&source, &split::blocks(&split.sections)))
 }

@@ -103,7 +103,7 @@ pub fn compare(
             // The run's recording waits beside it, so that accepting it leaves `nbe check` green.
             let snap = Snapshot::new(root, selected, &versions(), &actual)?;
             let written =
-                recording::write_pending(selected.client, &pending, &result.output, &result.events, started)
+                recording::write_pending(selected.client, &pending, recording::Taken::of(result), started)
                     .and_then(|()| snap.write(&pending));
             match written {
                 Ok(()) => notes.push(format!(
@@ -242,12 +242,7 @@ pub fn record(
     };
     // Everything the files hold is computed before the first is replaced.
     let snap = Snapshot::new(root, selected, &versions(), &run.actual)?;
-    recording::write(
-        selected.client,
-        &run.result.output,
-        &run.result.events,
-        run.started,
-    )?;
+    recording::write(selected.client, recording::Taken::of(run.result), run.started)?;
     snap.write(&snap_path)?;
     recording::remove_pending(&pending)?;
     let written = format!(

@@ -13,7 +13,9 @@ use regex::Regex;
 
 use crate::catalog::Selected;
 use crate::error::Error;
-use crate::recording::{self, Recording};
+use crate::program::memo;
+use crate::program::syntax::Syntax;
+use crate::recording::{self, CastError, Recording};
 use crate::report::{Outcome, TAIL_LINES, ended, failure};
 use crate::runner::trace::FailedCommand;
 use crate::runner::{RunResult, Termination};
@@ -252,7 +254,7 @@ fn judge(selected: Selected, recording: &Recording, staleness: bool) -> Verdict 
         ));
     }
     match &recording.cast {
-        Ok(cast) => match recording::cast_agrees(cast, raw) {
+        Ok(cast) => match recording::cast_agrees(cast, raw).and_then(|()| markers_agree(selected, cast)) {
             Ok(()) => Verdict::Verified,
             Err(why) => Verdict::Failing(format!("{path}: {why}; {record}")),
         },
@@ -261,6 +263,20 @@ fn judge(selected: Selected, recording: &Recording, staleness: bool) -> Verdict 
         }
         Err(e) => Verdict::Failing(format!("failed to read {path}/output.cast: {e}")),
     }
+}
+
+/// Checks that every marker of `cast` (a recording that attributed its output to steps, see
+/// [`crate::runner::trace`]) names a line of code of the client's main file ([`recording::step_places`]),
+/// so the page shows each step's output under the code that printed it. A cast without markers
+/// has nothing to check.
+fn markers_agree(selected: Selected, cast: &[u8]) -> std::result::Result<(), CastError> {
+    if recording::cast_markers(cast)?.is_empty() {
+        return Ok(());
+    }
+    let client = selected.client;
+    let source = std::fs::read_to_string(&client.main).unwrap_or_default();
+    let now = memo::step_lines(Syntax::for_file(&client.main), &source).unwrap_or_default();
+    recording::step_places(cast, client.main_name(), &now).map(|_| ())
 }
 
 /// Why the snapshot of the client at `path` cannot be used, and the fix: `nbe record` rewrites it.

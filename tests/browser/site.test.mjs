@@ -8,7 +8,7 @@
 // readable player on phones, no key hints on touch screens). Screenshots at desktop and phone
 // widths land in target/browser-artifacts/.
 //
-// Issue 22 added: the folded setup, tabs that switch in place and a remembered language, the
+// Issue 22 added: each step's output under its code, the folded setup, tabs that switch in place and a remembered language, the
 // sidebar, jump links, search snippets, one copy button per program, Replay in place of the output,
 // and axe-core's accessibility checks; screenshots of four pages (see docs/SITE.md).
 //
@@ -353,9 +353,10 @@ test("long output is shown whole behind a fold that opens without JavaScript", a
     const noScript = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
     const page = await noScript.newPage();
     await page.goto(PAGE());
-    const rest = page.locator("details.more pre.terminal.rest");
+    // The first long output on the page (each step's output folds on its own).
+    const rest = page.locator("details.more pre.terminal.rest").first();
     assert.equal(await rest.isVisible(), false, "the tail starts folded");
-    await page.locator("details.more summary").click();
+    await page.locator("details.more summary").first().click();
     await rest.waitFor({ state: "visible" });
     const scrolls = await page.evaluate(() =>
       [...document.querySelectorAll("pre.terminal")].some((pre) => pre.scrollHeight > pre.clientHeight + 1),
@@ -373,6 +374,41 @@ test("long output is shown whole behind a fold that opens without JavaScript", a
   } finally {
     await browser.close();
   }
+});
+
+test("each step's output sits under its own code, long ones folded", async () => {
+  const page = await context.newPage();
+  await page.goto(new URL("messaging/publish-subscribe/cli/index.html", base).href);
+  // The step that prints what the `orders.*.new` subscriber received.
+  const step = page.locator(".step", { has: page.locator("pre.code", { hasText: "cat new-orders.txt" }) });
+  assert.equal(await step.count(), 1);
+  const output = step.locator(".step-output pre.terminal");
+  assert.match(await output.textContent(), /Received on "orders\.eu\.new"/);
+  assert.doesNotMatch(await output.textContent(), /orders\.eu\.shipped/, "the other subscriber's output is its own step's");
+  const code = await step.locator(".code-box").boundingBox();
+  const box = await output.boundingBox();
+  assert.ok(box.y >= code.y + code.height, "the output is under the code");
+  assert.ok(Math.abs(box.x - code.x) < 2, "in the code's column");
+  // The publishing step shows what `nats pub` said, and nothing of the subscribers.
+  const publish = page.locator(".step", { has: page.locator("pre.code", { hasText: "order 2 from Denver" }) });
+  assert.match(await publish.locator(".step-output").textContent(), /Published 19 bytes to "orders\.us\.new"/);
+  // A step that printed nothing shows no output box.
+  const quiet = page.locator(".step", { has: page.locator("pre.code", { hasText: "export NATS_URL" }) });
+  assert.equal(await quiet.locator(".step-output").count(), 0);
+  // No second copy of the output: the end of the page replays the run.
+  assert.equal(await page.locator(".output pre.terminal").count(), 0);
+  assert.equal(await page.locator(".output h2").textContent(), "Replay the run");
+
+  // A long step output is folded after its first lines, with a visible "show all" control.
+  await page.goto(PAGE());
+  const info = page.locator(".step", { has: page.locator("pre.code", { hasText: "server info west-az1" }) });
+  const fold = info.locator(".step-output details.more");
+  assert.equal(await fold.getAttribute("open"), null, "folded");
+  const summary = fold.locator("summary");
+  assert.ok(await summary.isVisible());
+  assert.match(await summary.textContent(), /Show all \d+ lines/);
+  assert.equal(await fold.locator("pre.terminal.rest").isVisible(), false);
+  await page.close();
 });
 
 // Types `query` into the search box and returns the result titles.

@@ -21,6 +21,7 @@ mod regress;
 mod run;
 mod safety;
 mod site;
+mod steps;
 mod tools;
 mod verdicts;
 mod workflow;
