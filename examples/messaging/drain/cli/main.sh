@@ -33,8 +33,6 @@ wait_for_subscriptions() {
   exit 1
 }
 
-# A subscriber for new orders that stops after one message. `nats sub`
-
 # Two instances of the same service, in one queue group: the server gives
 # each request to one member of the group. Each answers with its own name
 # and logs to its own file.

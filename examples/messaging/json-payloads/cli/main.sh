@@ -33,8 +33,6 @@ wait_for_subscriptions() {
   exit 1
 }
 
-# A subscriber for new orders that stops after one message. `nats sub`
-
 # A subscriber for new orders that stops after three messages.
 nats sub orders.created --count 3 > subscriber.txt 2>&1 &
 subscriber=$!
