@@ -81,10 +81,16 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
             report,
         } => {
             let config = config()?;
+            let update = config::UpdateChoice::from(update).resolve(config::on_ci());
             let options = test::TestOptions {
                 versions: config::VersionsRequest::parse(&server_version, &cli_version, &client)?,
-                run: RunOptions::resolve(&config, &run.into())?,
-                update: config::UpdateChoice::from(update).resolve(config::on_ci()),
+                // A pending snapshot keeps its run's recording beside it, and accepting it makes
+                // that the client's recording: it is attributed to steps as `nbe record`'s is.
+                run: RunOptions {
+                    attribute: update == config::UpdateMode::New,
+                    ..RunOptions::resolve(&config, &run.into())?
+                },
+                update,
                 repeat,
                 unreferenced: unreferenced.into(),
                 stress: stress.then(|| seed.unwrap_or_else(crate::suite::stress::new_seed)),

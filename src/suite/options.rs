@@ -43,8 +43,8 @@ pub struct RunOptions {
     /// Defaults folders used instead of `clients/<kind>/`: the kind's client library at another
     /// version (a version matrix, [`super::matrix`]).
     pub library_defaults: Vec<(Kind, PathBuf)>,
-    /// Attribute a traced script's output to the steps of its page (`nbe record`; see
-    /// [`crate::runner::trace`]); other commands run without, as fast as before.
+    /// Attribute a traced script's output to the steps of its page (see [`crate::runner::trace`]):
+    /// `nbe record`, and `nbe test` where it keeps pending recordings; other runs go without it.
     pub attribute: bool,
 }
 

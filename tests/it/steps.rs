@@ -160,3 +160,32 @@ fn check_fails_on_a_marker_naming_prose_or_a_line_past_the_end() {
     repo.nbe(["record"]).run().code(0);
     repo.nbe(["check"]).run().code(0);
 }
+
+#[test]
+fn a_pending_recording_is_attributed_too_so_accepting_it_gives_the_page_its_steps() {
+    let repo = Repo::new();
+    repo.script("kv/steps", &script(15213));
+    // On CI nothing pending is written, and no trap is set up.
+    repo.nbe(["test"]).env("CI", "true").run().code(1);
+    assert!(!repo.path("snapshots/kv/steps/cli.snap.new.cast").exists());
+    // Locally the pending snapshot keeps its run's recording beside it, with the step markers.
+    repo.nbe(["test"]).run().code(1).stdout_has("NEW kv/steps/cli [");
+    let pending = repo.read("snapshots/kv/steps/cli.snap.new.cast");
+    let markers: Vec<String> = events(&pending)
+        .into_iter()
+        .filter(|(kind, _)| kind == "m")
+        .map(|(_, label)| label)
+        .collect();
+    assert_eq!(
+        markers,
+        ["main.sh:1", "main.sh:12", "main.sh:17", "main.sh:20", "main.sh:24"]
+    );
+    repo.nbe(["accept", "kv/steps/cli"]).run().code(0);
+    repo.nbe(["check"]).run().code(0);
+    let site = repo.path("site");
+    repo.nbe(["build", "--output"]).args([&site]).run().code(0);
+    let page = std::fs::read_to_string(site.join("kv/steps/cli/index.html")).unwrap();
+    let get = page.find("key2").expect("the code of the step");
+    let value = page[get..].find("value 2").map(|at| get + at).unwrap();
+    assert!(page[get..value].contains("class=\"step-output\""));
+}
