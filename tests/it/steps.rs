@@ -178,7 +178,13 @@ fn a_pending_recording_is_attributed_too_so_accepting_it_gives_the_page_its_step
         .collect();
     assert_eq!(
         markers,
-        ["main.sh:1", "main.sh:12", "main.sh:17", "main.sh:20", "main.sh:24"]
+        [
+            "main.sh:1",
+            "main.sh:12",
+            "main.sh:17",
+            "main.sh:20",
+            "main.sh:24"
+        ]
     );
     repo.nbe(["accept", "kv/steps/cli"]).run().code(0);
     repo.nbe(["check"]).run().code(0);
