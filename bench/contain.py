@@ -7,7 +7,10 @@ run each first, on the default cache). Beside them, the direct equivalents: the 
 bash, and for Go what nbe does by hand (start `nats-server -js`, poll `/healthz` until it answers
 200, run the built program with NATS_URL, stop the server). Prints the median of each.
 
-usage: BEFORE=path/to/nbe AFTER=path/to/nbe bench/contain.py [ROUNDS] [EXAMPLE]
+BEFORE runs the checkout BEFORE_ROOT when it is set (the examples and clients/ of its time:
+a checkout's clients/kinds.toml overrides the kinds nbe embeds), this one otherwise.
+
+usage: BEFORE=path/to/nbe AFTER=path/to/nbe [BEFORE_ROOT=checkout] bench/contain.py [ROUNDS] [EXAMPLE]
 """
 
 import glob
@@ -35,9 +38,9 @@ def timed(command, **kwargs):
     return elapsed
 
 
-def via_nbe(nbe, client):
+def via_nbe(nbe, client, root=ROOT):
     env = dict(os.environ, NBE_TOOLS_DIR=TOOLS)
-    return timed([nbe, "--root", ROOT, "run", client], env=env)
+    return timed([nbe, "--root", root, "run", client], env=env)
 
 
 def cli_by_bash(client_dir):
@@ -95,17 +98,18 @@ def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     example = sys.argv[2] if len(sys.argv) > 2 else "messaging/publish-subscribe"
     before, after = os.environ["BEFORE"], os.environ["AFTER"]
+    roots = {before: os.environ.get("BEFORE_ROOT", ROOT), after: ROOT}
     times = {}
     for nbe in (before, after):
         for kind in KINDS:
-            via_nbe(nbe, f"{example}/{kind}")
+            via_nbe(nbe, f"{example}/{kind}", roots[nbe])
     # The program the last warm-up (AFTER's) built and ran.
     via_nbe(after, f"{example}/go")
     program = newest_go_program()
     for _ in range(rounds):
         for kind in KINDS:
             for name, nbe in (("before", before), ("after", after)):
-                times.setdefault((kind, name), []).append(via_nbe(nbe, f"{example}/{kind}"))
+                times.setdefault((kind, name), []).append(via_nbe(nbe, f"{example}/{kind}", roots[nbe]))
         times.setdefault(("cli", "bash"), []).append(cli_by_bash(os.path.join(ROOT, "examples", example, "cli")))
         times.setdefault(("go", "by hand"), []).append(go_by_hand(program))
     print(f"{'kind':<8} {'before ms':>10} {'after ms':>10} {'after - before':>15} {'direct ms':>10}")
