@@ -5,13 +5,19 @@ Interleaved in one loop, so both builds see the same machine: for each round and
 `nbe run EXAMPLE/KIND` with the build before (BEFORE) and after (AFTER), both warm (one untimed
 run each first, on the default cache). Beside them, the direct equivalents: the CLI script run by
 bash, and for Go what nbe does by hand (start `nats-server -js`, poll `/healthz` until it answers
-200, run the built program with NATS_URL, stop the server). Prints the median of each.
+200, run the built program with NATS_URL, stop the server). Prints the median of each, and for the two builds the median CPU
+time (user + sys of nbe and everything it waited for), which other work on the machine disturbs
+less than wall time.
 
-usage: BEFORE=path/to/nbe AFTER=path/to/nbe bench/contain.py [ROUNDS] [EXAMPLE]
+BEFORE runs the checkout BEFORE_ROOT when it is set (the examples and clients/ of its time:
+a checkout's clients/kinds.toml overrides the kinds nbe embeds), this one otherwise.
+
+usage: BEFORE=path/to/nbe AFTER=path/to/nbe [BEFORE_ROOT=checkout] bench/contain.py [ROUNDS] [EXAMPLE]
 """
 
 import glob
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -26,18 +32,25 @@ TOOLS = os.environ.get("NBE_TOOLS_DIR", os.path.join(ROOT, ".tools", "bin"))
 KINDS = ["cli", "go", "python", "rust", "node", "deno", "java", "c"]
 
 
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(command, **kwargs):
+    """Runs command: (wall s, CPU s of it and what it waited for)."""
+    cpu = children_cpu()
     started = time.perf_counter()
     result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         sys.exit(f"{' '.join(command)} failed with {result.returncode}: {result.stderr.decode()[-400:]}")
-    return elapsed
+    return elapsed, children_cpu() - cpu
 
 
-def via_nbe(nbe, client):
+def via_nbe(nbe, client, root=ROOT):
     env = dict(os.environ, NBE_TOOLS_DIR=TOOLS)
-    return timed([nbe, "--root", ROOT, "run", client], env=env)
+    return timed([nbe, "--root", root, "run", client], env=env)
 
 
 def cli_by_bash(client_dir):
@@ -95,26 +108,28 @@ def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     example = sys.argv[2] if len(sys.argv) > 2 else "messaging/publish-subscribe"
     before, after = os.environ["BEFORE"], os.environ["AFTER"]
+    roots = {before: os.environ.get("BEFORE_ROOT", ROOT), after: ROOT}
     times = {}
     for nbe in (before, after):
         for kind in KINDS:
-            via_nbe(nbe, f"{example}/{kind}")
+            via_nbe(nbe, f"{example}/{kind}", roots[nbe])
     # The program the last warm-up (AFTER's) built and ran.
     via_nbe(after, f"{example}/go")
     program = newest_go_program()
     for _ in range(rounds):
         for kind in KINDS:
             for name, nbe in (("before", before), ("after", after)):
-                times.setdefault((kind, name), []).append(via_nbe(nbe, f"{example}/{kind}"))
+                times.setdefault((kind, name), []).append(via_nbe(nbe, f"{example}/{kind}", roots[nbe]))
         times.setdefault(("cli", "bash"), []).append(cli_by_bash(os.path.join(ROOT, "examples", example, "cli")))
         times.setdefault(("go", "by hand"), []).append(go_by_hand(program))
-    print(f"{'kind':<8} {'before ms':>10} {'after ms':>10} {'after - before':>15} {'direct ms':>10}")
+    print(f"{'kind':<8} {'before ms':>10} {'after ms':>10} {'after - before':>15} {'direct ms':>10}"
+          f" {'before CPU ms':>14} {'after CPU ms':>13} {'CPU after - before':>19}")
     for kind in KINDS:
-        b = statistics.median(times[(kind, "before")]) * 1000
-        a = statistics.median(times[(kind, "after")]) * 1000
+        b, bc = (statistics.median(column) * 1000 for column in zip(*times[(kind, "before")]))
+        a, ac = (statistics.median(column) * 1000 for column in zip(*times[(kind, "after")]))
         direct = times.get((kind, "bash")) or times.get((kind, "by hand"))
         shown = f"{statistics.median(direct) * 1000:>10.0f}" if direct else f"{'':>10}"
-        print(f"{kind:<8} {b:>10.0f} {a:>10.0f} {a - b:>+15.0f} {shown}")
+        print(f"{kind:<8} {b:>10.0f} {a:>10.0f} {a - b:>+15.0f} {shown} {bc:>14.0f} {ac:>13.0f} {ac - bc:>+19.0f}")
 
 
 if __name__ == "__main__":

@@ -475,3 +475,34 @@ fn a_tools_dir_under_tmp_keeps_its_links_behind_the_runs_private_tmp() {
         .code(0)
         .stdout_has("the linked nats ran");
 }
+
+#[test]
+fn a_deno_run_keeps_no_transpiled_copy_of_its_program_in_the_shared_cache() {
+    // Deno would keep the JavaScript of each TypeScript module in DENO_DIR/gen, keyed by the
+    // module's path: a run's path is new each time, so every run added a file nothing reads, and
+    // with namespaces (DENO_DIR read-only) the failed write cost 150 ms of retries a run. Without
+    // namespaces nothing stops the write, so a run there shows whether Deno still tries it.
+    let repo = repo_with_defaults();
+    let (_, main, source) = PROGRAMS.iter().find(|(kind, _, _)| *kind == "deno").unwrap();
+    repo.write(&format!("examples/talk/greet/deno/{main}"), source);
+    let cache = tempfile::Builder::new()
+        .prefix("nbe-it-cache-")
+        .tempdir()
+        .unwrap();
+    repo.nbe(["--isolation", "none", "run", "talk/greet/deno"])
+        .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+        .run()
+        .code(0)
+        .stdout_has("deno received: hello from deno");
+    assert!(
+        cache.path().join("deno/npm").is_dir(),
+        "the client library was downloaded into the kind's cache"
+    );
+    let kept: Vec<PathBuf> = walkdir::WalkDir::new(cache.path().join("deno/gen"))
+        .into_iter()
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| entry.into_path())
+        .collect();
+    assert!(kept.is_empty(), "transpiled copies kept in the cache: {kept:?}");
+}
