@@ -242,8 +242,11 @@ fn a_node_clients_install_hook_does_not_run() {
     assert!(!product.join("hook-ran").exists(), "the hook ran");
 }
 
+/// A token a CI keeps in the environment of the nbe it runs, and its value.
+const CI_TOKEN: (&str, &str) = ("NBE_IT_CI_TOKEN", "the CI's token");
+
 #[test]
-fn a_rust_build_script_cannot_write_outside_its_build() {
+fn a_rust_build_script_cannot_write_outside_its_build_nor_read_the_callers_secrets() {
     let repo = Repo::new();
     let home = home_with_secret();
     let cache = tempfile::Builder::new()
@@ -263,23 +266,26 @@ fn a_rust_build_script_cannot_write_outside_its_build() {
     .write(
         "examples/talk/build/rust/build.rs",
         &format!(
-            "fn main() {{\n    for target in [{:?}, {:?}] {{\n        let _ = std::fs::write(target, \"planted\");\n    }}\n    let secret = std::fs::read_to_string({:?}).unwrap_or_default();\n    println!(\"cargo:rustc-env=SECRET={{}}\", secret.trim());\n}}\n",
+            "fn main() {{\n    for target in [{:?}, {:?}] {{\n        let _ = std::fs::write(target, \"planted\");\n    }}\n    let secret = std::fs::read_to_string({:?}).unwrap_or_default();\n    println!(\"cargo:rustc-env=SECRET={{}}\", secret.trim());\n    let token = std::env::var({:?}).unwrap_or_default();\n    println!(\"cargo:rustc-env=TOKEN={{token}}\");\n}}\n",
             targets[0],
             targets[1],
-            home.path().join("secret")
+            home.path().join("secret"),
+            CI_TOKEN.0
         ),
     )
     .write(
         "examples/talk/build/rust/main.rs",
-        "fn main() {\n    println!(\"built; the secret reads {:?}\", env!(\"SECRET\"));\n}\n",
+        "fn main() {\n    println!(\"built; the secret reads {:?}\", env!(\"SECRET\"));\n    println!(\"the CI token reads {:?}\", env!(\"TOKEN\"));\n}\n",
     )
     .write("examples/talk/build/meta.yaml", "server: none\n");
     repo.nbe(["--isolation", "namespace", "run", "talk/build/rust"])
         .env("HOME", home.path().to_str().unwrap())
         .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+        .env(CI_TOKEN.0, CI_TOKEN.1)
         .run()
         .code(0)
-        .stdout_has("built; the secret reads \"\"");
+        .stdout_has("built; the secret reads \"\"")
+        .stdout_has("the CI token reads \"\"");
     for target in &targets {
         assert!(!target.exists(), "the build script wrote {}", target.display());
     }
@@ -329,17 +335,19 @@ fn a_build_dies_with_nbe_and_ctrl_c_during_a_build_ends_with_130() {
 }
 
 /// A PEP 517 build backend kept in the package itself (so nothing is fetched to build it), which
-/// copies `$HOME/secret` of whoever builds the package into the package, and the registry
-/// settings it finds in `$HOME` too.
+/// copies into the package `$HOME/secret` of whoever builds the package (and another program's
+/// token in their `XDG_CONFIG_HOME`), the registry settings it
+/// finds where uv and npm look for them, and two variables of its environment: a CI's token and
+/// one of uv's settings.
 const LEAKING_BACKEND: &str = r#"import os
 import zipfile
 
 NAME = "leak-0.1"
 
 
-def read(name):
+def read(path):
     try:
-        with open(os.path.join(os.environ.get("HOME", "/"), name)) as f:
+        with open(path) as f:
             return f.read().strip()
     except OSError:
         return ""
@@ -347,9 +355,17 @@ def read(name):
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     wheel = NAME + "-py3-none-any.whl"
-    found = (read("secret"), read(".config/uv/uv.toml"), read(".npmrc"))
+    home = os.environ.get("HOME", "/")
+    config = os.environ.get("XDG_CONFIG_HOME", os.path.join(home, ".config"))
+    found = (
+        read(os.path.join(home, "secret")) + read(os.path.join(config, "gh", "hosts.yml")),
+        read(os.path.join(config, "uv", "uv.toml")),
+        read(os.path.join(home, ".npmrc")),
+        os.environ.get("NBE_IT_CI_TOKEN", ""),
+        os.environ.get("UV_HTTP_TIMEOUT", ""),
+    )
     files = {
-        "leak.py": "SECRET, UV, NPM = %r\n" % (found,),
+        "leak.py": "SECRET, UV, NPM, TOKEN, TIMEOUT = %r\n" % (found,),
         NAME + ".dist-info/METADATA": "Metadata-Version: 2.1\nName: leak\nVersion: 0.1\n",
         NAME + ".dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: leak\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
     }
@@ -361,13 +377,16 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
 "#;
 
 #[test]
-fn a_python_package_built_in_prepare_cannot_read_the_callers_home() {
+fn a_python_package_is_built_only_when_declared_and_then_cannot_read_the_callers_secrets() {
     let repo = Repo::new();
     let home = home_with_secret();
-    // The registry settings the caller keeps in HOME stay readable to the package managers, one
-    // of them a link to a dotfiles dir elsewhere.
-    std::fs::create_dir_all(home.path().join(".config/uv")).unwrap();
-    std::fs::write(home.path().join(".config/uv/uv.toml"), "native-tls = false\n").unwrap();
+    // The registry settings the caller keeps in HOME stay readable to the package managers: uv's
+    // where XDG_CONFIG_HOME says, npm's a link to a dotfiles dir elsewhere.
+    let config = home.path().join("dotconfig");
+    std::fs::create_dir_all(config.join("uv")).unwrap();
+    std::fs::write(config.join("uv/uv.toml"), "native-tls = false\n").unwrap();
+    std::fs::create_dir_all(config.join("gh")).unwrap();
+    std::fs::write(config.join("gh/hosts.yml"), "the caller's token\n").unwrap();
     let dotfiles = crate::harness::shared_with_runs();
     std::fs::write(dotfiles.path().join("npmrc"), "fund=false\n").unwrap();
     std::os::unix::fs::symlink(dotfiles.path().join("npmrc"), home.path().join(".npmrc")).unwrap();
@@ -375,7 +394,12 @@ fn a_python_package_built_in_prepare_cannot_read_the_callers_home() {
         .prefix("nbe-it-cache-")
         .tempdir()
         .unwrap();
+    // The client's own uv.toml tries to turn building back on.
     repo.write("examples/talk/leak/python/requirements.txt", "./leak\n")
+        .write(
+            "examples/talk/leak/python/uv.toml",
+            "[pip]\nno-build = false\nonly-binary = [\":none:\"]\n",
+        )
         .write(
             "examples/talk/leak/python/leak/pyproject.toml",
             "[build-system]\nrequires = []\nbuild-backend = \"backend\"\nbackend-path = [\".\"]\n\n[project]\nname = \"leak\"\nversion = \"0.1\"\n",
@@ -383,21 +407,38 @@ fn a_python_package_built_in_prepare_cannot_read_the_callers_home() {
         .write("examples/talk/leak/python/leak/backend.py", LEAKING_BACKEND)
         .write(
             "examples/talk/leak/python/main.py",
-            "import leak\n\nprint(f\"prepared; the secret reads {leak.SECRET!r}\")\nprint(f\"the registry settings read {leak.UV!r} and {leak.NPM!r}\")\n",
+            "import leak\n\nprint(f\"prepared; the secret reads {leak.SECRET!r}, the CI token {leak.TOKEN!r}\")\nprint(f\"the registry settings read {leak.UV!r}, {leak.NPM!r} and {leak.TIMEOUT!r}\")\n",
         )
         .write("examples/talk/leak/meta.yaml", "server: none\n");
-    let outcome = repo
-        .nbe(["--isolation", "namespace", "run", "talk/leak/python"])
-        .env("HOME", home.path().to_str().unwrap())
-        .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
-        .run()
-        .code(0)
-        .stdout_has("prepared; the secret reads ''")
-        .stdout_has("the registry settings read 'native-tls = false' and 'fund=false'");
-    assert!(
-        !outcome.stdout.contains("token") && !outcome.stderr.contains("token"),
-        "{outcome:?}"
+    let run = || {
+        repo.nbe(["--isolation", "namespace", "run", "talk/leak/python"])
+            .env("HOME", home.path().to_str().unwrap())
+            .env("XDG_CONFIG_HOME", config.to_str().unwrap())
+            .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+            .env(CI_TOKEN.0, CI_TOKEN.1)
+            .env("UV_HTTP_TIMEOUT", "300")
+            .run()
+    };
+    // Undeclared, the package is never built: wheels only.
+    run()
+        .code(1)
+        .stderr_has("talk/leak/python did not build")
+        .stderr_has("nbe installs wheels only")
+        .stderr_has("clients: {python: {hooks: true}}");
+    repo.write(
+        "examples/talk/leak/meta.yaml",
+        "server: none\nclients:\n  python:\n    hooks: true\n",
     );
+    let outcome = run()
+        .code(0)
+        .stdout_has("prepared; the secret reads '', the CI token ''")
+        .stdout_has("the registry settings read 'native-tls = false', 'fund=false' and '300'");
+    for secret in ["the caller's token", CI_TOKEN.1] {
+        assert!(
+            !outcome.stdout.contains(secret) && !outcome.stderr.contains(secret),
+            "{outcome:?}"
+        );
+    }
 }
 
 #[test]
