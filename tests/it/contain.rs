@@ -210,6 +210,40 @@ fn a_c_build_cannot_embed_a_file_of_the_callers_home() {
 }
 
 #[test]
+fn a_go_build_cannot_include_a_file_of_the_callers_home_through_cgo() {
+    let repo = repo_with_defaults();
+    let home = home_with_secret();
+    let secret = home.path().join("secret.h");
+    std::fs::write(&secret, "\"the caller's token\"\n").unwrap();
+    let cache = tempfile::Builder::new()
+        .prefix("nbe-it-cache-")
+        .tempdir()
+        .unwrap();
+    // A module of its own, needing nothing to download: the build is all there is.
+    repo.write("examples/talk/cgo/go/go.mod", "module client\n\ngo 1.22\n")
+        .write("examples/talk/cgo/go/go.sum", "")
+        .write(
+            "examples/talk/cgo/go/main.go",
+            &format!(
+                "package main\n\n/*\nstatic const char *secret(void) {{\n\treturn\n#include \"{}\"\n\t;\n}}\n*/\nimport \"C\"\n\nimport \"fmt\"\n\nfunc main() {{\n\tfmt.Println(\"built; the secret reads\", C.GoString(C.secret()))\n}}\n",
+                secret.display()
+            ),
+        )
+        .write("examples/talk/cgo/meta.yaml", "server: none\n");
+    let outcome = repo
+        .nbe(["--isolation", "namespace", "run", "talk/cgo/go"])
+        .env("HOME", home.path().to_str().unwrap())
+        .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+        .run()
+        .code(1)
+        .stderr_has("talk/cgo/go did not build");
+    assert!(
+        !outcome.stdout.contains("token") && !outcome.stderr.contains("token"),
+        "{outcome:?}"
+    );
+}
+
+#[test]
 fn a_node_clients_install_hook_does_not_run() {
     let repo = repo_with_defaults();
     let home = home_with_secret();
