@@ -279,8 +279,26 @@ fn a_node_clients_install_hook_does_not_run() {
 /// A token a CI keeps in the environment of the nbe it runs, and its value.
 const CI_TOKEN: (&str, &str) = ("NBE_IT_CI_TOKEN", "the CI's token");
 
+/// A build script that tries to write `PLANTED`, read `SECRET` and `TOKEN` (a file and a
+/// variable) and reach a server on the host's loopback at `PORT`, and hands what it got to the
+/// program it builds.
+const HOSTILE_BUILD_SCRIPT: &str = r#"use std::net::TcpStream;
+
+fn main() {
+    for target in PLANTED {
+        let _ = std::fs::write(target, "planted");
+    }
+    let secret = std::fs::read_to_string(SECRET).unwrap_or_default();
+    println!("cargo:rustc-env=SECRET={}", secret.trim());
+    let token = std::env::var(TOKEN).unwrap_or_default();
+    println!("cargo:rustc-env=TOKEN={token}");
+    let reached = TcpStream::connect(("127.0.0.1", PORT)).is_ok();
+    println!("cargo:rustc-env=REACHED={reached}");
+}
+"#;
+
 #[test]
-fn a_rust_build_script_cannot_write_outside_its_build_nor_read_the_callers_secrets() {
+fn a_rust_build_script_cannot_write_outside_its_build_read_the_callers_secrets_nor_reach_the_network() {
     let repo = Repo::new();
     let home = home_with_secret();
     let cache = tempfile::Builder::new()
@@ -289,6 +307,13 @@ fn a_rust_build_script_cannot_write_outside_its_build_nor_read_the_callers_secre
         .unwrap();
     let outside = crate::harness::shared_with_runs();
     let targets = [home.path().join("planted"), outside.path().join("planted")];
+    let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    server.set_nonblocking(true).unwrap();
+    let script = HOSTILE_BUILD_SCRIPT
+        .replace("PLANTED", &format!("{targets:?}"))
+        .replace("SECRET)", &format!("{:?})", home.path().join("secret")))
+        .replace("(TOKEN)", &format!("({:?})", CI_TOKEN.0))
+        .replace("PORT", &server.local_addr().unwrap().port().to_string());
     repo.write(
         "examples/talk/build/rust/Cargo.toml",
         "[package]\nname = \"client\"\nversion = \"0.1.0\"\nedition = \"2021\"\nbuild = \"build.rs\"\n\n[[bin]]\nname = \"client\"\npath = \"main.rs\"\n",
@@ -297,19 +322,10 @@ fn a_rust_build_script_cannot_write_outside_its_build_nor_read_the_callers_secre
         "examples/talk/build/rust/Cargo.lock",
         "version = 4\n\n[[package]]\nname = \"client\"\nversion = \"0.1.0\"\n",
     )
-    .write(
-        "examples/talk/build/rust/build.rs",
-        &format!(
-            "fn main() {{\n    for target in [{:?}, {:?}] {{\n        let _ = std::fs::write(target, \"planted\");\n    }}\n    let secret = std::fs::read_to_string({:?}).unwrap_or_default();\n    println!(\"cargo:rustc-env=SECRET={{}}\", secret.trim());\n    let token = std::env::var({:?}).unwrap_or_default();\n    println!(\"cargo:rustc-env=TOKEN={{token}}\");\n}}\n",
-            targets[0],
-            targets[1],
-            home.path().join("secret"),
-            CI_TOKEN.0
-        ),
-    )
+    .write("examples/talk/build/rust/build.rs", &script)
     .write(
         "examples/talk/build/rust/main.rs",
-        "fn main() {\n    println!(\"built; the secret reads {:?}\", env!(\"SECRET\"));\n    println!(\"the CI token reads {:?}\", env!(\"TOKEN\"));\n}\n",
+        "fn main() {\n    println!(\"built; the secret reads {:?}\", env!(\"SECRET\"));\n    println!(\"the CI token reads {:?}\", env!(\"TOKEN\"));\n    println!(\"the host's loopback was reached: {}\", env!(\"REACHED\"));\n}\n",
     )
     .write("examples/talk/build/meta.yaml", "server: none\n");
     repo.nbe(["--isolation", "namespace", "run", "talk/build/rust"])
@@ -319,10 +335,12 @@ fn a_rust_build_script_cannot_write_outside_its_build_nor_read_the_callers_secre
         .run()
         .code(0)
         .stdout_has("built; the secret reads \"\"")
-        .stdout_has("the CI token reads \"\"");
+        .stdout_has("the CI token reads \"\"")
+        .stdout_has("the host's loopback was reached: false");
     for target in &targets {
         assert!(!target.exists(), "the build script wrote {}", target.display());
     }
+    assert!(server.accept().is_err(), "the build script reached the host");
 }
 
 #[test]
