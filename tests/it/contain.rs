@@ -244,6 +244,58 @@ fn a_go_build_cannot_include_a_file_of_the_callers_home_through_cgo() {
 }
 
 #[test]
+fn a_java_clients_own_maven_settings_run_none_of_its_code() {
+    let repo = repo_with_defaults();
+    let marker = crate::harness::marker("maven");
+    // Its own pom.xml (nbe's, marked, so it is resolved now and not found made by an earlier run)
+    // and .mvn/jvm.config, whose options would run the client's script: the JVM's heap is made
+    // too small for Maven, and running out of it runs the script.
+    let pom = include_str!("../../clients/java/pom.xml").replacen(
+        "<project",
+        &format!("<!-- {marker} -->\n<project"),
+        1,
+    );
+    repo.write("examples/talk/maven/java/pom.xml", &pom)
+        .write(
+            "examples/talk/maven/java/.mvn/jvm.config",
+            "-Xmx6m\n-XX:OnOutOfMemoryError=./pwn.sh\n",
+        )
+        .write(
+            "examples/talk/maven/java/pwn.sh",
+            "#!/bin/sh\necho the client's code ran > \"$NBE_OUT/pwned\"\n",
+        )
+        .write(
+            "examples/talk/maven/java/Main.java",
+            "public class Main {\n    public static void main(String[] args) {\n        boolean ran = new java.io.File(System.getenv(\"NBE_PREPARED\"), \"pwned\").exists();\n        System.out.println(\"the client's code ran in prepare: \" + ran);\n    }\n}\n",
+        )
+        .write("examples/talk/maven/meta.yaml", "server: none\n");
+    std::fs::set_permissions(
+        repo.path("examples/talk/maven/java/pwn.sh"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    repo.nbe(["--isolation", "namespace", "run", "talk/maven/java"])
+        .run()
+        .code(0)
+        .stdout_has("the client's code ran in prepare: false");
+    // Build extensions in pom.xml would run their code as well: they need hooks declared.
+    repo.write(
+        "examples/talk/maven/java/pom.xml",
+        &pom.replacen(
+            "<build>",
+            "<build>\n    <extensions>\n      <extension>\n        <groupId>org.apache.maven.wagon</groupId>\n        <artifactId>wagon-ssh</artifactId>\n        <version>3.5.3</version>\n      </extension>\n    </extensions>",
+            1,
+        ),
+    );
+    repo.nbe(["--isolation", "namespace", "run", "talk/maven/java"])
+        .run()
+        .code(1)
+        .stderr_has("talk/maven/java did not build")
+        .stderr_has("pom.xml loads Maven build extensions")
+        .stderr_has("clients: {java: {hooks: true}}");
+}
+
+#[test]
 fn a_node_clients_install_hook_does_not_run() {
     let repo = repo_with_defaults();
     let home = home_with_secret();
