@@ -555,12 +555,16 @@ fn a_client_that_declares_hooks_has_its_install_hooks_run_contained() {
         .unwrap();
     let planted = home.path().join("planted");
     // The hook writes into the package's node_modules, which the program reads, and tries the
-    // caller's HOME, which stays out of reach with hooks on.
+    // caller's HOME, the cache root, the other kinds' caches and the products beside its own (the
+    // one made without hooks), which stay out of reach with hooks on; npm's cache is its own.
+    let hook = format!(
+        "mkdir -p node_modules && echo the hook ran > node_modules/hook.txt; touch '{}' 2>/dev/null; for dir in \\\"$npm_config_cache\\\"/.. \\\"$npm_config_cache\\\"/../* ../*; do [ \\\"$dir\\\" -ef . ] || touch \\\"$dir/planted\\\" 2>/dev/null; done; true",
+        planted.display()
+    );
     repo.write(
         "examples/talk/hook/node/package.json",
         &format!(
-            "{{\"name\": \"hook\", \"version\": \"1.0.0\", \"scripts\": {{\"postinstall\": \"mkdir -p node_modules && echo the hook ran > node_modules/hook.txt; touch '{}' 2>/dev/null; true\"}}}}\n",
-            planted.display()
+            "{{\"name\": \"hook\", \"version\": \"1.0.0\", \"scripts\": {{\"postinstall\": \"{hook}\"}}}}\n"
         ),
     )
     .write(
@@ -587,6 +591,20 @@ fn a_client_that_declares_hooks_has_its_install_hooks_run_contained() {
     // The same package, prepared again: the choice is part of the product's key.
     run().stdout_has("the hook ran");
     assert!(!planted.exists(), "the hook wrote the caller's HOME");
+    // npm's own cache is the kind's, which its steps write (npm checks what it reads there
+    // against the lock file's hashes).
+    let npm = cache.path().join("npm");
+    let in_the_cache = std::process::Command::new("find")
+        .arg(cache.path())
+        .args(["-path".as_ref(), npm.as_os_str()])
+        .args(["-prune", "-o", "-name", "planted", "-print"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&in_the_cache.stdout),
+        "",
+        "the hook wrote outside its product"
+    );
     // Declared off again, the product without hooks is the one run.
     repo.write(
         "examples/talk/hook/meta.yaml",
