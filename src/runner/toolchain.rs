@@ -15,9 +15,10 @@
 //! own caches (`GOCACHE`, cargo's target dir, uv, npm) lock themselves. With namespaces each step is
 //! contained like a run ([`Contained`]): PID and mount namespaces of its own that die with nbe, the
 //! host read-only but for its copy, its product and its kind's `{cache}` dirs, the caller's `HOME`
-//! hidden (rustup's home named first, so it stays in sight). `prepare` reaches the registries, with
-//! only their settings in `HOME` bound back ([`REGISTRY_SETTINGS`]); `build` runs without network
-//! when the kind prepares. The run itself
+//! hidden (rustup's home named first, so it stays in sight) and of the caller's environment only
+//! what toolchains read (`step_environment`). `prepare` reaches the registries, with only their
+//! settings in `HOME` and the environment kept ([`REGISTRY_SETTINGS`], `REGISTRY_VARS`); `build`
+//! runs without network when the kind prepares. The run itself
 //! sees the products read-only, through `NBE_PREPARED` and `NBE_BUILT`.
 
 use std::collections::BTreeMap;
