@@ -278,7 +278,6 @@ impl Steps<'_> {
             // it builds) keep the network.
             network: !build || self.spec.prepare.is_none(),
             // `prepare` reaches the registries as the caller set them up; `build` needs none.
-            keep: if build { Vec::new() } else { registry_settings() },
             registries: !build,
         };
         let (ok, output) = run_step(script, &work, &product, &env, self.tools, Some(&contained))?;
@@ -452,10 +451,8 @@ pub(super) struct Contained<'a> {
     pub writable: Vec<PathBuf>,
     /// Whether the step reaches the network.
     pub network: bool,
-    /// What of the caller's `HOME`, hidden, is bound back read-only.
-    pub keep: Vec<PathBuf>,
-    /// Whether the step gets the caller's registry settings from the environment too
-    /// ([`step_environment`]).
+    /// Whether the step gets the caller's registry settings: their files in the hidden `HOME`
+    /// bound back read-only ([`registry_settings`]) and their variables ([`step_environment`]).
     pub registries: bool,
 }
 
@@ -629,12 +626,17 @@ pub(super) fn run_step(
         Some(contained) => {
             let nbe =
                 std::env::current_exe().map_err(|e| Error::io("failed to locate the nbe executable", e))?;
+            let keep = if contained.registries {
+                registry_settings()
+            } else {
+                Vec::new()
+            };
             let command = contained.isolation.wrap_step(
                 &nbe,
                 contained.sandbox,
                 &contained.writable,
                 contained.network,
-                &contained.keep,
+                &keep,
                 &bash,
             );
             (command, contained.isolation.parent_death_signal())
