@@ -293,6 +293,16 @@ fn a_java_clients_own_maven_settings_run_none_of_its_code() {
         .stderr_has("talk/maven/java did not build")
         .stderr_has("pom.xml loads Maven build extensions")
         .stderr_has("clients: {java: {hooks: true}}");
+    // Declared, the client's own .mvn/ counts: the same files that built above now leave Maven
+    // out of its small heap (and run the script, contained).
+    repo.write("examples/talk/maven/java/pom.xml", &pom).write(
+        "examples/talk/maven/meta.yaml",
+        "server: none\nclients:\n  java:\n    hooks: true\n",
+    );
+    repo.nbe(["--isolation", "namespace", "run", "talk/maven/java"])
+        .run()
+        .code(1)
+        .stderr_has("talk/maven/java did not build");
 }
 
 #[test]
