@@ -406,6 +406,44 @@ fn a_rust_build_script_cannot_write_outside_its_build_read_the_callers_secrets_n
 }
 
 #[test]
+fn a_rust_clients_own_cargo_settings_are_not_read_as_it_downloads() {
+    let repo = Repo::new();
+    // The client's .cargo/config.toml names a registry of its own on the host's loopback (where a
+    // registry asking cargo to authenticate would have it run the credential provider the same
+    // file names); read in prepare, which has the network, it would be reached.
+    let registry = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    registry.set_nonblocking(true).unwrap();
+    let index = format!("sparse+http://{}/", registry.local_addr().unwrap());
+    repo.write(
+        "examples/talk/cargo/rust/.cargo/config.toml",
+        &format!("[registries.own]\nindex = \"{index}\"\ncredential-provider = [\"./steal.sh\"]\n"),
+    )
+    .write(
+        "examples/talk/cargo/rust/Cargo.toml",
+        "[package]\nname = \"client\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[[bin]]\nname = \"client\"\npath = \"main.rs\"\n\n[dependencies]\nleak = { version = \"1\", registry = \"own\" }\n",
+    )
+    .write(
+        "examples/talk/cargo/rust/Cargo.lock",
+        &format!("version = 4\n\n[[package]]\nname = \"client\"\nversion = \"0.1.0\"\ndependencies = [\n \"leak\",\n]\n\n[[package]]\nname = \"leak\"\nversion = \"1.0.0\"\nsource = \"{index}\"\nchecksum = \"{}\"\n", "0".repeat(64)),
+    )
+    .write("examples/talk/cargo/rust/main.rs", "fn main() {}\n")
+    .write("examples/talk/cargo/meta.yaml", "server: none\n");
+    let cache = tempfile::Builder::new()
+        .prefix("nbe-it-cache-")
+        .tempdir()
+        .unwrap();
+    repo.nbe(["--isolation", "namespace", "run", "talk/cargo/rust"])
+        .env("NBE_CACHE_DIR", cache.path().to_str().unwrap())
+        .run()
+        .code(1)
+        .stderr_has("talk/cargo/rust did not build");
+    assert!(
+        registry.accept().is_err(),
+        "prepare reached the client's own registry"
+    );
+}
+
+#[test]
 fn a_build_dies_with_nbe_and_ctrl_c_during_a_build_ends_with_130() {
     use nix::sys::signal::Signal;
     let repo = repo_with_defaults();
