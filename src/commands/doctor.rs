@@ -121,7 +121,7 @@ pub fn doctor(globals: &Globals) -> Result<i32> {
             "host"
         );
         say!(
-            "{:<12} contained (the host read-only but for the step's copy, output and its kind's caches, the caller's HOME hidden but for the registry settings prepare needs; build: no network when the kind prepares)",
+            "{:<12} contained (the host read-only but for the step's copy, output and its kind's caches; of the caller's HOME and environment only what the toolchains need, and the registry settings in prepare; build: no network when the kind prepares; package install hooks off unless a client declares them)",
             "builds"
         );
     } else {

@@ -273,7 +273,9 @@ impl Run {
 /// again, and a repository cloned under `/tmp` or `HOME` builds nbe there) and what the run's
 /// environment names, like a tools dir on `PATH` (with where its links lead) or a built program
 /// (its directory), all resolved. A PATH dir named `bin` or `shims` brings its whole installation
-/// (its parent: pyenv's shims need pyenv, and a venv's interpreter lives beside them).
+/// (its parent: pyenv's shims need pyenv, and a venv's interpreter lives beside them). Not
+/// `XDG_CONFIG_HOME`: it holds the settings of every program, tokens among them; a step sees
+/// only the registry settings in it (`--keep`), and a run's points into its own sandbox.
 fn needed_paths() -> Vec<PathBuf> {
     let installations: Vec<PathBuf> = std::env::var_os("PATH")
         .map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
@@ -286,6 +288,7 @@ fn needed_paths() -> Vec<PathBuf> {
         .filter_map(|dir| dir.parent().map(Path::to_path_buf))
         .collect();
     std::env::vars_os()
+        .filter(|(name, _)| name != "XDG_CONFIG_HOME")
         .flat_map(|(_, value)| std::env::split_paths(&value).collect::<Vec<_>>())
         .filter(|path| path.is_absolute())
         .chain(std::env::current_exe().ok())

@@ -15,12 +15,14 @@
 //! own caches (`GOCACHE`, cargo's target dir, uv, npm) lock themselves. With namespaces each step is
 //! contained like a run ([`Contained`]): PID and mount namespaces of its own that die with nbe, the
 //! host read-only but for its copy, its product and its kind's `{cache}` dirs, the caller's `HOME`
-//! hidden (rustup's home named first, so it stays in sight). `prepare` reaches the registries, with
-//! only their settings in `HOME` bound back ([`REGISTRY_SETTINGS`]); `build` runs without network
-//! when the kind prepares. The run itself
+//! hidden (rustup's home named first, so it stays in sight) and of the caller's environment only
+//! what toolchains read (`step_environment`). `prepare` reaches the registries, with only their
+//! settings in `HOME` and the environment kept ([`REGISTRY_SETTINGS`], `REGISTRY_VARS`); `build`
+//! runs without network when the kind prepares. The run itself
 //! sees the products read-only, through `NBE_PREPARED` and `NBE_BUILT`.
 
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -276,7 +278,7 @@ impl Steps<'_> {
             // it builds) keep the network.
             network: !build || self.spec.prepare.is_none(),
             // `prepare` reaches the registries as the caller set them up; `build` needs none.
-            keep: if build { Vec::new() } else { registry_settings() },
+            registries: !build,
         };
         let (ok, output) = run_step(script, &work, &product, &env, self.tools, Some(&contained))?;
         if !ok {
@@ -449,13 +451,16 @@ pub(super) struct Contained<'a> {
     pub writable: Vec<PathBuf>,
     /// Whether the step reaches the network.
     pub network: bool,
-    /// What of the caller's `HOME`, hidden, is bound back read-only.
-    pub keep: Vec<PathBuf>,
+    /// Whether the step gets the caller's registry settings: their files in the hidden `HOME`
+    /// bound back read-only ([`registry_settings`]) and their variables ([`step_environment`]).
+    pub registries: bool,
 }
 
 /// The package managers' registry settings in the caller's `HOME` (mirrors, a private registry
 /// and its token), bound back read-only for `prepare` while the rest of `HOME` is hidden. Not
-/// `~/.netrc`: it holds the caller's credentials for every host, not a registry's.
+/// `~/.netrc`: it holds the caller's credentials for every host, not a registry's. uv and pip look
+/// in `$XDG_CONFIG_HOME` instead of `~/.config` when it is set; npm, uv and pip also read a
+/// settings file a variable names ([`SETTINGS_FILE_VARS`]).
 const REGISTRY_SETTINGS: [&str; 7] = [
     ".npmrc",
     ".m2/settings.xml",
@@ -466,15 +471,131 @@ const REGISTRY_SETTINGS: [&str; 7] = [
     ".cargo/config",
 ];
 
-/// Those of [`REGISTRY_SETTINGS`] that exist in the caller's `HOME`.
+/// The variables naming a package manager's settings file, which may be in the caller's `HOME`.
+const SETTINGS_FILE_VARS: [&str; 4] = [
+    "NPM_CONFIG_USERCONFIG",
+    "npm_config_userconfig",
+    "PIP_CONFIG_FILE",
+    "UV_CONFIG_FILE",
+];
+
+/// Those of [`REGISTRY_SETTINGS`] that exist in the caller's `HOME`, with `~/.config` read as
+/// `$XDG_CONFIG_HOME` when that is set, and the files [`SETTINGS_FILE_VARS`] name.
 fn registry_settings() -> Vec<PathBuf> {
     let Some(home) = std::env::var_os("HOME").map(PathBuf::from) else {
         return Vec::new();
     };
+    let config = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|dir| dir.is_absolute());
     REGISTRY_SETTINGS
         .iter()
-        .map(|name| home.join(name))
-        .filter(|path| path.exists())
+        .map(|name| match (name.strip_prefix(".config/"), &config) {
+            (Some(tool), Some(config)) => config.join(tool),
+            _ => home.join(name),
+        })
+        .chain(
+            SETTINGS_FILE_VARS
+                .iter()
+                .filter_map(|var| std::env::var_os(var).map(PathBuf::from)),
+        )
+        .filter(|path| path.is_absolute() && path.exists())
+        .collect()
+}
+
+/// The caller's variables every step keeps: what toolchains read to find themselves, a compiler
+/// or the machine's certificates (not secrets), with the locale. Names ending in `_` are prefixes.
+const TOOLCHAIN_VARS: &[&str] = &[
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "LANG",
+    "LANGUAGE",
+    "LC_",
+    "TZ",
+    "TERM",
+    "SHELL",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "NODE_EXTRA_CA_CERTS",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
+    "GIT_SSL_CAINFO",
+    "JAVA_HOME",
+    "GOROOT",
+    "GOPATH",
+    "RUSTUP_HOME",
+    "RUSTUP_TOOLCHAIN",
+    "PYENV_ROOT",
+    "PYENV_VERSION",
+    "NVM_DIR",
+    "CC",
+    "CFLAGS",
+    "CPPFLAGS",
+    "LDFLAGS",
+    "PKG_CONFIG_PATH",
+    "LIBRARY_PATH",
+    "LD_LIBRARY_PATH",
+    "CPATH",
+    "C_INCLUDE_PATH",
+];
+
+/// The caller's variables a step that reaches the network keeps: how this machine reaches it.
+const NETWORK_VARS: &[&str] = &[
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "all_proxy",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "ALL_PROXY",
+];
+
+/// The caller's variables `prepare` keeps: the package managers' registry settings, which may
+/// hold a registry's own token, as their files in `HOME` do ([`REGISTRY_SETTINGS`]).
+const REGISTRY_VARS: &[&str] = &[
+    "UV_",
+    "PIP_",
+    "npm_config_",
+    "NPM_CONFIG_",
+    "CARGO_REGISTRIES_",
+    "CARGO_REGISTRY_",
+    "CARGO_HTTP_",
+    "CARGO_NET_",
+    "GOPROXY",
+    "GOPRIVATE",
+    "GONOPROXY",
+    "GONOSUMDB",
+    "GOSUMDB",
+    "GOINSECURE",
+    "MAVEN_",
+    "DENO_AUTH_TOKENS",
+    "DENO_CERT",
+    "XDG_CONFIG_HOME",
+];
+
+/// The part of the caller's environment a contained step gets: [`TOOLCHAIN_VARS`], with
+/// [`NETWORK_VARS`] when it reaches the network and [`REGISTRY_VARS`] when it reaches the
+/// registries. Nothing else: a CI's tokens and cloud credentials in the environment are as out
+/// of sight of a build script or a package's install code as the files in the caller's `HOME`.
+fn step_environment(contained: &Contained) -> Vec<(OsString, OsString)> {
+    let mut kept: Vec<&str> = TOOLCHAIN_VARS.to_vec();
+    if contained.network {
+        kept.extend(NETWORK_VARS);
+    }
+    if contained.registries {
+        kept.extend(REGISTRY_VARS);
+    }
+    std::env::vars_os()
+        .filter(|(name, _)| {
+            name.to_str().is_some_and(|name| {
+                kept.iter().any(|kept| match kept.strip_suffix('_') {
+                    Some(_) => name.starts_with(kept),
+                    None => name == *kept,
+                })
+            })
+        })
         .collect()
 }
 
@@ -505,12 +626,17 @@ pub(super) fn run_step(
         Some(contained) => {
             let nbe =
                 std::env::current_exe().map_err(|e| Error::io("failed to locate the nbe executable", e))?;
+            let keep = if contained.registries {
+                registry_settings()
+            } else {
+                Vec::new()
+            };
             let command = contained.isolation.wrap_step(
                 &nbe,
                 contained.sandbox,
                 &contained.writable,
                 contained.network,
-                &contained.keep,
+                &keep,
                 &bash,
             );
             (command, contained.isolation.parent_death_signal())
@@ -518,11 +644,26 @@ pub(super) fn run_step(
         None => (bash.map(String::from).to_vec(), nix::sys::signal::Signal::SIGKILL),
     };
     let parent = nix::unistd::getpid();
-    let mut command = duct::cmd(&command[0], &command[1..])
+    // One whole environment: the caller's (only part of it, contained), then nbe's own.
+    let caller: Vec<(OsString, OsString)> = match contained {
+        Some(contained) => step_environment(contained),
+        None => std::env::vars_os().collect(),
+    };
+    let ours = [
+        (
+            "PATH",
+            OsString::from(format!("{}:{inherited}", tools.path_prefix())),
+        ),
+        ("NBE_OUT", out.as_os_str().to_owned()),
+        (reaper::RUN_ID_VAR, OsString::from(&id)),
+    ];
+    let environment = caller
+        .into_iter()
+        .chain(ours.map(|(name, value)| (OsString::from(name), value)))
+        .chain(env.iter().map(|(name, value)| (name.into(), value.into())));
+    let command = duct::cmd(&command[0], &command[1..])
         .dir(work)
-        .env("PATH", format!("{}:{inherited}", tools.path_prefix()))
-        .env("NBE_OUT", out)
-        .env(reaper::RUN_ID_VAR, &id)
+        .full_env(environment)
         .stdin_null()
         .stderr_to_stdout()
         .stdout_capture()
@@ -535,9 +676,6 @@ pub(super) fn run_step(
             unsafe { command.pre_exec(move || super::die_with(parent, death_signal)) };
             Ok(())
         });
-    for (name, value) in env {
-        command = command.env(name, value);
-    }
     let spawning = reaper::spawning();
     let handle = command
         .start()

@@ -79,11 +79,21 @@ fn without_namespaces_a_busy_port_is_named_with_its_owner() {
 
 #[test]
 fn doctor_tells_which_isolation_this_machine_supports() {
-    Repo::new()
-        .nbe(["doctor"])
+    let repo = Repo::new();
+    repo.nbe(["doctor"])
         .run()
         .code(0)
-        .stdout_has("isolation    namespace");
+        .stdout_has("isolation    namespace")
+        .stdout_has("host         read-only in runs")
+        .stdout_has("builds       contained (the host read-only");
+    // Asked not to use namespaces, doctor says plainly that nothing is contained.
+    repo.nbe(["--isolation", "none", "doctor"])
+        .run()
+        .code(0)
+        .stdout_has("isolation    none")
+        .stdout_has("tmp          shared with the host")
+        .stdout_has("host         not contained: a run can read and write whatever the caller can")
+        .stdout_has("builds       not contained: prepare and build steps run on the host");
 }
 
 #[test]
