@@ -387,7 +387,7 @@ pub fn files_hash(selected: Selected) -> Result<String> {
 }
 
 /// True for what [`files_hash`] returns: `sha256:` and 64 lowercase hexadecimal digits.
-fn is_files_hash(text: &str) -> bool {
+pub fn is_files_hash(text: &str) -> bool {
     text.strip_prefix("sha256:").is_some_and(|hex| {
         hex.len() == 64
             && hex

@@ -35,6 +35,7 @@ use crate::normalize::transport::strip_ansi;
 use crate::program::split;
 use crate::program::syntax::{self, Syntax};
 use crate::recording::Recording;
+use crate::verified::{self, Verified};
 
 use badge::Verdicts;
 use page::{ClientView, Model, Program};
@@ -306,13 +307,43 @@ fn read_client<'a>(
         output,
         cast,
         verdict: verdicts.of(selected, &recording),
-        provenance: badge::provenance(&recording),
+        provenance: badge::Provenance {
+            servers: verified_servers(catalog, selected, &mut warnings),
+            ..badge::provenance(&recording)
+        },
         library,
     };
     ReadClient {
         view,
         files,
         warnings,
+    }
+}
+
+/// What the verified file of `selected`'s example says of the server versions it was tested on
+/// ([`badge::servers`]); a file that cannot be read shows nothing, and is a warning once (with
+/// the example's first client).
+fn verified_servers(catalog: &Catalog, selected: Selected, warnings: &mut Vec<Warning>) -> Option<String> {
+    let first = selected
+        .example
+        .clients
+        .first()
+        .is_some_and(|first| first.path == selected.client.path);
+    match Verified::read(&catalog.root, &selected.example.path) {
+        Ok(verified) => badge::servers(selected, &verified?),
+        Err(_) if !first => None,
+        Err(Error::Catalog { location, message }) => {
+            warnings.push(Warning { location, message });
+            None
+        }
+        Err(err) => {
+            let path = catalog.root.join(verified::relative_path(&selected.example.path));
+            warnings.push(Warning {
+                location: Location::file(path),
+                message: err.to_string(),
+            });
+            None
+        }
     }
 }
 
