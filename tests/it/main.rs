@@ -23,4 +23,5 @@ mod safety;
 mod site;
 mod tools;
 mod verdicts;
+mod verified;
 mod workflow;
