@@ -117,13 +117,22 @@ impl Reporters {
         Ok(())
     }
 
-    /// After a full run: reports, deletes or rejects the snapshots no client of `catalog` references.
+    /// After a full run: reports, deletes or rejects the snapshots no client of `catalog` references,
+    /// and the verified files ([`verified`]) of examples it does not have.
     pub fn unreferenced(&mut self, catalog: &Catalog, action: Unreferenced) -> Result<()> {
-        let referenced: std::collections::HashSet<&str> =
+        let clients: std::collections::HashSet<&str> =
             catalog.clients().map(|s| s.client.path.as_str()).collect();
-        for (path, client) in snapshot::all(&catalog.root)? {
+        let examples: std::collections::HashSet<&str> =
+            catalog.clients().map(|s| s.example.path.as_str()).collect();
+        let snapshots = snapshot::all(&catalog.root)?
+            .into_iter()
+            .map(|(path, client)| (path, client, &clients));
+        let files = verified::all(&catalog.root)?
+            .into_iter()
+            .map(|(path, example)| (path, example, &examples));
+        for (path, owner, referenced) in snapshots.chain(files) {
             // A client that did not load keeps its snapshot: it is broken, not gone.
-            if referenced.contains(client.as_str()) || catalog.problems.iter().any(|p| p.touches(&client)) {
+            if referenced.contains(owner.as_str()) || catalog.problems.iter().any(|p| p.touches(&owner)) {
                 continue;
             }
             let shown = path

@@ -176,6 +176,23 @@ fn check_names_a_malformed_file_at_its_line_and_notes_stale_results() {
     repo.nbe(["check"]).run().code(0).stdout_has(
         "snapshots/v/hello/verified.toml: the results of `cli` are stale (saved before its files changed), so the site does not show them; save them again with `nbe test --server-version VERSIONS --save v/hello/cli`",
     );
+    // A table of a client the example does not have: a note too.
+    let hello = repo.read("snapshots/v/hello/verified.toml");
+    repo.write(
+        "snapshots/v/hello/verified.toml",
+        &hello.replace("[cli]", "[ruby]\nfiles_hash = \"sha256:0000000000000000000000000000000000000000000000000000000000000000\"\npassed = [\"server v2.11.11\"]\n\n[cli]"),
+    );
+    repo.nbe(["check"]).run().code(0).stdout_has(
+        "snapshots/v/hello/verified.toml: holds results of `ruby`, which the example has no client of; delete its table",
+    );
+    // The file of an example that is gone is unreferenced, as its snapshots would be.
+    repo.write("snapshots/v/gone/verified.toml", &hello);
+    repo.nbe(["check"])
+        .run()
+        .code(0)
+        .stdout_has("unreferenced snapshot snapshots/v/gone/verified.toml");
+    repo.nbe(["check", "--unreferenced", "delete"]).run().code(0);
+    assert!(!repo.exists("snapshots/v/gone/verified.toml"));
     // Malformed: named at its line, with what to do, as a failure of its example.
     let broken = repo
         .read("snapshots/v/changed/verified.toml")
