@@ -386,24 +386,19 @@ pub fn save(root: &Path, selected: &[Selected], runs: &[Run]) -> Result<Vec<Path
     let mut changed = Vec::new();
     for (example, clients) in by_example {
         let relative = relative_path(example);
-        let (mut verified, before) = match Verified::read(root, example) {
-            Ok(Some(verified)) => {
-                let text = verified.render();
-                (verified, Some(text))
-            }
-            Ok(None) => (Verified::default(), None),
-            Err(err) => {
-                eprintln!("nbe: {err}; writing it anew from this run's results");
-                (Verified::default(), Some(String::new()))
-            }
-        };
+        let path = root.join(&relative);
+        let read = Verified::read(root, example).unwrap_or_else(|err| {
+            eprintln!("nbe: warning: {err}; this run writes it anew from its own results");
+            None
+        });
+        let existed = read.is_some() || path.exists();
+        let mut verified = read.unwrap_or_default();
         for (s, columns) in clients {
             let hash = snapshot::files_hash(s)?;
             verified.merge(s.client.dir_name(), &hash, columns);
         }
-        let path = root.join(&relative);
         if verified.is_empty() {
-            if before.is_some() {
+            if existed {
                 snapshot::remove(&path)?;
                 changed.push(relative);
             }

@@ -123,6 +123,14 @@ fn an_edit_of_the_client_drops_its_old_results_at_the_next_save() {
     let saved = repo.read("snapshots/v/hello/verified.toml");
     assert!(!saved.contains("v2.11.11"), "{saved}");
     assert!(saved.contains(&files_hash(&repo, "v/hello/cli")), "{saved}");
+    // A file that cannot be read is said, and written anew from the run's results.
+    repo.write("snapshots/v/hello/verified.toml", "[cli\n");
+    repo.nbe(["test", "v/hello", "--server-version", pinned(), "--save"])
+        .run()
+        .code(0)
+        .stderr_has("nbe: warning: snapshots/v/hello/verified.toml:1: malformed verified file")
+        .stderr_has("this run writes it anew from its own results");
+    assert_eq!(repo.read("snapshots/v/hello/verified.toml"), saved);
 }
 
 #[test]
