@@ -75,6 +75,13 @@ impl Verdicts for RecordingVerdicts {
     }
 }
 
+/// The files hash the snapshot of a recording judged `verdict` names, when that is the client's
+/// current one: only a verified recording is known to be current without hashing the files again.
+pub fn current_hash<'r>(verdict: &Verdict, recording: &'r Recording) -> Option<&'r str> {
+    let snapshot = recording.snapshot.as_ref().ok()?.as_ref()?;
+    (*verdict == Verdict::Verified).then_some(snapshot.info.files_hash.as_str())
+}
+
 /// Versions and date of a client's recording, from its snapshot header and its asciicast header.
 pub fn provenance(recording: &Recording) -> Provenance {
     let info = recording
@@ -101,13 +108,19 @@ pub fn provenance(recording: &Recording) -> Provenance {
 /// tested on, like `Verified on nats-server v2.14.10, v2.15.2; fails on v2.11.11`: from columns
 /// setting the server alone, saved for the client's current files (the hash the badge judges a
 /// recording current by). `None` without results, or with stale ones only.
-pub fn servers(selected: Selected, verified: &Verified) -> Option<String> {
+///
+/// `current` is that hash when the caller knows it already: the snapshot of a recording judged
+/// [`Verdict::Verified`] names it, since that verdict means it is the files' hash.
+pub fn servers(selected: Selected, verified: &Verified, current: Option<&str>) -> Option<String> {
     let client = selected.client.dir_name();
     // The hash is worked out only for a client the file holds results of.
     if !verified.clients().any(|name| name == client) {
         return None;
     }
-    let hash = snapshot::files_hash(selected).ok()?;
+    let hash = match current {
+        Some(hash) => hash.to_string(),
+        None => snapshot::files_hash(selected).ok()?,
+    };
     let Servers { passed, failed } = verified.servers(client, &hash)?;
     let said = match (passed.is_empty(), failed.is_empty()) {
         (false, true) => format!("Verified on nats-server {}", passed.join(", ")),

@@ -300,17 +300,23 @@ fn read_client<'a>(
         files.push((format!("{}/output.cast", client.path), bytes.clone()));
         String::from_utf8_lossy(bytes).into_owned()
     });
+    let verdict = verdicts.of(selected, &recording);
     let view = ClientView {
         example: selected.example,
         client,
         program,
         output,
         cast,
-        verdict: verdicts.of(selected, &recording),
         provenance: badge::Provenance {
-            servers: verified_servers(catalog, selected, &mut warnings),
+            servers: verified_servers(
+                catalog,
+                selected,
+                badge::current_hash(&verdict, &recording),
+                &mut warnings,
+            ),
             ..badge::provenance(&recording)
         },
+        verdict,
         library,
     };
     ReadClient {
@@ -321,16 +327,21 @@ fn read_client<'a>(
 }
 
 /// What the verified file of `selected`'s example says of the server versions it was tested on
-/// ([`badge::servers`]); a file that cannot be read shows nothing, and is a warning once (with
+/// ([`badge::servers`], with the client's files hash when `current` knows it); a file that cannot be read shows nothing, and is a warning once (with
 /// the example's first client).
-fn verified_servers(catalog: &Catalog, selected: Selected, warnings: &mut Vec<Warning>) -> Option<String> {
+fn verified_servers(
+    catalog: &Catalog,
+    selected: Selected,
+    current: Option<&str>,
+    warnings: &mut Vec<Warning>,
+) -> Option<String> {
     let first = selected
         .example
         .clients
         .first()
         .is_some_and(|first| first.path == selected.client.path);
     match Verified::read(&catalog.root, &selected.example.path) {
-        Ok(verified) => badge::servers(selected, &verified?),
+        Ok(verified) => badge::servers(selected, &verified?, current),
         Err(_) if !first => None,
         Err(Error::Catalog { location, message }) => {
             warnings.push(Warning { location, message });
