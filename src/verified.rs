@@ -52,26 +52,13 @@ pub fn relative_path(example: &str) -> PathBuf {
 
 /// Every verified file under `snapshots/`, with the example path it belongs to, sorted.
 pub fn all(root: &Path) -> Result<Vec<(PathBuf, String)>> {
-    let dir = root.join(snapshot::DIR);
-    let mut found = Vec::new();
-    if !dir.is_dir() {
-        return Ok(found);
-    }
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::io(format!("failed to read {}", dir.display()), e.into()))?;
-        if !entry.file_type().is_file() || entry.file_name() != FILE_NAME {
-            continue;
-        }
-        let example = entry
-            .path()
-            .parent()
-            .and_then(|parent| parent.strip_prefix(&dir).ok())
-            .map(|example| example.to_string_lossy().into_owned());
-        if let Some(example) = example.filter(|example| !example.is_empty()) {
-            found.push((entry.path().to_path_buf(), example));
-        }
-    }
-    Ok(found)
+    snapshot::files_under(root, |relative| {
+        relative
+            .strip_suffix(FILE_NAME)
+            .and_then(|example| example.strip_suffix('/'))
+            .filter(|example| !example.is_empty())
+            .map(str::to_string)
+    })
 }
 
 /// How a client did on a column of the matrix.
