@@ -72,11 +72,12 @@ pub enum Tested {
 
 impl Tested {
     /// What a matrix result says about its versions: `None` when it says nothing, for a client
-    /// that did not run (skipped) or whose output varies on the pinned versions too (flaky: the
-    /// example's fault, not the version's). Everything else counts as `nbe test` counts it.
+    /// that did not run (skipped), has no accepted snapshot to compare with (new, awaiting
+    /// review), or whose output varies on the pinned versions too (flaky: the example's fault, not
+    /// the version's). Everything else counts as `nbe test` counts it.
     pub fn of(outcome: &Outcome) -> Option<Self> {
         match outcome {
-            Outcome::Skipped { .. } | Outcome::Flaky { .. } => None,
+            Outcome::Skipped { .. } | Outcome::Flaky { .. } | Outcome::New { accepted: false, .. } => None,
             Outcome::Passed
             | Outcome::Unchanged
             | Outcome::Updated { .. }
@@ -626,5 +627,11 @@ mod tests {
             other: String::new(),
         };
         assert_eq!(Tested::of(&flaky), None);
+        let new = |accepted| Outcome::New {
+            actual: String::new(),
+            accepted,
+        };
+        assert_eq!(Tested::of(&new(false)), None);
+        assert_eq!(Tested::of(&new(true)), Some(Tested::Passed));
     }
 }

@@ -258,3 +258,24 @@ fn pages_show_the_server_versions_a_client_was_verified_on_and_hide_stale_ones()
     build().stderr_has("snapshots/v/changed/verified.toml:2: malformed verified file");
     assert_eq!(servers("v/changed/cli/index.html"), None);
 }
+
+#[test]
+fn a_client_with_no_snapshot_yet_leaves_no_result() {
+    let repo = recorded();
+    repo.write("examples/v/meta.yaml", "examples: [hello, changed, fresh]\n")
+        .script("v/fresh", "#!/usr/bin/env bash\n# Never recorded.\necho new\n");
+    repo.nbe([
+        "test",
+        "v/fresh",
+        "--server-version",
+        pinned(),
+        "--save",
+        "--update",
+        "no",
+    ])
+    .run()
+    .code(1)
+    .stdout_has("NEW v/fresh/cli")
+    .stderr_lacks("nbe: saved");
+    assert!(!repo.exists("snapshots/v/fresh/verified.toml"));
+}
