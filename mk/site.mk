@@ -47,7 +47,7 @@ site: node_modules build
 	$(NBE) build
 
 browser-test: node_modules chromium build
-	NBE=$(NBE) node --test --test-timeout=180000 tests/browser/site.test.mjs
+	NBE=$(NBE) node --test --test-timeout=180000 tests/browser/*.test.mjs
 
 site-screenshots: node_modules chromium build
 	NBE_SITE_SCREENSHOTS=1 NBE=$(NBE) node --test --test-timeout=180000 --test-name-pattern="screenshots" tests/browser/site.test.mjs

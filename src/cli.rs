@@ -181,6 +181,11 @@ pub enum Command {
         /// (repeatable; a matrix column each).
         #[arg(long, value_name = "KIND=VERSION")]
         client: Vec<String>,
+        /// After a version matrix that ran to its end, save each client's results in its example's
+        /// snapshots/<category>/<example>/verified.toml (reviewed like a snapshot; the site shows
+        /// the server versions a client passed on).
+        #[arg(long)]
+        save: bool,
         #[command(flatten)]
         report: ReportArgs,
     },

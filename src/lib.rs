@@ -23,7 +23,8 @@
 //! - [`snapshot`] reads and writes the insta-format baselines and hashes what a run depends on
 //!   (no processes); [`program`] tells a program's prose from its code, for the site and that hash;
 //!   [`recording`] owns `output.txt` and the asciicast format; [`atomic`] writes every file and
-//!   [`lock`] keeps two nbe processes from writing one client at once;
+//!   [`lock`] keeps two nbe processes from writing one client at once; [`verified`] owns each
+//!   example's saved matrix results (`nbe test --server-version A,B --save`);
 //! - [`report`] holds the outcomes and the sentences for how a run ended, fans events out to the
 //!   reporters and decides the exit code ([`exit`]);
 //! - [`site`] renders the catalog and its recordings as a static docs site;
@@ -50,6 +51,7 @@ pub mod scaffold;
 pub mod site;
 pub mod snapshot;
 pub mod suite;
+pub mod verified;
 
 pub use error::{Error, Result};
 

@@ -318,6 +318,17 @@ pub fn remove(path: &Path) -> Result<()> {
 
 /// Every `.snap` and `.snap.new` file under `snapshots/`, with the client path it belongs to, sorted.
 pub fn all(root: &Path) -> Result<Vec<(PathBuf, String)>> {
+    files_under(root, |relative| {
+        relative
+            .strip_suffix(".snap")
+            .or_else(|| relative.strip_suffix(".snap.new"))
+            .map(str::to_string)
+    })
+}
+
+/// Every file under `snapshots/` that `owner` names a catalog path for (given the file's path
+/// relative to `snapshots/`), with that path, sorted by file name.
+pub fn files_under(root: &Path, owner: impl Fn(&str) -> Option<String>) -> Result<Vec<(PathBuf, String)>> {
     let dir = root.join(DIR);
     let mut found = Vec::new();
     if !dir.is_dir() {
@@ -326,12 +337,8 @@ pub fn all(root: &Path) -> Result<Vec<(PathBuf, String)>> {
     for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
         let entry = entry.map_err(|e| Error::io(format!("failed to read {}", dir.display()), e.into()))?;
         let relative = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-        let relative = relative.to_string_lossy();
-        let client = relative
-            .strip_suffix(".snap")
-            .or_else(|| relative.strip_suffix(".snap.new"));
-        if let (true, Some(client)) = (entry.file_type().is_file(), client) {
-            found.push((entry.path().to_path_buf(), client.to_string()));
+        if let (true, Some(owner)) = (entry.file_type().is_file(), owner(&relative.to_string_lossy())) {
+            found.push((entry.path().to_path_buf(), owner));
         }
     }
     Ok(found)
@@ -387,7 +394,7 @@ pub fn files_hash(selected: Selected) -> Result<String> {
 }
 
 /// True for what [`files_hash`] returns: `sha256:` and 64 lowercase hexadecimal digits.
-fn is_files_hash(text: &str) -> bool {
+pub fn is_files_hash(text: &str) -> bool {
     text.strip_prefix("sha256:").is_some_and(|hex| {
         hex.len() == 64
             && hex

@@ -78,12 +78,20 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
             server_version,
             cli_version,
             client,
+            save,
             report,
         } => {
             let config = config()?;
             let update = config::UpdateChoice::from(update).resolve(config::on_ci());
+            let versions = config::VersionsRequest::parse(&server_version, &cli_version, &client)?;
+            if save && versions.is_empty() {
+                return Err(crate::error::Error::Usage(
+                    "--save keeps the results of a version matrix: add the versions to run on, like --server-version v2.15.2,v2.11.11 (or --cli-version, --client KIND=VERSION)".into(),
+                ));
+            }
             let options = test::TestOptions {
-                versions: config::VersionsRequest::parse(&server_version, &cli_version, &client)?,
+                versions,
+                save,
                 // A pending snapshot keeps its run's recording beside it, and accepting it makes
                 // that the client's recording: it is attributed to steps as `nbe record`'s is.
                 run: RunOptions {

@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::report::{self, Reporters};
 use crate::suite::stress::{self, Load};
 use crate::suite::{Order, Prepared, RunOptions, Suite, Task, Variant};
+use crate::verified;
 
 /// How `nbe test` runs.
 #[derive(Debug)]
@@ -22,6 +23,8 @@ pub struct TestOptions {
     pub stress: Option<u64>,
     /// The versions of a version matrix; empty for a plain run on the pinned versions.
     pub versions: VersionsRequest,
+    /// `--save`: write the matrix's results into the examples' verified files.
+    pub save: bool,
 }
 
 /// Tests the clients under `prefixes` (all when empty) and returns the exit code.
@@ -63,8 +66,14 @@ pub fn test(
         None => None,
     };
     suite.run_all(&selected, &mut reporters)?;
+    // An interrupted run saves nothing: its results are not the whole matrix.
     if let Some(code) = report::interrupted() {
         return Ok(code);
+    }
+    if options.save {
+        for path in verified::save(&catalog.root, &selected, &reporters.matrix_results())? {
+            eprintln!("nbe: saved {}", path.display());
+        }
     }
     if options.run.whole_catalog(prefixes) {
         reporters.unreferenced(&catalog, options.unreferenced)?;

@@ -1,6 +1,7 @@
 //! The fan-out: one command's events to every reporter its settings ask for, the summary, and the
 //! exit code.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::time::Instant;
 
@@ -15,6 +16,7 @@ use crate::error::Result;
 use crate::exit;
 use crate::runner;
 use crate::snapshot;
+use crate::verified::{self, Column, Tested};
 
 /// The exit code after a command stopped early because nbe was interrupted, if it was.
 pub fn interrupted() -> Option<i32> {
@@ -34,6 +36,8 @@ pub struct Reporters {
     rejected: bool,
     /// The clients whose output differed from their snapshot, in the order they finished.
     mismatched: Vec<String>,
+    /// Each result of a version matrix: the client, its column and what it says of the versions.
+    matrix: Vec<(String, Column, Option<Tested>)>,
 }
 
 impl Reporters {
@@ -61,6 +65,7 @@ impl Reporters {
             started: Instant::now(),
             rejected: false,
             mismatched: Vec::new(),
+            matrix: Vec::new(),
         }
     }
 
@@ -80,6 +85,10 @@ impl Reporters {
         self.summary.add(&report.outcome);
         if matches!(report.outcome, Outcome::Mismatch { .. }) {
             self.mismatched.push(report.path.clone());
+        }
+        if let Some(column) = report.versions.as_ref().and_then(|v| Column::new(&v.chosen)) {
+            self.matrix
+                .push((report.path.clone(), column, Tested::of(&report.outcome)));
         }
         self.emit(Event::Finished(report))
     }
@@ -108,13 +117,22 @@ impl Reporters {
         Ok(())
     }
 
-    /// After a full run: reports, deletes or rejects the snapshots no client of `catalog` references.
+    /// After a full run: reports, deletes or rejects the snapshots no client of `catalog` references,
+    /// and the verified files ([`verified`]) of examples it does not have.
     pub fn unreferenced(&mut self, catalog: &Catalog, action: Unreferenced) -> Result<()> {
-        let referenced: std::collections::HashSet<&str> =
+        let clients: std::collections::HashSet<&str> =
             catalog.clients().map(|s| s.client.path.as_str()).collect();
-        for (path, client) in snapshot::all(&catalog.root)? {
+        let examples: std::collections::HashSet<&str> =
+            catalog.clients().map(|s| s.example.path.as_str()).collect();
+        let snapshots = snapshot::all(&catalog.root)?
+            .into_iter()
+            .map(|(path, client)| (path, client, &clients));
+        let files = verified::all(&catalog.root)?
+            .into_iter()
+            .map(|(path, example)| (path, example, &examples));
+        for (path, owner, referenced) in snapshots.chain(files) {
             // A client that did not load keeps its snapshot: it is broken, not gone.
-            if referenced.contains(client.as_str()) || catalog.problems.iter().any(|p| p.touches(&client)) {
+            if referenced.contains(owner.as_str()) || catalog.problems.iter().any(|p| p.touches(&owner)) {
                 continue;
             }
             let shown = path
@@ -143,6 +161,19 @@ impl Reporters {
     /// The clients whose output differed from their snapshot so far (`nbe set-versions` names them).
     pub fn mismatched(&self) -> &[String] {
         &self.mismatched
+    }
+
+    /// The results of a version matrix so far, by client (sorted by path): each column it ran on,
+    /// and what its result there says of those versions (`nbe test --save` keeps them).
+    pub fn matrix_results(&self) -> Vec<verified::Run> {
+        let mut by_client: BTreeMap<&str, verified::Columns> = BTreeMap::new();
+        for (path, column, tested) in &self.matrix {
+            by_client.entry(path).or_default().push((column.clone(), *tested));
+        }
+        by_client
+            .into_iter()
+            .map(|(path, columns)| (path.to_string(), columns))
+            .collect()
     }
 
     /// Reports the summary and returns the exit code: 0 when nothing failed, else 1.

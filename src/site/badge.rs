@@ -1,11 +1,14 @@
-//! What the site says about a client's recording: its verdict as a badge, the tool versions and date.
+//! What the site says about a client's recording: its verdict as a badge, the tool versions and
+//! date, and the server versions its example's verified file says it was tested on.
 //!
 //! [`Verdicts`] is the seam; [`RecordingVerdicts`] answers exactly as `nbe check` does, so a page
 //! never claims more than the checks prove.
 
 use crate::catalog::Selected;
 use crate::recording::{self, Recording};
+use crate::snapshot;
 use crate::suite::verdict::{self, Verdict};
+use crate::verified::{Servers, Verified};
 
 impl Verdict {
     /// A short word for the page.
@@ -57,6 +60,9 @@ pub struct Provenance {
     pub nats: Option<String>,
     /// Recording date (UTC, `YYYY-MM-DD`) from the asciicast header's `timestamp`.
     pub date: Option<String>,
+    /// The nats-server versions the client was tested on, from its example's verified file
+    /// ([`servers`]).
+    pub servers: Option<String>,
 }
 
 /// The verdicts the site uses: exactly what `nbe check` decides, nothing run.
@@ -67,6 +73,13 @@ impl Verdicts for RecordingVerdicts {
     fn of(&self, selected: Selected, recording: &Recording) -> Verdict {
         verdict::of_recording(selected, recording)
     }
+}
+
+/// The files hash the snapshot of a recording judged `verdict` names, when that is the client's
+/// current one: only a verified recording is known to be current without hashing the files again.
+pub fn current_hash<'r>(verdict: &Verdict, recording: &'r Recording) -> Option<&'r str> {
+    let snapshot = recording.snapshot.as_ref().ok()?.as_ref()?;
+    (*verdict == Verdict::Verified).then_some(snapshot.info.files_hash.as_str())
 }
 
 /// Versions and date of a client's recording, from its snapshot header and its asciicast header.
@@ -87,7 +100,38 @@ pub fn provenance(recording: &Recording) -> Provenance {
             .ok()
             .and_then(|cast| recording::cast_timestamp(cast))
             .map(date_of),
+        servers: None,
     }
+}
+
+/// What `verified` (the example's verified file) says of the nats-server versions `selected` was
+/// tested on, like `Verified on nats-server v2.14.10, v2.15.2; fails on v2.11.11`: from columns
+/// setting the server alone, saved for the client's current files (the hash the badge judges a
+/// recording current by). `None` without results, or with stale ones only.
+///
+/// `current` is that hash when the caller knows it already: the snapshot of a recording judged
+/// [`Verdict::Verified`] names it, since that verdict means it is the files' hash.
+pub fn servers(selected: Selected, verified: &Verified, current: Option<&str>) -> Option<String> {
+    let client = selected.client.dir_name();
+    // The hash is worked out only for a client the file holds results of.
+    if !verified.clients().any(|name| name == client) {
+        return None;
+    }
+    let hash = match current {
+        Some(hash) => hash.to_string(),
+        None => snapshot::files_hash(selected).ok()?,
+    };
+    let Servers { passed, failed } = verified.servers(client, &hash)?;
+    let said = match (passed.is_empty(), failed.is_empty()) {
+        (false, true) => format!("Verified on nats-server {}", passed.join(", ")),
+        (false, false) => format!(
+            "Verified on nats-server {}; fails on {}",
+            passed.join(", "),
+            failed.join(", ")
+        ),
+        (true, _) => format!("Fails on nats-server {}", failed.join(", ")),
+    };
+    Some(said)
 }
 
 /// `YYYY-MM-DD` (UTC) of a unix timestamp, by the days-from-civil algorithm run backwards.

@@ -35,6 +35,7 @@ use crate::normalize::transport::strip_ansi;
 use crate::program::split;
 use crate::program::syntax::{self, Syntax};
 use crate::recording::{self, Recording};
+use crate::verified::{self, Verified};
 
 use badge::Verdicts;
 use page::{ClientView, Model, Program};
@@ -300,6 +301,7 @@ fn read_client<'a>(
         String::from_utf8_lossy(bytes).into_owned()
     });
     let steps = step_outputs(&program, client, &recording);
+    let verdict = verdicts.of(selected, &recording);
     let view = ClientView {
         example: selected.example,
         client,
@@ -307,8 +309,16 @@ fn read_client<'a>(
         output,
         cast,
         steps,
-        verdict: verdicts.of(selected, &recording),
-        provenance: badge::provenance(&recording),
+        provenance: badge::Provenance {
+            servers: verified_servers(
+                catalog,
+                selected,
+                badge::current_hash(&verdict, &recording),
+                &mut warnings,
+            ),
+            ..badge::provenance(&recording)
+        },
+        verdict,
         library,
     };
     ReadClient {
@@ -347,6 +357,38 @@ fn step_outputs(
             .map(|(step, text)| (step, format!("{}\n", terminal_text(&text).trim_end())))
             .collect(),
     )
+}
+
+/// What the verified file of `selected`'s example says of the server versions it was tested on
+/// ([`badge::servers`], with the client's files hash when `current` knows it); a file that cannot be read shows nothing, and is a warning once (with
+/// the example's first client).
+fn verified_servers(
+    catalog: &Catalog,
+    selected: Selected,
+    current: Option<&str>,
+    warnings: &mut Vec<Warning>,
+) -> Option<String> {
+    let first = selected
+        .example
+        .clients
+        .first()
+        .is_some_and(|first| first.path == selected.client.path);
+    match Verified::read(&catalog.root, &selected.example.path) {
+        Ok(verified) => badge::servers(selected, &verified?, current),
+        Err(_) if !first => None,
+        Err(Error::Catalog { location, message }) => {
+            warnings.push(Warning { location, message });
+            None
+        }
+        Err(err) => {
+            let path = catalog.root.join(verified::relative_path(&selected.example.path));
+            warnings.push(Warning {
+                location: Location::file(path),
+                message: err.to_string(),
+            });
+            None
+        }
+    }
 }
 
 /// Terminal output as plain text, line by line: a carriage return ending a line is dropped (a CRLF

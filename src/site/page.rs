@@ -740,6 +740,9 @@ fn provenance(verdict: &Verdict, provenance: &Provenance, library: Option<&str>)
     if !text.is_empty() {
         let _ = writeln!(out, "<dt>Recorded</dt><dd>{}</dd>", escape(&text));
     }
+    if let Some(servers) = &provenance.servers {
+        let _ = writeln!(out, "<dt>Servers</dt><dd>{}</dd>", escape(servers));
+    }
     let _ = writeln!(
         out,
         "<dt>Status</dt><dd><span class=\"status {}\">{}</span> {}</dd>\n</dl>",
@@ -968,15 +971,24 @@ mod tests {
                 nats_server: Some("v2.15.2".into()),
                 nats: None,
                 date: Some("2025-11-25".into()),
+                servers: Some("Verified on nats-server v2.14.10, v2.15.2".into()),
             },
             None,
         );
         assert!(html.contains("2025-11-25 with nats-server v2.15.2<"), "{html}");
+        assert!(
+            html.contains("<dt>Servers</dt><dd>Verified on nats-server v2.14.10, v2.15.2</dd>"),
+            "{html}"
+        );
         assert!(!html.contains("Client"), "{html}");
         assert!(html.contains("class=\"status stale\""), "{html}");
         assert!(
             !provenance(&Verdict::NotRecorded(String::new()), &Provenance::default(), None)
                 .contains("Recorded")
+        );
+        assert!(
+            !provenance(&Verdict::NotRecorded(String::new()), &Provenance::default(), None)
+                .contains("Servers")
         );
         let html = provenance(
             &Verdict::Verified,

@@ -12,7 +12,8 @@
 //!
 //! A column shows behaviour, not the version it was asked for: before comparing, the versions it
 //! sets and the pinned ones they replace are masked on both sides ([`Variant::mask`]: the server's
-//! `Version:` lines and INFO, `nats server list`, the API level after the version). A client that
+//! `Version:` lines and INFO, `nats server list`, the API level after the version and the levels
+//! a stream's info shows, and the padding of a table cell that held a version). A client that
 //! still differs on another column is run again on the pinned versions; when that run differs from
 //! the snapshot too, the client is flaky, and is reported so rather than as a version difference.
 
@@ -195,14 +196,25 @@ fn mask(text: &str, versions: &[(Component, Vec<String>)]) -> String {
                 .into_owned();
         }
     }
-    masked
+    // A table cell holding a version was padded to that version's width: the placeholder in it
+    // is followed by as many spaces as the longest version of its column needed.
+    PADDED_CELL.replace_all(&masked, "$1 $2").into_owned()
 }
 
 /// The JetStream API level a server announces beside its version: in its INFO (`"api_lvl":5`),
-/// its start log (`API Level: 5`) and `nats server` reports (`API Level: 5`, `"api_level": 5`).
+/// its start log (`API Level: 5`), `nats server` reports (`API Level: 5`, `"api_level": 5`,
+/// `API Support Level: 5`), and the levels `nats stream info` and `nats consumer info` show of an
+/// asset (`Required API Level: 1 hosted at level 5`, `"_nats.level": "1"`).
 static API_LEVEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)("api_lvl":\s*|"api_level":\s*|API Level:\s*)\d+"#).expect("a valid regex")
+    Regex::new(
+        r#"(?i)("api_lvl":\s*|"api_level":\s*|API (?:Support )?Level:\s*|hosted at level\s+|"_nats\.level":\s*")\d+"#,
+    )
+    .expect("a valid regex")
 });
+
+/// A version placeholder, the spaces that pad its table cell, and the cell's border.
+static PADDED_CELL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\[[a-z]+ version\]) +([│|])").expect("a valid regex"));
 
 /// The pinned version of `component`: `tools.versions` for the tools, the kind's defaults folder
 /// for a library.
@@ -257,6 +269,18 @@ mod tests {
                 &versions
             ),
             "nats-server: [server version]\n\"version\":\"[server version]\",\"api_lvl\":[server API level]\n  Version:  [server version]\n  API Level:       [server API level]\nv2.11.110 2.15.20\n"
+        );
+        assert_eq!(
+            mask(
+                "  Required API Level: 1 hosted at level 5\n  API Support Level: 5\n  \"_nats.level\": \"1\",\n",
+                &versions
+            ),
+            "  Required API Level: [server API level] hosted at level [server API level]\n  API Support Level: [server API level]\n  \"_nats.level\": \"[server API level]\",\n"
+        );
+        // Two versions of different lengths pad their table cells differently.
+        assert_eq!(
+            mask("│ n1 │ 2.15.2   │ yes │\n│ n1 │ 2.11.11 │ yes │\n", &versions),
+            "│ n1 │ [server version] │ yes │\n│ n1 │ [server version] │ yes │\n"
         );
         let cli = [(Component::Cli, vec!["v0.2.0".to_string()])];
         assert_eq!(mask("API Level: 5 v0.2.0", &cli), "API Level: 5 [cli version]");

@@ -24,4 +24,5 @@ mod site;
 mod steps;
 mod tools;
 mod verdicts;
+mod verified;
 mod workflow;

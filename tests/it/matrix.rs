@@ -163,6 +163,33 @@ fn json_and_junit_carry_the_version_of_each_result() {
     );
 }
 
+/// A cli script showing the JetStream API levels `nats stream info` prints of a stream: the one
+/// it needs and the one its server hosts it at, as text and as JSON metadata.
+const LEVELS: &str = r#"#!/usr/bin/env bash
+set -euo pipefail
+# A stream, and the API levels its info shows.
+nats stream add LEVELS --subjects 'levels.>' --defaults >/dev/null
+nats stream info LEVELS | grep -E 'API Level'
+nats stream info LEVELS --json | grep -E '"_nats.level"'
+"#;
+
+#[test]
+fn the_api_level_a_server_hosts_a_stream_at_is_its_versions_not_a_difference() {
+    let repo = Repo::new();
+    repo.script("v/levels", LEVELS)
+        .write("examples/v/levels/meta.yaml", "server: jetstream\n");
+    repo.nbe(["record"]).run().code(0);
+    assert!(
+        repo.read("snapshots/v/levels/cli.snap")
+            .contains("hosted at level"),
+        "the stream's info names the level its server hosts it at"
+    );
+    repo.nbe(["test", "--server-version", OLDER])
+        .run()
+        .code(0)
+        .summary("1 passed, 0 failed, 0 skipped");
+}
+
 #[test]
 fn a_requirement_the_pinned_versions_miss_skips_in_a_plain_run() {
     let repo = Repo::new();
