@@ -10,9 +10,12 @@ time (user + sys of nbe and everything it waited for), which other work on the m
 less than wall time.
 
 BEFORE runs the checkout BEFORE_ROOT when it is set (the examples and clients/ of its time:
-a checkout's clients/kinds.toml overrides the kinds nbe embeds), this one otherwise.
+a checkout's clients/kinds.toml overrides the kinds nbe embeds), this one otherwise. MIDDLE, when
+set, is a third build run in the same loop on this checkout (a branch's base, say), so that one
+measurement shows both what a change saves and where it leaves the target.
 
-usage: BEFORE=path/to/nbe AFTER=path/to/nbe [BEFORE_ROOT=checkout] bench/contain.py [ROUNDS] [EXAMPLE]
+usage: BEFORE=path/to/nbe AFTER=path/to/nbe [BEFORE_ROOT=checkout] [MIDDLE=path/to/nbe]
+       bench/contain.py [ROUNDS] [EXAMPLE]
 """
 
 import glob
@@ -108,9 +111,14 @@ def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     example = sys.argv[2] if len(sys.argv) > 2 else "messaging/publish-subscribe"
     before, after = os.environ["BEFORE"], os.environ["AFTER"]
-    roots = {before: os.environ.get("BEFORE_ROOT", ROOT), after: ROOT}
+    builds = [("before", before)]
+    if os.environ.get("MIDDLE"):
+        builds.append(("middle", os.environ["MIDDLE"]))
+    builds.append(("after", after))
+    roots = {nbe: ROOT for _, nbe in builds}
+    roots[before] = os.environ.get("BEFORE_ROOT", ROOT)
     times = {}
-    for nbe in (before, after):
+    for _, nbe in builds:
         for kind in KINDS:
             via_nbe(nbe, f"{example}/{kind}", roots[nbe])
     # The program the last warm-up (AFTER's) built and ran.
@@ -118,18 +126,24 @@ def main():
     program = newest_go_program()
     for _ in range(rounds):
         for kind in KINDS:
-            for name, nbe in (("before", before), ("after", after)):
+            for name, nbe in builds:
                 times.setdefault((kind, name), []).append(via_nbe(nbe, f"{example}/{kind}", roots[nbe]))
         times.setdefault(("cli", "bash"), []).append(cli_by_bash(os.path.join(ROOT, "examples", example, "cli")))
         times.setdefault(("go", "by hand"), []).append(go_by_hand(program))
+    middle = len(builds) == 3
     print(f"{'kind':<8} {'before ms':>10} {'after ms':>10} {'after - before':>15} {'direct ms':>10}"
-          f" {'before CPU ms':>14} {'after CPU ms':>13} {'CPU after - before':>19}")
+          f" {'before CPU ms':>14} {'after CPU ms':>13} {'CPU after - before':>19}"
+          + (f" {'middle ms':>10} {'middle CPU ms':>14} {'CPU after - middle':>19}" if middle else ""))
     for kind in KINDS:
         b, bc = (statistics.median(column) * 1000 for column in zip(*times[(kind, "before")]))
         a, ac = (statistics.median(column) * 1000 for column in zip(*times[(kind, "after")]))
         direct = times.get((kind, "bash")) or times.get((kind, "by hand"))
         shown = f"{statistics.median(direct) * 1000:>10.0f}" if direct else f"{'':>10}"
-        print(f"{kind:<8} {b:>10.0f} {a:>10.0f} {a - b:>+15.0f} {shown} {bc:>14.0f} {ac:>13.0f} {ac - bc:>+19.0f}")
+        row = f"{kind:<8} {b:>10.0f} {a:>10.0f} {a - b:>+15.0f} {shown} {bc:>14.0f} {ac:>13.0f} {ac - bc:>+19.0f}"
+        if middle:
+            m, mc = (statistics.median(column) * 1000 for column in zip(*times[(kind, "middle")]))
+            row += f" {m:>10.0f} {mc:>14.0f} {ac - mc:>+19.0f}"
+        print(row)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ mod unordered;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use regex::Regex;
 
@@ -88,7 +88,12 @@ pub struct Normalizer {
     disabled: HashSet<String>,
     drop: Vec<Regex>,
     redact: Vec<(Regex, String)>,
-    profile: Profile,
+    /// The example's own column, sort and key rules.
+    own: profile::Own,
+    /// Those in front of the built-in profile, made when something is first normalized: loading
+    /// the catalog (as every `nbe run` does) compiles no built-in pattern.
+    profile: OnceLock<Profile>,
+    /// The example's own unordered rules; [`Unordered::built_in`] follow them.
     unordered: Vec<Unordered>,
 }
 
@@ -182,17 +187,21 @@ fn compile(rule: String, pattern: &str) -> Result<Regex, RuleError> {
 impl Normalizer {
     /// Compiles the built-in profile together with an example's rules.
     pub fn new(rules: &Rules) -> Result<Normalizer, RuleError> {
-        let known: HashSet<&str> = profile::names()
-            .chain(redact::names())
-            .chain(["server-log"])
-            .chain(Unordered::BUILT_IN)
-            .collect();
-        for (i, name) in rules.disable.iter().enumerate() {
-            if !known.contains(name.as_str()) {
-                return Err(RuleError::Invalid {
-                    rule: format!("disable[{i}]"),
-                    reason: format!("there is no built-in rule named {name:?}"),
-                });
+        // The names come from the compiled built-in tables: only an example that disables a rule
+        // needs them at load time.
+        if !rules.disable.is_empty() {
+            let known: HashSet<&str> = profile::names()
+                .chain(redact::names())
+                .chain(["server-log"])
+                .chain(Unordered::BUILT_IN)
+                .collect();
+            for (i, name) in rules.disable.iter().enumerate() {
+                if !known.contains(name.as_str()) {
+                    return Err(RuleError::Invalid {
+                        rule: format!("disable[{i}]"),
+                        reason: format!("there is no built-in rule named {name:?}"),
+                    });
+                }
             }
         }
         let drop = rules
@@ -212,20 +221,25 @@ impl Normalizer {
                 ))
             })
             .collect::<Result<_, RuleError>>()?;
-        let mut unordered: Vec<Unordered> = rules
+        let unordered = rules
             .unordered
             .iter()
             .enumerate()
             .map(|(i, u)| Unordered::new(i, u))
             .collect::<Result<_, _>>()?;
-        unordered.extend(Unordered::built_in());
         Ok(Normalizer {
             disabled: rules.disable.iter().cloned().collect(),
             drop,
             redact,
-            profile: Profile::new(rules)?,
+            own: profile::Own::new(rules)?,
+            profile: OnceLock::new(),
             unordered,
         })
+    }
+
+    /// The example's profile rules in front of the built-in ones.
+    fn profile(&self) -> &Profile {
+        self.profile.get_or_init(|| self.own.profile())
     }
 
     /// Normalizes raw output.
@@ -264,8 +278,8 @@ impl Normalizer {
         for block in &mut blocks {
             match block {
                 Block::Line(n, text) => pass.shapes(text, *n, ""),
-                Block::Table(t) => self.profile.table(t, &mut pass),
-                Block::Keys(k) => self.profile.keys(k, &mut pass),
+                Block::Table(t) => self.profile().table(t, &mut pass),
+                Block::Keys(k) => self.profile().keys(k, &mut pass),
             }
         }
         self.order(&mut blocks, &mut pass);
@@ -299,10 +313,10 @@ impl Normalizer {
     fn order(&self, blocks: &mut [Block], pass: &mut Pass) {
         for block in blocks.iter_mut() {
             if let Block::Table(t) = block {
-                self.profile.order(t, pass);
+                self.profile().order(t, pass);
             }
         }
-        for rule in &self.unordered {
+        for rule in self.unordered.iter().chain(Unordered::built_in()) {
             if pass.enabled(rule.name()) {
                 rule.apply(blocks, pass);
             }

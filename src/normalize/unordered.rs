@@ -1,6 +1,7 @@
 //! Unordered regions: output written concurrently by several processes, compared in sorted order.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use regex::Regex;
 
@@ -60,8 +61,14 @@ impl Unordered {
     /// - `bench-order`: `nats bench` with several clients announces each client as it starts.
     pub(crate) const BUILT_IN: [&str; 2] = ["ping-order", "bench-order"];
 
-    /// The compiled built-in rules, in the order of [`Self::BUILT_IN`].
-    pub(crate) fn built_in() -> Vec<Unordered> {
+    /// The compiled built-in rules, in the order of [`Self::BUILT_IN`]: compiled once, when
+    /// something is first normalized.
+    pub(crate) fn built_in() -> &'static [Unordered] {
+        static COMPILED: LazyLock<Vec<Unordered>> = LazyLock::new(Unordered::compile_built_in);
+        &COMPILED
+    }
+
+    fn compile_built_in() -> Vec<Unordered> {
         let lines = |name: &str, literal: &'static str, pattern: &str| Unordered {
             name: name.to_owned(),
             region: Region::Lines(Regex::new(pattern).expect("built-in unordered regexes are valid")),

@@ -16,7 +16,7 @@
 //!   report names.
 
 use std::path::Path;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
 
@@ -57,37 +57,51 @@ pub fn headline(kind: Kind, output: &str) -> Option<String> {
 
 /// Rewrites the paths of a client's run copies to its repository path.
 pub struct Paths {
-    /// The sandbox's work dir and the build copy, with what follows them.
-    copies: Regex,
-    /// The main file named alone, followed by a line number.
-    bare_main: Regex,
+    kind: Kind,
     /// `examples/<client path>/`.
     repository: String,
+    /// The sandbox's work dir and the build copy, with what follows them; and the main file
+    /// named alone, followed by a line number. Compiled for the first text that could hold
+    /// either: most runs print none, and compiling them was a part of every run's start.
+    patterns: OnceLock<(Regex, Regex)>,
 }
 
 impl Paths {
     /// The rewriting for the client at `client_path` (`kv/basics/python`) of `kind`.
     pub fn new(client_path: &str, kind: Kind) -> Self {
-        let repository = format!("examples/{client_path}/");
-        // Temp dirs are made by `tempfile`: the prefix, then six random letters or digits.
-        let copies = Regex::new(&format!(
-            r#"(?:file://)?/[^\s"'()<>]*?/(?:nbe-[A-Za-z0-9]{{6}}/work|{}-[A-Za-z0-9]{{6}})/"#,
-            regex::escape(kind.name())
-        ))
-        .expect("a valid regex");
-        let bare_main = Regex::new(&format!(r"(^|[\s(\[])({}:\d)", regex::escape(kind.main_file())))
-            .expect("a valid regex");
         Self {
-            copies,
-            bare_main,
-            repository,
+            kind,
+            repository: format!("examples/{client_path}/"),
+            patterns: OnceLock::new(),
         }
+    }
+
+    fn patterns(&self) -> &(Regex, Regex) {
+        self.patterns.get_or_init(|| {
+            // Temp dirs are made by `tempfile`: the prefix, then six random letters or digits.
+            let copies = Regex::new(&format!(
+                r#"(?:file://)?/[^\s"'()<>]*?/(?:nbe-[A-Za-z0-9]{{6}}/work|{}-[A-Za-z0-9]{{6}})/"#,
+                regex::escape(self.kind.name())
+            ))
+            .expect("a valid regex");
+            let bare_main = Regex::new(&format!(
+                r"(^|[\s(\[])({}:\d)",
+                regex::escape(self.kind.main_file())
+            ))
+            .expect("a valid regex");
+            (copies, bare_main)
+        })
     }
 
     /// `text` with every run copy's path made the repository's.
     pub fn rewrite(&self, text: &str) -> String {
-        let text = self.copies.replace_all(text, regex::NoExpand(&self.repository));
-        self.bare_main
+        // A copy's path holds a `/`, a bare main file its name: text with neither is kept as is.
+        if !text.contains('/') && !text.contains(self.kind.main_file()) {
+            return text.to_owned();
+        }
+        let (copies, bare_main) = self.patterns();
+        let text = copies.replace_all(text, regex::NoExpand(&self.repository));
+        bare_main
             .replace_all(&text, format!("${{1}}{}${{2}}", self.repository).as_str())
             .into_owned()
     }

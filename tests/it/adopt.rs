@@ -308,6 +308,23 @@ fn an_unknown_field_in_the_repository_kinds_table_is_reported_at_its_line_and_co
 }
 
 #[test]
+fn a_repository_pattern_that_does_not_compile_is_refused_before_anything_runs() {
+    // nbe compiles only the patterns a repository's table changes (the built-in ones are known
+    // valid): a changed one is still checked when the table is loaded, not when a run fails.
+    let repo = Repo::new();
+    repo.write(
+        "clients/kinds.toml",
+        "[[kind]]\nname = \"cli\"\nfailure = '^(?P<thrown>.+'\n",
+    );
+    repo.script("adopt/any", "echo any > ran.txt\n");
+    repo.nbe(["run", "adopt/any"])
+        .run()
+        .code(2)
+        .stderr_has("clients/kinds.toml: kind \"cli\": `failure`: regex parse error");
+    assert!(!repo.exists("examples/adopt/any/cli/ran.txt"), "nothing ran");
+}
+
+#[test]
 fn a_repository_go_mod_replaces_the_built_in_one_and_doctor_says_so() {
     let repo = Repo::new();
     repo.write(

@@ -176,10 +176,20 @@ fn example_mask(
     })
 }
 
-impl Profile {
-    /// Compiles the per-example rules in front of the built-in ones.
-    pub(crate) fn new(rules: &Rules) -> Result<Profile, RuleError> {
-        let mut columns = rules
+/// An example's own column, sort and key rules, compiled: what [`Own::profile`] puts in front of
+/// the built-in ones. Kept apart so that loading an example compiles (and so checks) only its own
+/// patterns; the built-in tables are compiled when something is normalized.
+#[derive(Debug, Clone)]
+pub(crate) struct Own {
+    columns: Vec<Rule>,
+    sorts: Vec<Sort>,
+    keys: Vec<Rule>,
+}
+
+impl Own {
+    /// Compiles the per-example rules.
+    pub(crate) fn new(rules: &Rules) -> Result<Own, RuleError> {
+        let columns = rules
             .columns
             .iter()
             .enumerate()
@@ -188,7 +198,6 @@ impl Profile {
                 example_mask(name, "table", c.table.as_deref(), &c.column, c.mask.as_deref())
             })
             .collect::<Result<Vec<_>, _>>()?;
-        columns.extend(built_in::COLUMNS.iter().cloned());
         let mut sorts = Vec::new();
         for (i, s) in rules.sort.iter().enumerate() {
             let name = format!("sort[{i}]");
@@ -199,8 +208,7 @@ impl Profile {
                 name,
             });
         }
-        sorts.extend(built_in::SORTS.iter().cloned());
-        let mut keys = rules
+        let keys = rules
             .keys
             .iter()
             .enumerate()
@@ -209,14 +217,21 @@ impl Profile {
                 example_mask(name, "section", k.section.as_deref(), &k.key, k.mask.as_deref())
             })
             .collect::<Result<Vec<_>, _>>()?;
-        keys.extend(built_in::KEYS.iter().cloned());
-        Ok(Profile {
-            columns: Named::new(columns),
-            sorts,
-            keys: Named::new(keys),
-        })
+        Ok(Own { columns, sorts, keys })
     }
 
+    /// The whole profile: these rules in front of the built-in ones.
+    pub(crate) fn profile(&self) -> Profile {
+        let chain = |own: &[Rule], built_in: &[Rule]| own.iter().chain(built_in).cloned().collect();
+        Profile {
+            columns: Named::new(chain(&self.columns, &built_in::COLUMNS)),
+            sorts: self.sorts.iter().chain(built_in::SORTS.iter()).cloned().collect(),
+            keys: Named::new(chain(&self.keys, &built_in::KEYS)),
+        }
+    }
+}
+
+impl Profile {
     /// Masks and cleans a parsed table; [`Self::order`] sorts it.
     pub(crate) fn table(&self, table: &mut Table<'_>, pass: &mut Pass) {
         let title = table.title().to_owned();
