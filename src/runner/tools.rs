@@ -169,11 +169,19 @@ impl Tools {
             .collect()
     }
 
-    /// [`Self::search_dirs`] joined for the start of `PATH`.
+    /// [`Self::search_dirs`] joined for the start of `PATH`, each as its real path: a run sees
+    /// only what its init binds back of a private `/tmp` or a hidden `HOME`, which is the real
+    /// directory, so a tools dir reached through a link there (`/tmp/checkout/.tools`, a link to
+    /// another checkout's) would name nothing inside the run.
     pub fn path_prefix(&self) -> String {
         self.search_dirs()
             .iter()
-            .map(|dir| dir.display().to_string())
+            .map(|dir| {
+                std::fs::canonicalize(dir)
+                    .unwrap_or_else(|_| dir.to_path_buf())
+                    .display()
+                    .to_string()
+            })
             .collect::<Vec<_>>()
             .join(":")
     }

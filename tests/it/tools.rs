@@ -395,3 +395,29 @@ fn doctor_in_another_repository_names_fixes_that_work_there() {
         .stdout_has("python     not ready: uv is not on PATH, so python clients cannot run; fix: install uv (https://docs.astral.sh/uv/) and Python 3, and put them on PATH (in nbe's own checkout: make toolchains)")
         .stdout_has("deno       not ready: deno is not on PATH, so deno clients cannot run; fix: install Deno (https://deno.com) and put it on PATH");
 }
+
+/// A tools dir reached through a link under `/tmp` (a checkout's `.tools` linking to another's):
+/// inside a run the private `/tmp` shows only what the init binds back, the real directory, so the
+/// run's `PATH` names that, and the script finds `nats-server` at once instead of failing its
+/// readiness wait ("command not found" in a log nobody reads).
+#[test]
+fn a_tools_dir_reached_through_a_link_under_tmp_is_found_inside_the_run() {
+    let repo = Repo::new();
+    assert!(
+        repo.root().starts_with("/tmp"),
+        "the test needs a repository under /tmp"
+    );
+    repo.symlink(".tools", tools_dir().parent().unwrap());
+    repo.script(
+        "kv/linked",
+        "#!/usr/bin/env bash\nset -euo pipefail\ncommand -v nats-server >/dev/null && echo found\nnats-server --version | cut -c1-12\n",
+    );
+    bare_nbe_in(repo.root())
+        .env("NBE_ISOLATION", "namespace")
+        .env("NBE_TOOLS_DIR", &repo.path(".tools/bin").display().to_string())
+        .args(["run", "kv/linked"])
+        .run()
+        .code(0)
+        .stdout_has("found\n")
+        .stdout_has("nats-server:");
+}
