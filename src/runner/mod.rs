@@ -269,7 +269,7 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
 
     let mut output = Vec::new();
     let mut events = Vec::new();
-    let mut markers = Vec::new();
+    let mut markers: Vec<trace::Marker> = Vec::new();
     let mut dropped = 0u64;
     let mut take = |message: Message, sink: &mut dyn FnMut(&[u8])| match message {
         Message::Output(at, bytes) => {
@@ -282,6 +282,9 @@ pub fn run(spec: &RunSpec, sink: &mut dyn FnMut(&[u8])) -> Result<RunResult> {
                 events.push((at.duration_since(started), output.len()));
             }
         }
+        // The trap names a step only when it changes; the same step again comes from a script
+        // writing the FIFO itself, and would only swell its recording.
+        Message::Step(_, line) if markers.last().is_some_and(|last| last.line == line) => {}
         Message::Step(at, line) => markers.push(trace::Marker {
             at: at.duration_since(started),
             offset: output.len(),

@@ -195,3 +195,23 @@ fn a_pending_recording_is_attributed_too_so_accepting_it_gives_the_page_its_step
     let value = page[get..].find("value 2").map(|at| get + at).unwrap();
     assert!(page[get..value].contains("class=\"step-output\""));
 }
+
+/// A hostile script writes steps into nbe's FIFO itself, more than the answers' FIFO holds, and
+/// reads no answer: nbe must neither wait on it forever (past the run's timeout) nor fail the
+/// recording of what the script printed.
+#[test]
+fn a_script_flooding_the_step_fifo_cannot_hang_the_recording() {
+    let repo = Repo::new();
+    repo.script(
+        "x/flood",
+        "#!/usr/bin/env bash\n# More steps than the answers' FIFO (64 KiB) can hold.\nfor i in $(seq 1 70000); do echo 1; done > ../.nbe-step\necho done\n",
+    );
+    repo.nbe(["record", "--timeout", "30s"])
+        .run()
+        .code(0)
+        .stdout_has("1 passed, 0 failed, 0 skipped");
+    assert_eq!(repo.read("examples/x/flood/cli/output.txt"), "done\n");
+    // The same step over and over is one marker, not 70,000.
+    let cast = repo.read("examples/x/flood/cli/output.cast");
+    assert_eq!(cast.matches("\"m\",").count(), 1, "{cast}");
+}
